@@ -1,0 +1,138 @@
+"""``backward()``: walk the graph from the output to the leaves, applying the chain rule.
+
+1. Order the nodes topologically (iteratively, so a graph thousands of ops deep
+   never hits Python's recursion limit): a node runs only after every node that
+   uses its output has passed its gradient down.
+2. Run each node's hand-written backward on the gradient of its output.
+3. Check that each gradient has its input's shape, then add it (``+=``) to what
+   that input already received: a tensor used twice gets both contributions.
+4. Leaves (tensors you created with ``requires_grad=True``) keep their sum in
+   ``.grad``, which accumulates across calls until you zero it.
+5. Unless ``retain_graph=True``, each node releases its saved arrays once it has
+   run, so the graph's memory is freed and a second backward raises an error.
+"""
+import weakref
+
+import numpy as np
+
+from ..errors import ShapeError
+from .anomaly import _Anomaly, check_finite
+from .function import Function
+from .grad_mode import set_grad_enabled
+
+
+def topological_order(root):
+    """Nodes reachable from ``root``, each before the nodes that produced its inputs."""
+    order, visited = [], set()
+    stack = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if children_done:
+            order.append(node)
+            continue
+        if node in visited:
+            continue
+        visited.add(node)
+        stack.append((node, True))
+        for edge in node.edges or ():
+            if isinstance(edge, Function) and edge not in visited:
+                stack.append((edge, False))
+    order.reverse()
+    return order
+
+
+def accumulate_leaf_grad(leaf, grad):
+    """``leaf.grad += grad``, creating ``.grad`` (an owned copy in the leaf's dtype) the first time."""
+    if leaf.grad is None:
+        leaf.grad = Tensor._make(np.array(grad, dtype=leaf._array.dtype, copy=True), False, None)
+    else:
+        leaf.grad._array += grad
+
+
+def _check_gradient_shape(node, index, grad, expected):
+    if grad.shape != expected:
+        raise ShapeError(
+            f"{node.name}.backward returned a gradient of shape {tuple(grad.shape)} for input {index}, "
+            f"whose shape is {tuple(expected)}. Was a broadcast undone? A gradient must be summed "
+            f"over the dimensions that forward broadcast, so that it has its input's shape."
+        )
+
+
+def _call_backward(node, grad):
+    if node.edges is None:
+        raise RuntimeError(
+            f"Trying to backward through the graph a second time (at {node.name}): its saved "
+            f"arrays were freed after the first backward. Pass retain_graph=True to the first "
+            f"backward() if you need to call it twice, or recompute the forward pass."
+        )
+    node.check_versions()
+    grads = node.backward(node, grad)
+    if not isinstance(grads, tuple):
+        grads = (grads,)
+    if len(grads) < len(node.edges):
+        grads = grads + (None,) * (len(node.edges) - len(grads))
+    return grads
+
+
+def run_backward(tensor, gradient=None, retain_graph=False):
+    """Compute d(tensor)/d(leaf) for every leaf that requires grad; see ``Tensor.backward``."""
+    if not tensor.requires_grad:
+        raise RuntimeError(
+            "backward() was called on a tensor that does not require grad, so no graph leads to it. "
+            "Create the inputs with requires_grad=True (or call .requires_grad_()), and make sure "
+            "the forward pass did not run under minitorch.no_grad()."
+        )
+    if gradient is None:
+        if tensor._array.size != 1:
+            raise RuntimeError(
+                f"backward() without a gradient argument needs a scalar output, but this tensor has "
+                f"shape {tuple(tensor.shape)}. Reduce it first (loss = out.sum() or out.mean()), or pass "
+                f"gradient=<tensor of shape {tuple(tensor.shape)}> holding dLoss/d(this tensor)."
+            )
+        grad = np.ones_like(tensor._array)
+    else:
+        grad = gradient._array if isinstance(gradient, Tensor) else np.asarray(gradient)
+        if grad.shape != tensor._array.shape:
+            raise ShapeError(
+                f"backward(): gradient has shape {tuple(grad.shape)} but the tensor has shape "
+                f"{tuple(tensor.shape)}; they must match."
+            )
+        grad = grad.astype(tensor._array.dtype, copy=False)
+
+    root = tensor._node
+    if root is None:  # backward on a leaf: its gradient is just `gradient`
+        accumulate_leaf_grad(tensor, grad)
+        return
+
+    with set_grad_enabled(False):
+        pending = {root: grad}
+        for node in topological_order(root):
+            grad = pending.pop(node, None)
+            if grad is None:  # every path through this node was cut (no grad needed)
+                continue
+            if node.retained is not None and node.retained() is not None:
+                accumulate_leaf_grad(node.retained(), grad)
+            input_grads = _call_backward(node, grad)
+            for index, (edge, g) in enumerate(zip(node.edges, input_grads)):
+                if edge is None or g is None:
+                    continue
+                if _Anomaly.enabled:
+                    check_finite(node.name, "backward", g, index)
+                if isinstance(edge, Function):
+                    _check_gradient_shape(node, index, g, edge.out_shape)
+                    previous = pending.get(edge)
+                    pending[edge] = g if previous is None else previous + g
+                else:
+                    _check_gradient_shape(node, index, g, edge._array.shape)
+                    accumulate_leaf_grad(edge, g)
+            if not retain_graph:
+                node.release()
+
+
+def retain_grad(tensor):
+    """Ask a non-leaf tensor to keep its ``.grad`` after backward (see ``Tensor.retain_grad``)."""
+    if tensor._node is not None:
+        tensor._node.retained = weakref.ref(tensor)
+
+
+from ..tensor import Tensor  # noqa: E402

@@ -1,0 +1,117 @@
+"""``Function``: one differentiable op, with its forward and backward written by hand.
+
+A subclass implements two static methods on raw arrays (numpy, or cupy on a GPU)::
+
+    class Exp(Function):
+        @staticmethod
+        def forward(ctx, x):            # y = e^x
+            y = np.exp(x)
+            ctx.save_for_backward(y)
+            return y
+
+        @staticmethod
+        def backward(ctx, grad):        # dL/dx = dL/dy * e^x
+            (y,) = ctx.saved_arrays
+            return grad * y
+
+``Exp.apply(t)`` unwraps tensors to arrays, runs ``forward``, and wraps the
+result in a Tensor. When grad mode is on and an input requires grad, the
+``ctx`` object (an instance of the op's class) becomes the graph node that made
+the output: it remembers where each input came from (``edges``) and what
+forward saved. ``backward`` returns one gradient per positional argument of
+``forward`` (``None`` for arguments that are not tensors or need no gradient).
+"""
+from .anomaly import _Anomaly, check_finite
+from .grad_mode import _GradMode
+
+
+class Function:
+    """Base class of every op. Instances are the graph's nodes; see the module docstring."""
+
+    #: True for ops whose output is a view of their first input (reshape, transpose, ...):
+    #: the output then shares the input's version counter, so writing to either is seen.
+    is_view = False
+
+    # Filled in by apply() when the node is recorded:
+    edges = None  # per forward argument: the input's node, the leaf Tensor itself, or None
+    needs_input_grad = ()  # per forward argument: does backward need to compute its gradient?
+    saved_arrays = ()
+    saved_versions = ()  # (version counter, value at save time, description) triples
+    out_shape = None
+    retained = None  # weak reference to the output tensor when it called retain_grad()
+
+    def save_for_backward(self, *arrays):
+        """Keep arrays that backward needs. In-place changes to them are detected later."""
+        self.saved_arrays = arrays
+
+    @staticmethod
+    def forward(ctx, *args):
+        raise NotImplementedError
+
+    @staticmethod
+    def backward(ctx, grad):
+        raise NotImplementedError
+
+    @classmethod
+    def apply(cls, *args):
+        ctx = cls()
+        arrays = []
+        requires_grad = False
+        for a in args:
+            if isinstance(a, Tensor):
+                arrays.append(a._array)
+                requires_grad = requires_grad or a.requires_grad
+            else:
+                arrays.append(a)
+        out = cls.forward(ctx, *arrays)
+        if _Anomaly.enabled:
+            check_finite(cls.__name__, "forward", out)
+        record = requires_grad and _GradMode.enabled
+        result = Tensor._make(out, record, ctx if record else None)
+        if cls.is_view and isinstance(args[0], Tensor):
+            result._version = args[0]._version
+        if record:
+            ctx.edges = tuple(
+                (a._node or a) if isinstance(a, Tensor) and a.requires_grad else None for a in args
+            )
+            ctx.needs_input_grad = tuple(e is not None for e in ctx.edges)
+            ctx.out_shape = out.shape
+            if ctx.saved_arrays:
+                ctx._remember_versions(args, result)
+        return result
+
+    def _remember_versions(self, args, result):
+        """Note the version of every tensor (input or output) whose array forward saved."""
+        versions = []
+        tensors = [(f"input {i}", a) for i, a in enumerate(args) if isinstance(a, Tensor)]
+        tensors.append(("its output", result))
+        for description, t in tensors:
+            if any(s is t._array for s in self.saved_arrays):
+                versions.append((t._version, t._version[0], description))
+        self.saved_versions = versions
+
+    def check_versions(self):
+        """Raise if a saved tensor was modified in place since forward saved it."""
+        for counter, seen, description in self.saved_versions:
+            if counter[0] != seen:
+                raise InPlaceModificationError(
+                    f"{type(self).__name__}.backward needs {description} as it was in forward, but it "
+                    f"was modified in place afterwards (version {seen} -> {counter[0]}). "
+                    f"Use an out-of-place op (x = x + 1, not x += 1 or x.add_(1)), or clone() the "
+                    f"tensor before changing it."
+                )
+
+    def release(self):
+        """Drop what forward saved and the links to the inputs: the graph below is freed."""
+        self.__dict__.clear()  # edges, saved arrays and versions fall back to the class defaults
+
+    @property
+    def name(self):
+        return type(self).__name__
+
+    def __repr__(self):
+        return f"<{type(self).__name__}Backward>"
+
+
+from ..errors import InPlaceModificationError  # noqa: E402
+from ..tensor import Tensor  # noqa: E402

@@ -1,0 +1,115 @@
+"""Binary arithmetic with broadcasting: ``+ - * / **`` and negation.
+
+Each backward multiplies the incoming gradient by the local derivative, then
+``unbroadcast`` sums it back to the input's shape (see ``_util.unbroadcast``).
+Either operand may be a plain Python number; it then gets no gradient.
+"""
+import numpy as np
+
+from ..autograd.function import Function
+from ._util import broadcast_shapes, unbroadcast
+
+
+def _check_broadcast(op, a, b):
+    shape_a, shape_b = np.shape(a), np.shape(b)
+    if shape_a != shape_b:
+        broadcast_shapes(op, shape_a, shape_b)
+
+
+class Add(Function):
+    """z = a + b;  dz/da = 1, dz/db = 1."""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        _check_broadcast("add", a, b)
+        ctx.shapes = (np.shape(a), np.shape(b))
+        return a + b
+
+    @staticmethod
+    def backward(ctx, grad):
+        shape_a, shape_b = ctx.shapes
+        return unbroadcast(grad, shape_a), unbroadcast(grad, shape_b)
+
+
+class Sub(Function):
+    """z = a - b;  dz/da = 1, dz/db = -1."""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        _check_broadcast("sub", a, b)
+        ctx.shapes = (np.shape(a), np.shape(b))
+        return a - b
+
+    @staticmethod
+    def backward(ctx, grad):
+        shape_a, shape_b = ctx.shapes
+        grad_b = unbroadcast(-grad, shape_b) if ctx.needs_input_grad[1] else None
+        return unbroadcast(grad, shape_a), grad_b
+
+
+class Mul(Function):
+    """z = a * b;  dz/da = b, dz/db = a."""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        _check_broadcast("mul", a, b)
+        ctx.save_for_backward(a, b)
+        return a * b
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_arrays
+        grad_a = unbroadcast(grad * b, np.shape(a)) if ctx.needs_input_grad[0] else None
+        grad_b = unbroadcast(grad * a, np.shape(b)) if ctx.needs_input_grad[1] else None
+        return grad_a, grad_b
+
+
+class Div(Function):
+    """z = a / b;  dz/da = 1/b, dz/db = -a/b^2."""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        _check_broadcast("div", a, b)
+        ctx.save_for_backward(a, b)
+        return a / b
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_arrays
+        grad_a = unbroadcast(grad / b, np.shape(a)) if ctx.needs_input_grad[0] else None
+        grad_b = unbroadcast(-grad * a / (b * b), np.shape(b)) if ctx.needs_input_grad[1] else None
+        return grad_a, grad_b
+
+
+class Pow(Function):
+    """z = a ** b;  dz/da = b * a^(b-1), dz/db = a^b * ln(a)."""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        _check_broadcast("pow", a, b)
+        out = a**b
+        ctx.save_for_backward(a, b, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b, out = ctx.saved_arrays
+        grad_a = unbroadcast(grad * b * a ** (b - 1), np.shape(a)) if ctx.needs_input_grad[0] else None
+        grad_b = None
+        if ctx.needs_input_grad[1]:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                log_a = np.where(a > 0, np.log(np.where(a > 0, a, 1)), 0)
+            grad_b = unbroadcast(grad * out * log_a, np.shape(b))
+        return grad_a, grad_b
+
+
+class Neg(Function):
+    """z = -a;  dz/da = -1."""
+
+    @staticmethod
+    def forward(ctx, a):
+        return -a
+
+    @staticmethod
+    def backward(ctx, grad):
+        return -grad

@@ -1,0 +1,65 @@
+"""Matrix multiplication for 1-D, 2-D and batched (broadcast) operands, as ``numpy.matmul``.
+
+For C = A @ B with A (.., m, k) and B (.., k, n):
+    dL/dA = dL/dC @ B^T        (.., m, n) @ (.., n, k) -> (.., m, k)
+    dL/dB = A^T @ dL/dC        (.., k, m) @ (.., m, n) -> (.., k, n)
+A 1-D operand is treated as a row (for A) or a column (for B) and the added
+dimension removed again; batch dimensions that were broadcast are summed back.
+"""
+import numpy as np
+
+from ..autograd.function import Function
+from ..errors import ShapeError
+from ._util import unbroadcast
+
+
+def _check_matmul_shapes(a, b):
+    if a.ndim == 0 or b.ndim == 0:
+        raise ShapeError(
+            f"matmul: both operands need at least one dimension, got shapes {tuple(a.shape)} and "
+            f"{tuple(b.shape)}. Use * to multiply by a scalar."
+        )
+    k_a = a.shape[-1]
+    k_b = b.shape[0] if b.ndim == 1 else b.shape[-2]
+    if k_a != k_b:
+        raise ShapeError(
+            f"matmul: shapes {tuple(a.shape)} and {tuple(b.shape)} do not line up: the last "
+            f"dimension of the first ({k_a}) must equal the "
+            f"{'only' if b.ndim == 1 else 'second-to-last'} dimension of the second ({k_b}). "
+            f"Did you mean to transpose one of them?"
+        )
+    if a.ndim > 2 and b.ndim > 2:
+        try:
+            np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
+        except ValueError:
+            raise ShapeError(
+                f"matmul: batch dimensions {tuple(a.shape[:-2])} and {tuple(b.shape[:-2])} of shapes "
+                f"{tuple(a.shape)} and {tuple(b.shape)} cannot be broadcast together."
+            ) from None
+
+
+class MatMul(Function):
+    """C = A @ B;  dL/dA = dL/dC @ B^T,  dL/dB = A^T @ dL/dC (see the module docstring)."""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        _check_matmul_shapes(a, b)
+        ctx.save_for_backward(a, b)
+        return np.matmul(a, b)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_arrays
+        a2 = a[None, :] if a.ndim == 1 else a
+        b2 = b[:, None] if b.ndim == 1 else b
+        g2 = grad
+        if a.ndim == 1:
+            g2 = np.expand_dims(g2, -2)
+        if b.ndim == 1:
+            g2 = np.expand_dims(g2, -1)
+        grad_a = grad_b = None
+        if ctx.needs_input_grad[0]:
+            grad_a = unbroadcast(g2 @ np.swapaxes(b2, -1, -2), a2.shape).reshape(a.shape)
+        if ctx.needs_input_grad[1]:
+            grad_b = unbroadcast(np.swapaxes(a2, -1, -2) @ g2, b2.shape).reshape(b.shape)
+        return grad_a, grad_b

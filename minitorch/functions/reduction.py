@@ -1,0 +1,112 @@
+"""Reductions over ``dim`` (an int, a tuple of ints, or None for all): sum, mean, max, min, var, logsumexp.
+
+Every reduction's backward has the same shape problem: the gradient arrives
+with the reduced dimensions gone (or kept as size 1), and must be spread back
+over them. ``_expand_back`` reinserts them as size 1 and broadcasts.
+The ``axes`` argument is already a tuple of non-negative dims (see ``Tensor.sum``).
+"""
+import numpy as np
+
+from ..autograd.function import Function
+from ._util import keepdim_shape
+
+
+def _expand_back(grad, shape, axes):
+    """Broadcast a reduction's gradient back to the input's ``shape``."""
+    return np.broadcast_to(grad.reshape(keepdim_shape(shape, axes)), shape)
+
+
+class Sum(Function):
+    """y = sum_i x_i over ``axes``;  dy/dx_i = 1."""
+
+    @staticmethod
+    def forward(ctx, x, axes, keepdim):
+        ctx.shape, ctx.axes = x.shape, axes
+        return np.asarray(x.sum(axis=axes, keepdims=keepdim))
+
+    @staticmethod
+    def backward(ctx, grad):
+        return _expand_back(grad, ctx.shape, ctx.axes)
+
+
+class Mean(Function):
+    """y = (1/n) sum_i x_i over ``axes``;  dy/dx_i = 1/n."""
+
+    @staticmethod
+    def forward(ctx, x, axes, keepdim):
+        ctx.shape, ctx.axes = x.shape, axes
+        ctx.count = int(np.prod([x.shape[a] for a in axes]))
+        return np.asarray(x.mean(axis=axes, keepdims=keepdim))
+
+    @staticmethod
+    def backward(ctx, grad):
+        return _expand_back(grad / ctx.count, ctx.shape, ctx.axes)
+
+
+class Max(Function):
+    """y = max_i x_i over ``axes``;  dy/dx_i = 1 for the maximum, 0 elsewhere.
+
+    When several elements tie for the maximum, the gradient is shared equally
+    between them (a valid subgradient, and what PyTorch's ``amax`` does).
+    """
+
+    reduce = staticmethod(np.max)
+
+    @classmethod
+    def forward(cls, ctx, x, axes, keepdim):
+        kept = cls.reduce(x, axis=axes, keepdims=True)
+        winners = x == kept
+        ctx.share = winners / winners.sum(axis=axes, keepdims=True)
+        ctx.shape, ctx.axes = x.shape, axes
+        return kept if keepdim else kept.reshape([s for i, s in enumerate(x.shape) if i not in axes])
+
+    @staticmethod
+    def backward(ctx, grad):
+        return _expand_back(grad, ctx.shape, ctx.axes) * ctx.share
+
+
+class Min(Max):
+    """y = min_i x_i over ``axes``; the gradient goes to the minimum (shared equally on ties)."""
+
+    reduce = staticmethod(np.min)
+
+
+class Var(Function):
+    """y = sum_i (x_i - mean)^2 / (n - correction);  dy/dx_i = 2 (x_i - mean) / (n - correction).
+
+    ``correction=1`` (the default, as in PyTorch) is the unbiased sample variance.
+    """
+
+    @staticmethod
+    def forward(ctx, x, axes, keepdim, correction):
+        n = int(np.prod([x.shape[a] for a in axes]))
+        ctx.divisor = max(n - correction, 0)
+        ctx.centered = x - x.mean(axis=axes, keepdims=True)
+        ctx.shape, ctx.axes = x.shape, axes
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out = (ctx.centered**2).sum(axis=axes, keepdims=keepdim) / ctx.divisor
+        return np.asarray(out, dtype=x.dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return _expand_back(grad, ctx.shape, ctx.axes) * (2 * ctx.centered / ctx.divisor)
+
+
+class LogSumExp(Function):
+    """y = log sum_i e^(x_i), computed as m + log sum_i e^(x_i - m) with m = max x (no overflow);
+    dy/dx_i = e^(x_i - y), the softmax of x."""
+
+    @staticmethod
+    def forward(ctx, x, axes, keepdim):
+        m = np.max(x, axis=axes, keepdims=True)
+        m = np.where(np.isfinite(m), m, 0)
+        kept = m + np.log(np.exp(x - m).sum(axis=axes, keepdims=True))
+        ctx.save_for_backward(x)
+        ctx.kept, ctx.axes = kept, axes
+        return kept if keepdim else kept.reshape([s for i, s in enumerate(x.shape) if i not in axes])
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_arrays
+        return _expand_back(grad, x.shape, ctx.axes) * np.exp(x - ctx.kept)

@@ -1,0 +1,75 @@
+"""Ops that move elements without changing them: reshape, permute, expand.
+
+``view``, ``flatten``, ``squeeze`` and ``unsqueeze`` are reshapes; ``transpose``
+and ``T`` are permutations. Each backward applies the inverse move to the
+gradient. numpy returns views where it can, as PyTorch does, so these ops
+share the input's version counter (``is_view``).
+"""
+import numpy as np
+
+from ..autograd.function import Function
+from ..errors import ShapeError
+from ._util import unbroadcast
+
+
+class Reshape(Function):
+    """y = x with a new shape of the same number of elements;  dL/dx = dL/dy reshaped back."""
+
+    is_view = True
+
+    @staticmethod
+    def forward(ctx, x, shape):
+        ctx.in_shape = x.shape
+        try:
+            return x.reshape(shape)
+        except ValueError:
+            raise ShapeError(
+                f"reshape: cannot reshape a tensor of shape {tuple(x.shape)} ({x.size} elements) "
+                f"into {tuple(shape)}. The sizes must multiply to {x.size}; use -1 for one size "
+                f"to be inferred."
+            ) from None
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.reshape(ctx.in_shape), None
+
+
+class Permute(Function):
+    """y = x with its dimensions reordered by ``dims``;  dL/dx = dL/dy with the inverse order."""
+
+    is_view = True
+
+    @staticmethod
+    def forward(ctx, x, dims):
+        if sorted(dims) != list(range(x.ndim)):
+            raise ShapeError(
+                f"permute: dims {tuple(dims)} must be a reordering of 0..{x.ndim - 1} for a tensor "
+                f"of shape {tuple(x.shape)}."
+            )
+        ctx.inverse = tuple(np.argsort(dims))
+        return x.transpose(dims)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.transpose(ctx.inverse), None
+
+
+class Expand(Function):
+    """y = x broadcast to ``shape`` without copying;  dL/dx = dL/dy summed over the copies."""
+
+    is_view = True
+
+    @staticmethod
+    def forward(ctx, x, shape):
+        ctx.in_shape = x.shape
+        try:
+            return np.broadcast_to(x, shape)
+        except ValueError:
+            raise ShapeError(
+                f"expand: cannot expand shape {tuple(x.shape)} to {tuple(shape)}: only dimensions "
+                f"of size 1 can grow, and new dimensions go in front."
+            ) from None
+
+    @staticmethod
+    def backward(ctx, grad):
+        return unbroadcast(grad, ctx.in_shape), None

@@ -1,0 +1,43 @@
+"""Softmax and log-softmax along one dimension, stable for logits of any size.
+
+softmax(x)_i = e^(x_i - m) / sum_j e^(x_j - m) with m = max_j x_j: subtracting
+the maximum changes nothing mathematically but keeps every exponent <= 0, so
+nothing overflows. log_softmax(x)_i = x_i - logsumexp(x), computed the same way.
+"""
+import numpy as np
+
+from ..autograd.function import Function
+
+
+class Softmax(Function):
+    """y = softmax(x) along ``dim``;  dL/dx = y * (dL/dy - sum_j dL/dy_j y_j)."""
+
+    @staticmethod
+    def forward(ctx, x, dim):
+        e = np.exp(x - x.max(axis=dim, keepdims=True))
+        y = e / e.sum(axis=dim, keepdims=True)
+        ctx.save_for_backward(y)
+        ctx.dim = dim
+        return y
+
+    @staticmethod
+    def backward(ctx, grad):
+        (y,) = ctx.saved_arrays
+        return y * (grad - (grad * y).sum(axis=ctx.dim, keepdims=True)), None
+
+
+class LogSoftmax(Function):
+    """y = x - logsumexp(x) along ``dim``;  dL/dx = dL/dy - softmax(x) * sum_j dL/dy_j."""
+
+    @staticmethod
+    def forward(ctx, x, dim):
+        shifted = x - x.max(axis=dim, keepdims=True)
+        y = shifted - np.log(np.exp(shifted).sum(axis=dim, keepdims=True))
+        ctx.save_for_backward(y)
+        ctx.dim = dim
+        return y
+
+    @staticmethod
+    def backward(ctx, grad):
+        (y,) = ctx.saved_arrays
+        return grad - np.exp(y) * grad.sum(axis=ctx.dim, keepdims=True), None

@@ -1,0 +1,691 @@
+"""``Tensor``: an n-dimensional array that remembers how it was computed.
+
+A Tensor wraps one numpy array (``_array``) and adds what autograd needs:
+
+- ``requires_grad``: should backward compute d(loss)/d(this tensor)?
+- ``grad``: where that gradient lands (on leaves, and on tensors that called ``retain_grad()``);
+- ``grad_fn``: the op (a ``Function`` node) that produced it, ``None`` for leaves;
+- a version counter, bumped by every in-place change, so that backward can
+  refuse to use an array that was overwritten after an op saved it.
+
+Every method that computes something calls one op's ``Function.apply``; the
+arithmetic itself lives in ``minitorch/functions``.
+"""
+import builtins
+from collections import namedtuple
+
+import numpy as np
+
+from . import dtypes
+from .autograd.grad_mode import _GradMode
+from .device import check_device
+
+MaxResult = namedtuple("MaxResult", ["values", "indices"])
+MinResult = namedtuple("MinResult", ["values", "indices"])
+
+_PYTHON_NUMBERS = (int, float, bool, np.number, np.bool_)
+
+
+def _sizes(op, size):
+    """Accept f(2, 3), f((2, 3)) and f([2, 3]) for a shape argument."""
+    if len(size) == 1 and isinstance(size[0], (tuple, list)):
+        size = tuple(size[0])
+    for s in size:
+        if not isinstance(s, (int, np.integer)) or isinstance(s, bool):
+            raise TypeError(f"{op}: sizes must be integers, got {size!r}.")
+    return tuple(int(s) for s in size)
+
+
+def _unwrap_index(index):
+    """Turn Tensors inside an index into arrays (int tensors pick, bool tensors mask)."""
+    if isinstance(index, Tensor):
+        return index._array
+    if isinstance(index, tuple):
+        return tuple(i._array if isinstance(i, Tensor) else i for i in index)
+    if isinstance(index, list):
+        return np.asarray(index)
+    return index
+
+
+def _promote(fn, a, b):
+    """PyTorch's type promotion where it differs from numpy's, for a binary op on tensor ``a``.
+
+    An integer tensor meeting a float tensor takes the float's dtype; meeting a Python
+    float it becomes float32; true division of integers gives float32.
+    """
+    b_is_tensor = isinstance(b, Tensor)
+    b_float = b._array.dtype.kind == "f" if b_is_tensor else isinstance(b, (float, np.floating))
+    a_float = a._array.dtype.kind == "f"
+    if a_float and b_is_tensor and not b_float:
+        b = b.to(a.dtype)
+    elif not a_float and b_float:
+        a = a.to(b.dtype if b_is_tensor else dtypes.float32)
+    elif not a_float and not b_float and fn is F.Div:
+        a = a.float()
+        b = b.float() if b_is_tensor else b
+    return a, b
+
+
+class Tensor:
+    """An array with autograd. Create one with ``minitorch.tensor(data)`` (or zeros, randn, ...)."""
+
+    __slots__ = ("_array", "requires_grad", "grad", "_node", "_version", "__weakref__")
+    __array_priority__ = 1000  # numpy_array + tensor goes to Tensor.__radd__
+    __hash__ = object.__hash__  # comparisons return tensors, so hash by identity
+
+    def __init__(self, data, dtype=None, requires_grad=False):
+        from .creation import as_array
+
+        self._array = as_array(data, dtype)
+        self._node = None
+        self._version = [0]
+        self.grad = None
+        self.requires_grad = False
+        if requires_grad:
+            self.requires_grad_(True)
+
+    @classmethod
+    def _make(cls, array, requires_grad, node):
+        """Wrap an array an op produced (no copy, no checks): the fast path of ``Function.apply``."""
+        t = object.__new__(cls)
+        t._array = array
+        t.requires_grad = requires_grad
+        t.grad = None
+        t._node = node
+        t._version = [0]
+        return t
+
+    # ----------------------------------------------------------------- properties
+    @property
+    def shape(self):
+        return self._array.shape
+
+    @property
+    def dtype(self):
+        return dtypes.from_numpy_dtype(self._array.dtype)
+
+    @property
+    def device(self):
+        return "cpu"
+
+    @property
+    def ndim(self):
+        return self._array.ndim
+
+    @property
+    def is_leaf(self):
+        """True for tensors no recorded op produced: only leaves get ``.grad`` by default."""
+        return self._node is None
+
+    @property
+    def grad_fn(self):
+        """The op (a ``Function`` node) that produced this tensor, or None for a leaf."""
+        return self._node
+
+    @property
+    def data(self):
+        """This tensor's values as a new leaf that shares memory and version, outside the graph."""
+        t = Tensor._make(self._array, False, None)
+        t._version = self._version
+        return t
+
+    @data.setter
+    def data(self, value):
+        array = value._array if isinstance(value, Tensor) else np.asarray(value)
+        if array.shape != self._array.shape:
+            from .errors import ShapeError
+
+            raise ShapeError(
+                f"data: cannot assign values of shape {tuple(array.shape)} to a tensor of shape "
+                f"{tuple(self.shape)}."
+            )
+        self._array = array.astype(self._array.dtype, copy=False)
+        self._version[0] += 1
+
+    @property
+    def _version_value(self):
+        return self._version[0]
+
+    @property
+    def T(self):
+        """All dimensions reversed (the transpose, for a matrix)."""
+        return self.permute(*reversed(range(self.ndim)))
+
+    @property
+    def mT(self):
+        """The last two dimensions swapped (a batch of transposed matrices)."""
+        return self.transpose(-2, -1)
+
+    def size(self, dim=None):
+        return self.shape if dim is None else self.shape[dim]
+
+    def dim(self):
+        return self._array.ndim
+
+    def numel(self):
+        return self._array.size
+
+    def is_floating_point(self):
+        return self._array.dtype.kind == "f"
+
+    def __len__(self):
+        if self.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self.shape[0]
+
+    # ---------------------------------------------------------- leaving the graph
+    def item(self):
+        """The value of a one-element tensor as a Python number."""
+        if self._array.size != 1:
+            raise ValueError(
+                f"item(): only one-element tensors can be converted to a Python number, this one "
+                f"has shape {tuple(self.shape)}."
+            )
+        return self._array.reshape(()).item()
+
+    def numpy(self):
+        """The underlying numpy array (shared memory). Call ``detach()`` first if it requires grad."""
+        if self.requires_grad:
+            raise RuntimeError(
+                "numpy(): this tensor requires grad, and the array would leave the graph unnoticed. "
+                "Use tensor.detach().numpy()."
+            )
+        return self._array
+
+    def tolist(self):
+        return self._array.tolist()
+
+    def __array__(self, dtype=None, copy=None):
+        return self._array if dtype is None else self._array.astype(dtype)
+
+    def __float__(self):
+        return float(self.item())
+
+    def __int__(self):
+        return int(self.item())
+
+    def __bool__(self):
+        if self._array.size != 1:
+            raise RuntimeError(
+                f"The truth value of a tensor of shape {tuple(self.shape)} is ambiguous: use "
+                f".any() or .all()."
+            )
+        return bool(self._array.reshape(()))
+
+    def __index__(self):
+        if self._array.dtype.kind not in "iu" or self._array.size != 1:
+            raise TypeError("only one-element integer tensors can be used as an index")
+        return int(self.item())
+
+    def __iter__(self):
+        if self.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return (self[i] for i in range(self.shape[0]))
+
+    def __repr__(self):
+        body = np.array2string(self._array, separator=", ", prefix="tensor(", precision=4)
+        extras = []
+        if self._array.dtype not in (np.float32, np.int64, np.bool_) or self._array.size == 0:
+            extras.append(f"dtype={self.dtype!r}")
+        if self._node is not None:
+            extras.append(f"grad_fn={self._node!r}")
+        elif self.requires_grad:
+            extras.append("requires_grad=True")
+        return "tensor(" + ", ".join([body] + extras) + ")"
+
+    # ------------------------------------------------------------------- autograd
+    def backward(self, gradient=None, retain_graph=None, create_graph=False):
+        """Compute d(self)/d(leaf) for every leaf that requires grad, adding it to ``leaf.grad``.
+
+        - ``gradient``: dLoss/d(self); needed unless self holds a single number.
+        - Gradients *accumulate* across calls: call ``optimizer.zero_grad()`` between steps.
+        - ``retain_graph=False`` (the default) frees each op's saved arrays as soon as its
+          backward has run: memory stays flat during training, and a second ``backward()``
+          through the same graph raises an error. Pass ``retain_graph=True`` to keep the graph
+          for another backward (for example two losses sharing a forward pass).
+        """
+        if create_graph:
+            raise NotImplementedError(
+                "backward(create_graph=True): higher-order gradients are not supported; every "
+                "op's backward works on raw arrays, outside the graph."
+            )
+        from .autograd.engine import run_backward
+
+        run_backward(self, gradient, bool(retain_graph))
+
+    def retain_grad(self):
+        """Keep ``.grad`` on this non-leaf tensor too after ``backward()`` (leaves always keep it)."""
+        if not self.requires_grad:
+            raise RuntimeError("retain_grad(): this tensor does not require grad.")
+        from .autograd.engine import retain_grad
+
+        retain_grad(self)
+        return self
+
+    def requires_grad_(self, requires_grad=True):
+        """Set ``requires_grad`` in place on a leaf; returns self."""
+        if requires_grad and self._array.dtype.kind != "f":
+            raise RuntimeError(
+                f"requires_grad_(): only floating-point tensors can require gradients, this one is "
+                f"{self.dtype!r}. Convert it first with .float()."
+            )
+        if not requires_grad and self._node is not None:
+            raise RuntimeError(
+                "requires_grad_(False) on a tensor computed by an op: use .detach() to get a copy "
+                "outside the graph."
+            )
+        self.requires_grad = bool(requires_grad)
+        return self
+
+    def detach(self):
+        """The same values (shared memory) as a new leaf that is not part of any graph."""
+        return self.data
+
+    def clone(self):
+        """A copy of this tensor; gradients flow back to the original."""
+        return F.Clone.apply(self)
+
+    # ------------------------------------------------------------------ arithmetic
+    def _binary(self, fn, other, reflected=False):
+        if not isinstance(other, (Tensor, *_PYTHON_NUMBERS)):
+            other = Tensor._make(np.asarray(other), False, None)
+        a = self
+        if a._array.dtype.kind != "f" or (isinstance(other, Tensor) and other._array.dtype.kind != "f"):
+            a, other = _promote(fn, a, other)
+        return fn.apply(other, a) if reflected else fn.apply(a, other)
+
+    def __add__(self, other):
+        return self._binary(F.Add, other)
+
+    def __radd__(self, other):
+        return self._binary(F.Add, other, reflected=True)
+
+    def __sub__(self, other):
+        return self._binary(F.Sub, other)
+
+    def __rsub__(self, other):
+        return self._binary(F.Sub, other, reflected=True)
+
+    def __mul__(self, other):
+        return self._binary(F.Mul, other)
+
+    def __rmul__(self, other):
+        return self._binary(F.Mul, other, reflected=True)
+
+    def __truediv__(self, other):
+        return self._binary(F.Div, other)
+
+    def __rtruediv__(self, other):
+        return self._binary(F.Div, other, reflected=True)
+
+    def __pow__(self, other):
+        return self._binary(F.Pow, other)
+
+    def __rpow__(self, other):
+        return self._binary(F.Pow, other, reflected=True)
+
+    def __matmul__(self, other):
+        return self._binary(F.MatMul, other)
+
+    def __rmatmul__(self, other):
+        return self._binary(F.MatMul, other, reflected=True)
+
+    def __neg__(self):
+        return F.Neg.apply(self)
+
+    def __abs__(self):
+        return F.Abs.apply(self)
+
+    add = __add__
+    sub = __sub__
+    mul = __mul__
+    div = __truediv__
+    pow = __pow__
+    matmul = __matmul__
+    neg = __neg__
+    abs = __abs__
+
+    # ---------------------------------------------- comparisons (no gradient flows)
+    def _compare(self, op, other):
+        other = other._array if isinstance(other, Tensor) else other
+        try:
+            return Tensor._make(np.asarray(op(self._array, other)), False, None)
+        except ValueError:
+            from .functions._util import broadcast_shapes
+
+            broadcast_shapes(op.__name__, self.shape, np.shape(other))
+            raise
+
+    def __eq__(self, other):
+        return self._compare(np.equal, other)
+
+    def __ne__(self, other):
+        return self._compare(np.not_equal, other)
+
+    def __lt__(self, other):
+        return self._compare(np.less, other)
+
+    def __le__(self, other):
+        return self._compare(np.less_equal, other)
+
+    def __gt__(self, other):
+        return self._compare(np.greater, other)
+
+    def __ge__(self, other):
+        return self._compare(np.greater_equal, other)
+
+    eq, ne, lt, le, gt, ge = __eq__, __ne__, __lt__, __le__, __gt__, __ge__
+
+    def __invert__(self):
+        if self._array.dtype != np.bool_:
+            raise TypeError(f"~ is defined for bool tensors only, this one is {self.dtype!r}.")
+        return Tensor._make(~self._array, False, None)
+
+    def __and__(self, other):
+        return self._compare(np.logical_and, other)
+
+    def __or__(self, other):
+        return self._compare(np.logical_or, other)
+
+    def all(self):
+        return Tensor._make(np.asarray(self._array.all()), False, None)
+
+    def any(self):
+        return Tensor._make(np.asarray(self._array.any()), False, None)
+
+    def isnan(self):
+        return Tensor._make(np.isnan(self._array), False, None)
+
+    def isfinite(self):
+        return Tensor._make(np.isfinite(self._array), False, None)
+
+    def allclose(self, other, rtol=1e-5, atol=1e-8):
+        other = other._array if isinstance(other, Tensor) else other
+        return bool(np.allclose(self._array, other, rtol=rtol, atol=atol))
+
+    # ---------------------------------------------------------------- elementwise
+    def exp(self):
+        return F.Exp.apply(self)
+
+    def log(self):
+        return F.Log.apply(self)
+
+    def sqrt(self):
+        return F.Sqrt.apply(self)
+
+    def tanh(self):
+        return F.Tanh.apply(self)
+
+    def sigmoid(self):
+        return F.Sigmoid.apply(self)
+
+    def relu(self):
+        return F.ReLU.apply(self)
+
+    def clamp(self, min=None, max=None):
+        if min is None and max is None:
+            raise ValueError("clamp: give at least one of min and max.")
+        return F.Clamp.apply(self, min, max)
+
+    clip = clamp
+
+    def softmax(self, dim):
+        return F.Softmax.apply(self, self._axis("softmax", dim))
+
+    def log_softmax(self, dim):
+        return F.LogSoftmax.apply(self, self._axis("log_softmax", dim))
+
+    # ----------------------------------------------------------------- reductions
+    def _axes(self, op, dim):
+        from .functions._util import normalize_dims
+
+        return normalize_dims(op, dim, self.ndim)
+
+    def _axis(self, op, dim):
+        from .functions._util import normalize_dim
+
+        return normalize_dim(op, dim, self.ndim)
+
+    def _floating(self, op):
+        if self._array.dtype.kind != "f":
+            raise TypeError(
+                f"{op}: needs a floating-point tensor, this one is {self.dtype!r}. Use .float() first."
+            )
+
+    def sum(self, dim=None, keepdim=False):
+        """Sum over ``dim`` (an int, a tuple, or None for every element)."""
+        return F.Sum.apply(self, self._axes("sum", dim), keepdim)
+
+    def mean(self, dim=None, keepdim=False):
+        self._floating("mean")
+        return F.Mean.apply(self, self._axes("mean", dim), keepdim)
+
+    def var(self, dim=None, keepdim=False, correction=1, unbiased=None):
+        """Variance over ``dim``; ``correction=1`` divides by n - 1 (unbiased), 0 by n."""
+        self._floating("var")
+        if unbiased is not None:
+            correction = 1 if unbiased else 0
+        return F.Var.apply(self, self._axes("var", dim), keepdim, correction)
+
+    def std(self, dim=None, keepdim=False, correction=1, unbiased=None):
+        return self.var(dim, keepdim, correction, unbiased).sqrt()
+
+    def logsumexp(self, dim, keepdim=False):
+        """log(sum(exp(x))) over ``dim``, without overflow for large x."""
+        self._floating("logsumexp")
+        return F.LogSumExp.apply(self, self._axes("logsumexp", dim), keepdim)
+
+    def _extreme(self, fn, arg, result, dim, keepdim):
+        if dim is None:
+            return fn.apply(self, self._axes(fn.__name__.lower(), None), False)
+        if isinstance(dim, (tuple, list)):
+            return fn.apply(self, self._axes(fn.__name__.lower(), dim), keepdim)
+        axis = self._axis(fn.__name__.lower(), dim)
+        values = fn.apply(self, (axis,), keepdim)
+        indices = np.asarray(arg(self._array, axis=axis, keepdims=keepdim), dtype=np.int64)
+        return result(values, Tensor._make(indices, False, None))
+
+    def max(self, dim=None, keepdim=False):
+        """The maximum: of everything (dim=None), or (values, indices) along an int ``dim``,
+        or the values over a tuple of dims."""
+        return self._extreme(F.Max, np.argmax, MaxResult, dim, keepdim)
+
+    def min(self, dim=None, keepdim=False):
+        """Like ``max``, for the minimum."""
+        return self._extreme(F.Min, np.argmin, MinResult, dim, keepdim)
+
+    def amax(self, dim=None, keepdim=False):
+        return F.Max.apply(self, self._axes("amax", dim), keepdim)
+
+    def amin(self, dim=None, keepdim=False):
+        return F.Min.apply(self, self._axes("amin", dim), keepdim)
+
+    def argmax(self, dim=None, keepdim=False):
+        if dim is None:
+            return Tensor._make(np.asarray(np.argmax(self._array), dtype=np.int64), False, None)
+        axis = self._axis("argmax", dim)
+        return Tensor._make(np.argmax(self._array, axis=axis, keepdims=keepdim).astype(np.int64), False, None)
+
+    def argmin(self, dim=None, keepdim=False):
+        if dim is None:
+            return Tensor._make(np.asarray(np.argmin(self._array), dtype=np.int64), False, None)
+        axis = self._axis("argmin", dim)
+        return Tensor._make(np.argmin(self._array, axis=axis, keepdims=keepdim).astype(np.int64), False, None)
+
+    # ---------------------------------------------------------------------- shape
+    def reshape(self, *shape):
+        shape = _sizes("reshape", shape)
+        if shape == self.shape:
+            return self
+        return F.Reshape.apply(self, shape)
+
+    view = reshape
+
+    def view_as(self, other):
+        return self.reshape(other.shape)
+
+    def flatten(self, start_dim=0, end_dim=-1):
+        if self.ndim == 0:
+            return self.reshape(1)
+        start, end = self._axis("flatten", start_dim), self._axis("flatten", end_dim)
+        shape = self.shape[:start] + (-1,) + self.shape[end + 1 :]
+        return self.reshape(shape)
+
+    def unsqueeze(self, dim):
+        from .functions._util import normalize_dim
+
+        axis = normalize_dim("unsqueeze", dim, self.ndim + 1)
+        return self.reshape(self.shape[:axis] + (1,) + self.shape[axis:])
+
+    def squeeze(self, dim=None):
+        if dim is None:
+            return self.reshape(tuple(s for s in self.shape if s != 1))
+        axes = self._axes("squeeze", dim)
+        return self.reshape(tuple(s for i, s in enumerate(self.shape) if not (i in axes and s == 1)))
+
+    def permute(self, *dims):
+        dims = _sizes("permute", dims)
+        return F.Permute.apply(self, tuple(d % builtins.max(self.ndim, 1) for d in dims))
+
+    def transpose(self, dim0, dim1):
+        a, b = self._axis("transpose", dim0), self._axis("transpose", dim1)
+        order = list(range(self.ndim))
+        order[a], order[b] = order[b], order[a]
+        return F.Permute.apply(self, tuple(order))
+
+    def expand(self, *sizes):
+        sizes = _sizes("expand", sizes)
+        offset = len(sizes) - self.ndim
+        shape = tuple(self.shape[i - offset] if s == -1 and i >= offset else s for i, s in enumerate(sizes))
+        return F.Expand.apply(self, shape)
+
+    def expand_as(self, other):
+        return self.expand(other.shape)
+
+    def contiguous(self):
+        return self
+
+    def __getitem__(self, index):
+        return F.GetItem.apply(self, _unwrap_index(index))
+
+    def masked_fill(self, mask, value):
+        mask = mask._array if isinstance(mask, Tensor) else np.asarray(mask)
+        if mask.dtype != np.bool_:
+            raise TypeError(f"masked_fill: the mask must be a bool tensor, got dtype {mask.dtype}.")
+        return F.MaskedFill.apply(self, mask, value)
+
+    # ------------------------------------------------------------------ dtypes
+    def to(self, *args, dtype=None, device=None):
+        """``to(dtype)``, ``to(device)`` or both; returns self when nothing changes."""
+        for a in args:
+            if isinstance(a, str) and a.split(":")[0] in ("cpu", "cuda"):
+                device = a
+            else:
+                dtype = a
+        if device is not None:
+            check_device(device)
+        dtype = dtypes.to_dtype(dtype)
+        if dtype is None or dtype.np_dtype == self._array.dtype:
+            return self
+        return F.Cast.apply(self, dtype.np_dtype)
+
+    def type(self, dtype):
+        return self.to(dtype)
+
+    def type_as(self, other):
+        return self.to(other.dtype)
+
+    def float(self):
+        return self.to(dtypes.float32)
+
+    def double(self):
+        return self.to(dtypes.float64)
+
+    def half(self):
+        return self.to(dtypes.float16)
+
+    def long(self):
+        return self.to(dtypes.int64)
+
+    def int(self):
+        return self.to(dtypes.int32)
+
+    def bool(self):
+        return self.to(dtypes.bool_)
+
+    def cpu(self):
+        return self
+
+    # ------------------------------------------------------------------ in place
+    def _writable(self, op):
+        """Check that ``op`` may change this tensor in place, and bump its version."""
+        if self.requires_grad and _GradMode.enabled:
+            what = "a leaf tensor that requires grad" if self._node is None else "a tensor in the graph"
+            raise RuntimeError(
+                f"{op}: cannot change {what} in place while gradients are recorded: backward would "
+                f"use the wrong values. Write x = x + y instead of x += y, or wrap parameter updates "
+                f"in `with minitorch.no_grad():`."
+            )
+        if not self._array.flags.writeable:
+            raise RuntimeError(
+                f"{op}: this tensor is a read-only view (made by expand or broadcasting); call "
+                f".clone() first to get a copy you can change."
+            )
+        self._version[0] += 1
+        return self._array
+
+    def _in_place(self, op, ufunc, other):
+        array = self._writable(op)
+        other = other._array if isinstance(other, Tensor) else other
+        ufunc(array, other, out=array, casting="unsafe")
+        return self
+
+    def add_(self, other, alpha=1):
+        return self._in_place("add_", np.add, other if alpha == 1 else other * alpha)
+
+    def sub_(self, other, alpha=1):
+        return self._in_place("sub_", np.subtract, other if alpha == 1 else other * alpha)
+
+    def mul_(self, other):
+        return self._in_place("mul_", np.multiply, other)
+
+    def div_(self, other):
+        return self._in_place("div_", np.true_divide, other)
+
+    __iadd__, __isub__, __imul__, __itruediv__ = add_, sub_, mul_, div_
+
+    def copy_(self, source):
+        array = self._writable("copy_")
+        array[...] = source._array if isinstance(source, Tensor) else source
+        return self
+
+    def fill_(self, value):
+        self._writable("fill_")[...] = value
+        return self
+
+    def zero_(self):
+        return self.fill_(0)
+
+    def clamp_(self, min=None, max=None):
+        array = self._writable("clamp_")
+        np.clip(array, min, max, out=array)
+        return self
+
+    def uniform_(self, a=0.0, b=1.0, generator=None):
+        from .random import rng
+
+        self._writable("uniform_")[...] = rng(generator).uniform(a, b, self.shape)
+        return self
+
+    def normal_(self, mean=0.0, std=1.0, generator=None):
+        from .random import rng
+
+        self._writable("normal_")[...] = rng(generator).normal(mean, std, self.shape)
+        return self
+
+    def __setitem__(self, index, value):
+        array = self._writable("__setitem__")
+        array[_unwrap_index(index)] = value._array if isinstance(value, Tensor) else value
+
+
+from . import functions as F  # noqa: E402  (the ops need Tensor defined first)

@@ -1,0 +1,46 @@
+"""The one install recipe: ``pip install -e .`` for the framework, extras for the rest.
+
+    pip install -e ".[dev]"     tests: pytest, hypothesis, and NVVM for the kernel compile checks
+    pip install -e ".[gpu]"     an NVIDIA GPU with CUDA 12: cupy and numba-cuda
+    pip install -e ".[gpu-cu13]" the same for CUDA 13
+    pip install -e ".[bench]"   benchmarks: PyTorch (install its CPU build) and the peers
+"""
+from setuptools import find_packages, setup
+
+# NVIDIA's CUDA wheels exist for Linux and Windows only; macOS installs skip them.
+HAS_CUDA_WHEELS = "platform_system == 'Linux' or platform_system == 'Windows'"
+
+setup(
+    name="minitorch",
+    version="0.1.0",
+    description="An educational deep-learning framework written from scratch: tensors, autograd, "
+    "nn, optim, and Numba CUDA kernels",
+    long_description=open("README.md", encoding="utf-8").read(),
+    long_description_content_type="text/markdown",
+    python_requires=">=3.10",
+    packages=find_packages(include=["minitorch", "minitorch.*", "kernels", "kernels.*"]),
+    package_data={"minitorch.data": ["files/*.npz", "files/*.md"]},
+    install_requires=[
+        "numpy>=2.0",
+        "numba>=0.60",
+        "matplotlib>=3.7",
+        "tqdm>=4.60",
+    ],
+    extras_require={
+        "dev": [
+            "pytest>=7",
+            "pytest-timeout>=2.1",
+            "hypothesis>=6.100",
+            f"numba-cuda[cu12]>=0.20; {HAS_CUDA_WHEELS}",
+        ],
+        "gpu": [f"numba-cuda[cu12]>=0.20; {HAS_CUDA_WHEELS}", f"cupy-cuda12x>=13; {HAS_CUDA_WHEELS}"],
+        "gpu-cu13": [f"numba-cuda[cu13]>=0.20; {HAS_CUDA_WHEELS}", f"cupy-cuda13x>=13; {HAS_CUDA_WHEELS}"],
+        "bench": ["torch>=2.1", "micrograd>=0.1", "tinygrad>=0.9"],
+    },
+    entry_points={"console_scripts": ["minitorch-examples=minitorch.examples.__main__:main"]},
+    classifiers=[
+        "Programming Language :: Python :: 3",
+        "Intended Audience :: Education",
+        "Topic :: Scientific/Engineering :: Artificial Intelligence",
+    ],
+)
