@@ -22,6 +22,8 @@ from .ops import (
 from .random import Generator, initial_seed, manual_seed
 from .tensor import Tensor
 
+from . import data, nn, optim, testing, utils  # noqa: E402  (they build on the names above)
+
 bool = bool_
 
 __version__ = "0.1.0"
