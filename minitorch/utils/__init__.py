@@ -1,4 +1,4 @@
-"""``minitorch.utils.data`` is ``minitorch.data``, spelled as PyTorch spells it."""
-from .. import data
+"""PyTorch's spellings of minitorch modules: ``minitorch.utils.data`` is ``minitorch.data``."""
+from . import data
 
 __all__ = ["data"]
