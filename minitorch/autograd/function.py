@@ -55,39 +55,47 @@ class Function:
     @classmethod
     def apply(cls, *args):
         ctx = cls()
-        arrays = []
+        arrays, edges, needs = [], [], []
         requires_grad = False
         for a in args:
             if isinstance(a, Tensor):
                 arrays.append(a._array)
-                requires_grad = requires_grad or a.requires_grad
+                if a.requires_grad:
+                    requires_grad = True
+                    edges.append(a._node or a)
+                    needs.append(True)
+                    continue
             else:
                 arrays.append(a)
+            edges.append(None)
+            needs.append(False)
         out = cls.forward(ctx, *arrays)
         if _Anomaly.enabled:
             check_finite(cls.__name__, "forward", out)
-        record = requires_grad and _GradMode.enabled
-        result = Tensor._make(out, record, ctx if record else None)
-        if cls.is_view and isinstance(args[0], Tensor):
-            result._version = args[0]._version
-        if record:
-            ctx.edges = tuple(
-                (a._node or a) if isinstance(a, Tensor) and a.requires_grad else None for a in args
-            )
-            ctx.needs_input_grad = tuple(e is not None for e in ctx.edges)
+        if requires_grad and _GradMode.enabled:
+            result = Tensor._make(out, True, ctx)
+            ctx.edges = edges
+            ctx.needs_input_grad = needs
             ctx.out_shape = out.shape
             if ctx.saved_arrays:
                 ctx._remember_versions(args, result)
+        else:
+            result = Tensor._make(out, False, None)
+        if cls.is_view:
+            result._version = args[0]._version
         return result
 
     def _remember_versions(self, args, result):
         """Note the version of every tensor (input or output) whose array forward saved."""
         versions = []
-        tensors = [(f"input {i}", a) for i, a in enumerate(args) if isinstance(a, Tensor)]
-        tensors.append(("its output", result))
-        for description, t in tensors:
-            if any(s is t._array for s in self.saved_arrays):
-                versions.append((t._version, t._version[0], description))
+        for i, t in enumerate((*args, result)):
+            if isinstance(t, Tensor):
+                array = t._array
+                for saved in self.saved_arrays:
+                    if saved is array:
+                        where = "its output" if t is result else f"input {i}"
+                        versions.append((t._version, t._version[0], where))
+                        break
         self.saved_versions = versions
 
     def check_versions(self):

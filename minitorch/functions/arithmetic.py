@@ -10,10 +10,16 @@ from ..autograd.function import Function
 from ._util import broadcast_shapes, unbroadcast
 
 
+def _shape(x):
+    """The shape of an array, or () for a Python number."""
+    return x.shape if isinstance(x, np.ndarray) else ()
+
+
 def _check_broadcast(op, a, b):
-    shape_a, shape_b = np.shape(a), np.shape(b)
+    shape_a, shape_b = _shape(a), _shape(b)
     if shape_a != shape_b:
         broadcast_shapes(op, shape_a, shape_b)
+    return shape_a, shape_b
 
 
 class Add(Function):
@@ -21,8 +27,7 @@ class Add(Function):
 
     @staticmethod
     def forward(ctx, a, b):
-        _check_broadcast("add", a, b)
-        ctx.shapes = (np.shape(a), np.shape(b))
+        ctx.shapes = _check_broadcast("add", a, b)
         return a + b
 
     @staticmethod
@@ -36,8 +41,7 @@ class Sub(Function):
 
     @staticmethod
     def forward(ctx, a, b):
-        _check_broadcast("sub", a, b)
-        ctx.shapes = (np.shape(a), np.shape(b))
+        ctx.shapes = _check_broadcast("sub", a, b)
         return a - b
 
     @staticmethod
@@ -59,8 +63,8 @@ class Mul(Function):
     @staticmethod
     def backward(ctx, grad):
         a, b = ctx.saved_arrays
-        grad_a = unbroadcast(grad * b, np.shape(a)) if ctx.needs_input_grad[0] else None
-        grad_b = unbroadcast(grad * a, np.shape(b)) if ctx.needs_input_grad[1] else None
+        grad_a = unbroadcast(grad * b, _shape(a)) if ctx.needs_input_grad[0] else None
+        grad_b = unbroadcast(grad * a, _shape(b)) if ctx.needs_input_grad[1] else None
         return grad_a, grad_b
 
 
@@ -76,8 +80,8 @@ class Div(Function):
     @staticmethod
     def backward(ctx, grad):
         a, b = ctx.saved_arrays
-        grad_a = unbroadcast(grad / b, np.shape(a)) if ctx.needs_input_grad[0] else None
-        grad_b = unbroadcast(-grad * a / (b * b), np.shape(b)) if ctx.needs_input_grad[1] else None
+        grad_a = unbroadcast(grad / b, _shape(a)) if ctx.needs_input_grad[0] else None
+        grad_b = unbroadcast(-grad * a / (b * b), _shape(b)) if ctx.needs_input_grad[1] else None
         return grad_a, grad_b
 
 
@@ -94,12 +98,12 @@ class Pow(Function):
     @staticmethod
     def backward(ctx, grad):
         a, b, out = ctx.saved_arrays
-        grad_a = unbroadcast(grad * b * a ** (b - 1), np.shape(a)) if ctx.needs_input_grad[0] else None
+        grad_a = unbroadcast(grad * b * a ** (b - 1), _shape(a)) if ctx.needs_input_grad[0] else None
         grad_b = None
         if ctx.needs_input_grad[1]:
             with np.errstate(divide="ignore", invalid="ignore"):
                 log_a = np.where(a > 0, np.log(np.where(a > 0, a, 1)), 0)
-            grad_b = unbroadcast(grad * out * log_a, np.shape(b))
+            grad_b = unbroadcast(grad * out * log_a, _shape(b))
         return grad_a, grad_b
 
 

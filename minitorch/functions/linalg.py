@@ -13,7 +13,8 @@ from ..errors import ShapeError
 from ._util import unbroadcast
 
 
-def _check_matmul_shapes(a, b):
+def _explain_matmul_error(a, b):
+    """Called when numpy refused the shapes: raise a ShapeError that says why."""
     if a.ndim == 0 or b.ndim == 0:
         raise ShapeError(
             f"matmul: both operands need at least one dimension, got shapes {tuple(a.shape)} and "
@@ -43,9 +44,13 @@ class MatMul(Function):
 
     @staticmethod
     def forward(ctx, a, b):
-        _check_matmul_shapes(a, b)
+        try:
+            out = np.matmul(a, b)
+        except ValueError:
+            _explain_matmul_error(a, b)
+            raise
         ctx.save_for_backward(a, b)
-        return np.matmul(a, b)
+        return out
 
     @staticmethod
     def backward(ctx, grad):

@@ -1,0 +1,177 @@
+"""CPU speed: minitorch against PyTorch eager, side by side in one run, on the same data.
+
+    python benchmarks/cpu.py            # writes benchmarks/results/cpu.json
+    python benchmarks/cpu.py --quick    # fewer repeats, for a smoke test
+
+Protocol (see DESIGN.md): BLAS pinned to one thread on both sides, warm-up runs
+discarded, the two frameworks timed in alternating rounds, medians reported,
+and ratios minitorch / PyTorch (below 1.0 means minitorch is faster).
+
+Cases:
+- op overhead: one op with autograd on 32x32 float32 tensors (forward only, and
+  forward + backward), where Python bookkeeping dominates the arithmetic;
+- a full training step (forward, cross-entropy, backward, Adam) of a
+  784-256-128-10 MLP at batch 64.
+"""
+import os
+
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[_var] = "1"
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+import platform  # noqa: E402
+import statistics  # noqa: E402
+import time  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+import minitorch  # noqa: E402
+import minitorch.nn.functional as mF  # noqa: E402
+
+try:
+    import torch
+    import torch.nn.functional as tF
+
+    torch.set_num_threads(1)
+except ImportError:  # the benchmark still reports minitorch's own figures
+    torch = None
+
+
+def median_time(fn, number):
+    """Seconds per call of ``fn``: the time of ``number`` calls, divided."""
+    start = time.perf_counter()
+    for _ in range(number):
+        fn()
+    return (time.perf_counter() - start) / number
+
+
+def compare(cases, rounds, number):
+    """Time each framework's callable in alternating rounds; return the medians in seconds."""
+    for fn in cases.values():  # warm-up
+        median_time(fn, number)
+    samples = {name: [] for name in cases}
+    for _ in range(rounds):
+        for name, fn in cases.items():
+            samples[name].append(median_time(fn, number))
+    return {name: statistics.median(s) for name, s in samples.items()}
+
+
+def op_cases():
+    """One op with autograd on 32x32 tensors, in both frameworks, on the same values."""
+    rng = np.random.default_rng(0)
+    a_np, b_np = rng.standard_normal((2, 32, 32), dtype=np.float32)
+    ma = minitorch.tensor(a_np, requires_grad=True)
+    mb = minitorch.tensor(b_np, requires_grad=True)
+    cases = {
+        "add forward": {"minitorch": lambda: ma + mb},
+        "matmul forward": {"minitorch": lambda: ma @ mb},
+        "mul forward+backward": {"minitorch": lambda: (ma * mb).backward(minitorch.ones(32, 32))},
+    }
+    if torch is not None:
+        ta = torch.tensor(a_np, requires_grad=True)
+        tb = torch.tensor(b_np, requires_grad=True)
+        ones = torch.ones(32, 32)
+        cases["add forward"]["pytorch"] = lambda: ta + tb
+        cases["matmul forward"]["pytorch"] = lambda: ta @ tb
+        cases["mul forward+backward"]["pytorch"] = lambda: (ta * tb).backward(ones)
+    return cases
+
+
+def mlp_cases(batch=64, sizes=(784, 256, 128, 10)):
+    """One training step (forward, loss, backward, Adam) of the same MLP on the same batch."""
+    rng = np.random.default_rng(0)
+    x_np = rng.standard_normal((batch, sizes[0]), dtype=np.float32)
+    y_np = rng.integers(0, sizes[-1], batch)
+
+    def layers(nn):
+        mods = []
+        for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+            mods.append(nn.Linear(n_in, n_out))
+            if i < len(sizes) - 2:
+                mods.append(nn.ReLU())
+        return nn.Sequential(*mods)
+
+    m_model = layers(minitorch.nn)
+    m_opt = minitorch.optim.Adam(m_model.parameters(), lr=1e-3)
+    mx, my = minitorch.tensor(x_np), minitorch.tensor(y_np)
+
+    def m_step():
+        m_opt.zero_grad()
+        loss = mF.cross_entropy(m_model(mx), my)
+        loss.backward()
+        m_opt.step()
+
+    cases = {"MLP 784-256-128-10 train step, batch 64": {"minitorch": m_step}}
+    if torch is not None:
+        t_model = layers(torch.nn)
+        t_model.load_state_dict({k: torch.tensor(v.numpy()) for k, v in m_model.state_dict().items()})
+        t_opt = torch.optim.Adam(t_model.parameters(), lr=1e-3)
+        tx, ty = torch.tensor(x_np), torch.tensor(y_np)
+
+        def t_step():
+            t_opt.zero_grad()
+            loss = tF.cross_entropy(t_model(tx), ty)
+            loss.backward()
+            t_opt.step()
+
+        cases["MLP 784-256-128-10 train step, batch 64"]["pytorch"] = t_step
+    return cases
+
+
+def machine():
+    cpu = platform.processor()
+    try:
+        with open("/proc/cpuinfo") as f:
+            cpu = next(line.split(":", 1)[1].strip() for line in f if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "torch": torch.__version__ if torch is not None else None,
+        "minitorch": minitorch.__version__,
+        "blas_threads": 1,
+    }
+
+
+def run(quick=False):
+    rounds, number = (3, 20) if quick else (15, 200)
+    results = []
+    for group, cases, num in (("op overhead", op_cases(), number), ("training step", mlp_cases(), number // 10)):
+        for name, fns in cases.items():
+            times = compare(fns, rounds, max(num, 2))
+            row = {"group": group, "case": name, **{f"{k}_us": v * 1e6 for k, v in times.items()}}
+            if "pytorch" in times:
+                row["ratio"] = times["minitorch"] / times["pytorch"]
+            results.append(row)
+    return {"machine": machine(), "date": time.strftime("%Y-%m-%d"), "results": results}
+
+
+def print_table(report):
+    print(f"{'case':45s} {'minitorch':>12s} {'pytorch':>12s} {'ratio':>7s}")
+    for r in report["results"]:
+        torch_us = f"{r['pytorch_us']:10.1f}us" if "pytorch_us" in r else "        n/a"
+        ratio = f"{r['ratio']:7.2f}" if "ratio" in r else "    n/a"
+        print(f"{r['case']:45s} {r['minitorch_us']:10.1f}us {torch_us} {ratio}")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="fewer repeats (a smoke test, noisy figures)")
+    parser.add_argument("--out", default=None, help="JSON output path (default: benchmarks/results/cpu.json)")
+    args = parser.parse_args()
+    report = run(args.quick)
+    print_table(report)
+    out = args.out or os.path.join(os.path.dirname(__file__), "results", "cpu.json")
+    os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
+    with open(out, "w") as f:
+        json.dump(report, f, indent=2)
+    print(f"wrote {out}")
+
+
+if __name__ == "__main__":
+    main()
