@@ -8,11 +8,13 @@
     linalg      MatMul
     softmax     Softmax LogSoftmax
     conversion  Clone Cast
+    loss        BinaryCrossEntropy
 """
 from .arithmetic import Add, Div, Mul, Neg, Pow, Sub
 from .conversion import Cast, Clone
 from .indexing import Cat, GetItem, MaskedFill, Stack, Where
 from .linalg import MatMul
+from .loss import BinaryCrossEntropy
 from .pointwise import GELU, Abs, Clamp, Exp, Log, ReLU, Sigmoid, Sqrt, Tanh
 from .reduction import LogSumExp, Max, Mean, Min, Sum, Var
 from .shape import Expand, Permute, Reshape
@@ -24,5 +26,5 @@ __all__ = [
     "Sum", "Mean", "Max", "Min", "Var", "LogSumExp",
     "Reshape", "Permute", "Expand",
     "GetItem", "Cat", "Stack", "Where", "MaskedFill",
-    "MatMul", "Softmax", "LogSoftmax", "Clone", "Cast",
+    "MatMul", "Softmax", "LogSoftmax", "Clone", "Cast", "BinaryCrossEntropy",
 ]
