@@ -1,0 +1,15 @@
+"""Optimisers (``SGD``, ``Adam``, ``AdamW``, ``RMSprop``, ``Adagrad``) and ``lr_scheduler``.
+
+Each optimiser's docstring states its update rule; they follow PyTorch's documented
+algorithms, options and ``state_dict`` layout. ``Optimizer`` is the base class to subclass
+for a new rule: write ``_update(param, grad, state, group)`` on numpy arrays.
+"""
+from . import lr_scheduler
+from .adagrad import Adagrad
+from .adam import Adam
+from .adamw import AdamW
+from .optimizer import Optimizer
+from .rmsprop import RMSprop
+from .sgd import SGD
+
+__all__ = ["Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "lr_scheduler"]

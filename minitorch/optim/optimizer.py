@@ -1,0 +1,295 @@
+"""``Optimizer``: what every optimiser shares (parameter groups, state, zero_grad, state_dict).
+
+An optimiser changes parameters in place to make the loss smaller::
+
+    opt = minitorch.optim.Adam(model.parameters(), lr=1e-3)
+    for x, y in batches:
+        opt.zero_grad()           # forget the previous step's gradients
+        loss_fn(model(x), y).backward()
+        opt.step()                # theta <- update(theta, theta.grad, state)
+
+- ``param_groups``: a list of dicts, each with ``"params"`` (a list of tensors) and that group's
+  hyper-parameters (``lr``, ``weight_decay``, ...). Pass dicts to give groups their own values::
+
+      SGD([{"params": body}, {"params": head, "lr": 1e-2}], lr=1e-3)   # body uses 1e-3
+
+  Learning-rate schedulers change ``group["lr"]`` between steps.
+- ``state``: a dict from parameter to that parameter's buffers (``"step"``, ``"exp_avg"``, ...),
+  created at its first update. Buffers are numpy arrays of the parameter's shape and dtype.
+- ``state_dict()`` / ``load_state_dict()``: PyTorch's layout, parameters replaced by their
+  position (counting through all groups in order)::
+
+      {"state": {0: {"step": 3, "exp_avg": <Tensor>, ...}, 1: {...}},
+       "param_groups": [{"lr": 0.001, "betas": (0.9, 0.999), ..., "params": [0, 1]}]}
+
+  Buffers come out as minitorch Tensors holding *copies* (a snapshot that later steps do not
+  change), ``"step"`` as a Python int, hyper-parameters as Python numbers, bools and tuples:
+  nothing but dicts, lists, numbers and arrays, so that ``minitorch.save`` can write it.
+  ``load_state_dict`` accepts buffers as Tensors or numpy arrays and numbers as Python or
+  numpy scalars (or 0-d arrays), so a dict read back from a file loads too.
+
+A subclass sets its defaults, checks its hyper-parameters in ``_check_group``, and writes the
+update of one parameter in ``_update``: ``step`` calls it for each parameter that has a gradient,
+on raw numpy arrays, under ``minitorch.no_grad()``.
+"""
+import numbers
+
+import numpy as np
+
+from ..autograd import enable_grad, no_grad
+from ..errors import ShapeError
+from ..tensor import Tensor
+
+
+class Optimizer:
+    """Base class of all optimisers; see the module docstring."""
+
+    def __init__(self, params, defaults):
+        name = type(self).__name__
+        self.defaults = dict(defaults)
+        self.state = {}
+        self.param_groups = []
+        if isinstance(params, (Tensor, dict)):
+            raise TypeError(
+                f"{name}: params must be an iterable of Tensors or of dicts (parameter groups), "
+                f"got a single {type(params).__name__}. Wrap it in a list: {name}([x], ...)."
+            )
+        groups = list(params)
+        if not groups:
+            raise ValueError(
+                f"{name} got an empty parameter list: did the model create its parameters? "
+                f"Pass model.parameters() or a list of tensors."
+            )
+        if not isinstance(groups[0], dict):
+            groups = [{"params": groups}]
+        for group in groups:
+            self.add_param_group(group)
+
+    # ------------------------------------------------------------- parameter groups
+    def add_param_group(self, param_group):
+        """Add a dict ``{"params": [...], <options>}``; options it leaves out take the defaults.
+
+        Useful to start training layers that were frozen so far (fine-tuning).
+        """
+        name = type(self).__name__
+        if not isinstance(param_group, dict) or "params" not in param_group:
+            raise TypeError(
+                f"{name}: a parameter group must be a dict with a 'params' key, got "
+                f"{param_group!r:.80}."
+            )
+        params = param_group["params"]
+        if isinstance(params, (set, frozenset)):
+            raise TypeError(
+                f"{name}: parameters must be given in an ordered collection (a list), not a set: a "
+                f"set's order changes between runs, and state_dict() identifies parameters by order."
+            )
+        params = [params] if isinstance(params, Tensor) else list(params)
+        seen = set(self._all_params())
+        for i, p in enumerate(params):
+            if not isinstance(p, Tensor):
+                raise TypeError(
+                    f"{name}: can only optimize Tensors, but parameter {i} of the new group is a "
+                    f"{type(p).__name__}."
+                )
+            if not p.is_floating_point():
+                raise TypeError(
+                    f"{name}: can only optimize floating-point tensors, but parameter {i} of the new "
+                    f"group is {p.dtype!r}. Create it with a float dtype, or convert it with "
+                    f".float() first."
+                )
+            if not p.is_leaf:
+                raise ValueError(
+                    f"{name}: can't optimize a non-leaf tensor (parameter {i} was computed by "
+                    f"{p.grad_fn!r}). Optimize the tensors it was computed from, or use "
+                    f".detach().requires_grad_() to make a new leaf."
+                )
+            if p in seen:
+                raise ValueError(
+                    f"{name}: parameter {i} of the new group (shape {tuple(p.shape)}) is given twice "
+                    f"(in this group or in an earlier one). Each tensor may appear only once."
+                )
+            seen.add(p)
+        group = dict(self.defaults)
+        group.update(param_group)
+        group["params"] = params
+        self._check_group(group)
+        self.param_groups.append(group)
+
+    def _all_params(self):
+        """Every parameter of every group, in order (the numbering that state_dict uses)."""
+        return [p for group in self.param_groups for p in group["params"]]
+
+    def _check_group(self, group):
+        """Raise an error for hyper-parameters outside their valid range (subclasses add checks)."""
+        check_range(self, "lr", group["lr"], 0.0)
+
+    # ------------------------------------------------------------------- training
+    def zero_grad(self, set_to_none=True):
+        """Forget every parameter's gradient before the next ``backward()``.
+
+        ``set_to_none=True`` (the default, as in PyTorch) sets ``p.grad = None``, which frees the
+        memory and lets ``step`` skip parameters that got no gradient; ``False`` fills the
+        existing gradients with zeros instead.
+        """
+        for p in self._all_params():
+            if p.grad is not None:
+                if set_to_none:
+                    p.grad = None
+                else:
+                    p.grad.zero_()
+
+    def step(self, closure=None):
+        """Update every parameter that has a gradient; parameters whose ``.grad`` is None are skipped.
+
+        ``closure``: an optional function that zeroes the gradients, recomputes the loss, calls
+        ``backward()`` and returns the loss; it runs first (with grad enabled) and ``step``
+        returns its loss.
+        """
+        loss = None
+        if closure is not None:
+            with enable_grad():
+                loss = closure()
+        op = f"{type(self).__name__}.step"
+        with no_grad():
+            for group in self.param_groups:
+                for p in group["params"]:
+                    if p.grad is None:
+                        continue
+                    grad = p.grad._array
+                    if grad.shape != p.shape:
+                        raise ShapeError(
+                            f"{op}: a parameter of shape {tuple(p.shape)} has a .grad of shape "
+                            f"{tuple(grad.shape)}; gradients must have their parameter's shape."
+                        )
+                    state = self.state.get(p, {})
+                    self._update(p._writable(op), grad, state, group)
+                    if state:  # optimisers that keep nothing (plain SGD) store nothing
+                        self.state[p] = state
+        return loss
+
+    def _update(self, param, grad, state, group):
+        """Change the array ``param`` in place, given its gradient, its state dict and its group."""
+        raise NotImplementedError(f"{type(self).__name__} must implement _update().")
+
+    # ------------------------------------------------------------------ saving
+    def state_dict(self):
+        """The optimiser's state as plain data (see the module docstring for the layout)."""
+        index = {p: i for i, p in enumerate(self._all_params())}
+        groups = []
+        for group in self.param_groups:
+            saved = {k: v for k, v in group.items() if k != "params"}
+            saved["params"] = [index[p] for p in group["params"]]
+            groups.append(saved)
+        state = {}
+        for p, buffers in self.state.items():
+            state[index[p]] = {
+                k: Tensor._make(v.copy(), False, None) if isinstance(v, np.ndarray) else v
+                for k, v in buffers.items()
+            }
+        return {"state": state, "param_groups": groups}
+
+    def load_state_dict(self, state_dict):
+        """Restore hyper-parameters and buffers saved by ``state_dict()`` of a similar optimiser.
+
+        The optimiser must have been built over parameters of the same shapes, grouped the same
+        way; the values are copied (the dict can be reused).
+        """
+        name = type(self).__name__
+        if not isinstance(state_dict, dict) or set(state_dict) != {"state", "param_groups"}:
+            raise ValueError(
+                f"{name}.load_state_dict: expected a dict with keys 'state' and 'param_groups' (as "
+                f"made by optimizer.state_dict()), got {type(state_dict).__name__}"
+                + (f" with keys {sorted(state_dict)}" if isinstance(state_dict, dict) else "")
+                + "."
+            )
+        saved_groups = list(state_dict["param_groups"])
+        if len(saved_groups) != len(self.param_groups):
+            raise ValueError(
+                f"{name}.load_state_dict: the saved state has {len(saved_groups)} parameter groups "
+                f"but this optimiser has {len(self.param_groups)}."
+            )
+        for i, (saved, group) in enumerate(zip(saved_groups, self.param_groups)):
+            if len(saved["params"]) != len(group["params"]):
+                raise ValueError(
+                    f"{name}.load_state_dict: saved parameter group {i} has {len(saved['params'])} "
+                    f"parameters but this optimiser's group {i} has {len(group['params'])}."
+                )
+        params = self._all_params()
+        state = {}
+        for key, buffers in state_dict["state"].items():
+            if not 0 <= int(key) < len(params):
+                raise ValueError(
+                    f"{name}.load_state_dict: the saved state is for parameter {key}, but this "
+                    f"optimiser has only {len(params)} parameters."
+                )
+            p = params[int(key)]
+            state[p] = {k: _load_buffer(name, k, v, p) for k, v in buffers.items()}
+        new_groups = []
+        for saved, group in zip(saved_groups, self.param_groups):
+            new = {k: _plain(v) for k, v in saved.items() if k != "params"}
+            new["params"] = group["params"]
+            self._check_group(new)
+            new_groups.append(new)
+        self.state = state
+        self.param_groups = new_groups
+
+    def __repr__(self):
+        lines = [f"{type(self).__name__} ("]
+        for i, group in enumerate(self.param_groups):
+            lines.append(f"Parameter Group {i}")
+            lines += [f"    {k}: {group[k]}" for k in sorted(group) if k != "params"]
+        return "\n".join(lines + [")"])
+
+
+def check_range(optimizer, label, value, low, high=None, high_open=True):
+    """Raise an error naming the optimiser unless ``value`` is a number in [low, high) (or ]).
+
+    ``label`` names the hyper-parameter in the message (``"lr"``, ``"betas[0]"``).
+    """
+    name = type(optimizer).__name__
+    what = f">= {low}" if high is None else f"in [{low}, {high}{')' if high_open else ']'}"
+    if not isinstance(value, numbers.Real) or isinstance(value, bool):
+        raise TypeError(f"{name}: {label} must be a number {what}, got {value!r}.")
+    too_high = high is not None and (value >= high if high_open else value > high)
+    if not value >= low or too_high:  # `not >=` also catches nan
+        default = optimizer.defaults.get(label)
+        hint = f" (the default is {default})" if default is not None else ""
+        raise ValueError(f"{name}: invalid {label}={value!r}; it must be {what}{hint}.")
+
+
+def grad_with_weight_decay(grad, param, weight_decay, maximize):
+    """``g = -grad if maximize else grad``, plus ``weight_decay * param`` (L2 penalty) if nonzero.
+
+    Returns ``grad`` itself when nothing changes, else a new array: ``p.grad`` is never modified.
+    """
+    if maximize:
+        grad = np.negative(grad)
+    if weight_decay != 0:
+        decayed = np.multiply(param, weight_decay)
+        decayed += grad
+        grad = decayed
+    return grad
+
+
+def _plain(value):
+    """Python scalars and tuples for numpy scalars, 0-d and 1-d arrays (values read from a file)."""
+    if isinstance(value, Tensor):
+        value = value._array
+    if isinstance(value, (np.ndarray, np.generic)):
+        return value.item() if value.ndim == 0 else tuple(value.tolist())
+    if isinstance(value, list):
+        return tuple(value)
+    return value
+
+
+def _load_buffer(name, key, value, param):
+    """A state entry of ``param``: ``step`` as an int, buffers as owned arrays of param's shape."""
+    if key == "step":
+        return int(_plain(value))
+    array = value._array if isinstance(value, Tensor) else np.asarray(value)
+    if array.shape != param.shape:
+        raise ShapeError(
+            f"{name}.load_state_dict: saved buffer '{key}' has shape {tuple(array.shape)} but its "
+            f"parameter has shape {tuple(param.shape)}: was the state saved from another model?"
+        )
+    return np.array(array, dtype=param._array.dtype, copy=True)
