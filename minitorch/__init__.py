@@ -20,6 +20,7 @@ from .ops import (
     squeeze, stack, sum, tanh, transpose, unsqueeze, var, where,
 )
 from .random import Generator, initial_seed, manual_seed
+from .serialization import load, save
 from .tensor import Tensor
 
 from . import data, nn, optim, testing, utils  # noqa: E402  (they build on the names above)

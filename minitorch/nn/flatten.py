@@ -1,0 +1,17 @@
+"""``Flatten``: merge a range of dimensions into one (e.g. images into vectors before a Linear)."""
+from .module import Module
+
+
+class Flatten(Module):
+    """Flatten dims ``start_dim`` to ``end_dim``: (N, C, H, W) -> (N, C*H*W) with the defaults."""
+
+    def __init__(self, start_dim=1, end_dim=-1):
+        super().__init__()
+        self.start_dim = start_dim
+        self.end_dim = end_dim
+
+    def forward(self, input):
+        return input.flatten(self.start_dim, self.end_dim)
+
+    def extra_repr(self):
+        return f"start_dim={self.start_dim}, end_dim={self.end_dim}"

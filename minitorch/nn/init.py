@@ -1,0 +1,170 @@
+"""Weight initialisation: fill a tensor in place with well-scaled random numbers.
+
+Why scale matters: a layer ``y = W x`` with ``fan_in`` inputs has
+``Var(y) = fan_in * Var(W) * Var(x)`` (independent, zero-mean entries). If
+``Var(W)`` is too large the activations (and gradients) grow layer after layer;
+too small and they vanish. The schemes below pick ``Var(W)`` so that the
+variance is preserved:
+
+- Xavier / Glorot (tanh, sigmoid, linear): ``Var(W) = gain^2 * 2 / (fan_in + fan_out)``,
+  a compromise between preserving the forward (fan_in) and backward (fan_out) variance.
+- Kaiming / He (ReLU family): ``Var(W) = gain^2 / fan``, where ReLU's gain ``sqrt(2)``
+  makes up for ReLU zeroing half of its inputs.
+
+A uniform distribution U(-b, b) has variance ``b^2 / 3``, so the uniform variants
+use the bound ``b = sqrt(3) * std``.
+
+Every function works in place under ``no_grad``, draws from the seeded generator
+(``minitorch.manual_seed``) unless given ``generator=``, and returns the tensor.
+For a conv weight of shape (out_channels, in_channels, kh, kw),
+``fan_in = in_channels * kh * kw`` and ``fan_out = out_channels * kh * kw``.
+"""
+import math
+
+import numpy as np
+
+from ..autograd.grad_mode import no_grad
+from ..random import rng
+
+
+def calculate_gain(nonlinearity, param=None):
+    """The recommended gain (std multiplier) for a nonlinearity.
+
+    =================  ====================================
+    nonlinearity       gain
+    =================  ====================================
+    linear, conv*d,    1
+    sigmoid
+    tanh               5/3
+    relu               sqrt(2)
+    leaky_relu         sqrt(2 / (1 + negative_slope^2)); ``param`` is the slope (default 0.01)
+    selu               3/4
+    =================  ====================================
+    """
+    linear_like = ("linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
+                   "conv_transpose3d", "sigmoid")
+    if nonlinearity in linear_like:
+        return 1.0
+    if nonlinearity == "tanh":
+        return 5.0 / 3
+    if nonlinearity == "relu":
+        return math.sqrt(2.0)
+    if nonlinearity == "leaky_relu":
+        slope = 0.01 if param is None else param
+        if isinstance(slope, bool) or not isinstance(slope, (int, float)):
+            raise ValueError(f"calculate_gain: negative_slope {slope!r} is not a number.")
+        return math.sqrt(2.0 / (1 + slope**2))
+    if nonlinearity == "selu":
+        return 3.0 / 4
+    raise ValueError(
+        f"calculate_gain: unsupported nonlinearity {nonlinearity!r}; expected one of "
+        f"{', '.join(linear_like)}, tanh, relu, leaky_relu, selu."
+    )
+
+
+def _calculate_fan_in_and_fan_out(tensor):
+    """(fan_in, fan_out) of a weight: (out, in) for Linear, (out, in, *kernel) for convolutions."""
+    if tensor.ndim < 2:
+        raise ValueError(
+            f"fan in and fan out cannot be computed for a tensor with {tensor.ndim} dimension(s) "
+            f"(shape {tuple(tensor.shape)}); weight-scaling initialisers need at least 2 dimensions."
+        )
+    receptive_field = int(np.prod(tensor.shape[2:]))
+    return tensor.shape[1] * receptive_field, tensor.shape[0] * receptive_field
+
+
+def _fill(tensor, array):
+    with no_grad():
+        tensor.copy_(array)
+    return tensor
+
+
+def uniform_(tensor, a=0.0, b=1.0, generator=None):
+    """Fill with samples from U(a, b)."""
+    return _fill(tensor, rng(generator).uniform(a, b, tensor.shape))
+
+
+def normal_(tensor, mean=0.0, std=1.0, generator=None):
+    """Fill with samples from N(mean, std^2)."""
+    return _fill(tensor, rng(generator).normal(mean, std, tensor.shape))
+
+
+def _normal_cdf(x, mean, std):
+    return 0.5 * (1 + math.erf((x - mean) / (std * math.sqrt(2))))
+
+
+def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
+    """Fill with N(mean, std^2) samples conditioned on lying in [a, b] (redrawn until they do).
+
+    ``a`` and ``b`` are absolute bounds, as in PyTorch (not multiples of ``std``).
+    """
+    if not a < b:
+        raise ValueError(f"trunc_normal_: need a < b, got a={a}, b={b}.")
+    mass = _normal_cdf(b, mean, std) - _normal_cdf(a, mean, std)
+    if mass < 1e-6:
+        raise ValueError(
+            f"trunc_normal_: [a, b] = [{a}, {b}] holds almost none of N({mean}, {std}^2) "
+            f"(probability {mass:.2g}); choose bounds near the mean."
+        )
+    gen, n = rng(generator), int(np.prod(tensor.shape))
+    kept = np.empty(0)
+    while kept.size < n:
+        draws = gen.normal(mean, std, int((n - kept.size) / mass * 1.2) + 16)
+        kept = np.concatenate([kept, draws[(draws >= a) & (draws <= b)]])
+    return _fill(tensor, kept[:n].reshape(tensor.shape))
+
+
+def constant_(tensor, val):
+    """Fill with the value ``val``."""
+    with no_grad():
+        return tensor.fill_(val)
+
+
+def ones_(tensor):
+    return constant_(tensor, 1.0)
+
+
+def zeros_(tensor):
+    return constant_(tensor, 0.0)
+
+
+def xavier_uniform_(tensor, gain=1.0, generator=None):
+    """Glorot uniform: U(-b, b) with ``b = gain * sqrt(6 / (fan_in + fan_out))``
+    (variance ``gain^2 * 2 / (fan_in + fan_out)``)."""
+    fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
+    std = gain * math.sqrt(2.0 / (fan_in + fan_out))
+    bound = math.sqrt(3.0) * std
+    return uniform_(tensor, -bound, bound, generator)
+
+
+def xavier_normal_(tensor, gain=1.0, generator=None):
+    """Glorot normal: N(0, std^2) with ``std = gain * sqrt(2 / (fan_in + fan_out))``."""
+    fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
+    std = gain * math.sqrt(2.0 / (fan_in + fan_out))
+    return normal_(tensor, 0.0, std, generator)
+
+
+def _kaiming_std(tensor, a, mode, nonlinearity):
+    if mode not in ("fan_in", "fan_out"):
+        raise ValueError(f"kaiming init: mode must be 'fan_in' or 'fan_out', got {mode!r}.")
+    fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
+    fan = fan_in if mode == "fan_in" else fan_out
+    if fan == 0:  # the tensor has no elements: nothing to fill
+        return 0.0
+    return calculate_gain(nonlinearity, a) / math.sqrt(fan)
+
+
+def kaiming_uniform_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", generator=None):
+    """He uniform: U(-b, b) with ``b = gain * sqrt(3 / fan)``, ``gain = calculate_gain(nonlinearity, a)``.
+
+    ``mode="fan_in"`` preserves the variance of the activations in the forward pass,
+    ``"fan_out"`` that of the gradients in the backward pass. ``a`` is the negative slope
+    of a leaky ReLU (0 gives plain ReLU's gain sqrt(2)).
+    """
+    bound = math.sqrt(3.0) * _kaiming_std(tensor, a, mode, nonlinearity)
+    return uniform_(tensor, -bound, bound, generator)
+
+
+def kaiming_normal_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", generator=None):
+    """He normal: N(0, std^2) with ``std = gain / sqrt(fan)``; arguments as in ``kaiming_uniform_``."""
+    return normal_(tensor, 0.0, _kaiming_std(tensor, a, mode, nonlinearity), generator)

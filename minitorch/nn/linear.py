@@ -1,0 +1,62 @@
+"""``Linear`` (y = x W^T + b) and ``Identity`` (y = x)."""
+import math
+
+import numpy as np
+
+from .. import dtypes
+from ..creation import empty
+from . import functional as F
+from . import init
+from .module import Module
+from .parameter import Parameter
+
+
+class Identity(Module):
+    """Returns its input unchanged (a placeholder, e.g. to remove a layer). Arguments are ignored."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__()
+
+    def forward(self, input):
+        return input
+
+
+class Linear(Module):
+    """A fully connected layer: ``y = x @ weight.T + bias``.
+
+    - ``weight``: shape (out_features, in_features); ``bias``: shape (out_features,)
+    - input (*, in_features) -> output (*, out_features)
+
+    Initialisation (PyTorch's): ``weight`` by ``kaiming_uniform_(a=sqrt(5))``, which works out to
+    U(-1/sqrt(in_features), 1/sqrt(in_features)), and ``bias`` from the same range.
+    """
+
+    def __init__(self, in_features, out_features, bias=True, device=None, dtype=None):
+        super().__init__()
+        for name, value in (("in_features", in_features), ("out_features", out_features)):
+            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
+                raise ValueError(f"Linear: {name} must be a non-negative integer, got {value!r}.")
+        self.in_features = int(in_features)
+        self.out_features = int(out_features)
+        dtype = dtypes.to_dtype(dtype) or dtypes.float32
+        self.weight = Parameter(empty(out_features, in_features, dtype=dtype, device=device))
+        if bias:
+            self.bias = Parameter(empty(out_features, dtype=dtype, device=device))
+        else:
+            self.register_parameter("bias", None)
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        """Draw fresh weights and bias (from the seeded generator; see ``manual_seed``)."""
+        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
+        if self.bias is not None:
+            fan_in = self.in_features
+            bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
+            init.uniform_(self.bias, -bound, bound)
+
+    def forward(self, input):
+        return F.linear(input, self.weight, self.bias)
+
+    def extra_repr(self):
+        bias = self.bias is not None
+        return f"in_features={self.in_features}, out_features={self.out_features}, bias={bias}"

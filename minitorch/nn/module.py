@@ -1,0 +1,418 @@
+"""``Module``: the base class of every layer and model.
+
+A Module is a Python object that keeps three registries, filled in automatically
+when you assign attributes in ``__init__``:
+
+- ``_parameters``: ``self.weight = nn.Parameter(...)``  (learned, given to the optimiser)
+- ``_modules``:    ``self.fc1 = nn.Linear(...)``       (sub-layers, searched recursively)
+- ``_buffers``:    ``self.register_buffer("mean", t)`` (state that is saved but not learned)
+
+Everything else follows from walking those registries: ``parameters()``,
+``state_dict()`` with PyTorch's dotted names (``fc1.weight``), ``train()``/``eval()``,
+``zero_grad()``, ``to(dtype)`` and the printed tree. Subclasses write ``forward``;
+calling the module (``model(x)``) runs it.
+"""
+from collections import OrderedDict, namedtuple
+from collections.abc import Mapping
+
+import numpy as np
+
+from .. import dtypes
+from ..autograd.grad_mode import no_grad
+from ..device import check_device
+from ..tensor import Tensor
+from .parameter import Parameter
+
+
+class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])):
+    """What ``load_state_dict`` returns: the keys it could not fill and the keys it did not use."""
+
+    __slots__ = ()
+
+    def __repr__(self):
+        if not self.missing_keys and not self.unexpected_keys:
+            return "<All keys matched successfully>"
+        return super().__repr__()
+
+
+def _join(prefix, name):
+    return f"{prefix}.{name}" if prefix else name
+
+
+def _addindent(text, spaces):
+    """Indent every line of ``text`` but the first (for nested reprs)."""
+    return text.replace("\n", "\n" + " " * spaces)
+
+
+class Module:
+    """Base class for layers and models: subclass it, assign layers in ``__init__``, write ``forward``.
+
+    Example::
+
+        class MLP(nn.Module):
+            def __init__(self):
+                super().__init__()          # must come first: it creates the registries
+                self.fc1 = nn.Linear(4, 8)  # registered as a child module "fc1"
+                self.fc2 = nn.Linear(8, 2)
+
+            def forward(self, x):
+                return self.fc2(F.relu(self.fc1(x)))
+    """
+
+    def __init__(self):
+        object.__setattr__(self, "training", True)
+        object.__setattr__(self, "_parameters", OrderedDict())
+        object.__setattr__(self, "_buffers", OrderedDict())
+        object.__setattr__(self, "_non_persistent_buffers", set())
+        object.__setattr__(self, "_modules", OrderedDict())
+
+    def forward(self, *args, **kwargs):
+        raise NotImplementedError(
+            f'Module [{type(self).__name__}] is missing the required "forward" method: define '
+            f"forward(self, ...) in your subclass."
+        )
+
+    def __call__(self, *args, **kwargs):
+        return self.forward(*args, **kwargs)
+
+    # ------------------------------------------------------------- registration
+    def _check_init(self, what, name):
+        if "_parameters" not in self.__dict__:
+            raise AttributeError(
+                f"cannot register {what} {name!r} before Module.__init__() ran: call "
+                f"super().__init__() first in {type(self).__name__}.__init__."
+            )
+
+    def _check_name(self, op, name, registry):
+        self._check_init("an attribute", name)
+        if not isinstance(name, str):
+            raise TypeError(f"{op}: the name must be a string, got {type(name).__name__}.")
+        if name == "" or "." in name:
+            raise KeyError(f'{op}: the name must be a non-empty string without ".", got {name!r}.')
+        if hasattr(self, name) and name not in registry:
+            raise KeyError(f"{op}: attribute {name!r} already exists on {type(self).__name__}.")
+
+    def _forget(self, name):
+        """Remove ``name`` from every registry and from the plain attributes."""
+        self.__dict__.pop(name, None)
+        for registry in (self._parameters, self._buffers, self._modules):
+            registry.pop(name, None)
+        self._non_persistent_buffers.discard(name)
+
+    def register_parameter(self, name, param):
+        """Register ``param`` (a Parameter, or None for "no such parameter", like a missing bias)."""
+        self._check_name("register_parameter", name, self._parameters)
+        if param is not None and not isinstance(param, Parameter):
+            raise TypeError(
+                f"register_parameter: {name!r} must be an nn.Parameter or None, got "
+                f"{type(param).__name__}. Wrap a tensor as nn.Parameter(tensor)."
+            )
+        self._parameters[name] = param
+
+    def register_buffer(self, name, tensor, persistent=True):
+        """Register a tensor that is part of the module's state but not learned (e.g. running means).
+
+        Buffers follow ``to(dtype)`` and appear in ``state_dict()`` unless ``persistent=False``.
+        """
+        self._check_name("register_buffer", name, self._buffers)
+        if tensor is not None and not isinstance(tensor, Tensor):
+            raise TypeError(
+                f"register_buffer: {name!r} must be a Tensor or None, got {type(tensor).__name__}."
+            )
+        self._buffers[name] = tensor
+        if persistent:
+            self._non_persistent_buffers.discard(name)
+        else:
+            self._non_persistent_buffers.add(name)
+
+    def add_module(self, name, module):
+        """Register ``module`` as a child called ``name`` (what ``self.name = module`` does)."""
+        self._check_name("add_module", name, self._modules)
+        if module is not None and not isinstance(module, Module):
+            raise TypeError(
+                f"add_module: {name!r} must be an nn.Module or None, got {type(module).__name__}."
+            )
+        self._modules[name] = module
+
+    register_module = add_module
+
+    def __setattr__(self, name, value):
+        params = self.__dict__.get("_parameters")
+        if isinstance(value, (Parameter, Module)):
+            self._check_init(type(value).__name__, name)
+            registry = self._parameters if isinstance(value, Parameter) else self._modules
+            if name not in registry:  # replacing keeps the position (and the state-dict order)
+                self._forget(name)
+            registry[name] = value
+        elif params is not None and name in params:
+            if value is not None:
+                raise TypeError(
+                    f"cannot assign a {type(value).__name__} as parameter {name!r} of "
+                    f"{type(self).__name__}: expected an nn.Parameter or None. Wrap it as "
+                    f"nn.Parameter(value), or update the values in place under minitorch.no_grad()."
+                )
+            params[name] = None
+        elif params is not None and name in self._modules:
+            if value is not None:
+                raise TypeError(
+                    f"cannot assign a {type(value).__name__} as child module {name!r} of "
+                    f"{type(self).__name__}: expected an nn.Module or None."
+                )
+            self._modules[name] = None
+        elif params is not None and name in self._buffers:
+            if value is not None and not isinstance(value, Tensor):
+                raise TypeError(
+                    f"cannot assign a {type(value).__name__} as buffer {name!r} of "
+                    f"{type(self).__name__}: expected a Tensor or None."
+                )
+            self._buffers[name] = value
+        else:
+            object.__setattr__(self, name, value)
+
+    def __getattr__(self, name):
+        # Only called when normal lookup fails: parameters, buffers and children live here.
+        d = self.__dict__
+        for registry in ("_parameters", "_buffers", "_modules"):
+            if registry in d and name in d[registry]:
+                return d[registry][name]
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+
+    def __delattr__(self, name):
+        if any(name in r for r in (self._parameters, self._buffers, self._modules)):
+            self._forget(name)
+        else:
+            object.__delattr__(self, name)
+
+    def __dir__(self):
+        registered = [*self._parameters, *self._buffers, *self._modules]
+        return sorted(set(super().__dir__()) | set(registered))
+
+    # ---------------------------------------------------------------- traversal
+    def named_modules(self, memo=None, prefix="", remove_duplicate=True):
+        """Yield ``(dotted_name, module)`` for this module ("") and every descendant, each once."""
+        if memo is None:
+            memo = set()
+        if remove_duplicate:
+            if id(self) in memo:
+                return
+            memo.add(id(self))
+        yield prefix, self
+        for name, child in self._modules.items():
+            if child is not None:
+                yield from child.named_modules(memo, _join(prefix, name), remove_duplicate)
+
+    def modules(self):
+        for _, module in self.named_modules():
+            yield module
+
+    def named_children(self):
+        """Yield ``(name, module)`` for the direct children (not grandchildren), each once."""
+        seen = set()
+        for name, child in self._modules.items():
+            if child is not None and id(child) not in seen:
+                seen.add(id(child))
+                yield name, child
+
+    def children(self):
+        for _, child in self.named_children():
+            yield child
+
+    def _named_members(self, registry, prefix, recurse, remove_duplicate):
+        if recurse:
+            modules = self.named_modules(prefix=prefix, remove_duplicate=remove_duplicate)
+        else:
+            modules = [(prefix, self)]
+        seen = set()
+        for module_prefix, module in modules:
+            for name, value in getattr(module, registry).items():
+                if value is None or (remove_duplicate and id(value) in seen):
+                    continue
+                seen.add(id(value))
+                yield _join(module_prefix, name), value
+
+    def named_parameters(self, prefix="", recurse=True, remove_duplicate=True):
+        """Yield ``(dotted_name, parameter)``; a parameter shared by two layers comes once."""
+        return self._named_members("_parameters", prefix, recurse, remove_duplicate)
+
+    def parameters(self, recurse=True):
+        """Every parameter of this module (and, with ``recurse``, of its descendants), each once."""
+        for _, param in self.named_parameters(recurse=recurse):
+            yield param
+
+    def named_buffers(self, prefix="", recurse=True, remove_duplicate=True):
+        return self._named_members("_buffers", prefix, recurse, remove_duplicate)
+
+    def buffers(self, recurse=True):
+        for _, buffer in self.named_buffers(recurse=recurse):
+            yield buffer
+
+    # ------------------------------------------------------------------- modes
+    def train(self, mode=True):
+        """Set training mode (``True``) or evaluation mode on this module and every descendant.
+
+        Layers such as ``Dropout`` behave differently in the two modes. Returns self.
+        """
+        if not isinstance(mode, bool):
+            raise ValueError(f"train(mode): mode must be a bool, got {mode!r}.")
+        for module in self.modules():
+            module.training = mode
+        return self
+
+    def eval(self):
+        """Evaluation mode: the same as ``train(False)``. Returns self."""
+        return self.train(False)
+
+    def requires_grad_(self, requires_grad=True):
+        """Switch gradient tracking of every parameter on or off (e.g. to freeze layers). Returns self."""
+        for param in self.parameters():
+            param.requires_grad_(requires_grad)
+        return self
+
+    def zero_grad(self, set_to_none=True):
+        """Forget accumulated gradients: set ``.grad`` to None (default) or fill it with zeros."""
+        for param in self.parameters():
+            if param.grad is not None:
+                if set_to_none:
+                    param.grad = None
+                else:
+                    param.grad.zero_()
+
+    def apply(self, fn):
+        """Call ``fn(module)`` on every descendant, then on self (e.g. custom init). Returns self."""
+        for child in self.children():
+            child.apply(fn)
+        fn(self)
+        return self
+
+    # ------------------------------------------------------------- state dicts
+    def state_dict(self, *, destination=None, prefix="", keep_vars=False):
+        """An OrderedDict from dotted names (``"fc1.weight"``) to tensors: parameters and persistent buffers.
+
+        The tensors are detached and share memory with the module (copy them to keep a snapshot).
+        The keys are PyTorch's for the same architecture, so weights can move between the two.
+        """
+        if destination is None:
+            destination = OrderedDict()
+        for name, param in self._parameters.items():
+            if param is not None:
+                destination[prefix + name] = param if keep_vars else param.detach()
+        for name, buffer in self._buffers.items():
+            if buffer is not None and name not in self._non_persistent_buffers:
+                destination[prefix + name] = buffer if keep_vars else buffer.detach()
+        for name, child in self._modules.items():
+            if child is not None:
+                child.state_dict(destination=destination, prefix=prefix + name + ".", keep_vars=keep_vars)
+        return destination
+
+    def load_state_dict(self, state_dict, strict=True):
+        """Copy values from ``state_dict`` into this module's parameters and buffers, in place.
+
+        Values may be Tensors or numpy arrays (e.g. ``{k: v.numpy() for k, v in torch_sd.items()}``).
+        With ``strict=True`` every key must match; with ``strict=False`` missing and unexpected keys
+        are only reported. Shapes must always match. Nothing is copied if anything is wrong.
+        Returns ``(missing_keys, unexpected_keys)`` as a named tuple.
+        """
+        if not isinstance(state_dict, Mapping):
+            raise TypeError(
+                f"load_state_dict: expected a dict-like state_dict, got {type(state_dict).__name__}."
+            )
+        own = self.state_dict(keep_vars=True)
+        missing = [key for key in own if key not in state_dict]
+        unexpected = [key for key in state_dict if key not in own]
+        errors, sources = [], {}
+        if strict and missing:
+            errors.append("Missing key(s) in state_dict: " + ", ".join(f'"{k}"' for k in missing) + ".")
+        if strict and unexpected:
+            errors.append("Unexpected key(s) in state_dict: " + ", ".join(f'"{k}"' for k in unexpected) + ".")
+        for key, target in own.items():
+            if key not in state_dict:
+                continue
+            source = _as_array(key, state_dict[key])
+            if source.shape != target.shape:
+                errors.append(
+                    f"size mismatch for {key}: copying a param with shape {tuple(source.shape)} from "
+                    f"checkpoint, the shape in current model is {tuple(target.shape)}."
+                )
+            sources[key] = source
+        if errors:
+            hint = ""
+            if strict and (missing or unexpected):
+                hint = "\n(Pass strict=False to ignore missing and unexpected keys.)"
+            raise RuntimeError(
+                f"Error(s) in loading state_dict for {type(self).__name__}:\n\t" + "\n\t".join(errors) + hint
+            )
+        with no_grad():
+            for key, source in sources.items():
+                own[key].copy_(source)
+        return _IncompatibleKeys(missing, unexpected)
+
+    # ---------------------------------------------------------- dtype / device
+    def to(self, *args, dtype=None, device=None):
+        """``to(dtype)`` converts floating-point parameters and buffers (and their grads) in place;
+        ``to("cpu")`` is a no-op and ``to("cuda")`` explains that no GPU device is available.
+        Returns self."""
+        for arg in args:
+            if isinstance(arg, str) and arg.split(":")[0] in ("cpu", "cuda"):
+                device = arg
+            else:
+                dtype = arg
+        if device is not None:
+            check_device(device)
+        dtype = dtypes.to_dtype(dtype)
+        if dtype is None:
+            return self
+        if not dtype.is_floating_point:
+            raise TypeError(f"nn.Module.to only accepts floating-point dtypes, got {dtype!r}.")
+        for module in self.modules():
+            for tensor in [*module._parameters.values(), *module._buffers.values()]:
+                if tensor is not None and tensor.is_floating_point():
+                    tensor._array = tensor._array.astype(dtype.np_dtype, copy=False)
+                    if tensor.grad is not None:
+                        tensor.grad._array = tensor.grad._array.astype(dtype.np_dtype, copy=False)
+        return self
+
+    def float(self):
+        return self.to(dtypes.float32)
+
+    def double(self):
+        return self.to(dtypes.float64)
+
+    def half(self):
+        return self.to(dtypes.float16)
+
+    def cpu(self):
+        return self
+
+    def cuda(self, device=None):
+        check_device("cuda" if device is None else f"cuda:{device}" if isinstance(device, int) else device)
+        return self
+
+    # -------------------------------------------------------------------- repr
+    def extra_repr(self):
+        """The text inside the parentheses of this module's repr (e.g. ``in_features=2, ...``)."""
+        return ""
+
+    def __repr__(self):
+        extra = self.extra_repr()
+        extra_lines = extra.split("\n") if extra else []
+        child_lines = [f"({name}): " + _addindent(repr(child), 2) for name, child in self._modules.items()]
+        lines = extra_lines + child_lines
+        body = ""
+        if len(extra_lines) == 1 and not child_lines:
+            body = extra_lines[0]
+        elif lines:
+            body = "\n  " + "\n  ".join(lines) + "\n"
+        return f"{type(self).__name__}({body})"
+
+
+def _as_array(key, value):
+    """A state-dict value as a numpy array, with an error naming the key if it is not numeric."""
+    if isinstance(value, Tensor):
+        return value._array
+    array = np.asarray(value)
+    if array.dtype.kind not in "biuf":
+        raise TypeError(
+            f"load_state_dict: the value for {key!r} is a {type(value).__name__} that does not hold "
+            f"numbers (numpy dtype {array.dtype}); expected a Tensor or a numeric numpy array."
+        )
+    return array

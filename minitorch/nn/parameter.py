@@ -1,0 +1,38 @@
+"""``Parameter``: a tensor that a ``Module`` learns.
+
+A Parameter is an ordinary Tensor (a subclass) with ``requires_grad=True`` by
+default. The only thing that makes it special is how a Module treats it:
+assigning one as an attribute (``self.weight = Parameter(...)``) registers it,
+so that ``module.parameters()`` hands it to the optimiser and
+``module.state_dict()`` saves it.
+"""
+import numpy as np
+
+from ..creation import as_array
+from ..tensor import Tensor
+
+
+class Parameter(Tensor):
+    """A learnable tensor. ``Parameter(t)`` shares ``t``'s memory (no copy), as in PyTorch.
+
+    ``data`` may also be a numpy array or nested lists (copied, like ``minitorch.tensor``);
+    ``None`` gives an empty float32 parameter.
+    """
+
+    __slots__ = ()
+
+    def __init__(self, data=None, requires_grad=True):
+        if data is None:
+            self._array, self._version = np.zeros(0, np.float32), [0]
+        elif isinstance(data, Tensor):
+            self._array, self._version = data._array, data._version
+        else:
+            self._array, self._version = as_array(data), [0]
+        self._node = None
+        self.grad = None
+        self.requires_grad = False
+        if requires_grad:
+            self.requires_grad_(True)
+
+    def __repr__(self):
+        return "Parameter containing:\n" + super().__repr__()

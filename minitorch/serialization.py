@@ -1,0 +1,232 @@
+"""``minitorch.save`` and ``minitorch.load``: checkpoints as plain ``.npz`` files.
+
+A checkpoint is what you get from ``model.state_dict()`` or ``optimizer.state_dict()``:
+nested dicts, lists and tuples of tensors, numpy arrays, numbers, strings, bools and None.
+
+File format (a zip archive that ``numpy.load`` can open):
+
+- one ``.npy`` member per tensor or array, named after its place in the structure
+  (``fc1.weight``, ``state.0.exp_avg``), so ``np.load("model.npz").files`` is readable;
+- one member ``~minitorch`` holding a JSON string that describes the structure: dicts
+  (with their key order), lists, tuples, the plain values, and which member holds each array.
+
+Why not pickle (what ``torch.save`` uses)? Unpickling a file can run any code its
+author chose. Here nothing in the file is executed: arrays are read with
+``allow_pickle=False`` and the structure is parsed as JSON.
+"""
+import json
+import os
+import zipfile
+from collections import OrderedDict
+from urllib.parse import quote
+
+import numpy as np
+
+from .dtypes import from_numpy_dtype
+from .tensor import Tensor
+
+_HEADER = "~minitorch"
+_FORMAT = "minitorch.save"
+_VERSION = 1
+_NUMERIC_KINDS = "biuf"  # bool, signed int, unsigned int, float
+# What numpy and zipfile raise on a damaged file (NotImplementedError, a RuntimeError, for
+# garbled zip flags; a deeply nested JSON header gives RecursionError, also a RuntimeError).
+_READ_ERRORS = (ValueError, KeyError, OSError, EOFError, RuntimeError, zipfile.BadZipFile)
+
+
+# ------------------------------------------------------------------------- save
+class _Encoder:
+    """Turns a checkpoint into (a JSON-able tree, {member name: array})."""
+
+    def __init__(self):
+        self.arrays = {}
+
+    def _store(self, array, path):
+        if array.dtype.kind not in _NUMERIC_KINDS:
+            raise TypeError(
+                f"minitorch.save: the array at {_show(path)} has dtype {array.dtype}; only numeric "
+                f"and bool arrays can be saved."
+            )
+        base = ".".join(quote(str(part), safe="") for part in path) or "tensor"
+        name, n = base, 0
+        while name in self.arrays or name == _HEADER:
+            n += 1
+            name = f"{base}~{n}"
+        self.arrays[name] = array
+        return name
+
+    def encode(self, obj, path):
+        if obj is None or isinstance(obj, (bool, int, float, str)):
+            return obj
+        if isinstance(obj, Tensor):
+            name = self._store(obj._array, path)
+            return {"kind": "tensor", "array": name, "requires_grad": obj.requires_grad}
+        if isinstance(obj, np.ndarray):
+            return {"kind": "ndarray", "array": self._store(obj, path)}
+        if isinstance(obj, np.generic):
+            return {"kind": "npscalar", "array": self._store(np.asarray(obj), path)}
+        if isinstance(obj, (list, tuple)):
+            kind = "list" if isinstance(obj, list) else "tuple"
+            return {"kind": kind, "items": [self.encode(v, path + [i]) for i, v in enumerate(obj)]}
+        if isinstance(obj, dict):
+            items = []
+            for key, value in obj.items():
+                if isinstance(key, bool) or not isinstance(key, (str, int)):
+                    raise TypeError(
+                        f"minitorch.save: dict keys must be strings or ints, got {key!r} at {_show(path)}."
+                    )
+                items.append([key, self.encode(value, path + [key])])
+            return {"kind": "odict" if isinstance(obj, OrderedDict) else "dict", "items": items}
+        hint = " Save module.state_dict() instead of the module." if hasattr(obj, "state_dict") else ""
+        raise TypeError(
+            f"minitorch.save: cannot store a {type(obj).__name__} (at {_show(path)}); a checkpoint "
+            f"may hold dicts, lists, tuples, tensors, numpy arrays, numbers, strings and None.{hint}"
+        )
+
+
+def _show(path):
+    return "the top level" if not path else "[" + "][".join(repr(p) for p in path) + "]"
+
+
+def save(obj, f):
+    """Write ``obj`` (e.g. ``model.state_dict()``) to ``f``: a path (used exactly as given) or a
+    binary file object open for writing."""
+    encoder = _Encoder()
+    tree = encoder.encode(obj, [])
+    header = json.dumps({"format": _FORMAT, "version": _VERSION, "tree": tree})
+    members = {_HEADER: np.array(header), **encoder.arrays}
+    if isinstance(f, (str, os.PathLike)):
+        with open(f, "wb") as file:
+            _write_npz(file, members)
+    else:
+        _write_npz(f, members)
+
+
+def _write_npz(file, members):
+    with zipfile.ZipFile(file, mode="w", compression=zipfile.ZIP_STORED, allowZip64=True) as archive:
+        for name, array in members.items():
+            with archive.open(name + ".npy", "w", force_zip64=True) as member:
+                np.lib.format.write_array(member, array, allow_pickle=False)
+
+
+# ------------------------------------------------------------------------- load
+class _CorruptFile(Exception):
+    pass
+
+
+def _require(condition, what):
+    if not condition:
+        raise _CorruptFile(what)
+
+
+class _Decoder:
+    """Rebuilds the checkpoint from the JSON tree, checking every node as it goes."""
+
+    def __init__(self, archive):
+        self.archive = archive
+
+    def _array(self, node):
+        name = node.get("array")
+        _require(isinstance(name, str) and name in self.archive.files,
+                 f"it refers to a missing array {name!r}")
+        array = self.archive[name]  # allow_pickle=False: an object array raises instead of unpickling
+        _require(array.dtype.kind in _NUMERIC_KINDS,
+                 f"array {name!r} has the unsupported dtype {array.dtype}")
+        return array
+
+    def decode(self, node):
+        if node is None or isinstance(node, (bool, int, float, str)):
+            return node
+        _require(isinstance(node, dict), f"unexpected JSON value {node!r} in the structure")
+        kind = node.get("kind")
+        if kind == "tensor":
+            array = self._array(node)
+            try:
+                from_numpy_dtype(array.dtype)
+            except TypeError:
+                what = f"array {node['array']!r} has dtype {array.dtype}, which tensors do not support"
+                raise _CorruptFile(what) from None
+            tensor = Tensor._make(array, False, None)
+            return tensor.requires_grad_(True) if node.get("requires_grad") is True else tensor
+        if kind == "ndarray":
+            return self._array(node)
+        if kind == "npscalar":
+            return self._array(node)[()]
+        if kind in ("list", "tuple"):
+            items = node.get("items")
+            _require(isinstance(items, list), f"a {kind} node has no list of items")
+            values = [self.decode(v) for v in items]
+            return values if kind == "list" else tuple(values)
+        if kind in ("dict", "odict"):
+            items = node.get("items")
+            _require(isinstance(items, list), "a dict node has no list of items")
+            result = OrderedDict() if kind == "odict" else {}
+            for item in items:
+                _require(isinstance(item, list) and len(item) == 2, f"malformed dict item {item!r}")
+                key, value = item
+                _require(isinstance(key, (str, int)) and not isinstance(key, bool), f"bad dict key {key!r}")
+                result[key] = self.decode(value)
+            return result
+        raise _CorruptFile(f"unknown node kind {kind!r}")
+
+
+def load(f):
+    """Read a checkpoint written by ``minitorch.save`` from a path or a binary file object.
+
+    Raises ``ValueError`` naming the file if it is not such a checkpoint (a pickle, a text file,
+    a foreign ``.npz``) or is truncated or corrupt. Never executes code from the file.
+    """
+    if isinstance(f, (str, os.PathLike)):
+        with open(f, "rb") as file:  # a missing file raises FileNotFoundError here, as usual
+            return _load(file, repr(os.fspath(f)))
+    return _load(f, repr(getattr(f, "name", "<file object>")))
+
+
+def _load(file, name):
+    first = file.read(1)
+    file.seek(-len(first), 1)
+    if first == b"\x80":  # how pickles (protocol 2 and later) start
+        raise ValueError(
+            f"minitorch.load: {name} is a Python pickle (torch.save writes those), not a checkpoint "
+            f"written by minitorch.save. minitorch never unpickles files: unpickling can run any code."
+        )
+    try:
+        archive = np.load(file, allow_pickle=False)
+    except _READ_ERRORS as e:
+        raise ValueError(
+            f"minitorch.load: {name} is not a checkpoint written by minitorch.save: {e}"
+        ) from None
+    if not isinstance(archive, np.lib.npyio.NpzFile):
+        raise ValueError(
+            f"minitorch.load: {name} holds a single numpy array, not a checkpoint written by "
+            f"minitorch.save. Read it with numpy.load."
+        )
+    with archive:
+        try:
+            return _decode_archive(archive)
+        except _CorruptFile as e:
+            raise ValueError(f"minitorch.load: {name} is not a valid minitorch checkpoint: {e}.") from None
+        except _READ_ERRORS as e:
+            raise ValueError(
+                f"minitorch.load: {name} is corrupt or truncated ({type(e).__name__}: {e})."
+            ) from None
+
+
+def _decode_archive(archive):
+    _require(
+        _HEADER in archive.files,
+        f"it has no {_HEADER!r} entry, so it was not written by minitorch.save (its arrays are: "
+        f"{', '.join(archive.files[:5]) or 'none'}); open it with numpy.load",
+    )
+    raw = archive[_HEADER]
+    _require(raw.dtype.kind == "U" and raw.ndim == 0, "its header is not a JSON string")
+    try:
+        header = json.loads(str(raw))
+    except json.JSONDecodeError as e:
+        raise _CorruptFile(f"its header is not valid JSON ({e})") from None
+    _require(isinstance(header, dict) and header.get("format") == _FORMAT, "its header lacks the format tag")
+    _require(
+        header.get("version") == _VERSION,
+        f"it has format version {header.get('version')!r}; this minitorch reads version {_VERSION}",
+    )
+    return _Decoder(archive).decode(header.get("tree"))
