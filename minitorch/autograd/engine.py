@@ -44,7 +44,7 @@ def topological_order(root):
 def accumulate_leaf_grad(leaf, grad):
     """``leaf.grad += grad``, creating ``.grad`` (an owned copy in the leaf's dtype) the first time."""
     if leaf.grad is None:
-        leaf.grad = Tensor._make(np.array(grad, dtype=leaf._array.dtype, copy=True), False, None)
+        leaf.grad = Tensor._make(np.array(grad, dtype=leaf._array.dtype, order="C"), False, None)
     else:
         leaf.grad._array += grad
 

@@ -9,7 +9,7 @@ import os
 import time
 
 import numpy as np
-from tqdm import tqdm
+from tqdm import trange
 
 import minitorch
 import minitorch.nn.functional as F
@@ -48,21 +48,21 @@ def train(epochs=30, hidden=(128, 64), lr=1e-3, batch_size=32, seed=0, out="outp
     optimizer = minitorch.optim.Adam(model.parameters(), lr=lr)
     history = {"train_loss": [], "train_acc": [], "test_acc": []}
     start = time.perf_counter()
-    for epoch in range(1, epochs + 1):
+    epoch_bar = trange(1, epochs + 1, desc="training", unit="epoch", disable=not progress)
+    for epoch in epoch_bar:
         losses = []
-        batches = tqdm(loader, desc=f"epoch {epoch}/{epochs}", leave=False, disable=not progress)
-        for X, y in batches:
+        for X, y in loader:
             loss = F.cross_entropy(model(X), y)
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()
             losses.append(loss.item())
-            batches.set_postfix(loss=f"{losses[-1]:.3f}")
         history["train_loss"].append(float(np.mean(losses)))
         history["train_acc"].append(evaluate(model, train_set))
         history["test_acc"].append(evaluate(model, test_set))
-        if progress:
-            print(
+        epoch_bar.set_postfix(loss=f"{history['train_loss'][-1]:.4f}", test_acc=f"{history['test_acc'][-1]:.2%}")
+        if progress and (epoch % 5 == 0 or epoch == epochs):
+            epoch_bar.write(
                 f"epoch {epoch:3d}  loss {history['train_loss'][-1]:.4f}  "
                 f"train acc {history['train_acc'][-1]:.2%}  test acc {history['test_acc'][-1]:.2%}"
             )

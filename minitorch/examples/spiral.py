@@ -1,6 +1,6 @@
 """An MLP separates the three arms of a 2-D spiral; the decision boundary is saved as a PNG.
 
-    python -m minitorch.examples spiral [--epochs 300] [--out outputs/spiral]
+    python -m minitorch.examples spiral [--epochs 1000] [--out outputs/spiral]
 """
 import os
 
@@ -12,10 +12,10 @@ from .mlp import make_mlp
 from .plots import save_decision_boundary
 
 
-def train(epochs=300, hidden=(64, 64), lr=1e-2, n_samples=300, seed=0, out="outputs/spiral", progress=True):
+def train(epochs=1000, hidden=(64, 64), lr=1e-2, n_samples=300, seed=0, out="outputs/spiral", progress=True):
     """Full-batch Adam on a 3-class spiral; returns the loss history and the training accuracy."""
     minitorch.manual_seed(seed)
-    X, y = make_spiral(n_samples=n_samples, n_classes=3, noise=0.1)
+    X, y = make_spiral(n_samples=n_samples, n_classes=3)
     model = make_mlp(2, hidden, 3)
     optimizer = minitorch.optim.Adam(model.parameters(), lr=lr)
     losses = []
@@ -40,7 +40,7 @@ def train(epochs=300, hidden=(64, 64), lr=1e-2, n_samples=300, seed=0, out="outp
 
 
 def add_arguments(parser):
-    parser.add_argument("--epochs", type=int, default=300)
+    parser.add_argument("--epochs", type=int, default=1000)
     parser.add_argument("--lr", type=float, default=1e-2)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", default="outputs/spiral")

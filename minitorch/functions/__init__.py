@@ -5,7 +5,7 @@
     reduction   Sum Mean Max Min Var LogSumExp
     shape       Reshape Permute Expand
     indexing    GetItem Cat Stack Where MaskedFill
-    linalg      MatMul
+    linalg      MatMul Linear
     softmax     Softmax LogSoftmax
     conversion  Clone Cast
     loss        BinaryCrossEntropy
@@ -13,7 +13,7 @@
 from .arithmetic import Add, Div, Mul, Neg, Pow, Sub
 from .conversion import Cast, Clone
 from .indexing import Cat, GetItem, MaskedFill, Stack, Where
-from .linalg import MatMul
+from .linalg import Linear, MatMul
 from .loss import BinaryCrossEntropy
 from .pointwise import GELU, Abs, Clamp, Exp, Log, ReLU, Sigmoid, Sqrt, Tanh
 from .reduction import LogSumExp, Max, Mean, Min, Sum, Var
@@ -26,5 +26,5 @@ __all__ = [
     "Sum", "Mean", "Max", "Min", "Var", "LogSumExp",
     "Reshape", "Permute", "Expand",
     "GetItem", "Cat", "Stack", "Where", "MaskedFill",
-    "MatMul", "Softmax", "LogSoftmax", "Clone", "Cast", "BinaryCrossEntropy",
+    "MatMul", "Linear", "Softmax", "LogSoftmax", "Clone", "Cast", "BinaryCrossEntropy",
 ]

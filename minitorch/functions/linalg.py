@@ -57,14 +57,39 @@ class MatMul(Function):
         a, b = ctx.saved_arrays
         a2 = a[None, :] if a.ndim == 1 else a
         b2 = b[:, None] if b.ndim == 1 else b
-        g2 = grad
-        if a.ndim == 1:
-            g2 = np.expand_dims(g2, -2)
+        g2 = grad  # put back the dims a 1-D operand dropped: b's column first, then a's row
         if b.ndim == 1:
             g2 = np.expand_dims(g2, -1)
+        if a.ndim == 1:
+            g2 = np.expand_dims(g2, -2)
         grad_a = grad_b = None
         if ctx.needs_input_grad[0]:
             grad_a = unbroadcast(g2 @ np.swapaxes(b2, -1, -2), a2.shape).reshape(a.shape)
         if ctx.needs_input_grad[1]:
             grad_b = unbroadcast(np.swapaxes(a2, -1, -2) @ g2, b2.shape).reshape(b.shape)
         return grad_a, grad_b
+
+
+class Linear(Function):
+    """y = x W^T + b for x (..., in), W (out, in), b (out,) or None: PyTorch's ``F.linear``.
+
+    One op instead of transpose, matmul and add: fewer graph nodes, and the weight's
+    gradient comes out in the weight's own (out, in) layout, with no transposed copy:
+        dL/dx = dL/dy W,    dL/dW = (dL/dy)^T x,    dL/db = sum of dL/dy over the batch.
+    Leading dimensions of x are flattened into one batch dimension for the gradients.
+    """
+
+    @staticmethod
+    def forward(ctx, x, weight, bias):
+        ctx.save_for_backward(x, weight)
+        out = x @ weight.T
+        return out if bias is None else out + bias
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, weight = ctx.saved_arrays
+        grad_x = grad @ weight if ctx.needs_input_grad[0] else None
+        grad_2d = grad.reshape(-1, grad.shape[-1])
+        grad_w = grad_2d.T @ x.reshape(-1, x.shape[-1]) if ctx.needs_input_grad[1] else None
+        grad_b = grad_2d.sum(axis=0) if ctx.needs_input_grad[2] else None
+        return grad_x, grad_w, grad_b

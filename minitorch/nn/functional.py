@@ -4,9 +4,10 @@ Import it the way PyTorch code does: ``import minitorch.nn.functional as F``.
 
 Each function is a short composition of the engine's ops (Tensor methods and
 the ``Function`` classes in ``minitorch/functions``), so its gradient comes
-from those ops' hand-written backward passes. The exception is
-``binary_cross_entropy``: it has an op of its own (``functions/loss.py``) so
-that inputs of exactly 0 or 1 keep finite gradients.
+from those ops' hand-written backward passes. Two have an op of their own:
+``linear`` (``functions/linalg.py``: one graph node, and the weight's gradient in
+the weight's layout) and ``binary_cross_entropy`` (``functions/loss.py``: inputs
+of exactly 0 or 1 keep finite gradients).
 
 Every loss takes ``reduction``: ``"mean"`` (the default) averages the
 per-element losses, ``"sum"`` adds them up, ``"none"`` returns them unreduced.
@@ -72,8 +73,7 @@ def linear(input, weight, bias=None):
             f"linear: bias of shape {tuple(bias.shape)} does not fit weight of shape "
             f"{tuple(weight.shape)}: the bias must have shape ({weight.shape[0]},)."
         )
-    out = input @ weight.T
-    return out if bias is None else out + bias
+    return ops.Linear.apply(input, weight, bias)
 
 
 def dropout(input, p=0.5, training=True):
