@@ -22,7 +22,10 @@ def as_array(data, dtype=None):
         try:
             array = np.array(data)
         except ValueError as e:
-            raise ValueError(f"tensor(): cannot build a tensor from {type(data).__name__}: {e}") from None
+            raise ValueError(
+                f"tensor(): cannot build a tensor from this {type(data).__name__}: nested lists must be "
+                f"rectangular (every row the same length). numpy says: {e}"
+            ) from None
         if array.dtype == np.float64:
             array = array.astype(np.float32)
         elif array.dtype.kind == "i":

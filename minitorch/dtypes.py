@@ -45,11 +45,12 @@ _BY_NAME = {d.name: d for d in _BY_NUMPY.values()}
 def from_numpy_dtype(np_dtype):
     """The DType for a numpy dtype; raises a clear error for types minitorch does not support."""
     try:
-        return _BY_NUMPY[np.dtype(np_dtype)]
-    except KeyError:
+        np_dtype = np.dtype(np_dtype)
+        return _BY_NUMPY[np_dtype]
+    except (KeyError, TypeError):  # TypeError: numpy does not know the name either ('foo')
         supported = ", ".join(sorted(_BY_NAME))
         raise TypeError(
-            f"minitorch does not support arrays of dtype {np.dtype(np_dtype)}; "
+            f"minitorch does not support dtype {np_dtype!s}; "
             f"supported dtypes are: {supported}. Convert with array.astype(...) first."
         ) from None
 

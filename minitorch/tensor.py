@@ -287,6 +287,8 @@ class Tensor:
 
     # ------------------------------------------------------------------ arithmetic
     def _binary(self, fn, other, reflected=False):
+        if isinstance(other, np.generic):  # a numpy scalar such as np.sqrt(d) acts as a Python
+            other = other.item()  # number, as in PyTorch: x / np.sqrt(d) stays float32
         if not isinstance(other, (Tensor, *_PYTHON_NUMBERS)):
             other = Tensor._make(np.asarray(other), False, None)
         a = self
@@ -404,20 +406,24 @@ class Tensor:
         return bool(np.allclose(self._array, other, rtol=rtol, atol=atol))
 
     # ---------------------------------------------------------------- elementwise
+    def _float(self):
+        """Self, or a float32 copy of an integer tensor: exp(int) is float32, as in PyTorch."""
+        return self if self._array.dtype.kind == "f" else self.float()
+
     def exp(self):
-        return F.Exp.apply(self)
+        return F.Exp.apply(self._float())
 
     def log(self):
-        return F.Log.apply(self)
+        return F.Log.apply(self._float())
 
     def sqrt(self):
-        return F.Sqrt.apply(self)
+        return F.Sqrt.apply(self._float())
 
     def tanh(self):
-        return F.Tanh.apply(self)
+        return F.Tanh.apply(self._float())
 
     def sigmoid(self):
-        return F.Sigmoid.apply(self)
+        return F.Sigmoid.apply(self._float())
 
     def relu(self):
         return F.ReLU.apply(self)
@@ -430,10 +436,10 @@ class Tensor:
     clip = clamp
 
     def softmax(self, dim):
-        return F.Softmax.apply(self, self._axis("softmax", dim))
+        return F.Softmax.apply(self._float(), self._axis("softmax", dim))
 
     def log_softmax(self, dim):
-        return F.LogSoftmax.apply(self, self._axis("log_softmax", dim))
+        return F.LogSoftmax.apply(self._float(), self._axis("log_softmax", dim))
 
     # ----------------------------------------------------------------- reductions
     def _axes(self, op, dim):

@@ -21,6 +21,8 @@ the output: it remembers where each input came from (``edges``) and what
 forward saved. ``backward`` returns one gradient per positional argument of
 ``forward`` (``None`` for arguments that are not tensors or need no gradient).
 """
+import numpy as np
+
 from .anomaly import _Anomaly, check_finite
 from .grad_mode import _GradMode
 
@@ -30,6 +32,7 @@ class Function:
 
     #: True for ops whose output is a view of their first input (reshape, transpose, ...):
     #: the output then shares the input's version counter, so writing to either is seen.
+    #: An op that returns a view only sometimes (indexing) sets ``ctx.is_view`` in forward.
     is_view = False
 
     # Filled in by apply() when the node is recorded:
@@ -70,6 +73,8 @@ class Function:
             edges.append(None)
             needs.append(False)
         out = cls.forward(ctx, *arrays)
+        if isinstance(out, np.generic):  # numpy returns 0-d results as scalars: keep an array
+            out = np.asarray(out)
         if _Anomaly.enabled:
             check_finite(cls.__name__, "forward", out)
         if requires_grad and _GradMode.enabled:
@@ -81,7 +86,7 @@ class Function:
                 ctx._remember_versions(args, result)
         else:
             result = Tensor._make(out, False, None)
-        if cls.is_view:
+        if ctx.is_view:
             result._version = args[0]._version
         return result
 

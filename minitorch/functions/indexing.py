@@ -24,9 +24,12 @@ class GetItem(Function):
     def forward(ctx, x, index):
         ctx.shape, ctx.dtype, ctx.index = x.shape, x.dtype, index
         try:
-            return np.asarray(x[index])
+            out = np.asarray(x[index])
         except IndexError as e:
             raise IndexError(f"indexing a tensor of shape {tuple(x.shape)} with {index!r}: {e}") from None
+        # Slices and ints give a view of x (writing to it writes to x); index arrays give a copy.
+        ctx.is_view = np.may_share_memory(out, x)
+        return out
 
     @staticmethod
     def backward(ctx, grad):

@@ -1,0 +1,13 @@
+"""Tools for testing ops and models: ``gradcheck`` plus hypothesis strategies and profiles.
+
+- ``minitorch.testing.gradcheck(fn, inputs)``: the analytic gradient against finite differences.
+- ``minitorch.testing.strategies``: hypothesis strategies for shapes and tensors whose values
+  stay away from kinks and ties (needs ``hypothesis``: ``pip install -e ".[dev]"``).
+- ``minitorch.testing.profiles``: the ``dev``, ``ci`` and ``grading`` hypothesis profiles.
+
+The last two import hypothesis, so they are imported on their own:
+``from minitorch.testing import strategies``.
+"""
+from .gradcheck import GradcheckError, gradcheck
+
+__all__ = ["gradcheck", "GradcheckError"]

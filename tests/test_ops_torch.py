@@ -1,0 +1,149 @@
+"""minitorch against PyTorch: the same float64 data through the same expression must give the
+same outputs and the same gradients (PyTorch's autograd is the reference; minitorch's
+gradients are still computed by its own hand-written backward rules)."""
+import numpy as np
+import pytest
+
+import minitorch
+from minitorch import functions as F
+
+torch = pytest.importorskip("torch")
+
+
+def gelu(lib, x, approximate="none"):
+    if lib is torch:
+        return torch.nn.functional.gelu(x, approximate=approximate)
+    return F.GELU.apply(x, approximate)
+
+
+# (name, expression of (lib, *inputs), a few input-shape sets, domain of the values)
+CASES = [
+    ("add", lambda m, a, b: a + b, [((3, 4), (4,)), ((2, 1, 3), (4, 1)), ((), (3,))], "any"),
+    ("sub", lambda m, a, b: a - b, [((3, 4), (3, 1)), ((2,), (3, 2))], "any"),
+    ("mul", lambda m, a, b: a * b, [((3, 4), (4,)), ((2, 1, 3), (4, 1))], "any"),
+    ("div", lambda m, a, b: a / b, [((3, 4), (4,)), ((1, 3), (2, 1))], "positive"),
+    ("pow", lambda m, a, b: a**b, [((3, 4), (4,)), ((2, 3), ())], "positive"),
+    ("scalars", lambda m, x: (2.0 - x) * 3 + 1.5 / x - x / 4 + x**3 + 2**x + x**-0.5,
+     [((3, 4),), ((5,),)], "positive"),
+    ("neg", lambda m, x: -x, [((3, 4),)], "any"),
+    ("exp", lambda m, x: x.exp(), [((3, 4),), ((),)], "any"),
+    ("log", lambda m, x: m.log(x), [((3, 4),)], "positive"),
+    ("sqrt", lambda m, x: x.sqrt(), [((3, 4),)], "positive"),
+    ("abs", lambda m, x: x.abs(), [((3, 4),)], "any"),
+    ("tanh", lambda m, x: m.tanh(x), [((3, 4),)], "any"),
+    ("sigmoid", lambda m, x: x.sigmoid(), [((3, 4),)], "any"),
+    ("relu", lambda m, x: x.relu(), [((3, 4),)], "any"),
+    ("gelu", lambda m, x: gelu(m, x), [((3, 4),)], "any"),
+    ("gelu_tanh", lambda m, x: gelu(m, x, "tanh"), [((3, 4),)], "any"),
+    ("clamp", lambda m, x: x.clamp(-0.5, 0.7) + m.clamp(x, min=0.1), [((4, 5),)], "any"),
+    ("sum", lambda m, x: x.sum() + x.sum(1).sum() + x.sum((0, 2), keepdim=True).sum(),
+     [((2, 3, 4),)], "any"),
+    ("mean", lambda m, x: x.mean(-1).sum() * x.mean((0, 1), keepdim=True), [((2, 3, 4),)], "any"),
+    ("var", lambda m, x: x.var(dim=1) + x.var(dim=(0, 2), keepdim=True).sum() + x.var(),
+     [((3, 4, 2),)], "any"),
+    ("var_biased", lambda m, x: x.var(dim=-1, correction=0), [((3, 4),)], "any"),
+    ("std", lambda m, x: x.std(dim=0, keepdim=True), [((3, 4),)], "any"),
+    ("logsumexp", lambda m, x: x.logsumexp(1) + m.logsumexp(x, (0, 2), keepdim=True).sum(),
+     [((2, 3, 4),)], "any"),
+    ("amax", lambda m, x: x.amax(dim=(0, 2)) + x.amin(dim=1).sum(), [((2, 3, 4),)], "any"),
+    ("max_all", lambda m, x: x.max() * x.min(), [((3, 4),)], "any"),
+    ("reshape", lambda m, x: x.reshape(4, 6).view(2, -1) * x.flatten().reshape(2, 12),
+     [((2, 3, 4),)], "any"),
+    ("transpose", lambda m, x: x.transpose(0, 2) * m.transpose(x, -1, 0), [((2, 3, 2),)], "any"),
+    ("permute", lambda m, x: x.permute(2, 0, 1), [((2, 3, 4),)], "any"),
+    ("T", lambda m, x: x.T @ x, [((3, 4),)], "any"),
+    ("unsqueeze", lambda m, x: x.unsqueeze(0) * x.unsqueeze(-1), [((3,),)], "any"),
+    ("squeeze", lambda m, x: x.squeeze() + x.squeeze(1).sum(-1), [((3, 1, 4, 1),)], "any"),
+    ("flatten", lambda m, x: x.flatten(1) * m.flatten(x, 0, 1).sum(), [((3, 2, 2),)], "any"),
+    ("expand", lambda m, x: x.expand(2, 3, 4) * x.expand(-1, 4).sum(), [((3, 1),)], "any"),
+    ("slices", lambda m, x: x[1:, ::2] + x[None, -1, ...].sum(), [((4, 5),)], "any"),
+    ("int_index", lambda m, x: x[m.tensor([0, 2, 0, -1])] * 2 + x[:, m.tensor([1, 1])].sum(),
+     [((4, 3),)], "any"),
+    ("pair_index", lambda m, x: x[m.tensor([0, 3, 0]), m.tensor([2, 1, 2])], [((4, 3),)], "any"),
+    ("bool_mask", lambda m, x: x[x > 0.1] * 3, [((4, 3),)], "any"),
+    ("cat", lambda m, a, b: m.cat([a, b, a], dim=1), [((2, 3), (2, 1))], "any"),
+    ("stack", lambda m, a, b: m.stack([a, b], dim=-1) * m.stack([b, a]).sum(), [((2, 3), (2, 3))], "any"),
+    ("where", lambda m, a, b: m.where(a > b, a, b * 2), [((3, 4), (4,))], "any"),
+    ("masked_fill", lambda m, x: x.masked_fill(x > 0.3, -1.0) * x, [((3, 4),)], "any"),
+    ("matmul", lambda m, a, b: a @ b,
+     [((3,), (3,)), ((2, 3), (3,)), ((3,), (3, 4)), ((2, 3), (3, 4)), ((5, 2, 3), (3, 4)),
+      ((2, 1, 2, 3), (4, 3, 2))], "any"),
+    ("softmax", lambda m, x: m.softmax(x, -1) * x.softmax(0), [((3, 4),), ((2, 3, 4),)], "any"),
+    ("log_softmax", lambda m, x: x.log_softmax(1) + m.log_softmax(x, 0), [((3, 4),)], "any"),
+    ("clone", lambda m, x: x.clone() * x, [((3,),)], "any"),
+    ("mlp", lambda m, x, w, b: ((x @ w + b).relu() @ w.T).tanh().log_softmax(-1).mean(),
+     [((5, 3), (3, 3), (3,))], "any"),
+]
+
+PARAMS = [
+    pytest.param(name, fn, shapes, domain, id=f"{name}-{'x'.join(map(str, shapes))}")
+    for name, fn, shape_sets, domain in CASES
+    for shapes in shape_sets
+]
+
+
+def _data(shapes, domain, seed=0):
+    rng = np.random.default_rng(seed)
+    if domain == "positive":
+        return [rng.uniform(0.5, 2.0, s) for s in shapes]
+    return [rng.standard_normal(s) for s in shapes]
+
+
+def _run(lib, fn, arrays):
+    """Output values, int indices if any, and the gradient of sum(w * out) for every input."""
+    inputs = [lib.tensor(a, requires_grad=True) for a in arrays]
+    out = fn(lib, *inputs)
+    values, indices = (out if isinstance(out, tuple) else (out, None))
+    w = np.random.default_rng(1).standard_normal(tuple(values.shape))
+    (values * lib.tensor(w)).sum().backward()
+    grads = [x.grad.numpy() if x.grad is not None else np.zeros(a.shape) for x, a in zip(inputs, arrays)]
+    return values.detach().numpy(), None if indices is None else indices.numpy(), grads
+
+
+@pytest.mark.parametrize("name, fn, shapes, domain", PARAMS)
+def test_same_as_pytorch(name, fn, shapes, domain):
+    arrays = _data(shapes, domain)
+    ours, ours_idx, our_grads = _run(minitorch, fn, arrays)
+    theirs, _, their_grads = _run(torch, fn, arrays)
+    assert ours.shape == theirs.shape
+    np.testing.assert_allclose(ours, theirs, rtol=1e-10, atol=1e-12)
+    for k, (g, h) in enumerate(zip(our_grads, their_grads)):
+        np.testing.assert_allclose(g, h, rtol=1e-9, atol=1e-12, err_msg=f"{name}: gradient of input {k}")
+
+
+@pytest.mark.parametrize("which", ["max", "min"])
+@pytest.mark.parametrize("dim, keepdim", [(0, False), (1, True), (-1, False), (2, True)])
+def test_max_min_with_dim_return_values_and_indices(which, dim, keepdim):
+    (array,) = _data([(3, 4, 5)], "any", seed=dim + 7)
+
+    def fn(lib, x):
+        return getattr(x, which)(dim=dim, keepdim=keepdim)
+
+    ours, our_indices, (our_grad,) = _run(minitorch, fn, [array])
+    theirs, their_indices, (their_grad,) = _run(torch, fn, [array])
+    np.testing.assert_allclose(ours, theirs, rtol=1e-12)
+    np.testing.assert_array_equal(our_indices, their_indices)
+    assert our_indices.dtype == np.int64
+    np.testing.assert_allclose(our_grad, their_grad, rtol=1e-12)
+    values, indices = getattr(minitorch, which)(minitorch.tensor(array), dim)  # unpacks as a pair
+    assert values.shape == indices.shape == np.max(array, axis=dim).shape
+
+
+def test_dtype_promotion_matches_pytorch():
+    examples = [
+        lambda m: m.tensor([1, 2]) / m.tensor([2, 4]),
+        lambda m: m.tensor([1, 2]) * 0.5,
+        lambda m: m.tensor([1, 2]) + 1,
+        lambda m: m.tensor([1.0]) + m.tensor([1.0], dtype=m.float64),
+        lambda m: m.tensor([1, 2]) + m.tensor([1.0], dtype=m.float64),
+        lambda m: m.tensor([True]) * 2.5,
+        lambda m: m.tensor([1.0, 2.0]) / np.float64(3.0),
+        lambda m: m.tensor([1, 2]).exp(),
+        lambda m: m.tensor([1, 2]).sigmoid(),
+        lambda m: m.arange(3),
+        lambda m: m.arange(0, 1, 0.5),
+        lambda m: m.tensor(1.5),
+        lambda m: m.full((2,), 3),
+    ]
+    for make in examples:
+        assert str(make(minitorch).dtype).split(".")[-1] == str(make(torch).dtype).split(".")[-1]
