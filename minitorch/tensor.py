@@ -690,6 +690,12 @@ class Tensor:
         return self
 
     def __setitem__(self, index, value):
+        if isinstance(value, Tensor) and value.requires_grad and _GradMode.enabled:
+            raise RuntimeError(
+                "__setitem__: assigning a tensor that requires grad into another tensor would cut it "
+                "out of the graph (no gradient would reach it). Build the result with minitorch.cat, "
+                "stack, where or masked_fill instead, or assign value.detach() if that is intended."
+            )
         array = self._writable("__setitem__")
         array[_unwrap_index(index)] = value._array if isinstance(value, Tensor) else value
 

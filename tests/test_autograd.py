@@ -429,3 +429,32 @@ def test_a_generator_is_a_separate_stream():
     minitorch.randn(10)  # the default stream does not disturb g's
     g.manual_seed(7)
     assert minitorch.randn(4, generator=g).tolist() == first
+
+
+def test_no_grad_decorates_without_parentheses():
+    @minitorch.no_grad
+    def double(x):
+        return x * 2
+
+    x = minitorch.randn(3, requires_grad=True)
+    assert not double(x).requires_grad
+    assert (x * 2).requires_grad  # the mode is restored after the call
+
+
+def test_assigning_a_tensor_that_requires_grad_is_refused():
+    x = minitorch.randn(3, requires_grad=True)
+    y = minitorch.zeros(3)
+    with pytest.raises(RuntimeError, match="cut it out of the graph"):
+        y[0] = x[0]
+    y[0] = x[0].detach()  # explicit: fine
+    assert y[0].item() == x[0].item()
+
+
+def test_reshape_that_copies_does_not_share_the_version_counter():
+    x = minitorch.randn(3, 4, requires_grad=True)
+    flat = x.T.reshape(-1)  # a transposed matrix cannot be flattened as a view: numpy copies
+    y = (flat * flat).sum()
+    with minitorch.no_grad():
+        x.T.reshape(-1).mul_(0)  # changes another copy, not what y saved
+    y.backward()
+    np.testing.assert_allclose(x.grad.numpy(), 2 * x.detach().numpy(), rtol=1e-6)

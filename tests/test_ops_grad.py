@@ -313,6 +313,16 @@ def test_matmul_fixed_shapes(shapes):
     check(lambda a, b: a @ b, a, b)
 
 
+@given(data=st.data())
+def test_linear(data):
+    """The fused linear op, x (..., in) W^T + b, with and without bias, and leading batch dims."""
+    batch = data.draw(S.shapes(min_dims=0, max_dims=2))
+    n_in, n_out = data.draw(st.integers(1, 4)), data.draw(st.integers(1, 4))
+    x, w, b = data.draw(S.tensors(batch + (n_in,))), data.draw(S.tensors((n_out, n_in))), data.draw(S.tensors((n_out,)))
+    check(lambda x, w, b: F.Linear.apply(x, w, b), x, w, b)
+    check(lambda x, w: F.Linear.apply(x, w, None), x, w)
+
+
 @pytest.mark.parametrize("name", ["softmax", "log_softmax"])
 @given(data=st.data())
 def test_softmax(name, data):

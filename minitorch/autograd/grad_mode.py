@@ -35,6 +35,11 @@ class _GradModeContext:
 
     mode = True
 
+    def __new__(cls, func=None):
+        """``@no_grad()`` and ``@no_grad`` both decorate ``func``; ``no_grad()`` is a context."""
+        self = super().__new__(cls)
+        return self if func is None else self(func)
+
     def __enter__(self):
         self.prev = _GradMode.enabled
         _GradMode.enabled = self.mode

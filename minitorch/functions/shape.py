@@ -2,8 +2,9 @@
 
 ``view``, ``flatten``, ``squeeze`` and ``unsqueeze`` are reshapes; ``transpose``
 and ``T`` are permutations. Each backward applies the inverse move to the
-gradient. numpy returns views where it can, as PyTorch does, so these ops
-share the input's version counter (``is_view``).
+gradient. The outputs are views of the input where numpy can make them, so
+they share its version counter (``is_view``): an in-place change to either is
+seen by backward.
 """
 import numpy as np
 
@@ -13,15 +14,19 @@ from ._util import unbroadcast
 
 
 class Reshape(Function):
-    """y = x with a new shape of the same number of elements;  dL/dx = dL/dy reshaped back."""
+    """y = x with a new shape of the same number of elements;  dL/dx = dL/dy reshaped back.
 
-    is_view = True
+    numpy returns a view when the layout allows and a copy otherwise (a transposed
+    matrix flattened, say); only a view shares the input's version counter.
+    """
 
     @staticmethod
     def forward(ctx, x, shape):
         ctx.in_shape = x.shape
         try:
-            return x.reshape(shape)
+            out = x.reshape(shape)
+            ctx.is_view = np.may_share_memory(out, x)
+            return out
         except ValueError:
             raise ShapeError(
                 f"reshape: cannot reshape a tensor of shape {tuple(x.shape)} ({x.size} elements) "
