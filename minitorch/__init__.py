@@ -3,7 +3,7 @@
 The API follows PyTorch's names, so ``import minitorch as torch`` runs most
 simple PyTorch model code unchanged.
 """
-from . import autograd, functions
+from . import autograd, cuda, functions
 from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .creation import (
     arange, empty, eye, from_numpy, full, full_like, linspace, ones, ones_like, rand, rand_like,

@@ -6,7 +6,7 @@ bools bool; a numpy array keeps its dtype (so float64 stays float64).
 import numpy as np
 
 from . import dtypes
-from .device import check_device
+from .device import check_device, move
 from .random import rng
 from .tensor import Tensor, _sizes
 
@@ -15,7 +15,7 @@ def as_array(data, dtype=None):
     """``data`` (Tensor, numpy array, nested lists, number) as a fresh numpy array of a supported dtype."""
     dtype = dtypes.to_dtype(dtype)
     if isinstance(data, Tensor):
-        array = data._array.copy()
+        array = data.detach().cpu()._array.copy()
     elif isinstance(data, (np.ndarray, np.generic)):
         array = np.array(data)
     else:
@@ -42,8 +42,12 @@ def as_array(data, dtype=None):
 
 
 def _new(array, requires_grad, device):
-    check_device(device)
-    t = Tensor._make(array, False, None)
+    """Wrap a freshly made numpy array, moved to ``device``. Every constructor, random ones
+    included, fills its values on the CPU first, so a seed gives the same numbers on every device."""
+    device = check_device(device)
+    if device != "cpu":
+        array = move(array, device)
+    t = Tensor._make(array, False, None, device)
     return t.requires_grad_(True) if requires_grad else t
 
 
@@ -89,15 +93,16 @@ def _like(t, dtype):
 
 
 def zeros_like(t, dtype=None, device=None, requires_grad=False):
-    return zeros(t.shape, dtype=_like(t, dtype), device=device, requires_grad=requires_grad)
+    return zeros(t.shape, dtype=_like(t, dtype), device=device or t.device, requires_grad=requires_grad)
 
 
 def ones_like(t, dtype=None, device=None, requires_grad=False):
-    return ones(t.shape, dtype=_like(t, dtype), device=device, requires_grad=requires_grad)
+    return ones(t.shape, dtype=_like(t, dtype), device=device or t.device, requires_grad=requires_grad)
 
 
 def full_like(t, fill_value, dtype=None, device=None, requires_grad=False):
-    return full(t.shape, fill_value, dtype=_like(t, dtype), device=device, requires_grad=requires_grad)
+    return full(t.shape, fill_value, dtype=_like(t, dtype), device=device or t.device,
+                requires_grad=requires_grad)
 
 
 def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False):
@@ -133,11 +138,11 @@ def randn(*size, generator=None, dtype=None, device=None, requires_grad=False):
 
 
 def rand_like(t, dtype=None, generator=None):
-    return rand(t.shape, dtype=_like(t, dtype), generator=generator)
+    return rand(t.shape, dtype=_like(t, dtype), generator=generator, device=t.device)
 
 
 def randn_like(t, dtype=None, generator=None):
-    return randn(t.shape, dtype=_like(t, dtype), generator=generator)
+    return randn(t.shape, dtype=_like(t, dtype), generator=generator, device=t.device)
 
 
 def randint(low, high=None, size=(), generator=None, dtype=None, device=None):

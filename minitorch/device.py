@@ -1,18 +1,54 @@
-"""Devices. Every tensor lives on the CPU for now, as a numpy array.
+"""Devices, in one place: which names are valid, where a device's arrays live, how to move them.
 
-``check_device`` is the one place that decides which device names are valid,
-so that a request for an unavailable device fails with a clear message.
+- ``"cpu"``: numpy arrays.
+- ``"cuda"``: cupy arrays on an NVIDIA GPU. Under Numba's CUDA simulator
+  (``NUMBA_ENABLE_CUDASIM=1`` set before numba is imported, no GPU needed) a
+  ``cuda`` tensor keeps a numpy array, but matmul, softmax and attention still
+  run through the same CUDA kernels (``kernels/``), simulated thread by thread.
+
+Only ``minitorch.cuda`` (and through it ``kernels._numba``) touches numba.cuda or cupy;
+the CPU engine never imports either.
 """
+import sys
+
+import numpy as np
+
+DEVICES = ("cpu", "cuda")
 
 
 def check_device(device):
-    """Return the canonical name of ``device`` ("cpu"), or raise if it is not available."""
-    name = str(device) if device is not None else "cpu"
-    if name == "cpu":
-        return "cpu"
-    if name.split(":")[0] == "cuda":
-        raise RuntimeError(
-            f"device {name!r} is not available in this build of minitorch: tensors live on the CPU "
-            f"(device='cpu')."
-        )
-    raise ValueError(f"unknown device {name!r}: expected 'cpu' or 'cuda'.")
+    """Return the canonical name of ``device`` ("cpu" or "cuda"), or raise if it is unusable here."""
+    name = "cpu" if device is None else str(device)
+    kind, _, index = name.partition(":")
+    if kind not in DEVICES or (index and not index.isdigit()):
+        raise ValueError(f"unknown device {name!r}: expected 'cpu', 'cuda' or 'cuda:0'.")
+    if index and int(index) != 0:
+        raise RuntimeError(f"device {name!r}: minitorch uses one GPU, 'cuda:0' (or just 'cuda').")
+    if kind == "cuda":
+        from . import cuda
+
+        cuda.require()
+    return kind
+
+
+def is_gpu_array(array):
+    """Whether ``array`` is a cupy array (tested without importing cupy)."""
+    return type(array).__module__.split(".")[0] == "cupy"
+
+
+def array_module(device):
+    """The array library for ``device``: cupy on a real GPU, numpy otherwise (CPU or simulator)."""
+    if device == "cuda":
+        from . import cuda
+
+        if not cuda.simulated():
+            return sys.modules["cupy"]
+    return np
+
+
+def move(array, device):
+    """A copy of ``array`` on ``device`` (numpy for "cpu"; cupy, or numpy in the simulator, for "cuda")."""
+    if device == "cpu":
+        return sys.modules["cupy"].asnumpy(array) if is_gpu_array(array) else array.copy()
+    xp = array_module(device)
+    return xp.array(array, copy=True)

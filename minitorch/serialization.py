@@ -59,7 +59,7 @@ class _Encoder:
         if obj is None or isinstance(obj, (bool, int, float, str)):
             return obj
         if isinstance(obj, Tensor):
-            name = self._store(obj._array, path)
+            name = self._store(obj.detach().cpu()._array, path)  # files always hold CPU arrays
             return {"kind": "tensor", "array": name, "requires_grad": obj.requires_grad}
         if isinstance(obj, np.ndarray):
             return {"kind": "ndarray", "array": self._store(obj, path)}

@@ -69,7 +69,7 @@ def _promote(fn, a, b):
 class Tensor:
     """An array with autograd. Create one with ``minitorch.tensor(data)`` (or zeros, randn, ...)."""
 
-    __slots__ = ("_array", "requires_grad", "grad", "_node", "_version", "__weakref__")
+    __slots__ = ("_array", "requires_grad", "grad", "_node", "_version", "_device", "__weakref__")
     __array_priority__ = 1000  # numpy_array + tensor goes to Tensor.__radd__
     __hash__ = object.__hash__  # comparisons return tensors, so hash by identity
 
@@ -79,13 +79,14 @@ class Tensor:
         self._array = as_array(data, dtype)
         self._node = None
         self._version = [0]
+        self._device = "cpu"
         self.grad = None
         self.requires_grad = False
         if requires_grad:
             self.requires_grad_(True)
 
     @classmethod
-    def _make(cls, array, requires_grad, node):
+    def _make(cls, array, requires_grad, node, device="cpu"):
         """Wrap an array an op produced (no copy, no checks): the fast path of ``Function.apply``."""
         t = object.__new__(cls)
         t._array = array
@@ -93,7 +94,14 @@ class Tensor:
         t.grad = None
         t._node = node
         t._version = [0]
+        t._device = device
         return t
+
+    def _constant(self, array):
+        """A result that no gradient flows through (comparisons, argmax), on this tensor's device."""
+        if isinstance(array, np.generic):  # numpy gives 0-d results as scalars
+            array = np.asarray(array)
+        return Tensor._make(array, False, None, self._device)
 
     # ----------------------------------------------------------------- properties
     @property
@@ -106,7 +114,12 @@ class Tensor:
 
     @property
     def device(self):
-        return "cpu"
+        """Where the values live: "cpu" (numpy) or "cuda" (cupy, or numpy under the CUDA simulator)."""
+        return self._device
+
+    @property
+    def is_cuda(self):
+        return self._device == "cuda"
 
     @property
     def ndim(self):
@@ -125,7 +138,7 @@ class Tensor:
     @property
     def data(self):
         """This tensor's values as a new leaf that shares memory and version, outside the graph."""
-        t = Tensor._make(self._array, False, None)
+        t = Tensor._make(self._array, False, None, self._device)
         t._version = self._version
         return t
 
@@ -185,6 +198,10 @@ class Tensor:
 
     def numpy(self):
         """The underlying numpy array (shared memory). Call ``detach()`` first if it requires grad."""
+        if self._device != "cpu":
+            raise TypeError(
+                "numpy(): this tensor is on 'cuda'; copy it to the host first with .cpu().numpy()."
+            )
         if self.requires_grad:
             raise RuntimeError(
                 "numpy(): this tensor requires grad, and the array would leave the graph unnoticed. "
@@ -193,10 +210,11 @@ class Tensor:
         return self._array
 
     def tolist(self):
-        return self._array.tolist()
+        return self.cpu()._array.tolist()
 
     def __array__(self, dtype=None, copy=None):
-        return self._array if dtype is None else self._array.astype(dtype)
+        array = self.cpu()._array
+        return array if dtype is None else array.astype(dtype)
 
     def __float__(self):
         return float(self.item())
@@ -223,8 +241,8 @@ class Tensor:
         return (self[i] for i in range(self.shape[0]))
 
     def __repr__(self):
-        body = np.array2string(self._array, separator=", ", prefix="tensor(", precision=4)
-        extras = []
+        body = np.array2string(self.cpu()._array, separator=", ", prefix="tensor(", precision=4)
+        extras = [] if self._device == "cpu" else [f"device='{self._device}'"]
         if self._array.dtype not in (np.float32, np.int64, np.bool_) or self._array.size == 0:
             extras.append(f"dtype={self.dtype!r}")
         if self._node is not None:
@@ -290,7 +308,7 @@ class Tensor:
         if isinstance(other, np.generic):  # a numpy scalar such as np.sqrt(d) acts as a Python
             other = other.item()  # number, as in PyTorch: x / np.sqrt(d) stays float32
         if not isinstance(other, (Tensor, *_PYTHON_NUMBERS)):
-            other = Tensor._make(np.asarray(other), False, None)
+            other = Tensor._make(np.asarray(other), False, None).to(self._device)
         a = self
         if a._array.dtype.kind != "f" or (isinstance(other, Tensor) and other._array.dtype.kind != "f"):
             a, other = _promote(fn, a, other)
@@ -351,7 +369,7 @@ class Tensor:
     def _compare(self, op, other):
         other = other._array if isinstance(other, Tensor) else other
         try:
-            return Tensor._make(np.asarray(op(self._array, other)), False, None)
+            return self._constant(op(self._array, other))
         except ValueError:
             from .functions._util import broadcast_shapes
 
@@ -381,7 +399,7 @@ class Tensor:
     def __invert__(self):
         if self._array.dtype != np.bool_:
             raise TypeError(f"~ is defined for bool tensors only, this one is {self.dtype!r}.")
-        return Tensor._make(~self._array, False, None)
+        return self._constant(~self._array)
 
     def __and__(self, other):
         return self._compare(np.logical_and, other)
@@ -390,16 +408,16 @@ class Tensor:
         return self._compare(np.logical_or, other)
 
     def all(self):
-        return Tensor._make(np.asarray(self._array.all()), False, None)
+        return self._constant(self._array.all())
 
     def any(self):
-        return Tensor._make(np.asarray(self._array.any()), False, None)
+        return self._constant(self._array.any())
 
     def isnan(self):
-        return Tensor._make(np.isnan(self._array), False, None)
+        return self._constant(np.isnan(self._array))
 
     def isfinite(self):
-        return Tensor._make(np.isfinite(self._array), False, None)
+        return self._constant(np.isfinite(self._array))
 
     def allclose(self, other, rtol=1e-5, atol=1e-8):
         other = other._array if isinstance(other, Tensor) else other
@@ -488,8 +506,8 @@ class Tensor:
             return fn.apply(self, self._axes(fn.__name__.lower(), dim), keepdim)
         axis = self._axis(fn.__name__.lower(), dim)
         values = fn.apply(self, (axis,), keepdim)
-        indices = np.asarray(arg(self._array, axis=axis, keepdims=keepdim), dtype=np.int64)
-        return result(values, Tensor._make(indices, False, None))
+        indices = arg(self._array, axis=axis, keepdims=keepdim).astype(np.int64)
+        return result(values, self._constant(indices))
 
     def max(self, dim=None, keepdim=False):
         """The maximum: of everything (dim=None), or (values, indices) along an int ``dim``,
@@ -508,15 +526,15 @@ class Tensor:
 
     def argmax(self, dim=None, keepdim=False):
         if dim is None:
-            return Tensor._make(np.asarray(np.argmax(self._array), dtype=np.int64), False, None)
+            return self._constant(np.argmax(self._array).astype(np.int64))
         axis = self._axis("argmax", dim)
-        return Tensor._make(np.argmax(self._array, axis=axis, keepdims=keepdim).astype(np.int64), False, None)
+        return self._constant(np.argmax(self._array, axis=axis, keepdims=keepdim).astype(np.int64))
 
     def argmin(self, dim=None, keepdim=False):
         if dim is None:
-            return Tensor._make(np.asarray(np.argmin(self._array), dtype=np.int64), False, None)
+            return self._constant(np.argmin(self._array).astype(np.int64))
         axis = self._axis("argmin", dim)
-        return Tensor._make(np.argmin(self._array, axis=axis, keepdims=keepdim).astype(np.int64), False, None)
+        return self._constant(np.argmin(self._array, axis=axis, keepdims=keepdim).astype(np.int64))
 
     # ---------------------------------------------------------------------- shape
     def reshape(self, *shape):
@@ -575,25 +593,28 @@ class Tensor:
         return F.GetItem.apply(self, _unwrap_index(index))
 
     def masked_fill(self, mask, value):
-        mask = mask._array if isinstance(mask, Tensor) else np.asarray(mask)
+        mask = mask.to(self._device)._array if isinstance(mask, Tensor) else np.asarray(mask)
         if mask.dtype != np.bool_:
             raise TypeError(f"masked_fill: the mask must be a bool tensor, got dtype {mask.dtype}.")
         return F.MaskedFill.apply(self, mask, value)
 
     # ------------------------------------------------------------------ dtypes
     def to(self, *args, dtype=None, device=None):
-        """``to(dtype)``, ``to(device)`` or both; returns self when nothing changes."""
+        """``to(dtype)``, ``to(device)`` or both (differentiable); returns self when nothing changes."""
         for a in args:
             if isinstance(a, str) and a.split(":")[0] in ("cpu", "cuda"):
                 device = a
+            elif isinstance(a, Tensor):
+                dtype, device = a.dtype, a.device
             else:
                 dtype = a
-        if device is not None:
-            check_device(device)
+        out = self
+        if device is not None and check_device(device) != self._device:
+            out = F.ToDevice.apply(out, check_device(device))
         dtype = dtypes.to_dtype(dtype)
-        if dtype is None or dtype.np_dtype == self._array.dtype:
-            return self
-        return F.Cast.apply(self, dtype.np_dtype)
+        if dtype is not None and dtype.np_dtype != out._array.dtype:
+            out = F.Cast.apply(out, dtype.np_dtype)
+        return out
 
     def type(self, dtype):
         return self.to(dtype)
@@ -620,7 +641,12 @@ class Tensor:
         return self.to(dtypes.bool_)
 
     def cpu(self):
-        return self
+        """This tensor on the CPU (a copy if it is on "cuda")."""
+        return self.to("cpu")
+
+    def cuda(self, device=None):
+        """This tensor on the GPU (or the CUDA simulator); see ``minitorch.cuda.is_available()``."""
+        return self.to("cuda" if device is None else f"cuda:{device}" if isinstance(device, int) else device)
 
     # ------------------------------------------------------------------ in place
     def _writable(self, op):

@@ -44,7 +44,7 @@ def topological_order(root):
 def accumulate_leaf_grad(leaf, grad):
     """``leaf.grad += grad``, creating ``.grad`` (an owned copy in the leaf's dtype) the first time."""
     if leaf.grad is None:
-        leaf.grad = Tensor._make(np.array(grad, dtype=leaf._array.dtype, order="C"), False, None)
+        leaf.grad = Tensor._make(grad.astype(leaf._array.dtype, order="C"), False, None, leaf._device)
     else:
         leaf.grad._array += grad
 
@@ -91,6 +91,11 @@ def run_backward(tensor, gradient=None, retain_graph=False):
             )
         grad = np.ones_like(tensor._array)
     else:
+        if isinstance(gradient, Tensor) and gradient._device != tensor._device:
+            raise RuntimeError(
+                f"backward(): gradient is on '{gradient._device}' but the tensor is on "
+                f"'{tensor._device}'; move it with .to('{tensor._device}')."
+            )
         grad = gradient._array if isinstance(gradient, Tensor) else np.asarray(gradient)
         if grad.shape != tensor._array.shape:
             raise ShapeError(

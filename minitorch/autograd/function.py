@@ -43,6 +43,11 @@ class Function:
     out_shape = None
     retained = None  # weak reference to the output tensor when it called retain_grad()
 
+    #: Set by apply() before forward runs: the device of the inputs ("cpu" or "cuda"), so that
+    #: an op can run its CUDA kernel there. An op that moves data sets ``ctx.out_device``.
+    device = "cpu"
+    out_device = None
+
     def save_for_backward(self, *arrays):
         """Keep arrays that backward needs. In-place changes to them are detected later."""
         self.saved_arrays = arrays
@@ -60,8 +65,11 @@ class Function:
         ctx = cls()
         arrays, edges, needs = [], [], []
         requires_grad = False
+        device = None
         for a in args:
             if isinstance(a, Tensor):
+                if device != a._device:
+                    device = _same_device(cls, device, a._device)
                 arrays.append(a._array)
                 if a.requires_grad:
                     requires_grad = True
@@ -72,20 +80,23 @@ class Function:
                 arrays.append(a)
             edges.append(None)
             needs.append(False)
+        if device == "cuda":
+            ctx.device = device
         out = cls.forward(ctx, *arrays)
         if isinstance(out, np.generic):  # numpy returns 0-d results as scalars: keep an array
             out = np.asarray(out)
         if _Anomaly.enabled:
             check_finite(cls.__name__, "forward", out)
+        device = ctx.out_device or device or "cpu"
         if requires_grad and _GradMode.enabled:
-            result = Tensor._make(out, True, ctx)
+            result = Tensor._make(out, True, ctx, device)
             ctx.edges = edges
             ctx.needs_input_grad = needs
             ctx.out_shape = out.shape
             if ctx.saved_arrays:
                 ctx._remember_versions(args, result)
         else:
-            result = Tensor._make(out, False, None)
+            result = Tensor._make(out, False, None, device)
         if ctx.is_view:
             result._version = args[0]._version
         return result
@@ -124,6 +135,16 @@ class Function:
 
     def __repr__(self):
         return f"<{type(self).__name__}Backward>"
+
+
+def _same_device(op, device, other):
+    """The device of an op's inputs; raises if two of them differ."""
+    if device is None:
+        return other
+    raise RuntimeError(
+        f"{op.__name__}: expected all tensors on the same device, but found tensors on '{device}' "
+        f"and on '{other}'. Move them first, e.g. with .to('{device}') or .cpu()."
+    )
 
 
 from ..errors import InPlaceModificationError  # noqa: E402

@@ -7,11 +7,11 @@
     indexing    GetItem Cat Stack Where MaskedFill
     linalg      MatMul Linear
     softmax     Softmax LogSoftmax
-    conversion  Clone Cast
+    conversion  Clone Cast ToDevice
     loss        BinaryCrossEntropy
 """
 from .arithmetic import Add, Div, Mul, Neg, Pow, Sub
-from .conversion import Cast, Clone
+from .conversion import Cast, Clone, ToDevice
 from .indexing import Cat, GetItem, MaskedFill, Stack, Where
 from .linalg import Linear, MatMul
 from .loss import BinaryCrossEntropy
@@ -26,5 +26,5 @@ __all__ = [
     "Sum", "Mean", "Max", "Min", "Var", "LogSumExp",
     "Reshape", "Permute", "Expand",
     "GetItem", "Cat", "Stack", "Where", "MaskedFill",
-    "MatMul", "Linear", "Softmax", "LogSoftmax", "Clone", "Cast", "BinaryCrossEntropy",
+    "MatMul", "Linear", "Softmax", "LogSoftmax", "Clone", "Cast", "ToDevice", "BinaryCrossEntropy",
 ]

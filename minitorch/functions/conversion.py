@@ -1,5 +1,6 @@
-"""Copies: ``clone`` and dtype casts (``to(float64)``, ``.double()``), both differentiable."""
+"""Copies: ``clone``, dtype casts (``.double()``) and device moves (``.cuda()``), all differentiable."""
 from ..autograd.function import Function
+from ..device import move
 
 
 class Clone(Function):
@@ -25,3 +26,16 @@ class Cast(Function):
     @staticmethod
     def backward(ctx, grad):
         return grad.astype(ctx.in_dtype), None
+
+
+class ToDevice(Function):
+    """y = x copied to ``device``;  dL/dx = dL/dy copied back to x's device."""
+
+    @staticmethod
+    def forward(ctx, x, device):
+        ctx.out_device = device
+        return move(x, device)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return move(grad, ctx.device), None

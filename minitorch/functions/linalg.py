@@ -5,9 +5,14 @@ For C = A @ B with A (.., m, k) and B (.., k, n):
     dL/dB = A^T @ dL/dC        (.., k, m) @ (.., m, n) -> (.., k, n)
 A 1-D operand is treated as a row (for A) or a column (for B) and the added
 dimension removed again; batch dimensions that were broadcast are summed back.
+
+On the "cuda" device every product, forward and backward, runs the
+register-blocked CUDA kernel (``kernels/matmul.py``); transposes are strided
+views that the kernel reads without copying.
 """
 import numpy as np
 
+from .. import cuda
 from ..autograd.function import Function
 from ..errors import ShapeError
 from ._util import unbroadcast
@@ -39,16 +44,23 @@ def _explain_matmul_error(a, b):
             ) from None
 
 
+def product(ctx, a, b):
+    """a @ b with numpy.matmul's rules: numpy on the CPU, the CUDA matmul kernel on "cuda"."""
+    try:
+        if ctx.device == "cuda":
+            return cuda.kernels().matmul.matmul(a, b)
+        return np.matmul(a, b)
+    except ValueError:
+        _explain_matmul_error(a, b)
+        raise
+
+
 class MatMul(Function):
     """C = A @ B;  dL/dA = dL/dC @ B^T,  dL/dB = A^T @ dL/dC (see the module docstring)."""
 
     @staticmethod
     def forward(ctx, a, b):
-        try:
-            out = np.matmul(a, b)
-        except ValueError:
-            _explain_matmul_error(a, b)
-            raise
+        out = product(ctx, a, b)
         ctx.save_for_backward(a, b)
         return out
 
@@ -64,9 +76,9 @@ class MatMul(Function):
             g2 = np.expand_dims(g2, -2)
         grad_a = grad_b = None
         if ctx.needs_input_grad[0]:
-            grad_a = unbroadcast(g2 @ np.swapaxes(b2, -1, -2), a2.shape).reshape(a.shape)
+            grad_a = unbroadcast(product(ctx, g2, np.swapaxes(b2, -1, -2)), a2.shape).reshape(a.shape)
         if ctx.needs_input_grad[1]:
-            grad_b = unbroadcast(np.swapaxes(a2, -1, -2) @ g2, b2.shape).reshape(b.shape)
+            grad_b = unbroadcast(product(ctx, np.swapaxes(a2, -1, -2), g2), b2.shape).reshape(b.shape)
         return grad_a, grad_b
 
 
@@ -82,14 +94,14 @@ class Linear(Function):
     @staticmethod
     def forward(ctx, x, weight, bias):
         ctx.save_for_backward(x, weight)
-        out = x @ weight.T
+        out = product(ctx, x, weight.T)
         return out if bias is None else out + bias
 
     @staticmethod
     def backward(ctx, grad):
         x, weight = ctx.saved_arrays
-        grad_x = grad @ weight if ctx.needs_input_grad[0] else None
+        grad_x = product(ctx, grad, weight) if ctx.needs_input_grad[0] else None
         grad_2d = grad.reshape(-1, grad.shape[-1])
-        grad_w = grad_2d.T @ x.reshape(-1, x.shape[-1]) if ctx.needs_input_grad[1] else None
+        grad_w = product(ctx, grad_2d.T, x.reshape(-1, x.shape[-1])) if ctx.needs_input_grad[1] else None
         grad_b = grad_2d.sum(axis=0) if ctx.needs_input_grad[2] else None
         return grad_x, grad_w, grad_b

@@ -3,10 +3,20 @@
 softmax(x)_i = e^(x_i - m) / sum_j e^(x_j - m) with m = max_j x_j: subtracting
 the maximum changes nothing mathematically but keeps every exponent <= 0, so
 nothing overflows. log_softmax(x)_i = x_i - logsumexp(x), computed the same way.
+
+On the "cuda" device softmax runs the row-softmax CUDA kernel (``kernels/softmax.py``)
+over the last dimension; another ``dim`` is moved last first.
 """
 import numpy as np
 
+from .. import cuda
 from ..autograd.function import Function
+
+
+def _on_last_dim(kernel, dim, *arrays):
+    """Apply a last-dimension kernel to ``arrays`` along ``dim``, moving it last and back."""
+    moved = [np.moveaxis(a, dim, -1) for a in arrays]
+    return np.moveaxis(kernel(*moved), -1, dim)
 
 
 class Softmax(Function):
@@ -14,8 +24,11 @@ class Softmax(Function):
 
     @staticmethod
     def forward(ctx, x, dim):
-        e = np.exp(x - x.max(axis=dim, keepdims=True))
-        y = e / e.sum(axis=dim, keepdims=True)
+        if ctx.device == "cuda":
+            y = _on_last_dim(cuda.kernels().softmax.softmax, dim, x)
+        else:
+            e = np.exp(x - x.max(axis=dim, keepdims=True))
+            y = e / e.sum(axis=dim, keepdims=True)
         ctx.save_for_backward(y)
         ctx.dim = dim
         return y
@@ -23,6 +36,8 @@ class Softmax(Function):
     @staticmethod
     def backward(ctx, grad):
         (y,) = ctx.saved_arrays
+        if ctx.device == "cuda":
+            return _on_last_dim(cuda.kernels().softmax.softmax_backward, ctx.dim, y, grad), None
         return y * (grad - (grad * y).sum(axis=ctx.dim, keepdims=True)), None
 
 

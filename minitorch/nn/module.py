@@ -19,7 +19,7 @@ import numpy as np
 
 from .. import dtypes
 from ..autograd.grad_mode import no_grad
-from ..device import check_device
+from ..device import check_device, move
 from ..tensor import Tensor
 from .parameter import Parameter
 
@@ -348,27 +348,24 @@ class Module:
 
     # ---------------------------------------------------------- dtype / device
     def to(self, *args, dtype=None, device=None):
-        """``to(dtype)`` converts floating-point parameters and buffers (and their grads) in place;
-        ``to("cpu")`` is a no-op and ``to("cuda")`` explains that no GPU device is available.
-        Returns self."""
+        """Move (``to("cuda")``) and/or convert (``to(minitorch.float64)``) every parameter and
+        buffer in place, with their grads: the same Parameter objects, so an optimiser built
+        before still holds them. Returns self."""
         for arg in args:
             if isinstance(arg, str) and arg.split(":")[0] in ("cpu", "cuda"):
                 device = arg
             else:
                 dtype = arg
-        if device is not None:
-            check_device(device)
+        device = None if device is None else check_device(device)
         dtype = dtypes.to_dtype(dtype)
-        if dtype is None:
-            return self
-        if not dtype.is_floating_point:
+        if dtype is not None and not dtype.is_floating_point:
             raise TypeError(f"nn.Module.to only accepts floating-point dtypes, got {dtype!r}.")
         for module in self.modules():
             for tensor in [*module._parameters.values(), *module._buffers.values()]:
-                if tensor is not None and tensor.is_floating_point():
-                    tensor._array = tensor._array.astype(dtype.np_dtype, copy=False)
+                if tensor is not None:
+                    _convert_in_place(tensor, dtype, device)
                     if tensor.grad is not None:
-                        tensor.grad._array = tensor.grad._array.astype(dtype.np_dtype, copy=False)
+                        _convert_in_place(tensor.grad, dtype, device)
         return self
 
     def float(self):
@@ -381,11 +378,10 @@ class Module:
         return self.to(dtypes.float16)
 
     def cpu(self):
-        return self
+        return self.to("cpu")
 
     def cuda(self, device=None):
-        check_device("cuda" if device is None else f"cuda:{device}" if isinstance(device, int) else device)
-        return self
+        return self.to("cuda" if device is None else f"cuda:{device}" if isinstance(device, int) else device)
 
     # -------------------------------------------------------------------- repr
     def extra_repr(self):
@@ -408,7 +404,7 @@ class Module:
 def _as_array(key, value):
     """A state-dict value as a numpy array, with an error naming the key if it is not numeric."""
     if isinstance(value, Tensor):
-        return value._array
+        return value.detach().cpu()._array
     array = np.asarray(value)
     if array.dtype.kind not in "biuf":
         raise TypeError(
@@ -416,3 +412,16 @@ def _as_array(key, value):
             f"numbers (numpy dtype {array.dtype}); expected a Tensor or a numeric numpy array."
         )
     return array
+
+
+def _convert_in_place(tensor, dtype, device):
+    """Give ``tensor`` a new array of ``dtype`` (floating tensors only) on ``device``; bump its version."""
+    array = tensor._array
+    if dtype is not None and tensor.is_floating_point():
+        array = array.astype(dtype.np_dtype, copy=False)
+    if device is not None and device != tensor._device:
+        array = move(array, device)
+        tensor._device = device
+    if array is not tensor._array:
+        tensor._array = array
+        tensor._version[0] += 1

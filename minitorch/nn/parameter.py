@@ -22,10 +22,11 @@ class Parameter(Tensor):
     __slots__ = ()
 
     def __init__(self, data=None, requires_grad=True):
+        self._device = "cpu"
         if data is None:
             self._array, self._version = np.zeros(0, np.float32), [0]
         elif isinstance(data, Tensor):
-            self._array, self._version = data._array, data._version
+            self._array, self._version, self._device = data._array, data._version, data._device
         else:
             self._array, self._version = as_array(data), [0]
         self._node = None
