@@ -19,7 +19,7 @@ setup(
     long_description_content_type="text/markdown",
     python_requires=">=3.10",
     packages=find_packages(include=["minitorch", "minitorch.*", "kernels", "kernels.*"]),
-    package_data={"minitorch.data": ["files/*.npz", "files/*.md"]},
+    package_data={"minitorch.data": ["files/*.npz", "files/*.gz", "files/*.md"]},
     install_requires=[
         "numpy>=2.0",
         "numba>=0.60",

@@ -23,7 +23,7 @@ from .random import Generator, initial_seed, manual_seed
 from .serialization import load, save
 from .tensor import Tensor
 
-from . import data, nn, optim, testing, utils  # noqa: E402  (they build on the names above)
+from . import data, metrics, nn, optim, testing, utils  # noqa: E402  (they build on the names above)
 
 bool = bool_
 
