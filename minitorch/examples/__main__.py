@@ -1,9 +1,9 @@
 """``python -m minitorch.examples <name> [options]``: run one training example."""
 import argparse
 
-from . import mlp, spiral
+from . import cnn, mlp, spiral
 
-EXAMPLES = {"mlp": mlp, "spiral": spiral}
+EXAMPLES = {"mlp": mlp, "spiral": spiral, "cnn": cnn}
 
 
 def main(argv=None):

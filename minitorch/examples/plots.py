@@ -44,3 +44,17 @@ def _save(fig, path):
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     fig.savefig(path, dpi=100)
     plt.close(fig)
+
+
+def save_filters(path, weights, title="first-layer filters"):
+    """Show each (1, kH, kW) filter of a conv weight (C_out, 1, kH, kW) as a small grey image."""
+    n = weights.shape[0]
+    cols = min(n, 8)
+    rows = -(-n // cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(cols, rows + 0.4))
+    for i, ax in enumerate(np.atleast_1d(axes).ravel()):
+        ax.axis("off")
+        if i < n:
+            ax.imshow(weights[i, 0], cmap="gray")
+    fig.suptitle(title)
+    _save(fig, path)

@@ -332,3 +332,357 @@ def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean
         _check_broadcasts_to(op, "weight", weight, input.shape)
         loss = loss * weight
     return _reduce(loss, reduction)
+
+
+# ------------------------------------------------------------------ attention
+# Defined in nn/attention.py (imported last: it uses dropout from this module).
+from .attention import attention_weights, scaled_dot_product_attention  # noqa: E402
+
+
+# ------------------------------------------ convolution, pooling, normalisation, embedding, padding
+# Each op's forward and backward by hand: functions/conv.py, pool.py, normalization.py,
+# embedding.py, padding.py. The functions here check the arguments and shapes, then call them.
+from ..functions.conv import out_size as _out_size  # noqa: E402
+from ..functions.conv import pair as _pair  # noqa: E402
+from ..functions.padding import NUMPY_MODES as _COPY_MODES  # noqa: E402
+from ..functions.pool import max_pool_indices as _max_pool_indices  # noqa: E402
+
+
+def _image_batch(op, input):
+    """``input`` as a 4-D (N, C, H, W) tensor, and whether it was batched (3-D (C, H, W) allowed)."""
+    _check_tensors(op, input=input)
+    if input.ndim not in (3, 4):
+        raise ShapeError(
+            f"{op}: expected a 4-D input (N, C, H, W), or 3-D (C, H, W) for one image, got shape "
+            f"{tuple(input.shape)}. Add the missing dims with unsqueeze (e.g. x.unsqueeze(1) for "
+            f"(N, H, W) grey images)."
+        )
+    if not input.is_floating_point():
+        raise TypeError(f"{op}: input must be a floating-point tensor, got {input.dtype!r}. Use .float().")
+    return (input, True) if input.ndim == 4 else (input.unsqueeze(0), False)
+
+
+def _unbatch(out, batched):
+    return out if batched else out.reshape(out.shape[1:])
+
+
+def _conv_padding(op, padding, kernel, dilation, stride):
+    """((top, bottom), (left, right)) from an int, a pair, "valid" or "same"."""
+    if padding == "valid":
+        return (0, 0), (0, 0)
+    if padding == "same":
+        if stride != (1, 1):
+            raise ValueError(
+                f"{op}: padding='same' is not supported for strided convolutions (stride={stride}); "
+                f"give the padding as numbers instead."
+            )
+        totals = [d * (k - 1) for k, d in zip(kernel, dilation)]  # an odd total puts the extra on the end
+        return tuple((t // 2, t - t // 2) for t in totals)
+    if isinstance(padding, str):
+        raise ValueError(f"{op}: padding must be 'valid', 'same', an int or a pair of ints, got {padding!r}.")
+    p = _pair(op, "padding", padding, 0)
+    return (p[0], p[0]), (p[1], p[1])
+
+
+def _check_param(op, name, t, shape, dtype=None):
+    """``t`` is None or a Tensor of exactly ``shape`` (and of the input's ``dtype``, if given)."""
+    if t is None:
+        return
+    _check_tensors(op, **{name: t})
+    if tuple(t.shape) != tuple(shape):
+        raise ShapeError(f"{op}: {name} has shape {tuple(t.shape)}, expected {tuple(shape)}.")
+    if dtype is not None and t.dtype != dtype:
+        raise TypeError(
+            f"{op}: {name} is {t.dtype!r} but the input is {dtype!r}; convert one of them with .to(...)."
+        )
+
+
+def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """2-D convolution (cross-correlation, as in every deep-learning library) of NCHW images:
+
+        out[n, o, p, q] = b[o] + sum_{c, i, j} W[o, c, i, j] x_pad[n, c, p*sH + i*dH, q*sW + j*dW]
+
+    - input (N, C_in, H, W) or (C_in, H, W); weight (C_out, C_in / groups, kH, kW); bias (C_out,)
+    - ``stride``, ``dilation``: an int or a pair; ``padding``: an int, a pair, "valid" (none) or
+      "same" (output as large as the input; stride 1 only)
+    - ``groups``: split the channels into groups convolved separately (C_in and C_out divisible)
+    - output (N, C_out, H_out, W_out) with H_out = (H + 2 pH - dH (kH - 1) - 1) // sH + 1
+
+    Computed as im2col (``functions/conv.py``): every window becomes a column of a
+    (C_in*kH*kW, N*H_out*W_out) matrix, and ONE matrix product with the weight reshaped to
+    (C_out, C_in*kH*kW) does all the arithmetic for the whole batch. The gradients come from the
+    backward of im2col (col2im) and of matmul (which runs the CUDA kernel on "cuda").
+    """
+    op = "conv2d"
+    x, batched = _image_batch(op, input)
+    _check_tensors(op, weight=weight)
+    if weight.ndim != 4:
+        raise ShapeError(
+            f"{op}: weight must be 4-D (out_channels, in_channels / groups, kH, kW), got shape "
+            f"{tuple(weight.shape)}."
+        )
+    c_out, c_group, kh, kw = weight.shape
+    if isinstance(groups, bool) or not isinstance(groups, (int, np.integer)) or groups < 1:
+        raise ValueError(f"{op}: groups must be a positive integer, got {groups!r}.")
+    if c_out % groups:
+        raise ValueError(
+            f"{op}: out_channels ({c_out}, from the weight) must be divisible by groups={groups}."
+        )
+    if x.shape[1] != c_group * groups:
+        hint = " A 3-D input is one (C, H, W) image: give a batch of grey images as (N, 1, H, W)." if (
+            input.ndim == 3) else ""
+        raise ShapeError(
+            f"{op}: the input has {x.shape[1]} channels (shape {tuple(input.shape)}) but the weight "
+            f"{tuple(weight.shape)} with groups={groups} expects {c_group * groups}: weight.shape[1] * "
+            f"groups must equal the input's channel dim (dim {input.ndim - 3}). Check in_channels.{hint}"
+        )
+    if weight.dtype != x.dtype:
+        raise TypeError(
+            f"{op}: input is {x.dtype!r} but weight is {weight.dtype!r}; convert one of them with .to(...)."
+        )
+    _check_param(op, "bias", bias, (c_out,), x.dtype)
+    stride, dilation = _pair(op, "stride", stride, 1), _pair(op, "dilation", dilation, 1)
+    pads = _conv_padding(op, padding, (kh, kw), dilation, stride)
+    n, _, h, w = x.shape
+    oh = _out_size(op, h, kh, stride[0], *pads[0], dilation[0])
+    ow = _out_size(op, w, kw, stride[1], *pads[1], dilation[1])
+    cols = ops.Im2Col.apply(x, (kh, kw), dilation, pads, stride)  # (C_in*kH*kW, N*L)
+    if groups == 1:
+        out = weight.reshape(c_out, -1) @ cols  # (C_out, K) @ (K, N*L) -> (C_out, N*L)
+    else:  # (G, C_out/G, K/G) @ (G, K/G, N*L) -> (G, C_out/G, N*L)
+        out = weight.reshape(groups, c_out // groups, -1) @ cols.reshape(groups, -1, n * oh * ow)
+    out = out.reshape(c_out, n, oh, ow).permute(1, 0, 2, 3)  # a view in NCHW order, no copy
+    if bias is not None:
+        out = out + bias.reshape(1, c_out, 1, 1)
+    return _unbatch(out, batched)
+
+
+def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
+    """Every sliding kH x kW window of (N, C, H, W) as a column: (N, C*kH*kW, L), PyTorch's layout.
+
+    ``out[n, (c, i, j), (p, q)] = x_pad[n, c, p*sH + i*dH, q*sW + j*dW]``, with the column
+    index running over c, then i, then j, and L = H_out * W_out windows per image (see ``conv2d``,
+    which uses the same columns with the batch folded in: (C*kH*kW, N*L)).
+    """
+    op = "unfold"
+    x, batched = _image_batch(op, input)
+    kernel = _pair(op, "kernel_size", kernel_size, 1)
+    dilation, stride = _pair(op, "dilation", dilation, 1), _pair(op, "stride", stride, 1)
+    p = _pair(op, "padding", padding, 0)
+    for axis in range(2):  # a clear error if a window does not fit
+        _out_size(op, x.shape[2 + axis], kernel[axis], stride[axis], p[axis], p[axis], dilation[axis])
+    cols = ops.Im2Col.apply(x, kernel, dilation, ((p[0], p[0]), (p[1], p[1])), stride)
+    n = x.shape[0]
+    return _unbatch(cols.reshape(cols.shape[0], n, -1).permute(1, 0, 2), batched)
+
+
+def _pool_args(op, kernel_size, stride, padding, dilation):
+    """Checked (kernel, stride, padding, dilation) pairs; stride defaults to the kernel size.
+
+    Padding may be at most half the (dilated) kernel, so every window holds at least one pixel.
+    """
+    kernel = _pair(op, "kernel_size", kernel_size, 1)
+    stride = kernel if stride is None or (isinstance(stride, (list, tuple)) and not stride) else _pair(
+        op, "stride", stride, 1)
+    padding, dilation = _pair(op, "padding", padding, 0), _pair(op, "dilation", dilation, 1)
+    for p, k, d in zip(padding, kernel, dilation):
+        if 2 * p > d * (k - 1) + 1:
+            raise ValueError(
+                f"{op}: padding {padding} must be at most half of the (dilated) kernel size "
+                f"{kernel} (dilation {dilation}); a window could otherwise hold padding only."
+            )
+    return kernel, stride, padding, dilation
+
+
+def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
+    """The maximum over each kH x kW window: y[n, c, p, q] = max_{i, j} x_pad[n, c, p*sH + i*dH, q*sW + j*dW].
+
+    Input (N, C, H, W) or (C, H, W); ``stride`` defaults to ``kernel_size`` (non-overlapping
+    windows); padding holds -inf. The gradient goes to each window's maximum (the first one on
+    a tie). ``return_indices=True`` also returns, per output, the flat index h*W + w of the
+    maximum in its input plane (an int64 tensor).
+    """
+    op = "max_pool2d"
+    x, batched = _image_batch(op, input)
+    args = (*_pool_args(op, kernel_size, stride, padding, dilation), bool(ceil_mode))
+    out = _unbatch(ops.MaxPool2d.apply(x, *args), batched)
+    if not return_indices:
+        return out
+    indices = Tensor._make(_max_pool_indices(x._array, *args), False, None)
+    return out, _unbatch(indices, batched)
+
+
+def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
+               divisor_override=None):
+    """The mean over each kH x kW window: y[n, c, p, q] = sum_{i, j} x_pad[n, c, p*sH + i, q*sW + j] / D.
+
+    Input (N, C, H, W) or (C, H, W); ``stride`` defaults to ``kernel_size``; padding holds 0.
+    D is kH*kW, counting the zero padding (``count_include_pad=True``, the default), or only
+    the input's pixels in the window (False), or ``divisor_override``. Windows that ``ceil_mode``
+    adds at the end count only the pixels up to the padding.
+    """
+    op = "avg_pool2d"
+    x, batched = _image_batch(op, input)
+    kernel, stride, padding, _ = _pool_args(op, kernel_size, stride, padding, 1)
+    if divisor_override is not None and (isinstance(divisor_override, bool) or divisor_override == 0):
+        raise ValueError(f"{op}: divisor_override must be a non-zero number, got {divisor_override!r}.")
+    out = ops.AvgPool2d.apply(x, kernel, stride, padding, bool(ceil_mode), bool(count_include_pad),
+                              divisor_override)
+    return _unbatch(out, batched)
+
+
+def adaptive_avg_pool2d(input, output_size):
+    """Average pooling to a fixed output size (H_out, W_out), whatever the input's size.
+
+    Output row k averages input rows floor(k H / H_out) to ceil((k + 1) H / H_out) - 1 (and the
+    same for columns), so the windows tile the input, overlapping when H_out does not divide H.
+    ``output_size``: an int, or a pair in which None keeps that dimension's input size;
+    ``adaptive_avg_pool2d(x, 1)`` is global average pooling.
+    """
+    op = "adaptive_avg_pool2d"
+    x, batched = _image_batch(op, input)
+    sizes = (output_size, output_size) if not isinstance(output_size, (tuple, list)) else tuple(output_size)
+    if len(sizes) == 2:
+        sizes = tuple(x.shape[2 + axis] if s is None else s for axis, s in enumerate(sizes))
+    out_hw = _pair(op, "output_size", sizes, 1)
+    return _unbatch(ops.AdaptiveAvgPool2d.apply(x, out_hw), batched)
+
+
+def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1,
+               eps=1e-5):
+    """Batch normalisation per channel of x (N, C, *): y = gamma (x - mu) / sqrt(var + eps) + beta.
+
+    ``training=True``: mu and var (biased) are the batch's, over every axis but the channel one;
+    if ``running_mean``/``running_var`` are given they are updated in place,
+    r <- (1 - momentum) r + momentum s, with the unbiased batch variance for ``running_var``.
+    ``training=False``: mu and var are ``running_mean`` and ``running_var``.
+    ``weight`` (gamma) and ``bias`` (beta) have shape (C,); None means 1 and 0.
+    """
+    op = "batch_norm"
+    _check_tensors(op, input=input)
+    if input.ndim < 2:
+        raise ShapeError(f"{op}: input must be (N, C) or (N, C, *), got shape {tuple(input.shape)}.")
+    if not input.is_floating_point():
+        raise TypeError(f"{op}: input must be a floating-point tensor, got {input.dtype!r}. Use .float().")
+    channels = input.shape[1]
+    for name, t in (("running_mean", running_mean), ("running_var", running_var)):
+        _check_param(op, name, t, (channels,))
+    for name, t in (("weight", weight), ("bias", bias)):
+        _check_param(op, name, t, (channels,), input.dtype)
+    if (running_mean is None) != (running_var is None):
+        raise ValueError(f"{op}: give both running_mean and running_var, or neither.")
+    if not training and running_mean is None:
+        raise ValueError(
+            f"{op}: training=False normalises with running_mean and running_var, but they are None. "
+            f"Pass them, or training=True to use the batch's statistics."
+        )
+    if training and input.numel() // channels <= 1:
+        raise ValueError(
+            f"{op}: expected more than 1 value per channel when training, got input of shape "
+            f"{tuple(input.shape)}: the variance of one value is 0. Use a larger batch, or eval()."
+        )
+    if training and running_mean is not None:  # updated in place (this bumps their versions)
+        mean, var = running_mean._writable(op), running_var._writable(op)
+    else:
+        mean, var = (t if t is None else t._array for t in (running_mean, running_var))
+    return ops.BatchNorm.apply(input, weight, bias, mean, var, bool(training), float(momentum), float(eps))
+
+
+def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
+    """Layer normalisation over the last dims: y = gamma (x - mu) / sqrt(var + eps) + beta,
+    with mu and the biased var taken over ``normalized_shape`` (the input's trailing dims),
+    separately for every leading index. ``weight`` and ``bias`` have shape ``normalized_shape``."""
+    op = "layer_norm"
+    _check_tensors(op, input=input)
+    integer = isinstance(normalized_shape, (int, np.integer))
+    shape = (int(normalized_shape),) if integer else tuple(normalized_shape)
+    if not shape or input.shape[input.ndim - len(shape):] != shape or len(shape) > input.ndim:
+        raise ShapeError(
+            f"{op}: normalized_shape={shape} must equal the input's last {len(shape)} dimension(s), "
+            f"but the input has shape {tuple(input.shape)}. Expected an input of shape (*, "
+            f"{', '.join(map(str, shape))})."
+        )
+    if not input.is_floating_point():
+        raise TypeError(f"{op}: input must be a floating-point tensor, got {input.dtype!r}. Use .float().")
+    for name, t in (("weight", weight), ("bias", bias)):
+        _check_param(op, name, t, shape, input.dtype)
+    return ops.LayerNorm.apply(input, weight, bias, len(shape), float(eps))
+
+
+def embedding(input, weight, padding_idx=None):
+    """Look up rows: y[..., :] = weight[input[...], :], for integer indices of any shape and a
+    weight (num_embeddings, embedding_dim). The ``padding_idx`` row gets no gradient."""
+    op = "embedding"
+    _check_tensors(op, input=input, weight=weight)
+    if input._array.dtype.kind not in "iu":
+        raise TypeError(
+            f"{op}: input must hold integer indices (an int64 tensor), got {input.dtype!r}. "
+            f"Convert it with .long()."
+        )
+    if weight.ndim != 2:
+        raise ShapeError(
+            f"{op}: weight must be 2-D (num_embeddings, embedding_dim), got shape {tuple(weight.shape)}."
+        )
+    num = weight.shape[0]
+    index = input._array
+    bad = (index < 0) | (index >= num)
+    if bad.any():
+        raise IndexError(
+            f"{op}: index {index[bad].flat[0]} is out of range for {num} embeddings: indices must be in "
+            f"[0, {num}). Check the vocabulary size (num_embeddings)."
+        )
+    if padding_idx is not None:
+        if isinstance(padding_idx, bool) or not isinstance(padding_idx, (int, np.integer)) or not (
+                -num <= padding_idx < num):
+            raise ValueError(f"{op}: padding_idx must be an int in [-{num}, {num}), got {padding_idx!r}.")
+        padding_idx = int(padding_idx) % num
+    return ops.Embedding.apply(input, weight, padding_idx)
+
+
+def pad(input, pad, mode="constant", value=None):
+    """Pad the last dims of ``input``; ``pad`` lists (before, after) amounts from the LAST dim back:
+    (left, right) pads the last dim, (left, right, top, bottom) the last two, and so on.
+
+    - ``"constant"``: fill with ``value`` (default 0); negative amounts crop.
+    - ``"reflect"`` (mirror, edge not repeated), ``"replicate"`` (edge repeated), ``"circular"``
+      (wrap around): for the last 1 to 3 dims of an input with one or two more dims.
+    """
+    op = "pad"
+    _check_tensors(op, input=input)
+    amounts = tuple(pad)
+    if len(amounts) % 2 or len(amounts) // 2 > input.ndim or not all(
+            isinstance(a, (int, np.integer)) and not isinstance(a, bool) for a in amounts):
+        raise ValueError(
+            f"{op}: pad must be an even-length sequence of ints with at most 2 * ndim = {2 * input.ndim} "
+            f"entries ((before, after) for the last dim first), got {pad!r}."
+        )
+    count = len(amounts) // 2
+    pairs = [(0, 0)] * (input.ndim - count) + [(int(amounts[2 * k]), int(amounts[2 * k + 1]))
+                                                 for k in reversed(range(count))]
+    sizes = input.shape
+    if mode == "constant":
+        for size, (before, after) in zip(sizes, pairs):
+            if size + before + after < 0:
+                raise ShapeError(
+                    f"{op}: the input of shape {tuple(sizes)} padded by {pad!r} would have a negative size."
+                )
+        return ops.Pad.apply(input, tuple(pairs), mode, 0 if value is None else value)
+    if mode not in _COPY_MODES:
+        raise ValueError(
+            f"{op}: mode must be 'constant', 'reflect', 'replicate' or 'circular', got {mode!r}."
+        )
+    if value is not None and value != 0:
+        raise ValueError(f"{op}: mode {mode!r} copies pixels and takes no value (got value={value!r}).")
+    if not 1 <= count <= 3 or input.ndim not in (count + 1, count + 2):
+        raise ShapeError(
+            f"{op}: mode {mode!r} pads the last 1 to 3 dims of an input with one or two more dims "
+            f"(e.g. (N, C, H, W) with 4 pad values); got {len(amounts)} pad values for shape {tuple(sizes)}."
+        )
+    for size, (before, after) in zip(sizes, pairs):
+        limit = size - 1 if mode == "reflect" else size
+        if min(before, after) < 0 or max(before, after) > limit or size == 0:
+            raise ValueError(
+                f"{op}: mode {mode!r} needs padding amounts between 0 and {limit} for a dim of size "
+                f"{size} (input shape {tuple(sizes)}), got {before} and {after}."
+            )
+    return ops.Pad.apply(input, tuple(pairs), mode, None)

@@ -1,0 +1,178 @@
+"""The seed's SimpleCNN classifies MNIST digits: two 3x3 convolutions, max-pooling, two dense layers.
+
+    python -m minitorch.examples cnn [--epochs 10] [--device cpu|cuda] [--data-dir FOLDER]
+                                     [--augment] [--early-stopping PATIENCE]
+
+Without ``--data-dir`` it trains on the 5,000 real MNIST digits that ship with
+minitorch (4,000 to train, 1,000 held out to test); with a folder holding the
+four IDX files it uses the full 60,000/10,000 set. It prints a progress bar per
+epoch and the test accuracy, and saves loss/accuracy curves, the confusion
+matrix, the first layer's filters and a checkpoint (``minitorch.save``).
+
+The seed's code flattens to 64 * 6 * 6, which does not fit 28x28 inputs:
+28 -conv3-> 26 -pool2-> 13 -conv3-> 11 -pool2-> 5, so the flattened size is 64 * 5 * 5.
+"""
+import os
+import time
+
+import numpy as np
+from tqdm import tqdm
+
+import minitorch
+import minitorch.nn.functional as F
+from minitorch import metrics, nn
+from minitorch.data import MNIST, DataLoader, Subset, random_split
+from minitorch.data.transforms import Compose, RandomAffine, RandomCrop
+
+from .plots import save_curves, save_filters
+
+
+class SimpleCNN(nn.Module):
+    """conv(1->32, 3x3) ReLU maxpool(2) -> conv(32->64, 3x3) ReLU maxpool(2) -> 128 -> 10."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(1, 32, 3, 1)
+        self.conv2 = nn.Conv2d(32, 64, 3, 1)
+        self.fc1 = nn.Linear(64 * 5 * 5, 128)
+        self.fc2 = nn.Linear(128, 10)
+        self.relu = nn.ReLU()
+        self.pool = nn.MaxPool2d(2, 2)
+
+    def forward(self, x):
+        x = self.pool(self.relu(self.conv1(x)))
+        x = self.pool(self.relu(self.conv2(x)))
+        x = x.flatten(1)
+        x = self.relu(self.fc1(x))
+        return self.fc2(x)
+
+
+def predict(model, dataset, device, batch_size=500):
+    """Predicted classes for every sample of ``dataset`` (eval mode, no graph)."""
+    model.eval()
+    predictions = []
+    with minitorch.no_grad():
+        for X, _ in DataLoader(dataset, batch_size=batch_size):
+            predictions.append(model(X.to(device)).argmax(dim=1).cpu().numpy())
+    model.train()
+    return np.concatenate(predictions)
+
+
+def labels_of(dataset):
+    return np.concatenate([y.numpy() for _, y in DataLoader(dataset, batch_size=1000)])
+
+
+def augmentation():
+    """Small random crops (after padding by 2) and rotations/shifts: digits stay readable."""
+    return Compose([RandomCrop(28, padding=2), RandomAffine(degrees=10, translate=(0.1, 0.1))])
+
+
+def load_data(data_dir, limit_train=None, limit_test=None, validation=0):
+    """(train, validation or None, test) datasets: the shipped subset, or full MNIST from data_dir."""
+    train, test = MNIST(root=data_dir, train=True), MNIST(root=data_dir, train=False)
+    if limit_train:  # a random subset: the files are not shuffled
+        train = Subset(train, minitorch.randperm(len(train), generator=minitorch.Generator(0))[:limit_train].tolist())
+    if limit_test:
+        test = Subset(test, minitorch.randperm(len(test), generator=minitorch.Generator(1))[:limit_test].tolist())
+    val = None
+    if validation:
+        n_val = int(len(train) * validation)
+        train, val = random_split(train, [len(train) - n_val, n_val], generator=minitorch.Generator(0))
+    return train, val, test
+
+
+def train(epochs=10, batch_size=64, lr=1e-3, device="cpu", data_dir=None, augment=False,
+          early_stopping=None, seed=0, out="outputs/cnn", limit_train=None, limit_test=None,
+          progress=True):
+    """Train SimpleCNN with Adam; return the history, the test accuracy and where files went."""
+    minitorch.manual_seed(seed)
+    train_set, val_set, test_set = load_data(data_dir, limit_train, limit_test, 0.1 if early_stopping else 0)
+    loader = DataLoader(train_set, batch_size=batch_size, shuffle=True)
+    model = SimpleCNN().to(device)
+    optimizer = minitorch.optim.Adam(model.parameters(), lr=lr)
+    augment_batch = augmentation() if augment else None
+    history = {"train_loss": [], "test_acc": []}
+    if val_set is not None:
+        history["val_acc"] = []
+    best, best_state, waited = -1.0, None, 0
+    start = time.perf_counter()
+    for epoch in range(1, epochs + 1):
+        losses = []
+        for X, y in tqdm(loader, desc=f"epoch {epoch}/{epochs}", leave=False, disable=not progress):
+            if augment_batch is not None:
+                X = augment_batch(X)
+            loss = F.cross_entropy(model(X.to(device)), y.to(device))
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            losses.append(loss.item())
+        history["train_loss"].append(float(np.mean(losses)))
+        history["test_acc"].append(float(np.mean(predict(model, test_set, device) == labels_of(test_set))))
+        line = f"epoch {epoch:3d}  loss {history['train_loss'][-1]:.4f}  test acc {history['test_acc'][-1]:.2%}"
+        if val_set is not None:
+            val_acc = float(np.mean(predict(model, val_set, device) == labels_of(val_set)))
+            history["val_acc"].append(val_acc)
+            line += f"  val acc {val_acc:.2%}"
+            if val_acc > best:
+                best, waited = val_acc, 0
+                best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
+            else:
+                waited += 1
+        if progress:
+            print(line)
+        if early_stopping is not None and waited >= early_stopping:
+            if progress:
+                print(f"early stopping: no better validation accuracy for {early_stopping} epochs")
+            break
+    if best_state is not None:
+        model.load_state_dict(best_state)
+    seconds = time.perf_counter() - start
+    predicted, target = predict(model, test_set, device), labels_of(test_set)
+    result = {"history": history, "test_acc": float(np.mean(predicted == target)), "seconds": seconds,
+              "epochs_run": len(history["train_loss"]), "out": out}
+    os.makedirs(out, exist_ok=True)
+    save_curves(os.path.join(out, "curves.png"), history, "SimpleCNN on MNIST")
+    metrics.plot_confusion_matrix(metrics.confusion_matrix(predicted, target, 10),
+                                  path=os.path.join(out, "confusion_matrix.png"))
+    save_filters(os.path.join(out, "filters.png"), model.conv1.weight.detach().cpu().numpy())
+    minitorch.save(model.state_dict(), os.path.join(out, "cnn.npz"))
+    return result
+
+
+def benchmark_step(device, batch_size=64):
+    """A callable doing one training step of SimpleCNN on random 28x28 data (for benchmarks)."""
+    minitorch.manual_seed(0)
+    model = SimpleCNN().to(device)
+    optimizer = minitorch.optim.Adam(model.parameters(), lr=1e-3)
+    X = minitorch.randn(batch_size, 1, 28, 28, device=device)
+    y = minitorch.randint(0, 10, (batch_size,)).to(device)
+
+    def step():
+        optimizer.zero_grad()
+        F.cross_entropy(model(X), y).backward()
+        optimizer.step()
+
+    return step
+
+
+def add_arguments(parser):
+    parser.add_argument("--epochs", type=int, default=10)
+    parser.add_argument("--batch-size", type=int, default=64)
+    parser.add_argument("--lr", type=float, default=1e-3)
+    parser.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
+    parser.add_argument("--data-dir", default=None, help="folder with the four MNIST IDX files (full set)")
+    parser.add_argument("--augment", action="store_true", help="random crops and small rotations/shifts")
+    parser.add_argument("--early-stopping", type=int, default=None, metavar="PATIENCE",
+                        help="hold out 10%% of the training set; stop after PATIENCE epochs without improvement")
+    parser.add_argument("--limit-train", type=int, default=None, help="use only this many training images")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--out", default="outputs/cnn")
+
+
+def main(args):
+    result = train(args.epochs, args.batch_size, args.lr, args.device, args.data_dir, args.augment,
+                   args.early_stopping, args.seed, args.out, args.limit_train)
+    print(
+        f"\nfinal test accuracy: {result['test_acc']:.2%} after {result['epochs_run']} epochs "
+        f"({result['seconds']:.0f} s)\nsaved curves.png, confusion_matrix.png, filters.png and cnn.npz in {args.out}"
+    )

@@ -1,0 +1,124 @@
+"""``Im2Col``: every sliding window of a batch of images laid out as one column of a matrix.
+
+A 2-D convolution multiplies each kH x kW window of the (padded) input by the
+kernel. Im2col copies the windows into the columns of a matrix, so that the
+whole convolution becomes ONE matrix product::
+
+    cols[(c, i, j), (n, p, q)] = x_pad[n, c, p*sH + i*dH, q*sW + j*dW]
+    out[o, (n, p, q)]          = sum_{(c, i, j)} W[o, (c, i, j)] cols[(c, i, j), (n, p, q)]
+
+for image n, output pixel (p, q), kernel offset (i, j), stride (sH, sW) and
+dilation (dH, dW). Shapes: x (N, C, H, W) -> cols (C*kH*kW, N*H_out*W_out), and
+W reshaped to (C_out, C*kH*kW) times cols gives (C_out, N*H_out*W_out): one large
+matrix product for the whole batch (and in backward one for dL/dW, one for dL/dcols).
+
+Backward (col2im): each element of x_pad was copied into every window that
+covers it, so its gradient is the sum of the gradients of all those copies.
+For one kernel offset (i, j) the copies form a strided slice of x_pad, so the
+sum is kH*kW vectorised slice additions, one per offset, then the padding is cut off.
+
+The geometry helpers here are shared by ``F.conv2d``, ``F.unfold`` and the pooling ops:
+    H_out = floor((H + pad_top + pad_bottom - dH*(kH - 1) - 1) / sH) + 1
+"""
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+from ..autograd.function import Function
+from ..errors import ShapeError
+
+
+def pair(op, name, value, minimum):
+    """An int or a pair of ints as a pair (e.g. ``kernel_size=3`` -> (3, 3)), each >= ``minimum``."""
+    values = (value, value) if isinstance(value, (int, np.integer)) else value
+    ok = isinstance(values, (tuple, list)) and len(values) == 2
+    ok = ok and all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in values)
+    if not ok or min(values) < minimum:
+        raise ValueError(
+            f"{op}: {name} must be an int or a pair of ints, each at least {minimum}, got {value!r}."
+        )
+    return int(values[0]), int(values[1])
+
+
+def out_size(op, size, kernel, stride, pad_before, pad_after, dilation, ceil_mode=False):
+    """Output length along one axis; a ShapeError if the (dilated) kernel is larger than the padded input.
+
+    With ``ceil_mode`` the last, partial window counts as long as it starts inside the input or
+    the padding before it (PyTorch's rule).
+    """
+    span = dilation * (kernel - 1) + 1
+    room = size + pad_before + pad_after - span
+    if room < 0:
+        raise ShapeError(
+            f"{op}: the kernel spans {span} pixels (kernel size {kernel}, dilation {dilation}) but the "
+            f"padded input is only {size + pad_before + pad_after} wide (size {size}, padding "
+            f"{pad_before}+{pad_after}). Use a smaller kernel, more padding or a larger input."
+        )
+    if not ceil_mode:
+        return room // stride + 1
+    out = -(-room // stride) + 1
+    if (out - 1) * stride >= size + pad_before:
+        out -= 1
+    return out
+
+
+def windows(x_pad, kernel, stride, dilation, out_hw):
+    """A read-only view of shape (N, C, H_out, W_out, kH, kW): every window of a padded batch."""
+    (kh, kw), (sh, sw), (dh, dw), (oh, ow) = kernel, stride, dilation, out_hw
+    view = sliding_window_view(x_pad, (dh * (kh - 1) + 1, dw * (kw - 1) + 1), axis=(2, 3))
+    return view[:, :, : (oh - 1) * sh + 1 : sh, : (ow - 1) * sw + 1 : sw, ::dh, ::dw]
+
+
+def offset_slices(i, j, stride, dilation, out_hw):
+    """Index of the strided slice of x_pad that kernel offset (i, j) reads, one element per output pixel."""
+    (sh, sw), (dh, dw), (oh, ow) = stride, dilation, out_hw
+    return (
+        Ellipsis,
+        slice(i * dh, i * dh + (oh - 1) * sh + 1, sh),
+        slice(j * dw, j * dw + (ow - 1) * sw + 1, sw),
+    )
+
+
+def col2im(grad, padded_shape, kernel, stride, dilation, out_hw, grad_at):
+    """The backward of reading windows: a zero array of ``padded_shape`` (of ``grad``'s dtype and
+    array type) to which ``grad_at(i, j)`` (shape (..., H_out, W_out), the gradient of what kernel
+    offset (i, j) read) is added at the pixels that offset read. One vectorised slice addition per
+    kernel offset, none per pixel."""
+    out = np.zeros_like(grad, shape=padded_shape)
+    for i in range(kernel[0]):
+        for j in range(kernel[1]):
+            out[offset_slices(i, j, stride, dilation, out_hw)] += grad_at(i, j)
+    return out
+
+
+def crop(x_pad, padding):
+    """Cut ((top, bottom), (left, right)) padding off the last two axes."""
+    (top, bottom), (left, right) = padding
+    return x_pad[..., top : x_pad.shape[-2] - bottom, left : x_pad.shape[-1] - right]
+
+
+class Im2Col(Function):
+    """cols = im2col(x): (N, C, H, W) -> (C*kH*kW, N*H_out*W_out); see the module docstring.
+
+    ``padding`` is ((top, bottom), (left, right)) of zeros; ``kernel``, ``dilation`` and
+    ``stride`` are pairs; the caller has checked them (``F.unfold``, ``F.conv2d``).
+    """
+
+    @staticmethod
+    def forward(ctx, x, kernel, dilation, padding, stride):
+        n, c, h, w = x.shape
+        oh = out_size("im2col", h, kernel[0], stride[0], *padding[0], dilation[0])
+        ow = out_size("im2col", w, kernel[1], stride[1], *padding[1], dilation[1])
+        x_pad = np.pad(x, ((0, 0), (0, 0), *padding)) if any(map(any, padding)) else x
+        ctx.geometry = (x_pad.shape, kernel, (oh, ow), padding, stride, dilation)
+        view = windows(x_pad, kernel, stride, dilation, (oh, ow))  # (N, C, oh, ow, kH, kW)
+        cols = view.transpose(1, 4, 5, 0, 2, 3).copy()  # the one copy: (C, kH, kW, N, oh, ow)
+        return cols.reshape(c * kernel[0] * kernel[1], n * oh * ow)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (n, c, hp, wp), kernel, out_hw, padding, stride, dilation = ctx.geometry
+        grad_cols = grad.reshape(c, *kernel, n, *out_hw)  # (C, kH, kW, N, oh, ow)
+        # Summed in (C, N, H, W) order, the order grad_cols has its pixels in, then viewed as NCHW.
+        grad_pad = col2im(grad, (c, n, hp, wp), kernel, stride, dilation, out_hw,
+                          lambda i, j: grad_cols[:, i, j])
+        return crop(grad_pad, padding).transpose(1, 0, 2, 3), None, None, None, None

@@ -1,0 +1,29 @@
+"""``Embedding``: look up rows of a weight matrix by integer index.
+
+    y[..., :] = W[index[...], :]        for W of shape (num_embeddings, embedding_dim)
+
+Backward: row k of dL/dW is the sum of dL/dy over every position whose index is k
+(an index that appears twice gets both gradients, so the scatter must add:
+``np.add.at``, not assignment). The ``padding_idx`` row gets no gradient, so it
+stays as it is (PyTorch zeroes it at initialisation: a "no token" vector).
+"""
+import numpy as np
+
+from ..autograd.function import Function
+
+
+class Embedding(Function):
+    """y = W[index];  dL/dW[k] = sum of dL/dy[p] over the positions p with index[p] = k."""
+
+    @staticmethod
+    def forward(ctx, index, weight, padding_idx):
+        ctx.index, ctx.weight_shape, ctx.padding_idx = index, weight.shape, padding_idx
+        return weight[index]
+
+    @staticmethod
+    def backward(ctx, grad):
+        grad_weight = np.zeros(ctx.weight_shape, dtype=grad.dtype)
+        np.add.at(grad_weight, ctx.index.reshape(-1), grad.reshape(-1, ctx.weight_shape[1]))
+        if ctx.padding_idx is not None:
+            grad_weight[ctx.padding_idx] = 0
+        return None, grad_weight, None

@@ -1,0 +1,164 @@
+"""Pooling over the last two axes of (N, C, H, W): max, average and adaptive average.
+
+Max and average pooling read the same windows as a convolution (``conv.windows``):
+window (p, q) covers x_pad[p*sH + i*dH, q*sW + j*dW] for kernel offsets (i, j).
+
+    max:  y[p, q] = max_{i, j} x_pad[...]        dL/dx = dL/dy at the argmax of each window, 0 elsewhere
+    avg:  y[p, q] = sum_{i, j} x_pad[...] / D    dL/dx = dL/dy / D spread over each window
+
+Both backward passes add one strided slice per kernel offset (``conv.col2im``).
+Max pooling pads with -inf (padding never wins); average pooling pads with 0.
+With ``ceil_mode`` a last partial window is kept; it is padded on the right/bottom
+as far as needed, and that extra padding never counts in an average.
+"""
+import numpy as np
+
+from ..autograd.function import Function
+from ..device import array_module
+from .conv import col2im, crop, offset_slices, out_size
+
+
+def pool_geometry(op, shape, kernel, stride, padding, dilation, ceil_mode):
+    """Output size (H_out, W_out) and the padding ((top, bottom), (left, right)) the windows need:
+    ``padding`` on each side, plus what the last partial window of ``ceil_mode`` needs at the end."""
+    out_hw, pads = [], []
+    for axis in range(2):
+        size, k, s, p, d = shape[axis - 2], kernel[axis], stride[axis], padding[axis], dilation[axis]
+        out = out_size(op, size, k, s, p, p, d, ceil_mode)
+        needed = (out - 1) * s + d * (k - 1) + 1  # the padded length the last window reaches
+        out_hw.append(out)
+        pads.append((p, max(p, needed - size - p)))
+    return tuple(out_hw), tuple(pads)
+
+
+def _pad(x, pads, value):
+    if not any(map(any, pads)):
+        return x
+    return np.pad(x, ((0, 0), (0, 0), *pads), constant_values=value)
+
+
+def max_pool_argmax(x, kernel, stride, padding, dilation, ceil_mode):
+    """(y, winner, out_hw, pads): the window maxima and, per window, the flat kernel offset
+    i*kW + j of its maximum (the first one on a tie, as in PyTorch).
+
+    One pass per kernel offset k = 1, 2, ...: compare the strided slice that offset reads (one
+    element per window) with the best so far; a strictly larger value takes over, so ties keep
+    the first. As k grows, "winner = k where larger" is max(winner, k * larger): plain arithmetic,
+    several times faster in numpy than np.where or np.putmask.
+    """
+    out_hw, pads = pool_geometry("max_pool2d", x.shape, kernel, stride, padding, dilation, ceil_mode)
+    x_pad = _pad(x, pads, -np.inf)
+    y = x_pad[offset_slices(0, 0, stride, dilation, out_hw)]
+    winner = np.zeros_like(y, dtype=np.min_scalar_type(kernel[0] * kernel[1]))
+    for k in range(1, kernel[0] * kernel[1]):
+        candidate = x_pad[offset_slices(*divmod(k, kernel[1]), stride, dilation, out_hw)]
+        np.maximum(winner, (candidate > y) * winner.dtype.type(k), out=winner)
+        y = np.maximum(y, candidate)  # a NaN wins the value (it propagates, as in PyTorch)
+    if y.base is not None:  # a 1x1 window: y is still a view of x; the output must own its memory
+        y = y.copy()
+    return y, winner, out_hw, pads
+
+
+def max_pool_indices(x, kernel, stride, padding, dilation, ceil_mode):
+    """PyTorch's ``return_indices``: for each window, the flat index h*W + w of its maximum in x."""
+    _, winner, (oh, ow), _ = max_pool_argmax(x, kernel, stride, padding, dilation, ceil_mode)
+    i, j = np.divmod(winner.astype(np.int64), kernel[1])
+    h = np.arange(oh)[:, None] * stride[0] - padding[0] + i * dilation[0]
+    w = np.arange(ow)[None, :] * stride[1] - padding[1] + j * dilation[1]
+    return (h * x.shape[-1] + w).astype(np.int64)
+
+
+class MaxPool2d(Function):
+    """y = the maximum of each window;  dL/dx = dL/dy at each window's argmax (see module docstring)."""
+
+    @staticmethod
+    def forward(ctx, x, kernel, stride, padding, dilation, ceil_mode):
+        y, winner, out_hw, pads = max_pool_argmax(x, kernel, stride, padding, dilation, ceil_mode)
+        ctx.winner = winner
+        ctx.geometry = (x.shape, pads, kernel, stride, dilation, out_hw)
+        return y
+
+    @staticmethod
+    def backward(ctx, grad):
+        shape, pads, kernel, stride, dilation, out_hw = ctx.geometry
+        padded = (*shape[:2], *(s + a + b for s, (a, b) in zip(shape[2:], pads)))
+
+        def grad_at(i, j):  # offset (i, j) gets the gradient of the windows it won
+            return (ctx.winner == i * kernel[1] + j) * grad
+
+        grad_pad = col2im(grad, padded, kernel, stride, dilation, out_hw, grad_at)
+        return crop(grad_pad, pads), None, None, None, None, None
+
+
+def _window_counts(size, kernel, stride, pad, out, count_include_pad):
+    """Per output position along one axis, how many of its window's pixels the average divides by."""
+    start = np.arange(out) * stride - pad
+    end = np.minimum(start + kernel, size + pad)  # the ceil_mode overhang past the padding never counts
+    if count_include_pad:
+        return end - start
+    return np.minimum(end, size) - np.maximum(start, 0)
+
+
+class AvgPool2d(Function):
+    """y = (sum of each window) / D;  dL/dx = the sum over the windows covering x of dL/dy / D.
+
+    D is the window's area counting the zero padding (``count_include_pad=True``) or only the
+    input's pixels (False); ``divisor_override`` replaces it by a fixed number.
+    """
+
+    @staticmethod
+    def forward(ctx, x, kernel, stride, padding, ceil_mode, count_include_pad, divisor_override):
+        one = (1, 1)
+        out_hw, pads = pool_geometry("avg_pool2d", x.shape, kernel, stride, padding, one, ceil_mode)
+        if divisor_override is not None:
+            divisor = np.asarray(divisor_override, dtype=x.dtype)
+        else:
+            rows, cols = (
+                _window_counts(x.shape[axis - 2], kernel[axis], stride[axis], padding[axis], out_hw[axis],
+                               count_include_pad)
+                for axis in range(2)
+            )
+            divisor = (rows[:, None] * cols[None, :]).astype(x.dtype)
+        ctx.divisor = divisor = array_module(ctx.device).asarray(divisor)
+        ctx.geometry = (x.shape, pads, kernel, stride, out_hw)
+        x_pad = _pad(x, pads, 0)
+        # One strided slice per kernel offset (one element per window), as in max pooling.
+        offsets = [(i, j) for i in range(kernel[0]) for j in range(kernel[1])]
+        total = sum(x_pad[offset_slices(i, j, stride, one, out_hw)] for i, j in offsets)
+        return total / divisor
+
+    @staticmethod
+    def backward(ctx, grad):
+        shape, pads, kernel, stride, out_hw = ctx.geometry
+        padded = (*shape[:2], *(s + a + b for s, (a, b) in zip(shape[2:], pads)))
+        share = grad / ctx.divisor
+        grad_pad = col2im(grad, padded, kernel, stride, (1, 1), out_hw, lambda i, j: share)
+        return crop(grad_pad, pads), None, None, None, None, None, None
+
+
+def adaptive_matrix(size, out, dtype):
+    """The (out, size) averaging matrix of adaptive pooling along one axis: row k averages the
+    pixels floor(k*size/out) .. ceil((k+1)*size/out) - 1 (PyTorch's windows; they may overlap)."""
+    k = np.arange(out)
+    start = (k * size) // out
+    end = -((-(k + 1) * size) // out)  # ceil((k + 1) * size / out) in integers
+    pixel = np.arange(size)
+    inside = (pixel >= start[:, None]) & (pixel < end[:, None])
+    return (inside / (end - start)[:, None]).astype(dtype)
+
+
+class AdaptiveAvgPool2d(Function):
+    """y = A_H x A_W^T per image, where A_H (H_out, H) and A_W (W_out, W) average the windows
+    along each axis (``adaptive_matrix``); averaging a rectangle is separable, so this is the mean
+    of each window. dL/dx = A_H^T (dL/dy) A_W."""
+
+    @staticmethod
+    def forward(ctx, x, out_hw):
+        xp = array_module(ctx.device)  # the matrices live where x does (numpy, or cupy on a GPU)
+        ctx.a_h = xp.asarray(adaptive_matrix(x.shape[-2], out_hw[0], x.dtype))
+        ctx.a_w = xp.asarray(adaptive_matrix(x.shape[-1], out_hw[1], x.dtype))
+        return ctx.a_h @ (x @ ctx.a_w.T)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return ctx.a_h.T @ (grad @ ctx.a_w), None

@@ -1,0 +1,69 @@
+"""``Embedding``: a learned lookup table from integer ids (tokens, classes) to vectors."""
+import numpy as np
+
+from .. import dtypes
+from ..autograd.grad_mode import no_grad
+from ..creation import empty
+from ..tensor import Tensor
+from . import functional as F
+from . import init
+from .module import Module
+from .parameter import Parameter
+
+
+def _padding_index(num_embeddings, padding_idx):
+    """``padding_idx`` in [0, num_embeddings) (negative counts from the end), or None."""
+    if padding_idx is None:
+        return None
+    if isinstance(padding_idx, bool) or not isinstance(padding_idx, (int, np.integer)) or not (
+            -num_embeddings <= padding_idx < num_embeddings):
+        raise ValueError(
+            f"Embedding: padding_idx must be an int in [-{num_embeddings}, {num_embeddings}), "
+            f"got {padding_idx!r}."
+        )
+    return int(padding_idx) % num_embeddings
+
+
+class Embedding(Module):
+    """A table of ``num_embeddings`` vectors of size ``embedding_dim``: ``y = weight[input]``.
+
+    - input: integer ids of any shape (*) -> output (*, embedding_dim)
+    - ``weight`` (num_embeddings, embedding_dim), initialised N(0, 1) (PyTorch's choice)
+    - ``padding_idx``: that row starts at zero and never gets a gradient (the "no token" id)
+    """
+
+    def __init__(self, num_embeddings, embedding_dim, padding_idx=None, device=None, dtype=None):
+        super().__init__()
+        for name, value in (("num_embeddings", num_embeddings), ("embedding_dim", embedding_dim)):
+            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+                raise ValueError(f"Embedding: {name} must be a positive integer, got {value!r}.")
+        self.num_embeddings, self.embedding_dim = int(num_embeddings), int(embedding_dim)
+        self.padding_idx = _padding_index(self.num_embeddings, padding_idx)
+        dtype = dtypes.to_dtype(dtype) or dtypes.float32
+        self.weight = Parameter(empty(num_embeddings, embedding_dim, dtype=dtype, device=device))
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        """Draw N(0, 1) weights (seeded generator) and zero the padding row."""
+        init.normal_(self.weight)
+        if self.padding_idx is not None:
+            with no_grad():
+                self.weight[self.padding_idx] = 0
+
+    @classmethod
+    def from_pretrained(cls, embeddings, freeze=True, padding_idx=None):
+        """An Embedding holding ``embeddings`` (2-D, shared, not copied); ``freeze`` stops its training."""
+        if not isinstance(embeddings, Tensor) or embeddings.ndim != 2:
+            raise ValueError(
+                "Embedding.from_pretrained: embeddings must be a 2-D Tensor (num_embeddings, embedding_dim)."
+            )
+        module = cls(*embeddings.shape, padding_idx=padding_idx, dtype=embeddings.dtype)
+        module.weight = Parameter(embeddings, requires_grad=not freeze)
+        return module
+
+    def forward(self, input):
+        return F.embedding(input, self.weight, self.padding_idx)
+
+    def extra_repr(self):
+        text = f"{self.num_embeddings}, {self.embedding_dim}"
+        return text if self.padding_idx is None else text + f", padding_idx={self.padding_idx}"
