@@ -10,8 +10,11 @@ and ratios minitorch / PyTorch (below 1.0 means minitorch is faster).
 Cases:
 - op overhead: one op with autograd on 32x32 float32 tensors (forward only, and
   forward + backward), where Python bookkeeping dominates the arithmetic;
-- a full training step (forward, cross-entropy, backward, Adam) of a
-  784-256-128-10 MLP at batch 64.
+- full training steps (forward, cross-entropy, backward, Adam) of the same
+  model in both frameworks: a 784-256-128-10 MLP at batch 64, the seed's
+  SimpleCNN at batch 64 on 28x28 images, and a 4-layer, 4-head, 128-wide
+  character GPT at batch 16 with context 64. Each model is written once against
+  the shared PyTorch API and built from either library's ``nn``.
 """
 import os
 
@@ -78,44 +81,90 @@ def op_cases():
     return cases
 
 
-def mlp_cases(batch=64, sizes=(784, 256, 128, 10)):
-    """One training step (forward, loss, backward, Adam) of the same MLP on the same batch."""
-    rng = np.random.default_rng(0)
-    x_np = rng.standard_normal((batch, sizes[0]), dtype=np.float32)
-    y_np = rng.integers(0, sizes[-1], batch)
+def mlp(nn, sizes=(784, 256, 128, 10)):
+    """Linear-ReLU layers of the given widths."""
+    mods = []
+    for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+        mods.append(nn.Linear(n_in, n_out))
+        if i < len(sizes) - 2:
+            mods.append(nn.ReLU())
+    return nn.Sequential(*mods)
 
-    def layers(nn):
-        mods = []
-        for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
-            mods.append(nn.Linear(n_in, n_out))
-            if i < len(sizes) - 2:
-                mods.append(nn.ReLU())
-        return nn.Sequential(*mods)
 
-    m_model = layers(minitorch.nn)
-    m_opt = minitorch.optim.Adam(m_model.parameters(), lr=1e-3)
+def simple_cnn(nn):
+    """The seed's SimpleCNN: conv 3x3 (32), pool, conv 3x3 (64), pool, dense 128, dense 10."""
+    return nn.Sequential(
+        nn.Conv2d(1, 32, 3), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(32, 64, 3), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Flatten(), nn.Linear(64 * 5 * 5, 128), nn.ReLU(), nn.Linear(128, 10),
+    )
+
+
+def char_gpt(nn, vocab=65, width=128, heads=4, layers=4, context=64):
+    """A causal transformer LM: token + position embeddings, pre-norm GELU blocks, a linear head."""
+
+    class GPT(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.tokens = nn.Embedding(vocab, width)
+            self.positions = nn.Embedding(context, width)
+            block = nn.TransformerEncoderLayer(width, heads, 4 * width, dropout=0.0, activation="gelu",
+                                               batch_first=True, norm_first=True)
+            self.blocks = nn.TransformerEncoder(block, layers)
+            self.norm = nn.LayerNorm(width)
+            self.head = nn.Linear(width, vocab)
+            self.mask = nn.Transformer.generate_square_subsequent_mask(context)
+
+        def forward(self, idx):
+            h = self.tokens(idx) + self.positions.weight[: idx.shape[1]]
+            h = self.blocks(h, mask=self.mask, is_causal=True)
+            return self.head(self.norm(h)).flatten(0, 1)
+
+    return GPT()
+
+
+def training_cases(name, build, x_np, y_np, lr=1e-3):
+    """One training step (forward, cross-entropy, backward, Adam) of the same model in both
+    frameworks: ``build(nn)`` makes it from either library's ``nn``; PyTorch's copy starts from
+    minitorch's weights."""
+    m_model = build(minitorch.nn)
+    m_opt = minitorch.optim.Adam(m_model.parameters(), lr=lr)
     mx, my = minitorch.tensor(x_np), minitorch.tensor(y_np)
 
     def m_step():
         m_opt.zero_grad()
-        loss = mF.cross_entropy(m_model(mx), my)
-        loss.backward()
+        mF.cross_entropy(m_model(mx), my).backward()
         m_opt.step()
 
-    cases = {"MLP 784-256-128-10 train step, batch 64": {"minitorch": m_step}}
+    cases = {name: {"minitorch": m_step}}
     if torch is not None:
-        t_model = layers(torch.nn)
+        t_model = build(torch.nn)
         t_model.load_state_dict({k: torch.tensor(v.numpy()) for k, v in m_model.state_dict().items()})
-        t_opt = torch.optim.Adam(t_model.parameters(), lr=1e-3)
+        t_opt = torch.optim.Adam(t_model.parameters(), lr=lr)
         tx, ty = torch.tensor(x_np), torch.tensor(y_np)
 
         def t_step():
             t_opt.zero_grad()
-            loss = tF.cross_entropy(t_model(tx), ty)
-            loss.backward()
+            tF.cross_entropy(t_model(tx), ty).backward()
             t_opt.step()
 
-        cases["MLP 784-256-128-10 train step, batch 64"]["pytorch"] = t_step
+        cases[name]["pytorch"] = t_step
+    return cases
+
+
+def model_cases():
+    rng = np.random.default_rng(0)
+    cases = {}
+    cases.update(training_cases(
+        "MLP 784-256-128-10 train step, batch 64", mlp,
+        rng.standard_normal((64, 784), dtype=np.float32), rng.integers(0, 10, 64)))
+    cases.update(training_cases(
+        "SimpleCNN train step, batch 64, 28x28", simple_cnn,
+        rng.standard_normal((64, 1, 28, 28), dtype=np.float32), rng.integers(0, 10, 64)))
+    tokens = rng.integers(0, 65, (16, 65))
+    cases.update(training_cases(
+        "char GPT 4x128, 4 heads, train step, batch 16, context 64", char_gpt,
+        tokens[:, :-1], tokens[:, 1:].reshape(-1)))
     return cases
 
 
@@ -141,7 +190,7 @@ def machine():
 def run(quick=False):
     rounds, number = (3, 20) if quick else (15, 200)
     results = []
-    for group, cases, num in (("op overhead", op_cases(), number), ("training step", mlp_cases(), number // 10)):
+    for group, cases, num in (("op overhead", op_cases(), number), ("training step", model_cases(), number // 40)):
         for name, fns in cases.items():
             times = compare(fns, rounds, max(num, 2))
             row = {"group": group, "case": name, **{f"{k}_us": v * 1e6 for k, v in times.items()}}
