@@ -54,6 +54,16 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
     if _fused_kernel_applies(query, key, value, attn_mask, dropout_p):
         mask = None if attn_mask is None else attn_mask._array
         return FusedAttention.apply(query, key, value, mask, is_causal, scale)
+    return composite_attention(query, key, value, attn_mask, dropout_p, is_causal, scale)
+
+
+def composite_attention(query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None):
+    """Attention as a composite of engine ops, the (..., L, S) weights stored for backward.
+
+    What ``scaled_dot_product_attention`` runs on the CPU (and on "cuda" where the fused
+    kernel does not apply); benchmarks and lessons call it directly to compare with the kernel.
+    Arguments as in ``scaled_dot_product_attention`` (not checked again here).
+    """
     weights = _softmax_scores(query, key, attn_mask, is_causal, scale)  # (..., L, S)
     weights = F.dropout(weights, dropout_p)  # w_ij * m_ij / (1 - p)
     return weights @ value  # o_i = sum_j w_ij v_j
