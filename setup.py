@@ -4,6 +4,7 @@
     pip install -e ".[gpu]"     an NVIDIA GPU with CUDA 12: cupy and numba-cuda
     pip install -e ".[gpu-cu13]" the same for CUDA 13
     pip install -e ".[bench]"   benchmarks: PyTorch (install its CPU build) and the peers
+    pip install -e ".[distributed]"  mpi4py with an MPI from PyPI, for data-parallel training
 """
 from setuptools import find_packages, setup
 
@@ -36,6 +37,8 @@ setup(
         "gpu": [f"numba-cuda[cu12]>=0.20; {HAS_CUDA_WHEELS}", f"cupy-cuda12x>=13; {HAS_CUDA_WHEELS}"],
         "gpu-cu13": [f"numba-cuda[cu13]>=0.20; {HAS_CUDA_WHEELS}", f"cupy-cuda13x>=13; {HAS_CUDA_WHEELS}"],
         "bench": ["torch>=2.1", "micrograd>=0.1", "tinygrad>=0.9"],
+        # lesson 12: MPI from PyPI wheels (mpiexec lands in the environment's bin folder)
+        "distributed": ["mpi4py>=4.0", "mpich; platform_system != 'Windows'", "impi-rt; platform_system == 'Windows'"],
     },
     entry_points={"console_scripts": ["minitorch-examples=minitorch.examples.__main__:main"]},
     classifiers=[

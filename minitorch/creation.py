@@ -26,7 +26,7 @@ def as_array(data, dtype=None):
                 f"tensor(): cannot build a tensor from this {type(data).__name__}: nested lists must be "
                 f"rectangular (every row the same length). numpy says: {e}"
             ) from None
-        if array.dtype == np.float64:
+        if array.dtype == np.float64 and dtype is None:  # with a dtype, keep every digit for it
             array = array.astype(np.float32)
         elif array.dtype.kind == "i":
             array = array.astype(np.int64)

@@ -36,6 +36,15 @@ def is_gpu_array(array):
     return type(array).__module__.split(".")[0] == "cupy"
 
 
+def get_array_module(array):
+    """The module of ``array``: cupy for a cupy array, numpy otherwise (``cupy.get_array_module``).
+
+    For the few numpy calls that do not dispatch to cupy by themselves, e.g. ``np.add.at`` with a
+    tuple index: ``get_array_module(x).add.at(x, index, values)`` works for both.
+    """
+    return sys.modules["cupy"] if is_gpu_array(array) else np
+
+
 def array_module(device):
     """The array library for ``device``: cupy on a real GPU, numpy otherwise (CPU or simulator)."""
     if device == "cuda":

@@ -18,7 +18,7 @@ import numpy as np
 
 from . import dtypes
 from .autograd.grad_mode import _GradMode
-from .device import check_device
+from .device import check_device, move
 
 MaxResult = namedtuple("MaxResult", ["values", "indices"])
 MinResult = namedtuple("MinResult", ["values", "indices"])
@@ -40,8 +40,8 @@ def _unwrap_index(index):
     """Turn Tensors inside an index into arrays (int tensors pick, bool tensors mask)."""
     if isinstance(index, Tensor):
         return index._array
-    if isinstance(index, tuple):
-        return tuple(i._array if isinstance(i, Tensor) else i for i in index)
+    if isinstance(index, tuple):  # lists inside too: backward must see them as index arrays
+        return tuple(_unwrap_index(i) for i in index)
     if isinstance(index, list):
         return np.asarray(index)
     return index
@@ -144,7 +144,7 @@ class Tensor:
 
     @data.setter
     def data(self, value):
-        array = value._array if isinstance(value, Tensor) else np.asarray(value)
+        array = self._on_my_device(value)
         if array.shape != self._array.shape:
             from .errors import ShapeError
 
@@ -543,7 +543,18 @@ class Tensor:
             return self
         return F.Reshape.apply(self, shape)
 
-    view = reshape
+    def view(self, *shape):
+        """Like ``reshape``, but only as a view of the same memory, as in PyTorch: raises where
+        the layout would need a copy (a transposed tensor flattened, say); use ``reshape`` there."""
+        out = self.reshape(*shape)
+        if out is not self and out.numel() > 1 and not np.may_share_memory(out._array, self._array):
+            raise RuntimeError(
+                f"view: a tensor of shape {tuple(self.shape)} with strides "
+                f"{tuple(s // self._array.itemsize for s in self._array.strides)} cannot be viewed as "
+                f"{tuple(out.shape)} without copying. Use .reshape(...) (which copies when it must), "
+                f"or .contiguous().view(...)."
+            )
+        return out
 
     def view_as(self, other):
         return self.reshape(other.shape)
@@ -587,13 +598,16 @@ class Tensor:
         return self.expand(other.shape)
 
     def contiguous(self):
-        return self
+        """This tensor with its elements in row-major order: itself if they already are, else a copy."""
+        if self._array.flags.c_contiguous:
+            return self
+        return F.Clone.apply(self)
 
     def __getitem__(self, index):
         return F.GetItem.apply(self, _unwrap_index(index))
 
     def masked_fill(self, mask, value):
-        mask = mask.to(self._device)._array if isinstance(mask, Tensor) else np.asarray(mask)
+        mask = self._on_my_device(mask)
         if mask.dtype != np.bool_:
             raise TypeError(f"masked_fill: the mask must be a bool tensor, got dtype {mask.dtype}.")
         return F.MaskedFill.apply(self, mask, value)
@@ -658,13 +672,16 @@ class Tensor:
                 f"use the wrong values. Write x = x + y instead of x += y, or wrap parameter updates "
                 f"in `with minitorch.no_grad():`."
             )
-        if not self._array.flags.writeable:
+        array = self._array
+        # numpy marks broadcast views read-only; cupy has no such flag, so look for repeated elements
+        broadcast = any(stride == 0 and size > 1 for stride, size in zip(array.strides, array.shape))
+        if broadcast or not getattr(array.flags, "writeable", True):
             raise RuntimeError(
                 f"{op}: this tensor is a read-only view (made by expand or broadcasting); call "
                 f".clone() first to get a copy you can change."
             )
         self._version[0] += 1
-        return self._array
+        return array
 
     def _in_place(self, op, ufunc, other):
         array = self._writable(op)
@@ -686,9 +703,16 @@ class Tensor:
 
     __iadd__, __isub__, __imul__, __itruediv__ = add_, sub_, mul_, div_
 
+    def _on_my_device(self, value):
+        """``value`` (a Tensor on any device, a numpy array, nested lists) as an array on this
+        tensor's device, to be written into it (cupy refuses host arrays there)."""
+        if not isinstance(value, Tensor):
+            value = Tensor._make(np.asarray(value), False, None)
+        return value._array if value._device == self._device else move(value._array, self._device)
+
     def copy_(self, source):
-        array = self._writable("copy_")
-        array[...] = source._array if isinstance(source, Tensor) else source
+        """Copy ``source``'s values (broadcast to this shape) in, from any device."""
+        self._writable("copy_")[...] = self._on_my_device(source)
         return self
 
     def fill_(self, value):
@@ -706,13 +730,13 @@ class Tensor:
     def uniform_(self, a=0.0, b=1.0, generator=None):
         from .random import rng
 
-        self._writable("uniform_")[...] = rng(generator).uniform(a, b, self.shape)
+        self._writable("uniform_")[...] = self._on_my_device(rng(generator).uniform(a, b, self.shape))
         return self
 
     def normal_(self, mean=0.0, std=1.0, generator=None):
         from .random import rng
 
-        self._writable("normal_")[...] = rng(generator).normal(mean, std, self.shape)
+        self._writable("normal_")[...] = self._on_my_device(rng(generator).normal(mean, std, self.shape))
         return self
 
     def __setitem__(self, index, value):
@@ -723,7 +747,9 @@ class Tensor:
                 "stack, where or masked_fill instead, or assign value.detach() if that is intended."
             )
         array = self._writable("__setitem__")
-        array[_unwrap_index(index)] = value._array if isinstance(value, Tensor) else value
+        if not isinstance(value, _PYTHON_NUMBERS):
+            value = self._on_my_device(value)
+        array[_unwrap_index(index)] = value
 
 
 from . import functions as F  # noqa: E402  (the ops need Tensor defined first)

@@ -19,6 +19,12 @@ def test_tensor_copies_its_data():
 def test_tensor_with_dtype_and_requires_grad():
     t = minitorch.tensor([1, 2], dtype=minitorch.float64, requires_grad=True)
     assert t.dtype == minitorch.float64 and t.requires_grad and t.is_leaf and t.grad is None
+
+
+def test_python_floats_keep_full_precision_with_dtype_float64():
+    assert minitorch.tensor([0.1], dtype=minitorch.float64).tolist() == [0.1]
+    assert minitorch.tensor(0.1, dtype=minitorch.float64).item() == 0.1
+    assert minitorch.tensor([0.1]).dtype == minitorch.float32  # the default stays float32
     assert minitorch.tensor([1.7], dtype=minitorch.int64).tolist() == [1]
     assert minitorch.tensor([1.0], dtype="float16").dtype == minitorch.float16
 
@@ -215,3 +221,13 @@ def test_bad_sizes_and_devices():
         minitorch.ones(2).to("cuda:1")
     with pytest.raises(ValueError, match="unknown device"):
         minitorch.ones(2, device="tpu")
+
+
+def test_view_refuses_a_layout_that_needs_a_copy():
+    x = minitorch.randn(3, 4)
+    assert np.shares_memory(x.view(12).numpy(), x.numpy())
+    with pytest.raises(RuntimeError, match=r"cannot be viewed as \(12,\) without copying.*reshape"):
+        x.T.view(12)
+    flat = x.T.contiguous().view(12)
+    np.testing.assert_array_equal(flat.numpy(), x.numpy().T.ravel())
+    np.testing.assert_array_equal(x.T.reshape(12).numpy(), x.numpy().T.ravel())

@@ -9,7 +9,7 @@
     softmax     Softmax LogSoftmax
     conversion  Clone Cast ToDevice
     loss        BinaryCrossEntropy
-    conv        Im2Col (conv2d is im2col + one matmul)
+    conv        Im2Col ToNCHW (conv2d: im2col, one matmul, back to NCHW images)
     pool        MaxPool2d AvgPool2d AdaptiveAvgPool2d
     normalization  BatchNorm LayerNorm
     embedding   Embedding
@@ -18,7 +18,7 @@
 """
 from .arithmetic import Add, Div, Mul, Neg, Pow, Sub
 from .attention import FusedAttention
-from .conv import Im2Col
+from .conv import Im2Col, ToNCHW
 from .conversion import Cast, Clone, ToDevice
 from .embedding import Embedding
 from .indexing import Cat, GetItem, MaskedFill, Stack, Where
@@ -40,5 +40,5 @@ __all__ = [
     "Reshape", "Permute", "Expand",
     "GetItem", "Cat", "Stack", "Where", "MaskedFill",
     "MatMul", "Linear", "Softmax", "LogSoftmax", "Clone", "Cast", "ToDevice", "BinaryCrossEntropy",
-    "Im2Col", "MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d", "BatchNorm", "LayerNorm", "Embedding", "Pad",
+    "Im2Col", "ToNCHW", "MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d", "BatchNorm", "LayerNorm", "Embedding", "Pad",
 ]

@@ -1,6 +1,7 @@
 """Helpers shared by the ops: undoing broadcasts and reading ``dim`` arguments."""
 import numpy as np
 
+from ..device import get_array_module
 from ..errors import ShapeError
 
 
@@ -18,6 +19,13 @@ def unbroadcast(grad, shape):
         extra + i for i, size in enumerate(shape) if size == 1 and grad.shape[extra + i] != 1
     )
     return grad.sum(axis=axes).reshape(shape) if axes else grad.reshape(shape)
+
+
+def scatter_add(target, index, values):
+    """``target[index] += values`` in place, where an element that ``index`` picks twice gets both
+    values (``np.add.at``; plain ``+=`` would keep only one). Called through the array's own
+    module: numpy's dispatch refuses a tuple index for a cupy array."""
+    get_array_module(target).add.at(target, index, values)
 
 
 def broadcast_shapes(op, *shapes):

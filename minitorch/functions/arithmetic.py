@@ -4,6 +4,8 @@ Each backward multiplies the incoming gradient by the local derivative, then
 ``unbroadcast`` sums it back to the input's shape (see ``_util.unbroadcast``).
 Either operand may be a plain Python number; it then gets no gradient.
 """
+import math
+
 import numpy as np
 
 from ..autograd.function import Function
@@ -11,8 +13,8 @@ from ._util import broadcast_shapes, unbroadcast
 
 
 def _shape(x):
-    """The shape of an array, or () for a Python number."""
-    return x.shape if isinstance(x, np.ndarray) else ()
+    """The shape of an array (numpy or cupy), or () for a Python number."""
+    return np.shape(x)
 
 
 def _check_broadcast(op, a, b):
@@ -101,8 +103,11 @@ class Pow(Function):
         grad_a = unbroadcast(grad * b * a ** (b - 1), _shape(a)) if ctx.needs_input_grad[0] else None
         grad_b = None
         if ctx.needs_input_grad[1]:
-            with np.errstate(divide="ignore", invalid="ignore"):
-                log_a = np.where(a > 0, np.log(np.where(a > 0, a, 1)), 0)
+            if isinstance(a, (int, float)):  # 2 ** x: a Python number (a host array would not mix with cupy)
+                log_a = math.log(a) if a > 0 else 0.0
+            else:
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    log_a = np.where(a > 0, np.log(np.where(a > 0, a, 1)), 0)
             grad_b = unbroadcast(grad * out * log_a, _shape(b))
         return grad_a, grad_b
 

@@ -1,4 +1,4 @@
-"""``Im2Col``: every sliding window of a batch of images laid out as one column of a matrix.
+"""Convolution as one matrix product: ``Im2Col`` (windows -> columns) and ``ToNCHW`` (back to images).
 
 A 2-D convolution multiplies each kH x kW window of the (padded) input by the
 kernel. Im2col copies the windows into the columns of a matrix, so that the
@@ -11,6 +11,8 @@ for image n, output pixel (p, q), kernel offset (i, j), stride (sH, sW) and
 dilation (dH, dW). Shapes: x (N, C, H, W) -> cols (C*kH*kW, N*H_out*W_out), and
 W reshaped to (C_out, C*kH*kW) times cols gives (C_out, N*H_out*W_out): one large
 matrix product for the whole batch (and in backward one for dL/dW, one for dL/dcols).
+``F.conv2d`` is Im2Col, the engine's matmul (so a faster matmul, e.g. the CUDA kernel,
+speeds up convolutions too) and ``ToNCHW``, which lays the product out as NCHW images.
 
 Backward (col2im): each element of x_pad was copied into every window that
 covers it, so its gradient is the sum of the gradients of all those copies.
@@ -118,7 +120,34 @@ class Im2Col(Function):
     def backward(ctx, grad):
         (n, c, hp, wp), kernel, out_hw, padding, stride, dilation = ctx.geometry
         grad_cols = grad.reshape(c, *kernel, n, *out_hw)  # (C, kH, kW, N, oh, ow)
-        # Summed in (C, N, H, W) order, the order grad_cols has its pixels in, then viewed as NCHW.
+        # Summed in (C, N, H, W) order, the order grad_cols has its pixels in, then copied to NCHW
+        # so that the ops before see their own layout (mixed layouts make numpy several times slower).
         grad_pad = col2im(grad, (c, n, hp, wp), kernel, stride, dilation, out_hw,
                           lambda i, j: grad_cols[:, i, j])
-        return crop(grad_pad, padding).transpose(1, 0, 2, 3), None, None, None, None
+        return crop(grad_pad, padding).transpose(1, 0, 2, 3).copy(), None, None, None, None
+
+
+class ToNCHW(Function):
+    """y[n, o, p, q] = m[o, (n, p, q)] + b[o]: the (C_out, N*H_out*W_out) result of the im2col
+    matmul laid out as a batch of images, plus the per-channel bias (``bias`` may be None).
+
+    One contiguous NCHW copy, so the ops after the convolution (relu, pooling) and their
+    backward passes all see one memory layout. dL/dm is dL/dy laid back out as (C_out, N*L);
+    dL/db[o] = sum of dL/dy over n, p and q.
+    """
+
+    @staticmethod
+    def forward(ctx, m, bias, images_shape):
+        n, oh, ow = images_shape
+        # .copy() is C-ordered; np.ascontiguousarray would not work on cupy (it makes host arrays)
+        y = m.reshape(-1, n, oh, ow).transpose(1, 0, 2, 3).copy()
+        if bias is not None:
+            y += bias.reshape(1, -1, 1, 1)
+        return y
+
+    @staticmethod
+    def backward(ctx, grad):
+        grad_m = grad.transpose(1, 0, 2, 3).reshape(grad.shape[1], -1)
+        grad_bias = grad.sum(axis=(0, 2, 3)) if ctx.needs_input_grad[1] else None
+        return grad_m, grad_bias, None
+

@@ -4,12 +4,13 @@
 
 Backward: row k of dL/dW is the sum of dL/dy over every position whose index is k
 (an index that appears twice gets both gradients, so the scatter must add:
-``np.add.at``, not assignment). The ``padding_idx`` row gets no gradient, so it
+``scatter_add``, i.e. ``np.add.at``, not assignment). The ``padding_idx`` row gets no gradient, so it
 stays as it is (PyTorch zeroes it at initialisation: a "no token" vector).
 """
 import numpy as np
 
 from ..autograd.function import Function
+from ._util import scatter_add
 
 
 class Embedding(Function):
@@ -22,8 +23,8 @@ class Embedding(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        grad_weight = np.zeros(ctx.weight_shape, dtype=grad.dtype)
-        np.add.at(grad_weight, ctx.index.reshape(-1), grad.reshape(-1, ctx.weight_shape[1]))
+        grad_weight = np.zeros_like(grad, shape=ctx.weight_shape)
+        scatter_add(grad_weight, ctx.index.reshape(-1), grad.reshape(-1, ctx.weight_shape[1]))
         if ctx.padding_idx is not None:
             grad_weight[ctx.padding_idx] = 0
         return None, grad_weight, None

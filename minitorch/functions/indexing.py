@@ -2,18 +2,19 @@
 
 Selection's backward scatters the gradient back into a zero array shaped like
 the input. With integer-array indices one element may be picked twice, so the
-scatter must add (``np.add.at``), not assign.
+scatter must add (``scatter_add``, i.e. ``np.add.at``), not assign.
 """
 import numpy as np
 
 from ..autograd.function import Function
 from ..errors import ShapeError
-from ._util import broadcast_shapes, unbroadcast
+from ._util import broadcast_shapes, scatter_add, unbroadcast
 
 
 def _has_integer_array(index):
+    """Whether ``index`` holds an integer array (numpy or cupy), which may pick an element twice."""
     parts = index if isinstance(index, tuple) else (index,)
-    return any(isinstance(p, np.ndarray) and p.dtype.kind in "iu" for p in parts)
+    return any(np.ndim(p) > 0 and p.dtype.kind in "iu" for p in parts if hasattr(p, "dtype"))
 
 
 class GetItem(Function):
@@ -24,7 +25,7 @@ class GetItem(Function):
     def forward(ctx, x, index):
         ctx.shape, ctx.dtype, ctx.index = x.shape, x.dtype, index
         try:
-            out = np.asarray(x[index])
+            out = x[index]
         except IndexError as e:
             raise IndexError(f"indexing a tensor of shape {tuple(x.shape)} with {index!r}: {e}") from None
         # Slices and ints give a view of x (writing to it writes to x); index arrays give a copy.
@@ -33,9 +34,9 @@ class GetItem(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        full = np.zeros(ctx.shape, dtype=grad.dtype)
+        full = np.zeros_like(grad, shape=ctx.shape)
         if _has_integer_array(ctx.index):
-            np.add.at(full, ctx.index, grad)
+            scatter_add(full, ctx.index, grad)
         else:
             full[ctx.index] = grad
         return full, None
@@ -85,11 +86,11 @@ class Where(Function):
     def forward(ctx, condition, a, b):
         broadcast_shapes("where", np.shape(condition), np.shape(a), np.shape(b))
         ctx.condition, ctx.shapes = condition, (np.shape(a), np.shape(b))
-        return np.asarray(np.where(condition, a, b))
+        return np.where(condition, a, b)
 
     @staticmethod
     def backward(ctx, grad):
-        zero = np.zeros((), dtype=grad.dtype)
+        zero = grad.dtype.type(0)  # a numpy scalar: it mixes with numpy and cupy arrays alike
         grad_a = unbroadcast(np.where(ctx.condition, grad, zero), ctx.shapes[0]) if ctx.needs_input_grad[1] else None
         grad_b = unbroadcast(np.where(ctx.condition, zero, grad), ctx.shapes[1]) if ctx.needs_input_grad[2] else None
         return None, grad_a, grad_b
@@ -106,8 +107,8 @@ class MaskedFill(Function):
                 f"shape {tuple(x.shape)}."
             )
         ctx.mask = mask
-        return np.where(mask, np.asarray(value, dtype=x.dtype), x)
+        return np.where(mask, x.dtype.type(value), x)
 
     @staticmethod
     def backward(ctx, grad):
-        return np.where(ctx.mask, np.zeros((), dtype=grad.dtype), grad), None, None
+        return np.where(ctx.mask, grad.dtype.type(0), grad), None, None

@@ -8,11 +8,13 @@
   (mirrored without repeating the edge, the edge repeated, or wrapped around).
   Along each axis output position t reads x[src[t]] with ``src`` a fixed index map,
   so y = x taken at ``src`` axis by axis, and dL/dx adds the gradient of every copy
-  back onto its source (``np.add.at``), axis by axis in reverse order.
+  back onto its source (``scatter_add``, i.e. ``np.add.at``), axis by axis in reverse order.
 """
 import numpy as np
 
 from ..autograd.function import Function
+from ..device import get_array_module
+from ._util import scatter_add
 
 NUMPY_MODES = {"reflect": "reflect", "replicate": "edge", "circular": "wrap"}
 
@@ -39,11 +41,12 @@ class Pad(Function):
         ctx.shape, ctx.pads, ctx.mode = x.shape, pads, mode
         if mode == "constant":
             out_shape = tuple(size + before + after for size, (before, after) in zip(x.shape, pads))
-            y = np.full(out_shape, value, dtype=x.dtype)
+            y = np.full_like(x, value, shape=out_shape)
             ctx.slices = _kept_slices(pads, x.shape)
             y[ctx.slices[1]] = x[ctx.slices[0]]
             return y
-        ctx.sources = source_indices(pads, x.shape, mode)
+        xp = get_array_module(x)  # the index maps live where x does (cupy on a GPU)
+        ctx.sources = [xp.asarray(src) for src in source_indices(pads, x.shape, mode)]
         for axis, src in enumerate(ctx.sources):
             if pads[axis] != (0, 0):
                 x = np.take(x, src, axis=axis)
@@ -52,13 +55,13 @@ class Pad(Function):
     @staticmethod
     def backward(ctx, grad):
         if ctx.mode == "constant":
-            grad_x = np.zeros(ctx.shape, dtype=grad.dtype)
+            grad_x = np.zeros_like(grad, shape=ctx.shape)
             grad_x[ctx.slices[0]] = grad[ctx.slices[1]]
             return grad_x, None, None, None
         for axis in reversed(range(len(ctx.shape))):
             if ctx.pads[axis] != (0, 0):
                 shape = grad.shape[:axis] + (ctx.shape[axis],) + grad.shape[axis + 1 :]
-                summed = np.zeros(shape, dtype=grad.dtype)
-                np.add.at(summed, (slice(None),) * axis + (ctx.sources[axis],), grad)
+                summed = np.zeros_like(grad, shape=shape)
+                scatter_add(summed, (slice(None),) * axis + (ctx.sources[axis],), grad)
                 grad = summed
         return grad, None, None, None

@@ -158,7 +158,7 @@ class Clamp(Function):
     def forward(ctx, x, lo, hi):
         if lo is not None and hi is not None and lo > hi:
             raise ValueError(f"clamp: min ({lo}) must not be greater than max ({hi}).")
-        inside = np.ones(x.shape, dtype=bool)
+        inside = np.ones_like(x, dtype=bool)
         if lo is not None:
             inside &= x >= lo
         if hi is not None:

@@ -1,12 +1,15 @@
 """Pooling over the last two axes of (N, C, H, W): max, average and adaptive average.
 
-Max and average pooling read the same windows as a convolution (``conv.windows``):
-window (p, q) covers x_pad[p*sH + i*dH, q*sW + j*dW] for kernel offsets (i, j).
+Max and average pooling read the same windows as a convolution: window (p, q)
+covers x_pad[p*sH + i*dH, q*sW + j*dW] for kernel offsets (i, j).
 
-    max:  y[p, q] = max_{i, j} x_pad[...]        dL/dx = dL/dy at the argmax of each window, 0 elsewhere
-    avg:  y[p, q] = sum_{i, j} x_pad[...] / D    dL/dx = dL/dy / D spread over each window
+    max:  y[p, q] = max_{i, j} x_pad[...]       dL/dx = dL/dy at the argmax of each window, 0 elsewhere
+    avg:  y[p, q] = sum_{i, j} x_pad[...] / D   dL/dx = dL/dy / D spread over each window
 
-Both backward passes add one strided slice per kernel offset (``conv.col2im``).
+For a fixed offset (i, j) the pixels read, one per window, form a strided slice of
+x_pad (``conv.offset_slices``). So both forward passes loop over the kH*kW offsets
+(never over pixels), combining whole slices, and both backward passes add one
+slice per offset (``conv.col2im``).
 Max pooling pads with -inf (padding never wins); average pooling pads with 0.
 With ``ceil_mode`` a last partial window is kept; it is padded on the right/bottom
 as far as needed, and that extra padding never counts in an average.
@@ -14,7 +17,7 @@ as far as needed, and that extra padding never counts in an average.
 import numpy as np
 
 from ..autograd.function import Function
-from ..device import array_module
+from ..device import array_module, get_array_module
 from .conv import col2im, crop, offset_slices, out_size
 
 
@@ -63,8 +66,9 @@ def max_pool_indices(x, kernel, stride, padding, dilation, ceil_mode):
     """PyTorch's ``return_indices``: for each window, the flat index h*W + w of its maximum in x."""
     _, winner, (oh, ow), _ = max_pool_argmax(x, kernel, stride, padding, dilation, ceil_mode)
     i, j = np.divmod(winner.astype(np.int64), kernel[1])
-    h = np.arange(oh)[:, None] * stride[0] - padding[0] + i * dilation[0]
-    w = np.arange(ow)[None, :] * stride[1] - padding[1] + j * dilation[1]
+    xp = get_array_module(winner)  # positions made where the winners are (np.arange is host-only)
+    h = xp.arange(oh)[:, None] * stride[0] - padding[0] + i * dilation[0]
+    w = xp.arange(ow)[None, :] * stride[1] - padding[1] + j * dilation[1]
     return (h * x.shape[-1] + w).astype(np.int64)
 
 

@@ -22,7 +22,7 @@ class Sum(Function):
     @staticmethod
     def forward(ctx, x, axes, keepdim):
         ctx.shape, ctx.axes = x.shape, axes
-        return np.asarray(x.sum(axis=axes, keepdims=keepdim))
+        return x.sum(axis=axes, keepdims=keepdim)
 
     @staticmethod
     def backward(ctx, grad):
@@ -36,7 +36,7 @@ class Mean(Function):
     def forward(ctx, x, axes, keepdim):
         ctx.shape, ctx.axes = x.shape, axes
         ctx.count = int(np.prod([x.shape[a] for a in axes]))
-        return np.asarray(x.mean(axis=axes, keepdims=keepdim))
+        return x.mean(axis=axes, keepdims=keepdim)
 
     @staticmethod
     def backward(ctx, grad):
@@ -85,7 +85,7 @@ class Var(Function):
         ctx.shape, ctx.axes = x.shape, axes
         with np.errstate(divide="ignore", invalid="ignore"):
             out = (ctx.centered**2).sum(axis=axes, keepdims=keepdim) / ctx.divisor
-        return np.asarray(out, dtype=x.dtype)
+        return out.astype(x.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, grad):

@@ -20,7 +20,8 @@ def test_there_are_lessons():
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=[p.stem for p in LESSONS])
 def test_lesson_runs_and_its_claims_hold(lesson, tmp_path):
-    env = dict(os.environ, MINITORCH_FAST="1", MPLBACKEND="Agg", LESSON_OUTPUT_DIR=str(tmp_path))
+    env = dict(os.environ, MINITORCH_FAST="1", MPLBACKEND="Agg", LESSON_OUTPUT_DIR=str(tmp_path),
+               OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
     proc = subprocess.run([sys.executable, str(lesson)], cwd=lesson.parent, env=env,
                           capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, f"{lesson.name} failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-5000:]}"

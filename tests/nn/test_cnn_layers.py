@@ -99,7 +99,8 @@ def test_unfold_matches_torch():
 
 def test_conv2d_is_unfold_then_matmul():
     """The im2col identity the lessons teach: conv2d(x, W) = W.view(C_out, -1) @ unfold(x)."""
-    x, w = minitorch.randn(2, 3, 5, 6, dtype=minitorch.float64), minitorch.randn(4, 3, 2, 2, dtype=minitorch.float64)
+    x = minitorch.randn(2, 3, 5, 6, dtype=minitorch.float64)
+    w = minitorch.randn(4, 3, 2, 2, dtype=minitorch.float64)
     via_unfold = (w.reshape(4, -1) @ F.unfold(x, 2)).reshape(2, 4, 4, 5)
     np.testing.assert_allclose(F.conv2d(x, w).numpy(), via_unfold.numpy(), rtol=1e-12)
 
@@ -191,8 +192,8 @@ def test_batchnorm_eval_output_does_not_depend_on_the_batch():
     x = minitorch.randn(5, 2, 3, 3)
     alone = bn(x[:1]).detach()
     np.testing.assert_allclose(bn(x)[:1].detach().numpy(), alone.numpy(), rtol=1e-6)
-    expected = (x[:1].numpy() - np.array([1, -1]).reshape(1, 2, 1, 1)) / np.sqrt(np.array([4, 0.25]) + 1e-5).reshape(
-        1, 2, 1, 1)
+    mean, var = np.array([1, -1]).reshape(1, 2, 1, 1), np.array([4, 0.25]).reshape(1, 2, 1, 1)
+    expected = (x[:1].numpy() - mean) / np.sqrt(var + 1e-5)
     np.testing.assert_allclose(alone.numpy(), expected, rtol=1e-5)
     assert int(bn.num_batches_tracked.item()) == 0  # eval never updates the statistics
     bn.train()
@@ -210,7 +211,8 @@ def test_batchnorm_defaults_and_state_dict_keys():
     assert bn.num_batches_tracked.dtype == minitorch.int64
     assert [name for name, _ in bn.named_parameters()] == ["weight", "bias"]
     for kwargs in ({}, dict(affine=False), dict(track_running_stats=False), dict(bias=False)):
-        assert list(nn.BatchNorm1d(3, **kwargs).state_dict()) == list(torch.nn.BatchNorm1d(3, **kwargs).state_dict())
+        theirs = torch.nn.BatchNorm1d(3, **kwargs).state_dict()
+        assert list(nn.BatchNorm1d(3, **kwargs).state_dict()) == list(theirs)
 
 
 @pytest.mark.parametrize(
@@ -259,8 +261,9 @@ def test_embedding_init_and_from_pretrained():
 # ---------------------------------------------------------------- pad
 @pytest.mark.parametrize(
     "pad, mode, shape",
-    [((1, 2), "constant", (2, 3, 4)), ((1, 2, 0, 3), "constant", (2, 3, 4)), ((-1, 2, 1, -2), "constant", (2, 3, 4)),
-     ((1, 1, 1, 1, 1, 1), "constant", (2, 3, 4)), ((2, 1), "reflect", (2, 3, 4)), ((1, 2, 2, 1), "reflect", (2, 3, 4, 5)),
+    [((1, 2), "constant", (2, 3, 4)), ((1, 2, 0, 3), "constant", (2, 3, 4)),
+     ((-1, 2, 1, -2), "constant", (2, 3, 4)), ((1, 1, 1, 1, 1, 1), "constant", (2, 3, 4)),
+     ((2, 1), "reflect", (2, 3, 4)), ((1, 2, 2, 1), "reflect", (2, 3, 4, 5)),
      ((1, 2, 2, 3), "replicate", (3, 4, 5)), ((1, 2, 3, 4), "circular", (2, 3, 4, 5)),
      ((1, 0, 1, 1, 0, 2), "replicate", (2, 3, 4, 5))],
     ids=str,
@@ -298,7 +301,8 @@ def test_simple_cnn_state_dict_and_training_steps_match_torch(batch_norm):
     theirs = simple_cnn(torch, batch_norm).double()
     ours = simple_cnn(minitorch, batch_norm).double()
     assert list(ours.state_dict()) == list(theirs.state_dict())
-    assert [tuple(v.shape) for v in ours.state_dict().values()] == [tuple(v.shape) for v in theirs.state_dict().values()]
+    shapes = [tuple(v.shape) for v in theirs.state_dict().values()]
+    assert [tuple(v.shape) for v in ours.state_dict().values()] == shapes
     ours.load_state_dict({k: v.numpy() for k, v in theirs.state_dict().items()})
     opt_ours = minitorch.optim.Adam(ours.parameters(), lr=1e-3)
     opt_theirs = torch.optim.Adam(theirs.parameters(), lr=1e-3)
@@ -319,14 +323,16 @@ def test_simple_cnn_state_dict_and_training_steps_match_torch(batch_norm):
     out = ours(minitorch.tensor(x)).detach().numpy()
     np.testing.assert_allclose(out, theirs(torch.tensor(x)).detach().numpy(), rtol=1e-7, atol=1e-9)
     for key, value in theirs.state_dict().items():
-        np.testing.assert_allclose(ours.state_dict()[key].numpy(), value.numpy(), rtol=1e-7, atol=1e-9, err_msg=key)
+        mine = ours.state_dict()[key].numpy()
+        np.testing.assert_allclose(mine, value.numpy(), rtol=1e-7, atol=1e-9, err_msg=key)
 
 
 def test_reprs_match_torch():
     torch = torch_or_skip()
     cases = [
         ("Conv2d", (1, 32, 3, 1), {}),
-        ("Conv2d", (2, 4, (3, 5)), dict(stride=2, padding=1, dilation=2, groups=2, bias=False, padding_mode="reflect")),
+        ("Conv2d", (2, 4, (3, 5)),
+         dict(stride=2, padding=1, dilation=2, groups=2, bias=False, padding_mode="reflect")),
         ("Conv2d", (2, 4, 3), dict(padding="same")),
         ("MaxPool2d", (2,), {}),
         ("MaxPool2d", ((2, 3), 1, 1, 2), dict(ceil_mode=True)),
@@ -349,7 +355,8 @@ def x4(*shape):
 
 
 ERRORS = [
-    (lambda: F.conv2d(x4(8, 28, 28), x4(4, 1, 3, 3)), ShapeError, r"conv2d: .*8 channels.*expects 1.*\(N, 1, H, W\)"),
+    (lambda: F.conv2d(x4(8, 28, 28), x4(4, 1, 3, 3)), ShapeError,
+     r"conv2d: .*8 channels.*expects 1.*\(N, 1, H, W\)"),
     (lambda: F.conv2d(x4(28, 28), x4(4, 1, 3, 3)), ShapeError, r"conv2d: expected a 4-D input \(N, C, H, W\)"),
     (lambda: F.conv2d(x4(2, 3, 8, 8), x4(4, 3, 3)), ShapeError, r"conv2d: weight must be 4-D"),
     (lambda: F.conv2d(x4(2, 3, 8, 8), x4(4, 2, 3, 3)), ShapeError, r"expects 2.*Check in_channels"),
@@ -359,7 +366,8 @@ ERRORS = [
     (lambda: F.conv2d(x4(1, 1, 5, 5), x4(1, 1, 3, 3), padding="full"), ValueError, r"'valid', 'same'"),
     (lambda: F.conv2d(x4(1, 1, 5, 5), x4(1, 1, 3, 3), stride=2, padding="same"), ValueError, r"strided"),
     (lambda: F.conv2d(x4(1, 4, 5, 5), x4(3, 2, 3, 3), groups=2), ValueError, r"divisible by groups=2"),
-    (lambda: F.conv2d(x4(1, 1, 5, 5), x4(2, 1, 3, 3), bias=x4(3)), ShapeError, r"bias has shape \(3,\), expected \(2,\)"),
+    (lambda: F.conv2d(x4(1, 1, 5, 5), x4(2, 1, 3, 3), bias=x4(3)), ShapeError,
+     r"bias has shape \(3,\), expected \(2,\)"),
     (lambda: F.conv2d(x4(1, 1, 5, 5), x4(2, 1, 3, 3).double()), TypeError, r"float32 but weight is .*float64"),
     (lambda: nn.Conv2d(3, 4, 3, groups=2), ValueError, r"Conv2d: .*divisible by groups"),
     (lambda: nn.Conv2d(3, 4, 0), ValueError, r"Conv2d: kernel_size"),
