@@ -96,7 +96,7 @@ def run_backward(tensor, gradient=None, retain_graph=False):
                 f"backward(): gradient is on '{gradient._device}' but the tensor is on "
                 f"'{tensor._device}'; move it with .to('{tensor._device}')."
             )
-        grad = gradient._array if isinstance(gradient, Tensor) else np.asarray(gradient)
+        grad = tensor._on_my_device(gradient)
         if grad.shape != tensor._array.shape:
             raise ShapeError(
                 f"backward(): gradient has shape {tuple(grad.shape)} but the tensor has shape "

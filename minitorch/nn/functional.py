@@ -15,7 +15,8 @@ per-element losses, ``"sum"`` adds them up, ``"none"`` returns them unreduced.
 import numpy as np
 
 from .. import functions as ops
-from ..creation import zeros_like
+from ..creation import tensor, zeros_like
+from ..device import array_module
 from ..errors import ShapeError
 from ..ops import stack
 from ..random import rng
@@ -220,9 +221,9 @@ def _class_targets(op, input, target, weight, ignore_index):
         )
     dtype = input._array.dtype
     if weight is None:
-        w = np.ones(num_classes, dtype)
+        w = array_module(input.device).ones(num_classes, dtype)
     else:
-        w = np.asarray(weight._array if isinstance(weight, Tensor) else weight, dtype)
+        w = tensor(weight, dtype=input.dtype, device=input.device)._array
         if w.shape != (num_classes,):
             raise ShapeError(
                 f"{op}: weight of shape {w.shape} must hold one weight per class, shape ({num_classes},)."
@@ -236,16 +237,19 @@ def _class_index_loss(log_probs, class_dim, safe_target, keep, w, reduction, lab
     log p_{i,t_i} is picked with one integer index per dimension: the grid of all
     positions for the batch dims, the target for the class dim.
     """
-    grid = np.indices(safe_target.shape, sparse=True)
+    def constant(array):  # an array of the loss's device as a tensor no gradient flows to
+        return Tensor._make(array, False, None, log_probs.device)
+
+    grid = np.indices(safe_target.shape, sparse=True)  # host index arrays: cupy copies them over
     index = (*grid[:class_dim], safe_target, *grid[class_dim:])
-    w_target = w[safe_target]
-    loss = -log_probs[index].masked_fill(~keep, 0.0) * w_target
+    w_target, dropped = constant(w[safe_target]), constant(~keep)
+    loss = -log_probs[index].masked_fill(dropped, 0.0) * w_target
     if label_smoothing:
         num_classes = log_probs.shape[class_dim]
         w_along = w.reshape([num_classes if d == class_dim else 1 for d in range(log_probs.ndim)])
-        spread = -(log_probs * w_along).sum(class_dim).masked_fill(~keep, 0.0)
+        spread = -(log_probs * constant(w_along)).sum(class_dim).masked_fill(dropped, 0.0)
         loss = (1 - label_smoothing) * loss + (label_smoothing / num_classes) * spread
-    return _reduce(loss, reduction, float((w_target * keep).sum()))
+    return _reduce(loss, reduction, w_target.masked_fill(dropped, 0.0).sum())
 
 
 def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean", label_smoothing=0.0):
@@ -410,8 +414,9 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
 
     Computed as im2col (``functions/conv.py``): every window becomes a column of a
     (C_in*kH*kW, N*H_out*W_out) matrix, and ONE matrix product with the weight reshaped to
-    (C_out, C_in*kH*kW) does all the arithmetic for the whole batch. The gradients come from the
-    backward of im2col (col2im) and of matmul (which runs the CUDA kernel on "cuda").
+    (C_out, C_in*kH*kW) does all the arithmetic for the whole batch; ``ToNCHW`` lays the
+    (C_out, N*H_out*W_out) product out as images and adds the bias. The gradients come from
+    the backward passes of these three ops (matmul's runs the CUDA kernel on "cuda").
     """
     op = "conv2d"
     x, batched = _image_batch(op, input)
@@ -451,10 +456,8 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
         out = weight.reshape(c_out, -1) @ cols  # (C_out, K) @ (K, N*L) -> (C_out, N*L)
     else:  # (G, C_out/G, K/G) @ (G, K/G, N*L) -> (G, C_out/G, N*L)
         out = weight.reshape(groups, c_out // groups, -1) @ cols.reshape(groups, -1, n * oh * ow)
-    out = out.reshape(c_out, n, oh, ow).permute(1, 0, 2, 3)  # a view in NCHW order, no copy
-    if bias is not None:
-        out = out + bias.reshape(1, c_out, 1, 1)
-    return _unbatch(out, batched)
+        out = out.reshape(c_out, -1)
+    return _unbatch(ops.ToNCHW.apply(out, bias, (n, oh, ow)), batched)  # (N, C_out, H_out, W_out) + bias
 
 
 def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
@@ -508,7 +511,7 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     out = _unbatch(ops.MaxPool2d.apply(x, *args), batched)
     if not return_indices:
         return out
-    indices = Tensor._make(_max_pool_indices(x._array, *args), False, None)
+    indices = Tensor._make(_max_pool_indices(x._array, *args), False, None, x.device)
     return out, _unbatch(indices, batched)
 
 

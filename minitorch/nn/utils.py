@@ -29,7 +29,7 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
         return Tensor._make(np.asarray(0.0, np.float32), False, None)
     flat = [np.abs(g._array.ravel()).astype(np.float64) for g in grads]
     if norm_type == math.inf:
-        total = max(float(f.max(initial=0.0)) for f in flat)
+        total = max((float(f.max()) for f in flat if f.size), default=0.0)
     else:
         total = sum(float(np.sum(f**norm_type)) for f in flat) ** (1.0 / norm_type)
     if error_if_nonfinite and not math.isfinite(total):
@@ -70,5 +70,5 @@ def vector_to_parameters(vec, parameters):
     offset = 0
     with no_grad():
         for p in parameters:
-            p.copy_(vec._array[offset : offset + p.numel()].reshape(p.shape))
+            p.copy_(vec[offset : offset + p.numel()].reshape(p.shape))
             offset += p.numel()

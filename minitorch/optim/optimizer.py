@@ -37,6 +37,7 @@ import numbers
 import numpy as np
 
 from ..autograd import enable_grad, no_grad
+from ..device import move
 from ..errors import ShapeError
 from ..tensor import Tensor
 
@@ -183,7 +184,7 @@ class Optimizer:
         state = {}
         for p, buffers in self.state.items():
             state[index[p]] = {
-                k: Tensor._make(v.copy(), False, None) if isinstance(v, np.ndarray) else v
+                k: v if isinstance(v, numbers.Number) else Tensor._make(v.copy(), False, None, p.device)
                 for k, v in buffers.items()
             }
         return {"state": state, "param_groups": groups}
@@ -286,10 +287,11 @@ def _load_buffer(name, key, value, param):
     """A state entry of ``param``: ``step`` as an int, buffers as owned arrays of param's shape."""
     if key == "step":
         return int(_plain(value))
-    array = value._array if isinstance(value, Tensor) else np.asarray(value)
-    if array.shape != param.shape:
+    if not isinstance(value, Tensor):
+        value = Tensor._make(np.asarray(value), False, None)
+    if value.shape != param.shape:
         raise ShapeError(
-            f"{name}.load_state_dict: saved buffer '{key}' has shape {tuple(array.shape)} but its "
+            f"{name}.load_state_dict: saved buffer '{key}' has shape {tuple(value.shape)} but its "
             f"parameter has shape {tuple(param.shape)}: was the state saved from another model?"
         )
-    return np.array(array, dtype=param._array.dtype, copy=True)
+    return move(value._array, param.device).astype(param._array.dtype, copy=False)  # a copy, on p's device

@@ -1,5 +1,4 @@
 """Stochastic gradient descent, optionally with (Nesterov) momentum."""
-import numpy as np
 
 from .optimizer import Optimizer, check_range, grad_with_weight_decay
 
@@ -48,7 +47,7 @@ class SGD(Optimizer):
         if momentum != 0:
             buf = state.get("momentum_buffer")
             if buf is None:
-                buf = state["momentum_buffer"] = np.array(grad, copy=True)
+                buf = state["momentum_buffer"] = grad.copy()
             else:
                 buf *= momentum
                 buf += grad if group["dampening"] == 0 else (1 - group["dampening"]) * grad
