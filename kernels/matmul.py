@@ -135,6 +135,7 @@ def tiled_kernel(dtype, tile=TEACHING_TILE):
         m, kk, n = a.shape[1], a.shape[2], b.shape[2]
         acc = zero
         for k0 in range(0, kk, T):
+            ### BEGIN SOLUTION 6.1: stage one element of A and of B in sa, sb (0 past edges), sync, acc += T products, sync
             # each thread stages one element of each tile (zero past the edges) ...
             sa[ty, tx] = a[z, i, k0 + tx] if i < m and k0 + tx < kk else zero
             sb[ty, tx] = b[z, k0 + ty, j] if k0 + ty < kk and j < n else zero
@@ -143,6 +144,7 @@ def tiled_kernel(dtype, tile=TEACHING_TILE):
             for k in range(T):
                 acc += sa[ty, k] * sb[k, tx]
             cuda.syncthreads()
+            ### END SOLUTION
         if i < m and j < n:
             c[z, i, j] = acc
 

@@ -93,12 +93,14 @@ def forward_kernel(dtype, threads=THREADS):
         r, tid = cuda.blockIdx.x, cuda.threadIdx.x
         m, s = neg_inf, zero
         for j in range(tid, x.shape[1], threads):     # online: running max and rescaled sum
+            ### BEGIN SOLUTION 6.2: fold x[r, j] into the running max m and sum s of exp(x - m) (rescaled); skip -inf
             v = x[r, j]
             if v > m:
                 s = rescaled(s, m, v)
                 m = v
             if v != neg_inf:       # exp(-inf - m) adds 0; skipping it avoids -inf - -inf = nan
                 s += math.exp(v - m)
+            ### END SOLUTION
         m, s = block_max_sum(sm, ss, m, s, tid, threads)
         inv = one / s
         for j in range(tid, x.shape[1], threads):
@@ -117,12 +119,14 @@ def backward_kernel(dtype, threads=THREADS):
     def softmax_backward(y, dy, dx):
         buf = cuda.shared.array(threads, ntype)
         r, tid = cuda.blockIdx.x, cuda.threadIdx.x
+        ### BEGIN SOLUTION 6.3: dot = sum_j dy[r, j] y[r, j] (strided, then block_sum); dx[r, j] = y[r, j] (dy[r, j] - dot)
         dot = zero
         for j in range(tid, y.shape[1], threads):
             dot += dy[r, j] * y[r, j]
         dot = block_sum(buf, dot, tid, threads)
         for j in range(tid, y.shape[1], threads):
             dx[r, j] = y[r, j] * (dy[r, j] - dot)
+        ### END SOLUTION
 
     return softmax_backward
 

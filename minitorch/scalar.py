@@ -71,7 +71,9 @@ class Scalar:
     def __mul__(self, other):
         """c = a * b;  dc/da = b, dc/db = a."""
         other = _as_scalar(other, "*")
+        ### BEGIN SOLUTION 1.1: return c = a * b: children (self, other), local derivatives (dc/da, dc/db)
         return self._result(self.data * other.data, "*", (self, other), (other.data, self.data))
+        ### END SOLUTION
 
     def __truediv__(self, other):
         """c = a / b;  dc/da = 1/b, dc/db = -a/b^2."""
@@ -79,7 +81,9 @@ class Scalar:
         a, b = self.data, other.data
         if b == 0:
             raise ZeroDivisionError(f"Scalar division: {a} / 0 is undefined (the divisor is zero).")
+        ### BEGIN SOLUTION 1.2: return c = a / b: children (self, other), local derivatives (dc/da, dc/db)
         return self._result(a / b, "/", (self, other), (1 / b, -a / b**2))
+        ### END SOLUTION
 
     def __radd__(self, other):  # number + Scalar
         return _as_scalar(other, "+") + self
@@ -133,8 +137,10 @@ class Scalar:
 
     def tanh(self):
         """c = tanh a;  dc/da = 1 - c^2."""
+        ### BEGIN SOLUTION 1.3: return c = tanh(a) and its local derivative (math.tanh: e^a overflows)
         c = math.tanh(self.data)
         return self._result(c, "tanh", (self,), (1 - c * c,))
+        ### END SOLUTION
 
     def relu(self):
         """c = max(a, 0);  dc/da = 1 if a > 0 else 0 (PyTorch's choice at the kink a = 0)."""
@@ -153,6 +159,7 @@ class Scalar:
         Depth-first search with an explicit stack: a node is appended once all of its
         children have been appended (the ``True`` entries mark "children done").
         """
+        ### BEGIN SOLUTION 1.4: every node once, each after its children; a stack, no recursion
         order, visited = [], set()
         stack = [(self, False)]
         while stack:
@@ -164,6 +171,7 @@ class Scalar:
                 stack.append((node, True))
                 stack.extend((child, False) for child in node.children if id(child) not in visited)
         return order
+        ### END SOLUTION
 
     def backward(self):
         """Fill ``grad`` of every Scalar in the graph with d(self)/d(that Scalar).
@@ -176,10 +184,12 @@ class Scalar:
         for node in order:
             if node.children:
                 node.grad = 0.0
+        ### BEGIN SOLUTION 1.5: self.grad += 1; in reverse order, child.grad += node.grad * local
         self.grad += 1.0  # dself/dself
         for node in reversed(order):  # every node after all the nodes that used it
             for child, local in zip(node.children, node.local_grads):
                 child.grad += node.grad * local  # the chain rule; += sums over every use
+        ### END SOLUTION
 
     # ------------------------------------------------------------------ drawing
     def to_dot(self):

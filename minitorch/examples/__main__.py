@@ -1,9 +1,9 @@
 """``python -m minitorch.examples <name> [options]``: run one training example."""
 import argparse
 
-from . import cnn, mlp, spiral
+from . import classify, cnn, gpt, mlp, seq2seq, spiral
 
-EXAMPLES = {"mlp": mlp, "spiral": spiral, "cnn": cnn}
+EXAMPLES = {"mlp": mlp, "spiral": spiral, "cnn": cnn, "seq2seq": seq2seq, "gpt": gpt, "classify": classify}
 
 
 def main(argv=None):

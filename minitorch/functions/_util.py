@@ -14,11 +14,13 @@ def unbroadcast(grad, shape):
     """
     if grad.shape == shape:
         return grad
+    ### BEGIN SOLUTION 2.1: sum grad over the dims broadcasting added or stretched from 1; return it in shape
     extra = grad.ndim - len(shape)
     axes = tuple(range(extra)) + tuple(
         extra + i for i, size in enumerate(shape) if size == 1 and grad.shape[extra + i] != 1
     )
     return grad.sum(axis=axes).reshape(shape) if axes else grad.reshape(shape)
+    ### END SOLUTION
 
 
 def scatter_add(target, index, values):

@@ -13,8 +13,11 @@ from ._util import broadcast_shapes, unbroadcast
 
 
 def _shape(x):
-    """The shape of an array (numpy or cupy), or () for a Python number."""
-    return np.shape(x)
+    """The shape of an array (numpy or cupy), or () for a Python number.
+
+    (An attribute lookup: ``np.shape`` does the same through numpy's dispatch,
+    which costs more than a whole small addition.)"""
+    return getattr(x, "shape", ())
 
 
 def _check_broadcast(op, a, b):
@@ -65,8 +68,10 @@ class Mul(Function):
     @staticmethod
     def backward(ctx, grad):
         a, b = ctx.saved_arrays
+        ### BEGIN SOLUTION 2.2: grad_a, grad_b of z = a * b (None unless needed), unbroadcast to a's, b's shapes
         grad_a = unbroadcast(grad * b, _shape(a)) if ctx.needs_input_grad[0] else None
         grad_b = unbroadcast(grad * a, _shape(b)) if ctx.needs_input_grad[1] else None
+        ### END SOLUTION
         return grad_a, grad_b
 
 
@@ -82,8 +87,10 @@ class Div(Function):
     @staticmethod
     def backward(ctx, grad):
         a, b = ctx.saved_arrays
+        ### BEGIN SOLUTION 2.3: grad_a, grad_b of z = a / b (None unless needed), unbroadcast to a's, b's shapes
         grad_a = unbroadcast(grad / b, _shape(a)) if ctx.needs_input_grad[0] else None
         grad_b = unbroadcast(-grad * a / (b * b), _shape(b)) if ctx.needs_input_grad[1] else None
+        ### END SOLUTION
         return grad_a, grad_b
 
 

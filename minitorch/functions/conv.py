@@ -112,19 +112,23 @@ class Im2Col(Function):
         ow = out_size("im2col", w, kernel[1], stride[1], *padding[1], dilation[1])
         x_pad = np.pad(x, ((0, 0), (0, 0), *padding)) if any(map(any, padding)) else x
         ctx.geometry = (x_pad.shape, kernel, (oh, ow), padding, stride, dilation)
+        ### BEGIN SOLUTION 4.1: return every window of x_pad (windows()) as a column: (C*kH*kW, N*oh*ow)
         view = windows(x_pad, kernel, stride, dilation, (oh, ow))  # (N, C, oh, ow, kH, kW)
         cols = view.transpose(1, 4, 5, 0, 2, 3).copy()  # the one copy: (C, kH, kW, N, oh, ow)
         return cols.reshape(c * kernel[0] * kernel[1], n * oh * ow)
+        ### END SOLUTION
 
     @staticmethod
     def backward(ctx, grad):
         (n, c, hp, wp), kernel, out_hw, padding, stride, dilation = ctx.geometry
+        ### BEGIN SOLUTION 4.2: return dL/dx (NCHW): each column entry added back to its pixel (col2im), crop, then 4 Nones
         grad_cols = grad.reshape(c, *kernel, n, *out_hw)  # (C, kH, kW, N, oh, ow)
         # Summed in (C, N, H, W) order, the order grad_cols has its pixels in, then copied to NCHW
         # so that the ops before see their own layout (mixed layouts make numpy several times slower).
         grad_pad = col2im(grad, (c, n, hp, wp), kernel, stride, dilation, out_hw,
                           lambda i, j: grad_cols[:, i, j])
         return crop(grad_pad, padding).transpose(1, 0, 2, 3).copy(), None, None, None, None
+        ### END SOLUTION
 
 
 class ToNCHW(Function):

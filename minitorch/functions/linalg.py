@@ -75,10 +75,12 @@ class MatMul(Function):
         if a.ndim == 1:
             g2 = np.expand_dims(g2, -2)
         grad_a = grad_b = None
+        ### BEGIN SOLUTION 2.5: grad_a = g2 @ b2^T, grad_b = a2^T @ g2 (product), unbroadcast, in a's, b's shapes
         if ctx.needs_input_grad[0]:
             grad_a = unbroadcast(product(ctx, g2, np.swapaxes(b2, -1, -2)), a2.shape).reshape(a.shape)
         if ctx.needs_input_grad[1]:
             grad_b = unbroadcast(product(ctx, np.swapaxes(a2, -1, -2), g2), b2.shape).reshape(b.shape)
+        ### END SOLUTION
         return grad_a, grad_b
 
 
@@ -88,20 +90,27 @@ class Linear(Function):
     One op instead of transpose, matmul and add: fewer graph nodes, and the weight's
     gradient comes out in the weight's own (out, in) layout, with no transposed copy:
         dL/dx = dL/dy W,    dL/dW = (dL/dy)^T x,    dL/db = sum of dL/dy over the batch.
-    Leading dimensions of x are flattened into one batch dimension for the gradients.
+    Leading dimensions of x are flattened into one batch dimension, so that every product is
+    one 2-D product (numpy's batched matmul would run one small product per leading index:
+    about 1.5x slower for a transformer's (batch, time, features) input). With a batch of one
+    row, dL/dW is an outer product, computed as a broadcast multiply: the same numbers, and
+    about 3x faster than numpy's matmul with an inner dimension of 1.
     """
 
     @staticmethod
     def forward(ctx, x, weight, bias):
         ctx.save_for_backward(x, weight)
-        out = product(ctx, x, weight.T)
+        out = product(ctx, x.reshape(-1, x.shape[-1]), weight.T).reshape(*x.shape[:-1], weight.shape[0])
         return out if bias is None else out + bias
 
     @staticmethod
     def backward(ctx, grad):
         x, weight = ctx.saved_arrays
-        grad_x = product(ctx, grad, weight) if ctx.needs_input_grad[0] else None
         grad_2d = grad.reshape(-1, grad.shape[-1])
-        grad_w = product(ctx, grad_2d.T, x.reshape(-1, x.shape[-1])) if ctx.needs_input_grad[1] else None
+        grad_x = product(ctx, grad_2d, weight).reshape(x.shape) if ctx.needs_input_grad[0] else None
+        grad_w = None
+        if ctx.needs_input_grad[1]:
+            x_2d = x.reshape(-1, x.shape[-1])
+            grad_w = grad_2d.T * x_2d if len(x_2d) == 1 else product(ctx, grad_2d.T, x_2d)
         grad_b = grad_2d.sum(axis=0) if ctx.needs_input_grad[2] else None
         return grad_x, grad_w, grad_b

@@ -100,8 +100,10 @@ class Sigmoid(Function):
 
     @staticmethod
     def backward(ctx, grad):
+        ### BEGIN SOLUTION 3.2: return dL/dx from the saved output y = sigmoid(x)
         (y,) = ctx.saved_arrays
         return grad * y * (1 - y)
+        ### END SOLUTION
 
 
 class ReLU(Function):
@@ -114,7 +116,9 @@ class ReLU(Function):
 
     @staticmethod
     def backward(ctx, grad):
+        ### BEGIN SOLUTION 3.1: return dL/dx: dL/dy where x > 0 (ctx.mask), else 0
         return grad * ctx.mask
+        ### END SOLUTION
 
 
 class GELU(Function):

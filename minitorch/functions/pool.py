@@ -88,7 +88,9 @@ class MaxPool2d(Function):
         padded = (*shape[:2], *(s + a + b for s, (a, b) in zip(shape[2:], pads)))
 
         def grad_at(i, j):  # offset (i, j) gets the gradient of the windows it won
+            ### BEGIN SOLUTION 4.3: return grad where offset (i, j) won its window (ctx.winner == i * kW + j), else 0
             return (ctx.winner == i * kernel[1] + j) * grad
+            ### END SOLUTION
 
         grad_pad = col2im(grad, padded, kernel, stride, dilation, out_hw, grad_at)
         return crop(grad_pad, pads), None, None, None, None, None
@@ -135,8 +137,10 @@ class AvgPool2d(Function):
     def backward(ctx, grad):
         shape, pads, kernel, stride, out_hw = ctx.geometry
         padded = (*shape[:2], *(s + a + b for s, (a, b) in zip(shape[2:], pads)))
+        ### BEGIN SOLUTION 4.4: grad_pad: each window's pixels get dL/dy / ctx.divisor, added up with col2im
         share = grad / ctx.divisor
         grad_pad = col2im(grad, padded, kernel, stride, (1, 1), out_hw, lambda i, j: share)
+        ### END SOLUTION
         return crop(grad_pad, pads), None, None, None, None, None, None
 
 

@@ -26,7 +26,9 @@ class Sum(Function):
 
     @staticmethod
     def backward(ctx, grad):
+        ### BEGIN SOLUTION 2.4: return dL/dx: grad copied back along the summed ctx.axes, in shape ctx.shape
         return _expand_back(grad, ctx.shape, ctx.axes)
+        ### END SOLUTION
 
 
 class Mean(Function):

@@ -38,7 +38,9 @@ class Softmax(Function):
         (y,) = ctx.saved_arrays
         if ctx.device == "cuda":
             return _on_last_dim(cuda.kernels().softmax.softmax_backward, ctx.dim, y, grad), None
+        ### BEGIN SOLUTION 3.3: return dL/dx = y * (dL/dy - sum_j dL/dy_j y_j) along ctx.dim, and None for dim
         return y * (grad - (grad * y).sum(axis=ctx.dim, keepdims=True)), None
+        ### END SOLUTION
 
 
 class LogSoftmax(Function):
@@ -55,4 +57,6 @@ class LogSoftmax(Function):
     @staticmethod
     def backward(ctx, grad):
         (y,) = ctx.saved_arrays
+        ### BEGIN SOLUTION 3.4: return dL/dx = dL/dy - softmax(x) * sum_j dL/dy_j along ctx.dim, and None for dim
         return grad - np.exp(y) * grad.sum(axis=ctx.dim, keepdims=True), None
+        ### END SOLUTION

@@ -66,7 +66,9 @@ def composite_attention(query, key, value, attn_mask=None, dropout_p=0.0, is_cau
     """
     weights = _softmax_scores(query, key, attn_mask, is_causal, scale)  # (..., L, S)
     weights = F.dropout(weights, dropout_p)  # w_ij * m_ij / (1 - p)
+    ### BEGIN SOLUTION 5.1: return the outputs o_i = sum_j w_ij v_j, (..., L, Ev)
     return weights @ value  # o_i = sum_j w_ij v_j
+    ### END SOLUTION
 
 
 def _fused_kernel_applies(query, key, value, attn_mask, dropout_p):
@@ -96,7 +98,9 @@ def _softmax_scores(query, key, attn_mask, is_causal, scale):
     """softmax(scale * Q K^T + mask) on checked inputs, one step per line."""
     L, S, E = query.shape[-2], key.shape[-2], query.shape[-1]
     scale = 1.0 / math.sqrt(E) if scale is None else scale
+    ### BEGIN SOLUTION 5.1: scores s_ij = scale * q_i . k_j for every query i and key j, (..., L, S)
     scores = (query @ key.mT) * scale  # s_ij = scale * q_i . k_j
+    ### END SOLUTION
     if is_causal:
         scores = scores.masked_fill(causal_future_mask(L, S, query.device), _NEG_INF)  # hide keys j > i
     elif attn_mask is not None and attn_mask.dtype is dtypes.bool_:
@@ -112,7 +116,9 @@ def _softmax_scores(query, key, attn_mask, is_causal, scale):
 
 def causal_future_mask(L, S, device=None):
     """Bool (L, S), True where key j lies in query i's future (j > i): the keys causal attention hides."""
+    ### BEGIN SOLUTION 5.2: return a bool (L, S) tensor on device, True where key j > query i
     return arange(L, device=device).reshape(L, 1) < arange(S, device=device)
+    ### END SOLUTION
 
 
 def _shape(t):

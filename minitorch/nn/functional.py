@@ -172,7 +172,9 @@ def mse_loss(input, target, reduction="mean"):
     _check_reduction("mse_loss", reduction)
     _check_tensors("mse_loss", input=input, target=target)
     _check_same_shape("mse_loss", input, target)
+    ### BEGIN SOLUTION 3.5: return the squared errors (input - target)^2, reduced with _reduce(..., reduction)
     return _reduce((input - target) ** 2, reduction)
+    ### END SOLUTION
 
 
 def l1_loss(input, target, reduction="mean"):
@@ -243,7 +245,9 @@ def _class_index_loss(log_probs, class_dim, safe_target, keep, w, reduction, lab
     grid = np.indices(safe_target.shape, sparse=True)  # host index arrays: cupy copies them over
     index = (*grid[:class_dim], safe_target, *grid[class_dim:])
     w_target, dropped = constant(w[safe_target]), constant(~keep)
+    ### BEGIN SOLUTION 3.6: loss = -log p of each target (log_probs[index]) times w_target, 0 where dropped
     loss = -log_probs[index].masked_fill(dropped, 0.0) * w_target
+    ### END SOLUTION
     if label_smoothing:
         num_classes = log_probs.shape[class_dim]
         w_along = w.reshape([num_classes if d == class_dim else 1 for d in range(log_probs.ndim)])
@@ -476,7 +480,7 @@ def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
         _out_size(op, x.shape[2 + axis], kernel[axis], stride[axis], p[axis], p[axis], dilation[axis])
     cols = ops.Im2Col.apply(x, kernel, dilation, ((p[0], p[0]), (p[1], p[1])), stride)
     n = x.shape[0]
-    return _unbatch(cols.reshape(cols.shape[0], n, -1).permute(1, 0, 2), batched)
+    return _unbatch(cols.reshape(cols.shape[0], n, -1).permute(1, 0, 2).contiguous(), batched)
 
 
 def _pool_args(op, kernel_size, stride, padding, dilation):

@@ -148,7 +148,9 @@ class MultiheadAttention(Module):
             causal = is_causal and key_padding_mask is None
             out = F.scaled_dot_product_attention(q, k, v, None if causal else mask, dropout_p, causal)
             weights = None
+        ### BEGIN SOLUTION 5.3: out = out_proj of the heads (N, H, L, D) joined back into (N, L, E)
         out = self.out_proj(out.transpose(1, 2).reshape(N, L, E))  # concat heads, project
+        ### END SOLUTION
         if weights is not None and average_attn_weights:
             weights = weights.mean(dim=1)
         if not batched:
@@ -169,8 +171,10 @@ class MultiheadAttention(Module):
 
     def _split_heads(self, x):
         """(N, T, E) -> (N, H, T, D): head h gets features h*D .. (h+1)*D."""
+        ### BEGIN SOLUTION 5.3: return x (N, T, E) as (N, H, T, D): head h gets features h*D .. (h+1)*D
         N, T, _ = x.shape
         return x.reshape(N, T, self.num_heads, self.head_dim).transpose(1, 2)
+        ### END SOLUTION
 
     def _merged_mask(self, attn_mask, key_padding_mask, N, L, S, dtype):
         """attn_mask and key_padding_mask as one additive float mask broadcastable to (N, H, L, S).

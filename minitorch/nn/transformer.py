@@ -92,6 +92,7 @@ class TransformerEncoderLayer(Module):
         self.activation = _activation(type(self).__name__, activation)
 
     def forward(self, src, src_mask=None, src_key_padding_mask=None, is_causal=False):
+        ### BEGIN SOLUTION 5.4: self-attention, then the FFN, each residual with a LayerNorm after it (before if norm_first)
         x = src
         if self.norm_first:
             x = x + self._sa_block(self.norm1(x), src_mask, src_key_padding_mask, is_causal)
@@ -100,6 +101,7 @@ class TransformerEncoderLayer(Module):
             x = self.norm1(x + self._sa_block(x, src_mask, src_key_padding_mask, is_causal))
             x = self.norm2(x + self.dropout2(_feed_forward(self, x)))
         return x
+        ### END SOLUTION
 
     def _sa_block(self, x, attn_mask, key_padding_mask, is_causal):
         x = self.self_attn(x, x, x, attn_mask=attn_mask, key_padding_mask=key_padding_mask,

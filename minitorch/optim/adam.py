@@ -65,6 +65,7 @@ class Adam(Optimizer):
         beta1, beta2 = group["betas"]
         grad = self._decay(param, grad, group)
         m, v = state["exp_avg"], state["exp_avg_sq"]
+        ### BEGIN SOLUTION 3.8: update m and v in place: m = beta1 m + (1 - beta1) g, v = beta2 v + (1 - beta2) g^2
         tmp = np.multiply(grad, 1 - beta1)  # the one scratch array: every line below reuses it
         m *= beta1
         m += tmp                             # m = beta1 m + (1 - beta1) g
@@ -72,12 +73,15 @@ class Adam(Optimizer):
         tmp *= 1 - beta2
         v *= beta2
         v += tmp                             # v = beta2 v + (1 - beta2) g^2
+        ### END SOLUTION
         if group["amsgrad"]:
             v = np.maximum(state["max_exp_avg_sq"], v, out=state["max_exp_avg_sq"])
         # theta -= lr/(1 - beta1^t) * m / (sqrt(v)/sqrt(1 - beta2^t) + eps)
+        ### BEGIN SOLUTION 3.8: param -= lr * m_hat / (sqrt(v_hat) + eps) in place, m_hat and v_hat bias-corrected
         np.sqrt(v, out=tmp)
         tmp /= math.sqrt(1 - beta2**t)
         tmp += group["eps"]
         np.divide(m, tmp, out=tmp)
         tmp *= group["lr"] / (1 - beta1**t)
         param -= tmp
+        ### END SOLUTION

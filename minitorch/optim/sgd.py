@@ -45,6 +45,7 @@ class SGD(Optimizer):
         grad = grad_with_weight_decay(grad, param, group["weight_decay"], group["maximize"])
         momentum = group["momentum"]
         if momentum != 0:
+            ### BEGIN SOLUTION 3.7: b = momentum b + (1 - dampening) g (in state); grad = b (nesterov: g + momentum b)
             buf = state.get("momentum_buffer")
             if buf is None:
                 buf = state["momentum_buffer"] = grad.copy()
@@ -52,4 +53,5 @@ class SGD(Optimizer):
                 buf *= momentum
                 buf += grad if group["dampening"] == 0 else (1 - group["dampening"]) * grad
             grad = grad + momentum * buf if group["nesterov"] else buf
+            ### END SOLUTION
         param -= group["lr"] * grad

@@ -105,6 +105,18 @@ def test_conv2d_is_unfold_then_matmul():
     np.testing.assert_allclose(F.conv2d(x, w).numpy(), via_unfold.numpy(), rtol=1e-12)
 
 
+def test_outputs_are_contiguous_so_view_works_as_in_pytorch():
+    x = minitorch.randn(2, 3, 6, 6)
+    outputs = [
+        F.conv2d(x, minitorch.randn(4, 3, 3, 3), stride=2), F.unfold(x, 2), F.max_pool2d(x, 2),
+        F.avg_pool2d(x, 3, 1, 1), F.adaptive_avg_pool2d(x, 2), F.batch_norm(x, None, None, training=True),
+        F.layer_norm(x, 6), F.pad(x, (1, 1, 1, 1), mode="reflect"), F.pad(x, (1, -1)),
+        F.embedding(minitorch.tensor([[1, 0]]), minitorch.randn(3, 2)),
+    ]
+    for out in outputs:
+        assert out.view(-1).shape == (out.numel(),)
+
+
 def test_conv2d_init_follows_pytorch():
     minitorch.manual_seed(0)
     conv = nn.Conv2d(8, 16, 3)

@@ -1,0 +1,531 @@
+# %% [markdown]
+# # Lesson 9: The transformer
+#
+# Lesson 8 built attention. A **transformer** wraps it into a block that can be
+# stacked: attention, a small per-position network, residual connections and
+# normalisation, plus a way to tell positions apart. This lesson takes the blocks
+# apart, builds a small character-level GPT, trains it on Shakespeare, and then
+# reuses what it learned to classify the sentiment of sentences: **pretraining
+# followed by fine-tuning**, the recipe behind BERT, GPT and their successors.
+#
+# **Learning goals**
+# - add position information with sinusoidal encodings, and explain their
+#   properties (a fixed offset is a fixed rotation);
+# - say what each sublayer of an encoder and a decoder block does, recompute a
+#   block by hand, and tell pre-norm from post-norm;
+# - write a character-level GPT, train it, and sample text from it;
+# - fine-tune the pretrained GPT as a classifier and compare it with the same
+#   model trained from scratch.
+#
+# **Time:** about 90 minutes. **Builds on:** lesson 8 (attention, masks,
+# `nn.MultiheadAttention`, `nn.Embedding`), lessons 5-6 (AdamW, training loops).
+#
+# **New API in this lesson:** `nn.SinusoidalPositionalEncoding`, `nn.LayerNorm`,
+# `nn.TransformerEncoderLayer`, `nn.TransformerEncoder`,
+# `nn.TransformerDecoderLayer`, `nn.Transformer.generate_square_subsequent_mask`,
+# `nn.utils.clip_grad_norm_`, and from `minitorch.data`: `load_corpus`,
+# `CharTokenizer`, `CharLMDataset`, `load_text_classification`,
+# `text_classification_dataset`.
+
+# %%
+import copy
+import os
+import time
+
+import matplotlib
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import numpy as np
+
+import minitorch
+import minitorch.nn.functional as F
+from minitorch import nn
+from minitorch.data import (CharLMDataset, CharTokenizer, DataLoader, load_corpus, load_text_classification,
+                            text_classification_dataset)
+
+FAST = os.environ.get("MINITORCH_FAST") == "1"   # CI runs every lesson in fast mode
+OUT = os.path.join(os.environ.get("LESSON_OUTPUT_DIR", "outputs"), "09_transformer")
+os.makedirs(OUT, exist_ok=True)
+minitorch.manual_seed(0)
+print("fast mode" if FAST else "full mode", "- figures go to", OUT)
+
+# %% [markdown]
+# ## 1. Positional encodings
+#
+# Lesson 8 showed that attention ignores order: shuffle the tokens and the outputs
+# are shuffled the same way. "Dog bites man" and "man bites dog" would look alike.
+# The fix is to add to each token's vector a vector that depends on its
+# **position**. "Attention Is All You Need" uses fixed sines and cosines: for
+# position $p$ and feature pair $i = 0, \dots, d/2 - 1$,
+#
+# $$ PE[p, 2i] = \sin(\omega_i\, p), \qquad PE[p, 2i + 1] = \cos(\omega_i\, p),
+#    \qquad \omega_i = 10000^{-2i/d} . $$
+#
+# The first pair turns fast (one radian per position), the last ones very slowly,
+# like the hands of a clock: together they give every position a unique pattern.
+# `nn.SinusoidalPositionalEncoding(d_model, max_len)` keeps the table in its
+# buffer `pe` and adds its first $L$ rows to a sequence of length $L$.
+
+# %%
+d_model, max_len = 64, 128
+posenc = nn.SinusoidalPositionalEncoding(d_model, max_len=max_len, batch_first=True)
+PE = posenc.pe.numpy()                                              # (max_len, d_model)
+
+p = np.arange(max_len)[:, None]
+omega = 10000.0 ** (-np.arange(0, d_model, 2) / d_model)            # one frequency per pair
+by_hand = np.zeros((max_len, d_model))
+by_hand[:, 0::2] = np.sin(p * omega)
+by_hand[:, 1::2] = np.cos(p * omega)
+print("table", PE.shape, " frequencies from", omega[0], "down to", omega[-1].round(6))
+assert np.allclose(PE, by_hand, atol=1e-6)
+
+x = minitorch.zeros(2, 10, d_model)                                 # a batch of 2 sequences of 10 zeros
+assert np.allclose(posenc(x).numpy(), np.broadcast_to(PE[:10], (2, 10, d_model)), atol=1e-6)
+
+# %% [markdown]
+# Why sines and cosines? Shifting the position by a fixed offset $k$ **rotates**
+# each (sin, cos) pair by the angle $\omega_i k$:
+#
+# $$ \begin{pmatrix} \sin \omega (p + k) \\ \cos \omega (p + k) \end{pmatrix}
+#    = \begin{pmatrix} \cos \omega k & \sin \omega k \\ -\sin \omega k & \cos \omega k \end{pmatrix}
+#      \begin{pmatrix} \sin \omega p \\ \cos \omega p \end{pmatrix} . $$
+#
+# So $PE[p + k] = M_k\, PE[p]$ with one matrix $M_k$ for every position $p$: a
+# linear map (which attention's $W_q$, $W_k$ can learn) can express "the token $k$
+# places back". It also follows that $PE[p] \cdot PE[p + k] = \sum_i \cos(\omega_i k)$
+# depends only on the offset $k$, not on where we are.
+
+# %%
+def shift_matrix(k):
+    """The block-diagonal M_k with PE[p + k] = M_k PE[p]: one 2x2 rotation per frequency."""
+    M = np.zeros((d_model, d_model))
+    for i, w in enumerate(omega):
+        c, s = np.cos(w * k), np.sin(w * k)
+        M[2 * i:2 * i + 2, 2 * i:2 * i + 2] = [[c, s], [-s, c]]
+    return M
+
+
+for k in (1, 3, 17):
+    assert np.allclose(PE[k:] , PE[:-k] @ shift_matrix(k).T, atol=1e-5)     # every position at once
+    dots = (PE[:-k] * PE[k:]).sum(axis=1)                                  # PE[p] . PE[p+k] for all p
+    assert np.allclose(dots, np.cos(omega * k).sum(), atol=1e-4)
+print("PE[p+k] = M_k PE[p] for every p, and PE[p].PE[p+k] depends on k alone")
+
+# %%
+fig, axes = plt.subplots(1, 3, figsize=(14, 3.8))
+im = axes[0].imshow(PE.T, aspect="auto", cmap="RdBu_r", origin="lower")
+axes[0].set(xlabel="position p", ylabel="feature", title="sinusoidal encoding table")
+fig.colorbar(im, ax=axes[0])
+for feature in (0, 2, 10, 30):
+    axes[1].plot(PE[:64, feature], label=f"feature {feature}")
+axes[1].set(xlabel="position p", title="fast and slow features")
+axes[1].legend(fontsize=8)
+axes[2].plot(PE @ PE[20], label="PE[20] . PE[p]")
+axes[2].set(xlabel="position p", title="similarity to position 20: peaks at p = 20")
+axes[2].legend(fontsize=8)
+plt.tight_layout()
+plt.savefig(os.path.join(OUT, "positional_encoding.png"))
+plt.close()
+assert np.argmax(PE @ PE[20]) == 20
+
+# %% [markdown]
+# With the encodings added, self-attention can tell positions apart: shuffling
+# the tokens no longer just shuffles the outputs.
+
+# %%
+attn = nn.MultiheadAttention(d_model, 4, batch_first=True)
+tokens = minitorch.randn(1, 6, d_model)
+perm = [2, 0, 5, 1, 4, 3]
+with minitorch.no_grad():
+    def self_attend(h):
+        return attn(h, h, h)[0]
+    plain = np.allclose(self_attend(tokens[:, perm]).numpy(), self_attend(tokens)[:, perm].numpy(), atol=1e-5)
+    encoded = np.allclose(self_attend(posenc(tokens[:, perm])).numpy(),
+                          self_attend(posenc(tokens))[:, perm].numpy(), atol=1e-5)
+print("without positions, a shuffle only shuffles:", plain, "| with positions:", encoded)
+assert plain and not encoded
+
+# %% [markdown]
+# (GPT-2 and BERT *learn* their position vectors instead, one trainable vector per
+# position: `nn.LearnedPositionalEncoding(max_len, d_model)`. It works as well in
+# practice but cannot go beyond `max_len`; the sinusoidal table has no parameters.)
+#
+# ## 2. The encoder block
+#
+# An encoder block (`nn.TransformerEncoderLayer`) has two **sublayers**, each
+# wrapped in a residual connection and a LayerNorm:
+#
+# 1. **self-attention** (`self_attn`, a `MultiheadAttention`): every position
+#    gathers information from the others;
+# 2. a **feed-forward network** (`linear1`, activation, `linear2`): the same small
+#    MLP applied to each position on its own, usually 4 times wider inside,
+#    $\text{FFN}(x) = W_2\, \text{ReLU}(W_1 x + b_1) + b_2$.
+#
+# **Residual connection**: each sublayer computes a *change* that is added to its
+# input, $x + \text{sublayer}(x)$, so information and gradients can flow straight
+# through a deep stack. **LayerNorm** rescales each token's vector to mean 0 and
+# variance 1 over its features, then applies a learned gain $\gamma$ and shift
+# $\beta$: $\text{LN}(x) = \gamma \odot (x - \mu) / \sqrt{\sigma^2 + \epsilon} + \beta$.
+#
+# A note on seed 000's FFN example: it feeds $X = [1, 2, 3]$ through
+# $W_1 = \begin{pmatrix}1 & 1 \\ 1 & 1\end{pmatrix}$, $b_1 = [1, 1]$,
+# $W_2 = [1, 2]^\top$, $b_2 = 1$, and writes $XW_1 + b_1 = [1 \times 1 + 1,\ 1 \times 2 + 1] = [2, 3]$.
+# But a 3-vector cannot be multiplied by a $2 \times 2$ matrix, and the arithmetic
+# shown uses one weight per input and drops the 3. The engine refuses the shapes:
+
+# %%
+W1, b1 = minitorch.tensor([[1.0, 1.0], [1.0, 1.0]]), minitorch.tensor([1.0, 1.0])
+W2, b2 = minitorch.tensor([[1.0], [2.0]]), minitorch.tensor([1.0])
+try:
+    minitorch.tensor([[1.0, 2.0, 3.0]]) @ W1
+    raise AssertionError("expected a shape error")
+except minitorch.ShapeError as error:
+    print("ShapeError:", error)
+
+# With a 2-feature input, X = [1, 2], the example works: X W1 + b1 = [1+2+1, 1+2+1] = [4, 4],
+# ReLU keeps it, and [4, 4] W2 + b2 = 4*1 + 4*2 + 1 = 13.
+hidden = (minitorch.tensor([[1.0, 2.0]]) @ W1 + b1).relu()
+ffn_out = hidden @ W2 + b2
+print("hidden", hidden.tolist(), " FFN output", ffn_out.item())
+assert hidden.tolist() == [[4.0, 4.0]] and ffn_out.item() == 13.0
+
+# %% [markdown]
+# Now a real block. `print` lists its submodules (dropout is 0 here so that the
+# output is deterministic):
+
+# %%
+width = 16
+layer = nn.TransformerEncoderLayer(width, nhead=4, dim_feedforward=4 * width, dropout=0.0, batch_first=True)
+print(layer)
+
+# %% [markdown]
+# There are two ways to place the LayerNorms:
+#
+# - **post-norm** (the 2017 paper, and the default): normalise *after* adding,
+#   $x \leftarrow \text{LN}_1(x + \text{SA}(x))$, then
+#   $x \leftarrow \text{LN}_2(x + \text{FFN}(x))$;
+# - **pre-norm** (`norm_first=True`, used by GPT-2 and most models since):
+#   normalise the sublayer's *input* and leave the residual path untouched,
+#   $x \leftarrow x + \text{SA}(\text{LN}_1(x))$, then
+#   $x \leftarrow x + \text{FFN}(\text{LN}_2(x))$.
+#
+# Recomputing a block by hand from its own submodules, both ways, shows there is
+# nothing more to it:
+
+# %%
+def encoder_block_by_hand(layer, x):
+    def sa(h):
+        return layer.self_attn(h, h, h, need_weights=False)[0]
+
+    def ffn(h):
+        return layer.linear2(F.relu(layer.linear1(h)))
+
+    if layer.norm_first:
+        x = x + sa(layer.norm1(x))
+        return x + ffn(layer.norm2(x))
+    x = layer.norm1(x + sa(x))
+    return layer.norm2(x + ffn(x))
+
+
+x = minitorch.randn(2, 5, width)
+with minitorch.no_grad():
+    for norm_first in (False, True):
+        layer.norm_first = norm_first
+        assert np.allclose(layer(x).numpy(), encoder_block_by_hand(layer, x).numpy(), atol=1e-5)
+    # LayerNorm by hand (at initialisation gamma = 1 and beta = 0):
+    mu, var = x.mean(dim=-1, keepdim=True), x.var(dim=-1, keepdim=True, unbiased=False)
+    assert np.allclose(layer.norm1(x).numpy(), ((x - mu) / (var + 1e-5).sqrt()).numpy(), atol=1e-5)
+print("post-norm and pre-norm blocks recomputed by hand: identical")
+
+# %% [markdown]
+# **Pre-norm or post-norm?** Stack 12 blocks of each kind and look at two things at
+# initialisation: what comes out, and how much gradient each block's FFN weight
+# receives.
+
+# %%
+def stack(norm_first, depth=12):
+    minitorch.manual_seed(1)
+    block = nn.TransformerEncoderLayer(32, 4, 64, dropout=0.0, batch_first=True, norm_first=norm_first)
+    encoder = nn.TransformerEncoder(block, depth)
+    for p in encoder.parameters():               # the copies start identical: give each its own weights
+        if p.ndim >= 2:
+            nn.init.xavier_uniform_(p)
+    return encoder
+
+
+h_in = 3 * minitorch.randn(8, 10, 32) + 1.0
+report = {}
+for norm_first in (False, True):
+    encoder = stack(norm_first)
+    h_out = encoder(h_in)
+    (h_out * minitorch.randn(*h_out.shape)).sum().backward()
+    grads = [blk.linear2.weight.grad.numpy() for blk in encoder.layers]
+    report[norm_first] = (h_out.detach().numpy(), [float(np.linalg.norm(g)) for g in grads])
+    name = "pre-norm " if norm_first else "post-norm"
+    print(f"{name}: output per-token std {h_out.detach().numpy().std(axis=-1).mean():.2f}; "
+          f"gradient norms by block {np.round(report[norm_first][1], 0)}")
+
+post_out, post_grads = report[False]
+pre_out, pre_grads = report[True]
+assert np.allclose(post_out.std(axis=-1), 1.0, atol=1e-3)      # post-norm: every output is normalised
+assert pre_out.std(axis=-1).mean() > 2.0                       # pre-norm: the residual stream is not
+assert max(pre_grads) / min(pre_grads) < max(post_grads) / min(post_grads)   # pre-norm: more even
+
+fig, ax = plt.subplots(figsize=(6, 3.5))
+ax.plot(range(1, 13), post_grads, "o-", label="post-norm")
+ax.plot(range(1, 13), pre_grads, "o-", label="pre-norm")
+ax.set(xlabel="block", ylabel="|dL/dW| of linear2", title="gradient reaching each of 12 blocks at init", ylim=(0, None))
+ax.legend()
+plt.tight_layout()
+plt.savefig(os.path.join(OUT, "pre_vs_post_norm.png"))
+plt.close()
+
+# %% [markdown]
+# In a post-norm stack every block's output is squeezed through a LayerNorm, and
+# the gradient must pass through all of them on its way down; the gradients
+# differ from block to block, which is one reason post-norm transformers need a
+# learning-rate warm-up. In a pre-norm stack, the residual path from the input to
+# the output is a plain sum, $x_L = x_0 + \sum_\ell \text{sublayer}_\ell(\dots)$, so
+# every block gets a gradient of similar size. The price: nothing normalises that
+# sum, so a pre-norm stack needs one final LayerNorm
+# (`nn.TransformerEncoder(block, n, norm=nn.LayerNorm(d))`).
+#
+# ## 3. The decoder block
+#
+# The original transformer translates: an **encoder** reads the source sentence,
+# a **decoder** writes the translation one token at a time. A decoder block
+# (`nn.TransformerDecoderLayer`) has three sublayers:
+#
+# 1. **causal self-attention** on the target written so far (`self_attn` with the
+#    causal mask: no peeking at the words it has yet to write);
+# 2. **cross-attention** (`multihead_attn`): queries from the target, keys and values
+#    from the encoder's output, called the *memory*: "which source words matter for
+#    the next word?";
+# 3. the **FFN**, as in the encoder.
+#
+# `nn.Transformer.generate_square_subsequent_mask(T)` builds the causal mask in
+# PyTorch's float form (0 allowed, $-\infty$ forbidden).
+
+# %%
+decoder_layer = nn.TransformerDecoderLayer(width, nhead=4, dim_feedforward=4 * width, dropout=0.0,
+                                           batch_first=True)
+memory = minitorch.randn(1, 7, width)            # the encoded source: 7 tokens
+target = minitorch.randn(1, 5, width)            # the target so far: 5 tokens
+causal = nn.Transformer.generate_square_subsequent_mask(5)
+print(causal.numpy())
+
+
+def decode(target, memory):
+    with minitorch.no_grad():
+        return decoder_layer(target, memory, tgt_mask=causal, tgt_is_causal=True).numpy()
+
+
+out = decode(target, memory)
+later_target = target.numpy().copy()
+later_target[0, 4] += 5.0                        # change the last target token
+other_memory = memory.numpy().copy()
+other_memory[0, 0] += 5.0                        # change the first source token
+out_t = decode(minitorch.tensor(later_target), memory)
+out_m = decode(target, minitorch.tensor(other_memory))
+print("output", out.shape)
+assert np.allclose(out_t[0, :4], out[0, :4], atol=1e-5)                         # the past ignores the future
+assert not np.allclose(out_m[0, 0], out[0, 0], atol=1e-3)                       # every position sees the source
+print("target positions 0-3 ignore target token 4; every position sees all of the memory")
+
+# %% [markdown]
+# Three families of models use these blocks:
+#
+# - **encoder-decoder** (`nn.Transformer`): translation, summarisation;
+# - **encoder-only** (BERT): every token sees every other; good for classification;
+# - **decoder-only** (GPT): causal self-attention and FFN, *no* cross-attention
+#   (there is no encoder). That is exactly an encoder block run with the causal
+#   mask, so a GPT is `nn.TransformerEncoder` + causal mask. We build one now.
+#
+# ## 4. A character-level GPT
+#
+# The shipped corpus is 128,000 characters of Shakespeare. A **character
+# tokenizer** gives each distinct character an id:
+
+# %%
+text = load_corpus()
+tokenizer = CharTokenizer(text)
+print(text[:180])
+print(f"{len(text):,} characters, {tokenizer.vocab_size} distinct: {tokenizer.chars!r}")
+ids = tokenizer.encode("First Citizen:")
+print(ids, "->", repr(tokenizer.decode(ids)))
+assert tokenizer.decode(ids) == "First Citizen:"
+
+split = int(0.9 * len(text))
+train_text, val_text = text[:split], text[split:]          # the last 10% is held out
+
+# %% [markdown]
+# A language model learns $p(\text{next character} \mid \text{the characters
+# before})$. `CharLMDataset(text, tokenizer, block_size)` cuts the text into
+# windows: the input `x` is `block_size` characters and the target `y` is the same
+# window moved one character on, so **every position is a training example**:
+# after "Firs" comes "t", after "First" comes " ". `get_batch(n)` draws $n$ random
+# windows.
+
+# %%
+CONTEXT = 128                                        # long enough for every sentiment sentence below
+lm_data = CharLMDataset(train_text, tokenizer, block_size=CONTEXT)
+xb, yb = lm_data.get_batch(4)
+print("x:", repr(tokenizer.decode(xb[0, :40])))
+print("y:", repr(tokenizer.decode(yb[0, :40])))
+assert xb[0, 1:].tolist() == yb[0, :-1].tolist()
+
+# %% [markdown]
+# The model: characters become vectors (`nn.Embedding`), positions are added
+# (`nn.SinusoidalPositionalEncoding`), a stack of pre-norm blocks runs with the
+# causal mask, a final LayerNorm, and a linear **head** turns each position's
+# vector into 61 scores, one per possible next character. `features` is the part
+# below the head; we will reuse it for classification.
+
+# %%
+class CharGPT(nn.Module):
+    """ids (N, T) -> next-character logits (N, T, vocab); position t sees ids[:, :t+1] only."""
+
+    def __init__(self, vocab_size, context=CONTEXT, width=64, layers=2, heads=4):
+        super().__init__()
+        self.token = nn.Embedding(vocab_size, width)
+        self.position = nn.SinusoidalPositionalEncoding(width, max_len=context, batch_first=True)
+        block = nn.TransformerEncoderLayer(width, heads, dim_feedforward=4 * width, dropout=0.0,
+                                           activation="gelu", batch_first=True, norm_first=True)
+        self.blocks = nn.TransformerEncoder(block, layers, norm=nn.LayerNorm(width))
+        self.head = nn.Linear(width, vocab_size)
+        for p in self.blocks.parameters():   # TransformerEncoder deep-copies one block: re-draw each
+            if p.ndim >= 2:
+                nn.init.xavier_uniform_(p)
+
+    def features(self, ids):
+        causal = nn.Transformer.generate_square_subsequent_mask(ids.shape[1])
+        return self.blocks(self.position(self.token(ids)), mask=causal, is_causal=True)   # (N, T, width)
+
+    def forward(self, ids):
+        return self.head(self.features(ids))
+
+
+gpt = CharGPT(tokenizer.vocab_size)
+print(f"{sum(p.numel() for p in gpt.parameters()):,} parameters")
+
+# %% [markdown]
+# Two numbers to compare against before training:
+#
+# - an untrained model spreads its bets evenly over 61 characters, so its
+#   cross-entropy should be close to $\ln 61 \approx 4.11$ nats;
+# - a **bigram** model, which predicts the next character from the current one
+#   alone by counting pairs in the training text, is the simplest real baseline.
+#   A transformer that sees 128 characters of context should beat it.
+
+# %%
+def lm_loss(model, ids_text, windows=32):
+    """Mean next-character cross-entropy over the first ``windows`` non-overlapping windows."""
+    data = np.array(tokenizer.encode(ids_text))
+    rows = np.arange(windows)[:, None] * CONTEXT + np.arange(CONTEXT + 1)
+    chunk = minitorch.tensor(data[rows])
+    model.eval()
+    with minitorch.no_grad():
+        logits = model(chunk[:, :-1])
+        loss = F.cross_entropy(logits.reshape(-1, tokenizer.vocab_size), chunk[:, 1:].reshape(-1)).item()
+    model.train()
+    return loss
+
+
+train_ids, val_ids = np.array(tokenizer.encode(train_text)), np.array(tokenizer.encode(val_text))
+counts = np.ones((tokenizer.vocab_size, tokenizer.vocab_size)) * 0.1            # a little smoothing
+np.add.at(counts, (train_ids[:-1], train_ids[1:]), 1.0)                          # counts[a, b]: b after a
+bigram_probs = counts / counts.sum(axis=1, keepdims=True)
+bigram_loss = -np.log(bigram_probs[val_ids[:-1], val_ids[1:]]).mean()
+
+initial_loss = lm_loss(gpt, val_text)
+print(f"untrained GPT: {initial_loss:.3f} nats (ln 61 = {np.log(61):.3f}); bigram: {bigram_loss:.3f} nats")
+assert abs(initial_loss - np.log(tokenizer.vocab_size)) < 0.5
+
+# %% [markdown]
+# Training: AdamW (lesson 5), and one new line, `nn.utils.clip_grad_norm_`: if the
+# gradient vector of all parameters together is longer than 1, it is scaled down
+# to length 1. Transformers occasionally produce a huge gradient on an unlucky
+# batch; clipping keeps one such step from undoing the training so far.
+
+# %%
+pretrain_steps = 40 if FAST else 800
+optimizer = minitorch.optim.AdamW(gpt.parameters(), lr=3e-3, weight_decay=0.01)
+history = {"step": [], "train": [], "val": []}
+recent = []
+start = time.perf_counter()
+for step in range(1, pretrain_steps + 1):
+    x, y = lm_data.get_batch(8)
+    loss = F.cross_entropy(gpt(x).reshape(-1, tokenizer.vocab_size), y.reshape(-1))
+    optimizer.zero_grad()
+    loss.backward()
+    nn.utils.clip_grad_norm_(gpt.parameters(), max_norm=1.0)
+    optimizer.step()
+    recent.append(loss.item())
+    if step % (10 if FAST else 100) == 0:
+        history["step"].append(step)
+        history["train"].append(float(np.mean(recent)))
+        history["val"].append(lm_loss(gpt, val_text))
+        recent = []
+        print(f"step {step:4d}  train {history['train'][-1]:.3f}  val {history['val'][-1]:.3f}  "
+              f"({time.perf_counter() - start:.0f} s)")
+
+final_val = history["val"][-1]
+# Fast mode: a few dozen steps only show the loss falling; full mode must beat the bigram model.
+assert final_val < initial_loss - 0.7
+if not FAST:
+    assert final_val < bigram_loss
+
+# %% [markdown]
+# **Sampling.** To write text, feed a prompt, turn the scores of the *last*
+# position into probabilities with a softmax, draw the next character, append it,
+# repeat. Dividing the scores by a **temperature** $\tau$ first makes the choice
+# bolder ($\tau > 1$) or more conservative ($\tau < 1$).
+
+# %%
+def generate(model, prompt, length, temperature=0.8):
+    ids = tokenizer.encode(prompt)
+    model.eval()
+    with minitorch.no_grad():
+        for _ in range(length):
+            context = minitorch.tensor([ids[-CONTEXT:]])
+            logits = model(context)[0, -1] / temperature
+            probs = logits.softmax(dim=-1).numpy().astype(np.float64)
+            ids.append(int(minitorch.random.rng().choice(len(probs), p=probs / probs.sum())))
+    model.train()
+    return tokenizer.decode(ids)
+
+
+def real_word_fraction(sample):
+    """The fraction of the sample's words (2+ letters) that occur somewhere in the corpus."""
+    vocabulary = set(text.split())
+    words = [w for w in sample.split() if len(w) > 1]
+    return np.mean([w in vocabulary for w in words]) if words else 0.0
+
+
+sample = generate(gpt, "First Citizen:\n", 300 if not FAST else 120)
+untrained_sample = generate(CharGPT(tokenizer.vocab_size), "First Citizen:\n", 120)
+print(sample)
+print("-" * 40)
+print(f"real words: trained {real_word_fraction(sample):.0%}, untrained {real_word_fraction(untrained_sample):.0%}")
+if not FAST:
+    assert real_word_fraction(sample) > real_word_fraction(untrained_sample) + 0.2
+with open(os.path.join(OUT, "sample.txt"), "w") as f:
+    f.write(sample)
+
+# %% [markdown]
+# After a few hundred steps (full mode) the model has learned the shape of a play:
+# names followed by colons, line breaks, short common words, even if the sentences
+# make no sense yet. `python -m minitorch.examples gpt` trains a larger version for
+# longer.
+#
+# ## 5. Pretraining, then fine-tuning
+#
+# The GPT has learned something about English from raw text, with no labels at
+# all: spelling, word boundaries, which words follow which. **Fine-tuning** puts
+# that knowledge to work on a task with labels. Ours: the sentiment of short
+# sentences about films and books (`load_text_classification`: 2,000 training,
+# 500 validation and 1,000 test sentences, label 1 = positive). The set is built
+# so that word order matters: "the plot was dull but the acting was superb" is
+# positive, "the film was not brilliant" negative.
+#
+# <!-- CLASSIFICATION-SECTION -->

@@ -1,0 +1,137 @@
+"""Solution regions: finding them in the reference code and replacing them by stubs.
+
+A region is the body a student must write, between two comment lines::
+
+    def tanh(self):
+        ### BEGIN SOLUTION 1.3: c = tanh(a) and its local derivative dc/da
+        c = math.tanh(self.data)
+        return self._result(c, "tanh", (self,), (1 - c * c,))
+        ### END SOLUTION
+
+The student edition keeps both marker lines and puts one line in place of the body, at the
+marker's indentation::
+
+        ### BEGIN SOLUTION 1.3: c = tanh(a) and its local derivative dc/da
+        raise NotImplementedError("Task 1.3: c = tanh(a) and its local derivative dc/da")
+        ### END SOLUTION
+
+Rules (``find_regions`` raises ``RegionError`` naming the file and line otherwise): the task id
+and a one-line instruction follow the BEGIN marker; regions do not nest and are not empty;
+the body is indented at least as deeply as the markers; and a region sits inside a function
+(a stub at module or class level would break ``import``).
+"""
+import re
+from dataclasses import dataclass
+
+BEGIN = re.compile(r"^(?P<indent>[ \t]*)### BEGIN SOLUTION (?P<task>\d+(?:\.\d+)+):[ \t]*(?P<text>\S.*?)[ \t]*$")
+END = re.compile(r"^[ \t]*### END SOLUTION[ \t]*$")
+MARKER = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION")
+STUB_MESSAGE = re.compile(r"Task (\d+(?:\.\d+)+):")
+
+
+class RegionError(ValueError):
+    """A solution marker that is malformed or misplaced."""
+
+
+@dataclass(frozen=True)
+class Region:
+    """One region: the ``task`` it belongs to, its ``instruction``, and where it is (1-based lines
+    of the two markers)."""
+
+    path: str
+    task: str
+    instruction: str
+    begin: int
+    end: int
+    indent: str
+
+
+def stub_line(indent, task, instruction):
+    """``raise NotImplementedError("Task <task>: <instruction>")`` at ``indent``."""
+    message = f"Task {task}: {instruction}".replace("\\", "\\\\").replace('"', '\\"')
+    return f'{indent}raise NotImplementedError("{message}")'
+
+
+def stub_task(message):
+    """The task id in a stub's message ("Task 1.3: ..."), or None if it is not a stub's."""
+    match = STUB_MESSAGE.search(str(message))
+    return match.group(1) if match else None
+
+
+def find_regions(text, path="<string>"):
+    """Every region in the source ``text`` (of file ``path``, for error messages), in order."""
+    regions, open_region = [], None
+    lines = text.splitlines()
+    for number, line in enumerate(lines, 1):
+        if not MARKER.match(line):
+            if open_region and line.strip() and not line.startswith(open_region[0]):
+                raise RegionError(
+                    f"{path}:{number}: this line is indented less than the BEGIN SOLUTION marker on "
+                    f"line {open_region[3]}; a region must sit inside one block."
+                )
+            continue
+        begin, end = BEGIN.match(line), END.match(line)
+        if begin:
+            if open_region:
+                raise RegionError(f"{path}:{number}: BEGIN SOLUTION inside the region opened on line "
+                                  f"{open_region[3]}; regions do not nest.")
+            if not begin.group("indent"):
+                raise RegionError(
+                    f"{path}:{number}: a region must be inside a function (indented); a stub at "
+                    f"module level would make the student edition fail to import."
+                )
+            open_region = (begin.group("indent"), begin.group("task"), begin.group("text"), number)
+        elif end:
+            if not open_region:
+                raise RegionError(f"{path}:{number}: END SOLUTION without a BEGIN SOLUTION before it.")
+            indent, task, instruction, first = open_region
+            if not any(body.strip() for body in lines[first:number - 1]):
+                raise RegionError(f"{path}:{first}: the region of task {task} is empty.")
+            regions.append(Region(path, task, instruction, first, number, indent))
+            open_region = None
+        else:
+            raise RegionError(
+                f"{path}:{number}: malformed marker {line.strip()!r}. Write "
+                f"'### BEGIN SOLUTION <task id>: <one-line instruction>' and '### END SOLUTION'."
+            )
+    if open_region:
+        raise RegionError(f"{path}:{open_region[3]}: the region of task {open_region[1]} is never closed "
+                          f"(no ### END SOLUTION).")
+    _check_inside_function(text, path, regions)
+    return regions
+
+
+def _check_inside_function(text, path, regions):
+    """A region whose stub would run at import time (module or class level) is refused."""
+    if not regions:
+        return
+    import ast
+
+    lines = text.splitlines()
+    spans = [(node.lineno, node.end_lineno) for node in ast.walk(ast.parse(text, filename=path))
+             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    for region in regions:
+        body = next(n for n in range(region.begin + 1, region.end) if lines[n - 1].strip())
+        if not any(first < body <= last for first, last in spans):
+            raise RegionError(
+                f"{path}:{region.begin}: the region of task {region.task} is not inside a function "
+                f"body; its stub would run when the module is imported."
+            )
+
+
+def stub_source(text, path="<string>", tasks=None):
+    """``text`` with the regions of ``tasks`` (every region when None) replaced by stubs.
+
+    Returns ``(new_text, stubbed_regions)``. Lines outside those regions are kept byte for byte.
+    """
+    regions = [r for r in find_regions(text, path) if tasks is None or r.task in tasks]
+    if not regions:
+        return text, []
+    lines = text.splitlines(keepends=True)
+    newline = "\r\n" if lines[0].endswith("\r\n") else "\n"
+    for region in reversed(regions):  # from the end, so earlier line numbers stay valid
+        stub = stub_line(region.indent, region.task, region.instruction) + newline
+        lines[region.begin:region.end - 1] = [stub]
+    new_text = "".join(lines)
+    compile(new_text, path, "exec")  # a stub must leave the file valid Python
+    return new_text, regions
