@@ -29,7 +29,7 @@ setup(
     ],
     extras_require={
         "dev": [
-            "pytest>=7",
+            "pytest>=8.3",
             "pytest-timeout>=2.1",
             "hypothesis>=6.100",
             f"numba-cuda[cu12]>=0.20; {HAS_CUDA_WHEELS}",

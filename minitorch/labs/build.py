@@ -137,8 +137,9 @@ def build_student(root, out, tasks=None, include=None, hidden=False, force=False
 def build_grader(root, out, labs=(), timeout=60, force=False):
     """Write the Gradescope grader bundle for ``labs`` (default: all) into ``out``; return the
     path of the zip to upload."""
-    root, out = _prepare(root, out, force)
+    select(labs=labs)  # an unknown lab number fails here, before anything is written
     check_regions(all_regions(root))
+    root, out = _prepare(root, out, force)
     files = repository_files(root)
     for prefix in TRUSTED:
         for path in files:
@@ -151,7 +152,6 @@ def build_grader(root, out, labs=(), timeout=60, force=False):
     for source in sorted(package.glob("*.py")):
         shutil.copy2(source, out / "minitorch_labs" / source.name)
     (out / "requirements.txt").write_text(REQUIREMENTS)
-    select(labs=labs)  # an unknown lab number fails here, not on Gradescope
     lab_args = "".join(f" --lab {n}" for n in labs)
     _write_script(out / "setup.sh", SETUP_SH)
     _write_script(out / "run_autograder", RUN_AUTOGRADER.format(lab_args=lab_args, timeout=timeout))

@@ -6,12 +6,11 @@
    of a task that does not depend on it; every declared dependency is real.
 4. The grader's results.json follows Gradescope's documented fields; it is written test by
    test, so a run that dies midway still leaves a valid file; the grader bundle grades a
-   submission (the student edition, then the reference) on its own.
+   submission on its own (the student edition, the reference, and code that does not import).
 
 The expensive pieces (a graded run of the reference, the student edition, the mutation check)
 run once per module in subprocesses; the assertions then read their results.
 """
-import json
 import os
 import subprocess
 import sys
@@ -26,8 +25,8 @@ ROOT = Path(__file__).resolve().parents[2]
 TASK_IDS = [t.id for t in catalog.all_tasks()]
 
 
-def labs_cli(cwd, *args, pythonpath=None):
-    env = dict(os.environ, PYTHONPATH=str(pythonpath or cwd))
+def labs_cli(cwd, *args):
+    env = dict(os.environ, PYTHONPATH=str(cwd))
     return subprocess.run([sys.executable, "-m", "minitorch.labs", *args], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=600)
 
