@@ -221,39 +221,23 @@ def split_corpus(text):
     return text[:cut], text[cut:]
 
 
-def warmup_cosine(steps, warmup, floor=0.1):
-    """The learning-rate factor f(t) of step t: a linear warm-up, then a cosine from 1 down to ``floor``::
+def make_optimizer(model, lr, weight_decay, steps, warmup):
+    """AdamW (decay on matrices only, not on biases and LayerNorm gains) and its schedule:
 
-        f(t) = (t + 1) / warmup                                                  t < warmup
-        f(t) = floor + (1 - floor) * (1 + cos(pi * (t - warmup) / (steps - warmup))) / 2   later
+    lr rises linearly over ``warmup`` steps, then follows a cosine down to lr / 10::
 
-    Small steps first, while Adam's moment estimates are still noisy; small steps at the end
-    too, to settle into a minimum. For ``lr_scheduler.LambdaLR``, which sets lr_t = lr * f(t).
+        lr_t = lr * (0.1 + 0.9 * (1 + cos(pi * (t - warmup) / (steps - warmup))) / 2)
     """
+    decay = [p for p in model.parameters() if p.ndim >= 2]
+    no_decay = [p for p in model.parameters() if p.ndim < 2]
+    optimizer = minitorch.optim.AdamW([{"params": decay, "weight_decay": weight_decay},
+                                       {"params": no_decay, "weight_decay": 0.0}], lr=lr, betas=(0.9, 0.99))
     warmup = max(1, min(warmup, steps - 1))
-
-    def factor(t):
-        if t < warmup:
-            return (t + 1) / warmup
-        progress = min(1.0, (t - warmup) / max(1, steps - warmup))
-        return floor + (1 - floor) * (1 + math.cos(math.pi * progress)) / 2
-
-    return factor
-
-
-def make_optimizer(modules_and_lrs, weight_decay, steps, warmup):
-    """AdamW over ``[(module, lr), ...]`` and its warm-up + cosine schedule (``warmup_cosine``).
-
-    Each module's matrices decay by ``weight_decay``; its biases and LayerNorm gains (1-D)
-    do not: shrinking them towards 0 has no regularising purpose.
-    """
-    groups = []
-    for module, lr in modules_and_lrs:
-        params = list(module.parameters())
-        groups.append({"params": [p for p in params if p.ndim >= 2], "lr": lr, "weight_decay": weight_decay})
-        groups.append({"params": [p for p in params if p.ndim < 2], "lr": lr, "weight_decay": 0.0})
-    optimizer = minitorch.optim.AdamW(groups, betas=(0.9, 0.99))
-    return optimizer, lr_scheduler.LambdaLR(optimizer, warmup_cosine(steps, warmup))
+    schedule = lr_scheduler.SequentialLR(optimizer, [
+        lr_scheduler.LinearLR(optimizer, start_factor=1.0 / warmup, total_iters=warmup),
+        lr_scheduler.CosineAnnealingLR(optimizer, T_max=max(1, steps - warmup), eta_min=lr / 10),
+    ], milestones=[warmup])
+    return optimizer, schedule
 
 
 def train_lm(model, data, steps, batch_size, lr, device, warmup=100, weight_decay=0.1, clip=1.0,
@@ -263,7 +247,7 @@ def train_lm(model, data, steps, batch_size, lr, device, warmup=100, weight_deca
     Every ``eval_every`` steps (and at the end) the history records the mean training loss
     since the last record and, when ``val_ids`` are given, the validation loss.
     """
-    optimizer, schedule = make_optimizer([(model, lr)], weight_decay, steps, warmup)
+    optimizer, schedule = make_optimizer(model, lr, weight_decay, steps, warmup)
     history = {"step": [], "train_loss": [], "val_loss": []}
     eval_every = eval_every or steps
     losses = []

@@ -16,7 +16,7 @@ needs_cuda = pytest.mark.skipif(
     not minitorch.cuda.is_available(), reason="needs a GPU or the CUDA simulator (NUMBA_ENABLE_CUDASIM=1)"
 )
 
-TINY = dict(layers=1, heads=2, width=16, context=8, progress=False)
+TINY = dict(layers=1, heads=2, width=16, context=16, progress=False)
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +51,7 @@ def test_files_are_written_and_the_classifier_loads_back(result):
     saved = minitorch.load(os.path.join(result["out"], "classifier.npz"))
     model = classify.GPTClassifier(gpt.GPT(**saved["config"]), pooling=saved["pooling"])
     model.load_state_dict(saved["model"])
-    ids = minitorch.tensor([result["tokenizer"].encode("the film was good")[:8]])
+    ids = minitorch.tensor([result["tokenizer"].encode("the film was good")[:16]])
     mask = minitorch.ones(*ids.shape, dtype=minitorch.int64)
     result["model"].eval()
     model.eval()
@@ -96,13 +96,13 @@ def test_bad_pooling_is_refused():
 
 
 def _tiny_run(checkpoint, out, device):
-    return classify.train(checkpoint=checkpoint, train_size=1, test_size=1, epochs=2, batch_size=1, lr=1e-2,
+    return classify.train(checkpoint=checkpoint, train_size=2, test_size=2, epochs=2, batch_size=2, lr=1e-2,
                           device=device, out=out, progress=False)
 
 
 @needs_cuda
 def test_fine_tuning_on_cuda_matches_cpu(checkpoint, tmp_path):
-    """Two steps of each run on one sentence under the simulator (slow: a Python thread per CUDA thread)."""
+    """Two steps of each run under the simulator (slow: a Python thread per CUDA thread)."""
     on_cuda = _tiny_run(checkpoint, str(tmp_path / "cuda"), "cuda")
     on_cpu = _tiny_run(checkpoint, str(tmp_path / "cpu"), "cpu")
     for name in ("history_pretrained", "history_scratch"):
