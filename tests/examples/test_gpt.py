@@ -1,7 +1,7 @@
 """The character-level GPT example at tiny sizes: it learns, writes its files, samples, and runs on cuda.
 
 The full-size claim (validation loss far below the bigram's after a few minutes) is too slow
-for a test; the numbers of a real run are reported in the example's docstring and the README.
+for a test; the numbers of a real run are in the example's docstring.
 """
 import math
 import os
