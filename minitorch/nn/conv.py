@@ -1,5 +1,4 @@
 """``Conv2d``: a learned 2-D convolution over NCHW images."""
-import math
 
 import numpy as np
 
@@ -71,11 +70,7 @@ class Conv2d(Module):
 
     def reset_parameters(self):
         """Draw fresh weights and bias (from the seeded generator; see ``manual_seed``)."""
-        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
-        if self.bias is not None:
-            fan_in = self.weight.shape[1] * self.kernel_size[0] * self.kernel_size[1]
-            bound = 1 / math.sqrt(fan_in)
-            init.uniform_(self.bias, -bound, bound)
+        init.default_layer_init_(self.weight, self.bias)
 
     def _border(self):
         """F.pad's amounts (left, right, top, bottom) for a padding_mode other than zeros."""

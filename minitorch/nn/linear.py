@@ -1,5 +1,4 @@
 """``Linear`` (y = x W^T + b) and ``Identity`` (y = x)."""
-import math
 
 import numpy as np
 
@@ -48,11 +47,7 @@ class Linear(Module):
 
     def reset_parameters(self):
         """Draw fresh weights and bias (from the seeded generator; see ``manual_seed``)."""
-        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
-        if self.bias is not None:
-            fan_in = self.in_features
-            bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
-            init.uniform_(self.bias, -bound, bound)
+        init.default_layer_init_(self.weight, self.bias)
 
     def forward(self, input):
         return F.linear(input, self.weight, self.bias)
