@@ -243,6 +243,11 @@ class DeviceArray(NDArrayOperatorsMixin):
         return getattr(_Ufunc(ufunc), method)(*inputs, **kwargs)
 
     def __array_function__(self, func, types, args, kwargs):
+        # cupy looks the function up under the same path in its own namespace
+        # (numpy.lib.stride_tricks.sliding_window_view -> cupy.lib.stride_tricks....).
+        path = func.__module__.split(".")[1:]
+        if path and path not in _SUBMODULES:
+            raise TypeError(f"the fake cupy has no {'.'.join(['cupy', *path, func.__name__])}")
         if func.__name__ in ("asarray", "array", "ascontiguousarray"):  # reached with like=
             return globals()[func.__name__](*args, **kwargs)
         return _device_call(func, func.__name__)(*args, **kwargs)
@@ -357,6 +362,10 @@ class _Stream:
 
     def synchronize(self):
         pass
+
+
+#: numpy submodules whose array functions cupy mirrors (cupy >= 10), as far as minitorch uses them.
+_SUBMODULES = [["lib", "stride_tricks"]]
 
 
 class cuda:  # noqa: N801  (cupy.cuda, as far as minitorch uses it)

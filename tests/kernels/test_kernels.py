@@ -1,24 +1,76 @@
-"""Rung 1 of the kernel ladder: every kernel under Numba's CUDA simulator, against numpy.
+"""Rung 1 of the kernel ladder: every kernel against numpy, under Numba's CUDA simulator (CI)
+and, unchanged, on a real GPU (rung 3: ``benchmarks/gpu.py`` runs this file there).
 
 Shapes are small and awkward (sides that are not multiples of the tile, sides of 1, odd head
 dims) and most tests use tiny tilings, because the simulator runs one OS thread per CUDA
 thread; each production configuration still runs once on a small shape. float64 results must
 match to ~1e-12, float32 ones to float32 rounding.
 
-Run with ``NUMBA_ENABLE_CUDASIM=1 python -m pytest tests/kernels`` (the variable must be set
-before numba is first imported).
+The tests are written with numpy arrays. Under the simulator the kernels take them as they
+are; on a real GPU (``MINITORCH_REAL_GPU=1 python -m pytest tests/kernels``) the kernel modules
+are wrapped by ``on_device`` below, which moves every array argument to the GPU with cupy
+(strides kept, so transposed and broadcast views stay views) and brings results back.
 """
+import functools
 import math
+import types
 
 import numpy as np
 import pytest
 
-numba = pytest.importorskip("numba")
-if not numba.config.ENABLE_CUDASIM:
-    pytest.skip("the simulator tests need NUMBA_ENABLE_CUDASIM=1 set before numba is imported "
-                "(NUMBA_ENABLE_CUDASIM=1 python -m pytest tests/kernels)", allow_module_level=True)
+pytest.importorskip("numba")
+from kernels import _numba  # noqa: E402
+from kernels import attention as _attention  # noqa: E402
+from kernels import matmul as _matmul  # noqa: E402
+from kernels import softmax as _softmax  # noqa: E402
 
-from kernels import attention, matmul, softmax  # noqa: E402  (after the simulator check)
+SIMULATOR = _numba.SIMULATOR
+if not SIMULATOR and not _numba.cuda.is_available():
+    pytest.skip("no GPU, and numba was imported without NUMBA_ENABLE_CUDASIM=1 (tests/conftest.py "
+                "sets it unless MINITORCH_REAL_GPU=1)", allow_module_level=True)
+cupy = None if SIMULATOR else pytest.importorskip("cupy")
+
+
+def to_gpu(x):
+    """A numpy array as a cupy array with the same shape and strides (views stay views)."""
+    if not isinstance(x, np.ndarray):
+        return x
+    base = x
+    while isinstance(base.base, np.ndarray):
+        base = base.base
+    if x is base or not base.flags.c_contiguous or x.size == 0:
+        return cupy.asarray(x)
+    offset = x.__array_interface__["data"][0] - base.__array_interface__["data"][0]
+    flat = cupy.asarray(base).ravel()[offset // x.itemsize:]
+    return cupy.lib.stride_tricks.as_strided(flat, x.shape, x.strides)
+
+
+def to_host(x):
+    if isinstance(x, tuple):
+        return tuple(to_host(y) for y in x)
+    return cupy.asnumpy(x) if isinstance(x, cupy.ndarray) else x
+
+
+def on_device(module):
+    """``module`` under the simulator; on a GPU, its functions with numpy in and numpy out."""
+    if SIMULATOR:
+        return module
+
+    def wrap(fn):
+        @functools.wraps(fn)
+        def call(*args, **kwargs):
+            args = [to_gpu(a) for a in args]
+            kwargs = {key: to_gpu(value) for key, value in kwargs.items()}
+            return to_host(fn(*args, **kwargs))
+        return call
+
+    public = {name: getattr(module, name) for name in dir(module) if not name.startswith("_")}
+    return types.SimpleNamespace(**{
+        name: wrap(value) if isinstance(value, types.FunctionType) else value
+        for name, value in public.items()})
+
+
+matmul, softmax, attention = (on_device(m) for m in (_matmul, _softmax, _attention))
 
 TOL = {np.float32: dict(rtol=2e-5, atol=2e-5), np.float64: dict(rtol=1e-12, atol=1e-12)}
 DTYPES = [np.float32, np.float64]
@@ -88,7 +140,8 @@ def test_matmul_production_tiling(tiling):
 
 
 def test_matmul_default_kernel_and_tiling_choice():
-    assert matmul.choose_tiling(4096, 4096, 1) == matmul.SIMULATED     # under the simulator
+    expected = matmul.SIMULATED if SIMULATOR else matmul.LARGE
+    assert matmul.choose_tiling(4096, 4096, 1) == expected
     assert matmul.choose_tiling(64, 64, 1, simulated=False) == matmul.SMALL
     assert matmul.choose_tiling(4096, 4096, 1, simulated=False) == matmul.LARGE
     assert matmul.threads(matmul.LARGE) == matmul.threads(matmul.SMALL) == 256
