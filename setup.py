@@ -32,6 +32,8 @@ setup(
             "pytest>=8.3",
             "pytest-timeout>=2.1",
             "hypothesis>=6.100",
+            # reads the lessons' percent format as notebooks (tests/lessons/test_notebooks.py)
+            "jupytext>=1.16",
             f"numba-cuda[cu12]>=0.20; {HAS_CUDA_WHEELS}",
         ],
         "gpu": [f"numba-cuda[cu12]>=0.20; {HAS_CUDA_WHEELS}", f"cupy-cuda12x>=13; {HAS_CUDA_WHEELS}"],
