@@ -132,7 +132,9 @@ assert abs(dy_dw - numeric) < 1e-8
 # - `local_grads`: the local derivative with respect to each child, computed right away
 #   during the forward pass (for `p = w * x` they are `(x, w)`).
 #
-# The Scalars and the operations between them form the **computation graph**.
+# The Scalars and the operations between them form the **computation graph**. The optional
+# second argument of `Scalar(2.0, "x")` is a `label`, a name shown when the graph is printed
+# or drawn; a result gets one by assigning to `.label`.
 
 # %%
 from minitorch.scalar import Scalar
@@ -246,6 +248,11 @@ def diamond(x_value):
     return x, out
 
 
+# %% [markdown]
+# Build the diamond, run the breadth-first walk on it, then build it again and run the real
+# `backward()`, and compare both with the exact derivative:
+
+# %%
 x, out = diamond(0.5)
 exact = (1 + math.exp(1.0)) * 2
 backward_breadth_first(out)

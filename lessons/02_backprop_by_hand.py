@@ -467,7 +467,8 @@ print("batch gradients: hand == engine, and gradcheck passes.  dL/db1 =", params
 #    $-y \log \hat y - (1 - y)\log(1 - \hat y)$, show by hand that $\delta_o = \hat y - y$,
 #    then confirm with the engine. *Hint:* the $\sigma'$ factor cancels the denominators.
 # 3. **Switch neuron 3 on.** Change $b_{1,3}$ so that $z_3 > 0$. Predict which entries of the
-#    gradient table stop being zero, then run the cells again.
+#    gradient table stop being zero, then run the cells again. *Hint:* $z_3 = -1.1 + b_{1,3}$,
+#    so any $b_{1,3} > 1.1$ does it; a neuron that is on passes $\delta_{h,3} = \delta_o W_{2,3}$ back.
 # 4. **When does a dropped ReLU' go unnoticed?** Remove `relu_prime(z)` from
 #    `backward_by_hand` and compare with `central_differences`. Find weights for which the
 #    bug is invisible. *Hint:* if every hidden neuron is on, $\text{ReLU}'(z) = 1$ everywhere;

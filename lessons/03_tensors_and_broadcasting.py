@@ -142,6 +142,7 @@ every_other = t[:, ::2]
 row = t[1]
 print("t[:, ::2] strides", every_other.numpy().strides, "  t[1] strides", row.numpy().strides)
 assert every_other.numpy().strides == (16, 8) and np.shares_memory(every_other.numpy(), a)
+# numpy's __array_interface__["data"][0] is the memory address of an array's first element
 start = row.numpy().__array_interface__["data"][0] - a.__array_interface__["data"][0]
 print("t[1] starts", start, "bytes into t's memory")
 assert np.shares_memory(row.numpy(), a) and start == 4 * a.itemsize
@@ -194,7 +195,9 @@ assert (t + bias).tolist()[2] == [18.0, 29.0, 40.0, 51.0]
 # | (2, 1, 4) | (3, 1) | (2, 3, 4) |
 # | (3, 4) | (3,) | error: 4 vs 3 |
 #
-# Here is the rule as code, checked against what minitorch does:
+# Here is the rule as code, checked against what minitorch does. When two shapes do not fit,
+# minitorch raises `minitorch.ShapeError`, whose message names both shapes (section 8 says more
+# about it):
 
 # %%
 def broadcast_shape(shape_a, shape_b):
@@ -408,7 +411,8 @@ assert (A @ B.T).shape == (2, 2)
 # ## Exercises
 #
 # 1. **Strides in 3-D.** Predict the strides (in bytes) of `minitorch.zeros(2, 3, 4,
-#    dtype=minitorch.float64)` and of its `.permute(2, 0, 1)`, then check with
+#    dtype=minitorch.float64)` and of its `.permute(2, 0, 1)` (a view with the dimensions
+#    reordered: old dimension 2 first, then 0, then 1), then check with
 #    `.numpy().strides`. *Hint:* the last dimension steps one element (8 bytes).
 # 2. **Sliding windows without copying.** With `np.lib.stride_tricks.as_strided`, turn
 #    `np.arange(8.0)` into the 6 windows of length 3, `[[0,1,2],[1,2,3],...]`, as a view.
@@ -421,5 +425,6 @@ assert (A @ B.T).shape == (2, 2)
 #    The second operand is broadcast over the batch of 5: what must its gradient be summed
 #    over? Check with `backward()`. *Hint:* its gradient is a sum of 5 matrix products.
 # 5. **Fix the bug.** `x.sum(dim=1) + c` with `x` of shape $(3, 4)$ and `c` of shape $(3, 1)$
-#    runs but gives a $(3, 3)$ result. Why? Fix it two ways. *Hint:* `keepdim=True`, or
-#    `c.squeeze(1)`.
+#    runs but gives a $(3, 3)$ result (`sum(dim=1)` sums along dimension 1, one total per row).
+#    Why? Fix it two ways. *Hint:* `keepdim=True` keeps the summed dimension with size 1, and
+#    `c.squeeze(1)` removes `c`'s dimension of size 1.

@@ -230,6 +230,7 @@ assert 0.1 < relu_ratio < 10, relu_ratio      # kept its size
 # `F.mse_loss` and `F.binary_cross_entropy_with_logits` compute these losses
 # (the second takes the logit itself and applies the sigmoid inside, in a numerically safe way).
 # With `reduction="sum"` each point's gradient is its own derivative, as in section 1.
+# `minitorch.ones(n)`, like `zeros`, makes a tensor of $n$ ones: here the targets $y = 1$.
 
 # %%
 def loss_gradients(z_values):
@@ -285,7 +286,7 @@ def descend(loss_name, z_start=-8.0, steps=50, lr=1.0):
             loss = F.mse_loss(F.sigmoid(z), target)
         else:
             loss = F.binary_cross_entropy_with_logits(z, target)
-        z.grad = None
+        z.grad = None          # forget the last step's gradient: backward() adds to .grad (lesson 1)
         loss.backward()
         with minitorch.no_grad():
             z -= lr * z.grad
@@ -307,6 +308,9 @@ assert p_mse < 0.001 and p_ce > 0.95
 #
 # `F.cross_entropy(logits, targets)` takes the raw logits, shape $(N, C)$, and class indices,
 # shape $(N,)$, and averages over the $N$ samples, so its gradient is $(p - \text{onehot})/N$.
+# To check it we compute the probabilities with `F.softmax(logits, dim=1)`: the argument `dim`
+# (PyTorch's name) says along which dimension an operation works, here dimension 1, across the
+# $C$ logits of each row.
 
 # %%
 logits = minitorch.tensor([[2.0, -1.0, 0.5], [0.1, 0.2, 3.0]], dtype=minitorch.float64, requires_grad=True)
@@ -434,7 +438,8 @@ assert np.allclose(logits.grad.numpy(), [[0.5, -0.5], [0.0, 0.0]])   # (p - oneh
 #
 # ## Exercises
 #
-# 1. **Leaky ReLU.** Write `leaky_relu(x, a=0.01)` with `minitorch.where(x > 0, x, a * x)`, get
+# 1. **Leaky ReLU.** Write `leaky_relu(x, a=0.01)` with `minitorch.where(x > 0, x, a * x)` (it
+#    takes the second argument where the condition holds and the third elsewhere), get
 #    its derivative with the `sum().backward()` trick and plot it. Rerun section 2 with it.
 #    *Hint:* the derivative is 1 or $a$; the gradient ratio should stay near that of ReLU.
 # 2. **tanh in the deep stack.** Add `F.tanh` to section 2. Does its gradient vanish with these

@@ -95,7 +95,11 @@ def steps_to_reach(path, target, tol):
     close = np.flatnonzero(np.linalg.norm(path - np.asarray(target), axis=1) < tol)
     return int(close[0]) if len(close) else None
 
+# %% [markdown]
+# And a plotting helper (plain matplotlib, nothing new): one panel per path, drawn over the
+# contour lines of the loss.
 
+# %%
 def draw_paths(f, paths, xlim, ylim, filename, title, ncols=3):
     """One panel per path, each over the contour lines of f."""
     gx, gy = np.meshgrid(np.linspace(*xlim, 300), np.linspace(*ylim, 300))
@@ -197,13 +201,17 @@ Y = 2 * X - 1 + 0.5 * minitorch.randn(N, dtype=minitorch.float64)
 best_wb = np.linalg.lstsq(np.stack([X.numpy(), np.ones(N)], axis=1), Y.numpy(), rcond=None)[0]
 print("least-squares (w, b):", best_wb)
 
+# %% [markdown]
+# The training loop is section 1's, with the batches coming from the `DataLoader`. It records
+# the parameters after every step, so that we can measure how far each one is from the optimum.
 
+# %%
 def line_loss(p, x, y):
     return F.mse_loss(p[0] * x + p[1], y)
 
 
 def fit_line(batch_size, epochs, lr=0.1, schedule=None, seed=1):
-    """SGD on the line fit; schedule(opt) makes an lr scheduler, stepped once per epoch."""
+    """SGD on the line fit; schedule(opt) makes an lr scheduler (section 7), stepped once per epoch."""
     minitorch.manual_seed(seed)
     p = minitorch.tensor([-2.0, 2.0], dtype=minitorch.float64, requires_grad=True)
     opt = SGD([p], lr=lr)
@@ -220,7 +228,11 @@ def fit_line(batch_size, epochs, lr=0.1, schedule=None, seed=1):
             scheduler.step()
     return np.array(path)
 
+# %% [markdown]
+# The same 20 epochs, once with the full batch of 200 (one step per epoch) and once with
+# mini-batches of 10 (20 steps per epoch):
 
+# %%
 EPOCHS = 20
 full_batch = fit_line(batch_size=N, epochs=EPOCHS)
 mini_batch = fit_line(batch_size=10, epochs=EPOCHS)
@@ -313,9 +325,10 @@ print(f"first step without bias correction: {seed_first_step:.2f} lr;  with it (
 assert abs(seed_first_step - 3.162) < 1e-3
 
 # %% [markdown]
-# Now all of them on the bowl, each with a learning rate that suits it. Compare the shapes of
-# the paths: the adaptive methods head much more directly for the minimum, since they do not
-# let the steep $y$ direction dictate the step.
+# Now all of them on the bowl, each with a learning rate that suits it (the last one, AdamW, is
+# Adam plus a small pull of every parameter towards zero, called *weight decay*; section 6 explains
+# it). Compare the shapes of the paths: the adaptive methods head much more directly for the
+# minimum, since they do not let the steep $y$ direction dictate the step.
 
 # %%
 BOWL_OPTIMISERS = {
@@ -435,7 +448,9 @@ plt.close()
 #   `SequentialLR(opt, [warmup, cosine], milestones=[T])` runs one schedule after the other.
 #
 # We record the learning rate used in each of 100 epochs, with $\eta_0 = 0.1$ (no training
-# needed to see a schedule; a dummy parameter is enough).
+# needed to see a schedule; a dummy parameter is enough). An optimiser keeps its settings in
+# `opt.param_groups`, a list with one dict per group of parameters (we have one group), so
+# `opt.param_groups[0]["lr"]` is the learning rate its next `step()` will use.
 
 # %%
 def lr_curve(make_scheduler, epochs=100, lr=0.1):
@@ -465,6 +480,10 @@ print("lr at epochs 0, 5, 10, 50, 99:")
 for name, lrs in schedules.items():
     print(f"  {name:32s}", np.round(lrs[[0, 5, 10, 50, 99]], 5).tolist())
 
+# %% [markdown]
+# The four schedules, on a linear and on a log scale:
+
+# %%
 fig, axes = plt.subplots(1, 2, figsize=(11, 4))
 for name, lrs in schedules.items():
     axes[0].plot(lrs, label=name)

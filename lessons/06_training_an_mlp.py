@@ -48,7 +48,8 @@ minitorch.manual_seed(0)
 # ## 1. Initialisation: keeping the signal alive
 #
 # A layer is `nn.Linear(n_in, n_out)`: it holds a weight matrix $W$ of shape $(n_\text{out},
-# n_\text{in})$ and a bias $b$, and computes $z = x W^\top + b$. Before training, $W$ must be
+# n_\text{in})$ (`layer.weight`) and a bias $b$ (`layer.bias`), and calling it, `layer(x)`,
+# computes $z = x W^\top + b$. Before training, $W$ must be
 # filled with random numbers (all-equal weights would make every unit compute the same thing
 # forever). But *how large* should they be?
 #
@@ -70,7 +71,9 @@ minitorch.manual_seed(0)
 #   inputs, so $\mathbb{E}[h^2] = \frac12 \operatorname{Var}(z)$, and the factor 2 makes up for it.
 #
 # `minitorch.nn.init` fills a tensor in place: `normal_(w, mean, std)`, `xavier_normal_(w)`,
-# `kaiming_normal_(w, nonlinearity="relu")` (He), and uniform versions of each.
+# `kaiming_normal_(w, nonlinearity="relu")` (He), uniform versions of each, and `zeros_(w)`.
+# The tensor to fill can come from `minitorch.empty(rows, cols)`, which allocates one without
+# setting its numbers; `w.var()` is the variance of all its entries.
 #
 # **About the seed's formulas.** Seed 003 writes Gaussian init as $\mathcal N(0, \frac{1}{\sqrt n})$,
 # Xavier as $\mathcal N(0, \frac{1}{\sqrt{f_\text{in} + f_\text{out}}})$ and He as $\mathcal N(0,
@@ -162,7 +165,10 @@ plt.close()
 # ## 2. A first MLP: the spiral
 #
 # `nn.Sequential(layer1, layer2, ...)` chains layers: its output is `layer2(layer1(x))` and so on,
-# and `model.parameters()` lists the weights of all of them for the optimiser. The data:
+# and `model.parameters()` lists the weights of all of them for the optimiser. `nn.ReLU()` is
+# `F.relu` as a layer, so that it can sit in the chain. After training,
+# `metrics.accuracy(scores, labels)` takes the arg-max of each row of scores as the predicted
+# class and returns the fraction that is right. The data:
 # `make_spiral` gives 300 points in the plane, 100 on each of three interleaved spiral arms,
 # as `X` (300, 2) and class labels `y` (300,). No straight line separates the arms, so a single
 # linear layer cannot classify them; two hidden layers of 64 ReLUs can.
@@ -193,10 +199,9 @@ print(f"training accuracy: linear model {linear_acc:.1%}, MLP {mlp_acc:.1%}")
 assert linear_acc < 0.6 and mlp_acc > 0.95
 
 # %% [markdown]
-# `metrics.accuracy(scores, labels)` takes the arg-max of each row of scores as the predicted
-# class and returns the fraction that is right. To see *what* the MLP learned, we classify
-# every point of a fine grid and colour the plane by the predicted class: the **decision
-# boundary** is where the colour changes.
+# To see *what* the MLP learned, we classify every point of a fine grid and colour the plane by
+# the predicted class: the **decision boundary** is where the colour changes. `t.argmax(dim=1)`
+# gives the index of the largest entry in each row, the predicted class.
 
 # %%
 def plot_decision_boundary(model, X, y, path, title):
@@ -247,7 +252,7 @@ X_train, y_train = train_set[:]
 X_val, y_val = val_set[:]
 X_test, y_test = test_set[:]
 print("train", tuple(X_train.shape), " validation", tuple(X_val.shape), " test", tuple(X_test.shape))
-assert not set(train_set.indices) & set(val_set.indices)   # disjoint
+assert not set(train_set.indices) & set(val_set.indices)   # disjoint (.indices: the rows each part took)
 assert len(X_train) + len(X_val) == 1438 and len(X_test) == 359
 
 # %% [markdown]
@@ -259,8 +264,9 @@ assert len(X_train) + len(X_val) == 1438 and len(X_test) == 359
 # validation set. Two switches, `augment` and `l1`, and the `stopper` are explained in the
 # next sections.
 #
-# `model.train()` and `model.eval()` switch layers that behave differently while training,
-# like dropout (next section), between their two modes.
+# `make_mlp` already has slots for `nn.Dropout` layers (next section; `dropout=0.0` switches
+# them off). `model.train()` and `model.eval()` switch layers that behave differently while
+# training, like dropout, between their two modes.
 
 # %%
 X_small, y_small = X_train[:200], y_train[:200]
@@ -286,7 +292,10 @@ def weights_of(model):
     """
     return [p for name, p in model.named_parameters() if name.endswith("weight")]
 
+# %% [markdown]
+# `fit` is the training loop, with the switches described above:
 
+# %%
 def fit(model, X, y, epochs, lr=3e-3, weight_decay=0.0, l1=0.0, augment=None, stopper=None, batch_size=50):
     """Train model on (X, y) with AdamW; return the per-epoch train and validation losses."""
     opt = minitorch.optim.AdamW(model.parameters(), lr=lr, weight_decay=weight_decay)
@@ -296,7 +305,7 @@ def fit(model, X, y, epochs, lr=3e-3, weight_decay=0.0, l1=0.0, augment=None, st
         model.train()
         for xb, yb in loader:
             if augment is not None:   # transform the images (N, 1, 8, 8), then flatten again
-                xb = augment(xb.reshape(-1, 1, 8, 8)).reshape(-1, 64)
+                xb = augment(xb.reshape(-1, 1, 8, 8)).reshape(-1, 64)   # -1: whatever size fits
             loss = F.cross_entropy(model(xb), yb)
             if l1:
                 loss = loss + l1 * sum(p.abs().sum() for p in weights_of(model))
@@ -309,7 +318,10 @@ def fit(model, X, y, epochs, lr=3e-3, weight_decay=0.0, l1=0.0, augment=None, st
             break
     return history
 
+# %% [markdown]
+# The baseline: no regulariser at all.
 
+# %%
 minitorch.manual_seed(1)
 baseline = make_mlp()
 runs = {"no regularisation": (baseline, fit(baseline, X_small, y_small, SMALL_EPOCHS, lr=SMALL_LR))}
@@ -343,9 +355,10 @@ x = minitorch.ones(10)
 print("train mode:", drop.train()(x).numpy())
 print("eval mode: ", drop.eval()(x).numpy())
 y = drop.train()(minitorch.ones(100_000))
+# y == 0 is a bool tensor; .float() turns it into 0s and 1s, whose mean is the fraction zeroed
 print(f"fraction zeroed {(y == 0).float().mean().item():.3f}, mean {y.mean().item():.3f}")
 assert abs((y == 0).float().mean().item() - 0.5) < 0.01 and abs(y.mean().item() - 1) < 0.02
-assert (drop.eval()(x) == x).all()
+assert (drop.eval()(x) == x).all()   # .all(): True if every entry is True
 
 # %% [markdown]
 # ### Weight decay (L2) and L1
@@ -550,6 +563,7 @@ assert np.isclose(metrics.f1_score(test_pred, y_test, average="micro"), metrics.
 worst = int(np.argmin(f1))
 print(f"hardest digit: {worst} (precision {precision[worst]:.2f}, recall {recall[worst]:.2f}, "
       f"F1 {f1[worst]:.2f})")
+# plot_confusion_matrix draws cm as a grid of coloured, numbered cells
 metrics.plot_confusion_matrix(cm, path=os.path.join(OUT, "confusion_matrix.png"),
                               title=f"test set: {metrics.accuracy(test_pred, y_test):.1%} correct")
 

@@ -18,11 +18,12 @@
 #   (`64*6*6` should be `64*5*5`), then train it and look at what it learned.
 #
 # **Time:** about 60 minutes. **Builds on:** lessons 1-6 (autograd, tensors and
-# broadcasting, cross-entropy, Adam, `nn.Module`, `DataLoader`, `metrics`,
+# broadcasting, cross-entropy, Adam, `nn.Sequential`, `DataLoader`, `metrics`,
 # `gradcheck`).
 #
 # **New API in this lesson:** `F.conv2d`, `F.unfold`, `F.max_pool2d`,
-# `F.avg_pool2d`, `nn.Conv2d`, `nn.MaxPool2d`, `minitorch.data.MNIST`.
+# `F.avg_pool2d`, `nn.Conv2d`, `nn.MaxPool2d`, models as `nn.Module` subclasses,
+# `minitorch.data.MNIST`, `Subset`, `minitorch.randperm`, `Tensor.unsqueeze`.
 
 # %%
 import os
@@ -234,6 +235,7 @@ print(f"{len(train_set)} training and {len(test_set)} test images; the first is 
 
 sobel = minitorch.tensor([[[[-1.0, 0.0, 1.0], [-2.0, 0.0, 2.0], [-1.0, 0.0, 1.0]]],     # vertical edges
                           [[[-1.0, -2.0, -1.0], [0.0, 0.0, 0.0], [1.0, 2.0, 1.0]]]])   # horizontal edges
+# unsqueeze(0) adds a batch dimension of size 1 in front: (1, 28, 28) -> (1, 1, 28, 28)
 edges = F.conv2d(digit.unsqueeze(0), sobel, padding=1)   # padding 1 keeps 28x28
 print("edge maps:", tuple(edges.shape))
 assert edges.shape == (1, 2, 28, 28)
@@ -342,7 +344,10 @@ print("a feature moved within its window leaves the max-pooled map unchanged")
 # Let us follow a batch of 28x28 images through the layers, using the output-size
 # formula: a 3x3 convolution without padding loses 2 pixels ($28 \to 26$), a 2x2
 # max-pool halves, rounding down ($26 \to 13$); then $13 \to 11 \to 5$ (11/2 = 5.5,
-# and the last odd row and column are dropped).
+# and the last odd row and column are dropped). The layers are the modules behind the
+# functions above: `nn.Conv2d(in_channels, out_channels, kernel_size, stride)` holds a learned
+# weight $(C_{out}, C, k, k)$ and bias and calls `F.conv2d`; `nn.MaxPool2d(kernel_size, stride)`
+# calls `F.max_pool2d`.
 
 # %%
 conv1, conv2, pool = nn.Conv2d(1, 32, 3, 1), nn.Conv2d(32, 64, 3, 1), nn.MaxPool2d(2, 2)
@@ -395,6 +400,12 @@ assert wrong.shape == (25, 2304)
 # The fix is to let the layer sizes follow from the input (`fc1 = nn.Linear(64 * 5 *
 # 5, 128)`) and to flatten with `x.flatten(1)`, which keeps dimension 0 (the batch)
 # and merges the rest: it can never mix images.
+#
+# The seed writes its model as a class, as PyTorch code usually does: a subclass of
+# `nn.Module` whose `__init__` (after `super().__init__()`) stores its layers as
+# attributes, which registers their parameters, and whose `forward(x)` computes the
+# output. Calling `model(x)` runs `forward`, and `model.parameters()` finds the
+# parameters of every layer stored in it.
 
 # %%
 print("flatten(1):", tuple(features.flatten(1).shape))
@@ -442,9 +453,10 @@ assert n_params == (32 * 9 + 32) + (64 * 32 * 9 + 64) + (1600 * 128 + 128) + (12
 # shipped set is stored sorted by digit.)
 
 # %%
-print("the first labels:", train_set.targets[:12].tolist(), "... the set is sorted by digit")
+print("the first labels:", train_set.targets[:12].tolist(), "... the set is sorted by digit")   # .targets: all labels
 if FAST:
     # The first 800 images would all be 0s and 1s: take 800 at random instead.
+    # minitorch.randperm(n) is a random order of 0..n-1; Subset(dataset, indices) keeps those items.
     train_data = Subset(train_set, minitorch.randperm(len(train_set))[:800].tolist())
     test_data = Subset(test_set, list(range(0, 1000, 2)))    # every other one: 50 of each digit
     epochs = 1
@@ -463,7 +475,7 @@ for epoch in range(epochs):
         loss.backward()
         optimizer.step()
         losses.append(loss.item())
-    print(f"epoch {epoch + 1}: mean loss {np.mean(losses[-len(loader):]):.3f}")
+    print(f"epoch {epoch + 1}: mean loss {np.mean(losses[-len(loader):]):.3f}")   # len(loader): batches per epoch
 print(f"{len(losses)} steps in {time.perf_counter() - start:.1f} s")
 
 # %%

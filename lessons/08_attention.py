@@ -14,11 +14,11 @@
 # - read attention heatmaps, including one a tiny model learned.
 #
 # **Time:** about 60 minutes. **Builds on:** lessons 3 (broadcasting, matmul),
-# 4 (softmax and its gradient), 5 (Adam), 6 (`nn.Module`, training loops).
+# 4 (softmax and its gradient), 5 (Adam), 6 (training loops), 7 (`nn.Module` subclasses).
 #
 # **New API in this lesson:** `F.scaled_dot_product_attention`,
 # `F.attention_weights` (minitorch's own helper: the softmax part alone),
-# `nn.MultiheadAttention`, `nn.Embedding`, `minitorch.randint`.
+# `nn.MultiheadAttention`, `nn.Embedding`, `minitorch.randint`, `F.linear`, `masked_fill`.
 
 # %%
 import os
@@ -122,7 +122,7 @@ assert not np.allclose(seed_scores.softmax(0).numpy(), [0.36, 0.36, 0.28], atol=
 
 # %%
 scores = q @ k.T / 1.0 ** 0.5                 # s_ij = q_i k_j / sqrt(d), d = 1: a 3x3 matrix
-weights = scores.softmax(dim=-1)              # each row sums to 1
+weights = scores.softmax(dim=-1)              # dim=-1 is the last dimension: each row sums to 1
 out = weights @ v                             # o_i = sum_j w_ij v_j
 print("scores:\n", scores.numpy())
 print("weights:\n", weights.numpy().round(3))
@@ -196,7 +196,7 @@ def self_attention(X):
     return F.scaled_dot_product_attention(X @ W_q, X @ W_k, X @ W_v)
 
 
-perm = [3, 0, 4, 1, 2]
+perm = [3, 0, 4, 1, 2]                                # X[perm]: the rows of X in this order
 assert np.allclose(self_attention(X[perm]).numpy(), self_attention(X)[perm].numpy(), atol=1e-6)
 print("shuffling the tokens just shuffles the outputs: attention alone ignores order")
 
@@ -219,13 +219,14 @@ raw_var, scaled_var, raw_peak, scaled_peak, raw_grad, scaled_grad = ([] for _ in
 for d in dims:
     qs = minitorch.randn(n_samples, 1, d)             # one query per sample
     ks = minitorch.randn(n_samples, n_keys, d)        # against 16 keys
-    s = qs @ ks.mT                                    # (n_samples, 1, 16) raw dot products
+    s = qs @ ks.mT                                    # .mT swaps the last two dims; (n_samples, 1, 16)
     raw_var.append(s.var().item())
     scaled_var.append((s / d ** 0.5).var().item())
     for scale, peak, grad in [(1.0, raw_peak, raw_grad), (d ** -0.5, scaled_peak, scaled_grad)]:
         logits = (s * scale).detach().requires_grad_()
         w = logits.softmax(dim=-1)
         (w * minitorch.randn(*w.shape)).sum().backward()   # a random upstream gradient
+        # max(dim=...) returns (values, indices), as in PyTorch; [0] keeps the values
         peak.append(w.max(dim=-1)[0].mean().item())         # the largest weight, on average
         grad.append(logits.grad.abs().mean().item())        # how much gradient reaches the scores
     print(f"d={d:5d}  Var(q.k)={raw_var[-1]:7.1f}  Var(q.k/sqrt d)={scaled_var[-1]:.2f}  "
@@ -294,7 +295,9 @@ assert np.allclose(causal_w.sum(dim=-1).numpy(), 1.0, atol=1e-6)   # still a dis
 #   $-\infty$ where not.
 #
 # Broadcasting builds the lower triangle "key $j \le$ query $i$" from two aranges
-# (lesson 3):
+# (lesson 3). Three small tools: `~mask` flips a bool tensor, `t.masked_fill(mask, value)`
+# returns a copy of `t` with `value` wherever `mask` is `True`, and `.int()` prints bools
+# as 0 and 1:
 
 # %%
 positions = minitorch.arange(6)
@@ -382,7 +385,8 @@ with minitorch.no_grad():
 print("output", tuple(out_mha.shape), " weights (averaged over heads)", tuple(w_mha.shape))
 
 # %% [markdown]
-# Now by hand. Project, then **split the heads**: the $E = 8$ features of each
+# Now by hand. Project with `F.linear(x, W, b)`, the function behind `nn.Linear`
+# ($x W^\top + b$), then **split the heads**: the $E = 8$ features of each
 # token become $H = 2$ groups of $D = 4$ (`reshape`), and the head axis is moved
 # in front of the sequence axis (`transpose`), so that each head is an ordinary
 # batch entry for attention: $(N, L, E) \to (N, L, H, D) \to (N, H, L, D)$.
@@ -464,7 +468,7 @@ optimizer = minitorch.optim.Adam(reverser.parameters(), lr=1e-2)
 backwards = list(range(SEQ - 1, -1, -1))
 losses = []
 for step in range(60 if FAST else 300):
-    ids = minitorch.randint(0, VOCAB, (64, SEQ))                       # random digit strings
+    ids = minitorch.randint(0, VOCAB, (64, SEQ))   # random integers in [0, VOCAB): digit strings
     logits, _ = reverser(ids)
     loss = F.cross_entropy(logits.reshape(-1, VOCAB), ids[:, backwards].reshape(-1))
     optimizer.zero_grad()

@@ -18,7 +18,8 @@
 #   model trained from scratch.
 #
 # **Time:** about 90 minutes. **Builds on:** lesson 8 (attention, masks,
-# `nn.MultiheadAttention`, `nn.Embedding`), lessons 5-6 (AdamW, training loops).
+# `nn.MultiheadAttention`, `nn.Embedding`), lesson 7 (models as `nn.Module` subclasses,
+# `Subset`, `unsqueeze`), lessons 5-6 (AdamW, training loops).
 #
 # **New API in this lesson:** `nn.SinusoidalPositionalEncoding`, `nn.LayerNorm`,
 # `nn.TransformerEncoderLayer`, `nn.TransformerEncoder`,
@@ -64,7 +65,8 @@ print("fast mode" if FAST else "full mode", "- figures go to", OUT)
 # The first pair turns fast (one radian per position), the last ones very slowly,
 # like the hands of a clock: together they give every position a unique pattern.
 # `nn.SinusoidalPositionalEncoding(d_model, max_len)` keeps the table in its
-# buffer `pe` and adds its first $L$ rows to a sequence of length $L$.
+# buffer `pe` (a tensor stored in the module like a parameter, but never trained)
+# and adds its first $L$ rows to a sequence of length $L$.
 
 # %%
 d_model, max_len = 64, 128
@@ -232,7 +234,8 @@ with minitorch.no_grad():
     for norm_first in (False, True):
         layer.norm_first = norm_first
         assert np.allclose(layer(x).numpy(), encoder_block_by_hand(layer, x).numpy(), atol=1e-5)
-    # LayerNorm by hand (at initialisation gamma = 1 and beta = 0):
+    # LayerNorm by hand (at initialisation gamma = 1 and beta = 0). keepdim=True keeps the reduced
+    # dimension with size 1, so mu and var broadcast against x; unbiased=False divides by n, not n - 1.
     mu, var = x.mean(dim=-1, keepdim=True), x.var(dim=-1, keepdim=True, unbiased=False)
     assert np.allclose(layer.norm1(x).numpy(), ((x - mu) / (var + 1e-5).sqrt()).numpy(), atol=1e-5)
 print("post-norm and pre-norm blocks recomputed by hand: identical")
@@ -240,7 +243,8 @@ print("post-norm and pre-norm blocks recomputed by hand: identical")
 # %% [markdown]
 # **Pre-norm or post-norm?** Stack 12 blocks of each kind and look at two things at
 # initialisation: what comes out, and how much gradient each block's FFN weight
-# receives.
+# receives. `nn.TransformerEncoder(block, n)` stacks $n$ copies of a block (they are
+# in its list `encoder.layers`) and runs them one after the other.
 
 # %%
 def stack(norm_first, depth=12):
@@ -265,6 +269,10 @@ for norm_first in (False, True):
     print(f"{name}: output per-token std {h_out.detach().numpy().std(axis=-1).mean():.2f}; "
           f"gradient norms by block {np.round(report[norm_first][1], 0)}")
 
+# %% [markdown]
+# What the numbers show, checked, and the gradient per block as a plot:
+
+# %%
 post_out, post_grads = report[False]
 pre_out, pre_grads = report[True]
 assert np.allclose(post_out.std(axis=-1), 1.0, atol=1e-3)      # post-norm: every output is normalised
@@ -306,7 +314,9 @@ plt.close()
 # 3. the **FFN**, as in the encoder.
 #
 # `nn.Transformer.generate_square_subsequent_mask(T)` builds the causal mask in
-# PyTorch's float form (0 allowed, $-\infty$ forbidden).
+# PyTorch's float form (0 allowed, $-\infty$ forbidden). The block is called as
+# `decoder_layer(target, memory, tgt_mask=causal)`; `tgt_is_causal=True` tells it
+# that the mask is the causal one.
 
 # %%
 decoder_layer = nn.TransformerDecoderLayer(width, nhead=4, dim_feedforward=4 * width, dropout=0.0,
@@ -345,8 +355,10 @@ print("target positions 0-3 ignore target token 4; every position sees all of th
 #
 # ## 4. A character-level GPT
 #
-# The shipped corpus is 128,000 characters of Shakespeare. A **character
-# tokenizer** gives each distinct character an id:
+# The shipped corpus is 128,000 characters of Shakespeare; `load_corpus()` returns
+# it as one string. A **character tokenizer** (`CharTokenizer(text)`) gives each
+# distinct character an id: `encode` turns a string into ids, `decode` turns ids
+# back into a string, and `vocab_size` counts the characters.
 
 # %%
 text = load_corpus()
@@ -379,8 +391,9 @@ assert xb[0, 1:].tolist() == yb[0, :-1].tolist()
 # %% [markdown]
 # The model: characters become vectors (`nn.Embedding`), positions are added
 # (`nn.SinusoidalPositionalEncoding`), a stack of pre-norm blocks runs with the
-# causal mask, a final LayerNorm, and a linear **head** turns each position's
-# vector into 61 scores, one per possible next character. `features` is the part
+# causal mask (passed as `mask=causal, is_causal=True`, like the decoder's `tgt_mask`),
+# a final LayerNorm, and a linear **head** turns each position's vector into 61 scores,
+# one per possible next character. `features` is the part
 # below the head; we will reuse it for classification.
 
 # %%
@@ -471,6 +484,10 @@ for step in range(1, pretrain_steps + 1):
         print(f"step {step:4d}  train {history['train'][-1]:.3f}  val {history['val'][-1]:.3f}  "
               f"({time.perf_counter() - start:.0f} s)")
 
+# %% [markdown]
+# The two curves, against the bigram baseline:
+
+# %%
 final_val = history["val"][-1]
 plt.figure(figsize=(6, 3.5))
 plt.plot(history["step"], history["train"], "o-", label="training batches")
@@ -599,7 +616,12 @@ print(f"ids {tuple(ids.shape)}: {int(mask.sum())} characters + {int((1 - mask).s
 print(repr(tokenizer.decode(ids[:int(mask.sum())])))
 assert tokenizer.decode(ids[:int(mask.sum())]) == train_texts[0]
 
+# %% [markdown]
+# Two helpers for the runs below: `shortest_batch` drops the columns that are padding
+# in every sentence of a batch, and `evaluate` returns a model's mean loss and accuracy
+# on a data set.
 
+# %%
 def shortest_batch(ids, mask):
     """Cut the columns that are padding in every row (less work, same result)."""
     T = int(mask.sum(dim=1).max().item())
@@ -715,7 +737,8 @@ plt.close()
 #    softmax(z / 0.3) look like?
 # 4. **Last character instead of the mean.** Classify from the features of the
 #    last real character only, `h[arange(N), mask.sum(1) - 1]`. Why is that the only
-#    position that has seen the whole sentence? Compare the accuracy.
+#    position that has seen the whole sentence? Compare the accuracy. *Hint:* the mask
+#    is causal, so position $t$ has seen characters $0 \dots t$ only.
 # 5. **More labels.** Fine-tune both models on all 2,000 training sentences. Does
 #    the gap between pretrained and scratch grow or shrink? *Hint:* pretraining
 #    matters most when labels are scarce.

@@ -97,7 +97,8 @@ print("running kernels on:", "the CUDA simulator (CPU threads)" if SIMULATOR els
 #
 # For a 1-D array, thread $t$ of block $b$ usually owns element
 # $$i = b \cdot \text{blockDim} + t .$$
-# The launch syntax `kernel[blocks, threads_per_block](arguments)` chooses the grid.
+# The decorator `@cuda.jit` turns a Python function into such a kernel, and the launch syntax
+# `kernel[blocks, threads_per_block](arguments)` chooses the grid.
 # Let's make every thread write down who it is.
 
 # %%
@@ -202,7 +203,7 @@ def block_map(owner):
     j = cuda.blockIdx.x * cuda.blockDim.x + cuda.threadIdx.x
     i = cuda.blockIdx.y * cuda.blockDim.y + cuda.threadIdx.y
     if i < owner.shape[0] and j < owner.shape[1]:
-        owner[i, j] = cuda.blockIdx.y * cuda.gridDim.x + cuda.blockIdx.x
+        owner[i, j] = cuda.blockIdx.y * cuda.gridDim.x + cuda.blockIdx.x   # gridDim.x: blocks along x
 
 
 owner = np.zeros((13, 19), dtype=np.int64)
@@ -314,7 +315,7 @@ for kind in ("naive", "tiled", "register"):
 #
 # On the `"cuda"` device, `@` on tensors runs the register kernel, forward and backward.
 # New API: `tensor.to("cuda")` moves a tensor to the device (`.cpu()` moves it back), and
-# every op on it runs there.
+# every op on it runs there; `tensor.device` says where a tensor lives.
 
 # %%
 a_cpu = minitorch.randn(6, 5, dtype=minitorch.float64, requires_grad=True)

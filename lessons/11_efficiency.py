@@ -56,7 +56,7 @@ from minitorch.metrics import accuracy
 # %%
 minitorch.manual_seed(0)
 train_set, test_set = load_digits("train"), load_digits("test")
-X_test, y_test = test_set.tensors
+X_test, y_test = test_set.tensors       # a dataset's .tensors: all its images and labels (like [:])
 model = nn.Sequential(nn.Linear(64, 256), nn.ReLU(), nn.Linear(256, 128), nn.ReLU(), nn.Linear(128, 10))
 EPOCHS, LR = (6, 3e-3) if FAST else (30, 1e-3)     # fast mode trains less (about 96% instead of 97%)
 
@@ -303,6 +303,7 @@ for fraction in (0.5, 0.8, 0.9):
 # not record), so the zeros stay zeros.
 
 # %%
+# minitorch.from_numpy(array) makes a tensor from a numpy array (sharing its memory)
 masks90 = [minitorch.from_numpy(prune_mask(w, 0.9).astype(np.float32)) for w in weights]
 
 
@@ -534,10 +535,12 @@ assert integer_row["seconds"] > baseline["seconds"]     # numpy's integer matmul
 #    negative half. Quantise with `uint8` and a zero point, $x \approx s (q - z)$. Does the logit
 #    drift shrink? *Hint:* $s = (\max x - \min x)/255$, $z = \operatorname{round}(-\min x / s)$.
 # 4. **Fewer bits.** Quantise the weights to 4 bits ($[-7, 7]$) per channel. How far does accuracy
-#    fall, and how many bytes would the model take if two weights were packed into each byte?
+#    fall, and how many bytes would the model take if two weights were packed into each byte? Then
+#    combine both ideas: store the fine-tuned 90% model's nonzero values as int8 in CSR form. How
+#    many times smaller than the baseline is it, and what is its accuracy? *Hint:* in `quantize`
+#    replace 127 by 7; for the combination, `quantize(layer.values, per_channel=False)` works on a
+#    CSR layer's 1-D array of values.
 # 5. **A sparse product.** Multiply by the CSR matrix without unpacking it:
 #    $y_{:, r} = \sum_{k \in \text{row } r} x_{:, c_k} v_k$. Time it against the dense product at
 #    50% and 90% sparsity. *Hint:* `products = x[:, columns] * values`, then
 #    `np.add.reduceat(products, row_start[:-1], axis=1)` sums each row's segment (mind empty rows).
-# 6. **Prune and quantise.** Store the fine-tuned 90% model's nonzero values as int8 in CSR form.
-#    How many times smaller than the baseline is it, and what is its accuracy?

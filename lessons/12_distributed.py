@@ -75,7 +75,7 @@ from minitorch.data import load_digits
 def load_data():
     """The digits training set as float64 images (N, 64) and int64 labels (N,)."""
     images, labels = load_digits("train").tensors
-    return images.to(minitorch.float64), labels
+    return images.to(minitorch.float64), labels       # .to(dtype) converts, as .to("cuda") moves
 
 
 def make_model(seed=0):
@@ -86,7 +86,7 @@ def make_model(seed=0):
 
 def gradient_vector(model, x, y):
     """Mean cross-entropy on (x, y), and the gradient of every parameter as one flat vector."""
-    model.zero_grad()
+    model.zero_grad()                  # like an optimiser's zero_grad(): clear every parameter's .grad
     loss = F.cross_entropy(model(x), y)
     loss.backward()
     return loss.item(), np.concatenate([p.grad.numpy().ravel() for p in model.parameters()])
@@ -479,15 +479,19 @@ assert ring_seconds(128) - 2 * 127 * LATENCY < 2 * GRADIENT_BYTES / BANDWIDTH   
 #
 # 1. **More ranks.** Run with `RANKS = 4` (MPI or simulated): is the agreement as good? Then try
 #    3 ranks, where `np.array_split` cuts 64 into 22 + 21 + 21. How large is the difference now?
-#    Fix `train_data_parallel` with the shard weights $B_r / B$ of section 1.
+#    Fix `train_data_parallel` with the shard weights $B_r / B$ of section 1. *Hint:* multiply each
+#    rank's gradient by `len(shard) / BATCH * world_size` before the allreduce.
 # 2. **Sum instead of mean.** Change the workers to allreduce the *sum* of their shard losses'
 #    gradients (`reduction="sum"`) and divide by the global batch size. Show this handles unequal
-#    shards without weights.
+#    shards without weights. *Hint:* redo section 1's 40 + 24 split: the sum over all 64 examples
+#    is the sum of the two shards' sums, whatever their sizes.
 # 3. **Allreduce by hand with MPI.** Replace `comm.Allreduce` with your own ring using
 #    `comm.Sendrecv` (send to `(rank + 1) % size`, receive from `(rank - 1) % size`).
 #    *Hint:* follow `ring_allreduce` step by step; each rank only keeps its own `chunks`.
 # 4. **BatchNorm breaks it.** Put a `nn.BatchNorm1d(32)` after the first layer and rerun the
-#    comparison of section 1. How large is the difference now, and why?
+#    comparison of section 1 (in training mode BatchNorm normalises each feature with the mean
+#    and variance of the current batch). How large is the difference now, and why? *Hint:* a
+#    shard's mean is not the batch's mean; see "Where exactness ends" in section 5.
 # 5. **Latency matters too.** In `ring_seconds`, at what $p$ does the latency term
 #    $2(p-1)\alpha$ exceed the bandwidth term for a 1 MB gradient? What do tree-shaped
 #    allreduces do about it? *Hint:* a tree needs only $\log_2 p$ steps.

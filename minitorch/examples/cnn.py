@@ -29,14 +29,19 @@ from .plots import save_curves, save_filters
 
 
 class SimpleCNN(nn.Module):
-    """conv(1->32, 3x3) ReLU maxpool(2) -> conv(32->64, 3x3) ReLU maxpool(2) -> 128 -> 10."""
+    """conv(1->32, 3x3) ReLU maxpool(2) -> conv(32->64, 3x3) ReLU maxpool(2) -> 128 -> 10.
 
-    def __init__(self):
+    Those are the seed's sizes; ``channels`` (the two convolutions' output channels) and
+    ``hidden`` (the dense layer's width) change them, for example to try a smaller network.
+    """
+
+    def __init__(self, channels=(32, 64), hidden=128):
         super().__init__()
-        self.conv1 = nn.Conv2d(1, 32, 3, 1)
-        self.conv2 = nn.Conv2d(32, 64, 3, 1)
-        self.fc1 = nn.Linear(64 * 5 * 5, 128)
-        self.fc2 = nn.Linear(128, 10)
+        c1, c2 = channels
+        self.conv1 = nn.Conv2d(1, c1, 3, 1)
+        self.conv2 = nn.Conv2d(c1, c2, 3, 1)
+        self.fc1 = nn.Linear(c2 * 5 * 5, hidden)
+        self.fc2 = nn.Linear(hidden, 10)
         self.relu = nn.ReLU()
         self.pool = nn.MaxPool2d(2, 2)
 
@@ -84,12 +89,12 @@ def load_data(data_dir, limit_train=None, limit_test=None, validation=0):
 
 def train(epochs=10, batch_size=64, lr=1e-3, device="cpu", data_dir=None, augment=False,
           early_stopping=None, seed=0, out="outputs/cnn", limit_train=None, limit_test=None,
-          progress=True):
+          progress=True, channels=(32, 64), hidden=128):
     """Train SimpleCNN with Adam; return the history, the test accuracy and where files went."""
     minitorch.manual_seed(seed)
     train_set, val_set, test_set = load_data(data_dir, limit_train, limit_test, 0.1 if early_stopping else 0)
     loader = DataLoader(train_set, batch_size=batch_size, shuffle=True)
-    model = SimpleCNN().to(device)
+    model = SimpleCNN(channels, hidden).to(device)
     optimizer = minitorch.optim.Adam(model.parameters(), lr=lr)
     augment_batch = augmentation() if augment else None
     history = {"train_loss": [], "test_acc": []}
@@ -167,12 +172,16 @@ def add_arguments(parser):
                         help="hold out 10%% of the training set; stop after PATIENCE epochs without improvement")
     parser.add_argument("--limit-train", type=int, default=None, help="use only this many training images")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--channels", type=int, nargs=2, default=[32, 64], metavar=("C1", "C2"),
+                        help="output channels of the two convolutions (the seed's: 32 64)")
+    parser.add_argument("--hidden", type=int, default=128, help="width of the dense layer (the seed's: 128)")
     parser.add_argument("--out", default="outputs/cnn")
 
 
 def main(args):
     result = train(args.epochs, args.batch_size, args.lr, args.device, args.data_dir, args.augment,
-                   args.early_stopping, args.seed, args.out, args.limit_train)
+                   args.early_stopping, args.seed, args.out, args.limit_train,
+                   channels=tuple(args.channels), hidden=args.hidden)
     print(
         f"\nfinal test accuracy: {result['test_acc']:.2%} after {result['epochs_run']} epochs "
         f"({result['seconds']:.0f} s)\nsaved curves.png, confusion_matrix.png, filters.png and cnn.npz in {args.out}"

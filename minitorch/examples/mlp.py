@@ -1,6 +1,6 @@
 """An MLP classifies the shipped handwritten digits (8x8 images, 10 classes), trained with Adam.
 
-    python -m minitorch.examples mlp [--epochs 30] [--hidden 128 64] [--out outputs/mlp]
+    python -m minitorch.examples mlp [--epochs 30] [--hidden 128 64] [--device cpu|cuda] [--out outputs/mlp]
 
 It prints a progress bar per epoch and the final test accuracy, saves the loss
 and accuracy curves as a PNG and the trained weights with ``minitorch.save``.
@@ -14,7 +14,7 @@ from tqdm import trange
 import minitorch
 import minitorch.nn.functional as F
 from minitorch import nn
-from minitorch.data import DataLoader, load_digits
+from minitorch.data import DataLoader, TensorDataset, load_digits
 
 from .plots import save_curves
 
@@ -29,9 +29,9 @@ def make_mlp(n_in, hidden, n_out):
     return nn.Sequential(*layers)
 
 
-def evaluate(model, dataset):
+def evaluate(model, dataset, device="cpu"):
     """Fraction of ``dataset`` that ``model`` classifies correctly (eval mode, no graph)."""
-    X, y = dataset.tensors
+    X, y = (t.to(device) for t in dataset.tensors)
     model.eval()
     with minitorch.no_grad():
         predicted = model(X).argmax(dim=1)
@@ -39,12 +39,18 @@ def evaluate(model, dataset):
     return (predicted == y).float().mean().item()
 
 
-def train(epochs=30, hidden=(128, 64), lr=1e-3, batch_size=32, seed=0, out="outputs/mlp", progress=True):
+def first(dataset, n):
+    """The first ``n`` samples of a TensorDataset (all of it when n is None)."""
+    return dataset if n is None else TensorDataset(*(t[:n] for t in dataset.tensors))
+
+
+def train(epochs=30, hidden=(128, 64), lr=1e-3, batch_size=32, seed=0, out="outputs/mlp", progress=True,
+          device="cpu", limit_train=None, limit_test=None):
     """Train on the digits' training split and return a dict with the history and test accuracy."""
     minitorch.manual_seed(seed)
-    train_set, test_set = load_digits("train"), load_digits("test")
+    train_set, test_set = first(load_digits("train"), limit_train), first(load_digits("test"), limit_test)
     loader = DataLoader(train_set, batch_size=batch_size, shuffle=True)
-    model = make_mlp(train_set.tensors[0].shape[1], hidden, 10)
+    model = make_mlp(train_set.tensors[0].shape[1], hidden, 10).to(device)
     optimizer = minitorch.optim.Adam(model.parameters(), lr=lr)
     history = {"train_loss": [], "train_acc": [], "test_acc": []}
     start = time.perf_counter()
@@ -52,14 +58,14 @@ def train(epochs=30, hidden=(128, 64), lr=1e-3, batch_size=32, seed=0, out="outp
     for epoch in epoch_bar:
         losses = []
         for X, y in loader:
-            loss = F.cross_entropy(model(X), y)
+            loss = F.cross_entropy(model(X.to(device)), y.to(device))
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()
             losses.append(loss.item())
         history["train_loss"].append(float(np.mean(losses)))
-        history["train_acc"].append(evaluate(model, train_set))
-        history["test_acc"].append(evaluate(model, test_set))
+        history["train_acc"].append(evaluate(model, train_set, device))
+        history["test_acc"].append(evaluate(model, test_set, device))
         epoch_bar.set_postfix(loss=f"{history['train_loss'][-1]:.4f}", test_acc=f"{history['test_acc'][-1]:.2%}")
         if progress and (epoch % 5 == 0 or epoch == epochs):
             epoch_bar.write(
@@ -78,12 +84,15 @@ def add_arguments(parser):
     parser.add_argument("--hidden", type=int, nargs="+", default=[128, 64], help="hidden layer sizes")
     parser.add_argument("--lr", type=float, default=1e-3)
     parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
+    parser.add_argument("--limit-train", type=int, default=None, help="use only this many training digits")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", default="outputs/mlp", help="folder for the plot and the checkpoint")
 
 
 def main(args):
-    result = train(args.epochs, tuple(args.hidden), args.lr, args.batch_size, args.seed, args.out)
+    result = train(args.epochs, tuple(args.hidden), args.lr, args.batch_size, args.seed, args.out,
+                   device=args.device, limit_train=args.limit_train)
     print(
         f"\nfinal test accuracy: {result['test_acc']:.2%} after {args.epochs} epochs "
         f"({result['seconds']:.1f} s)\nsaved {args.out}/curves.png and {args.out}/mlp.npz"

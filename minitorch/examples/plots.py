@@ -25,11 +25,12 @@ def save_curves(path, history, title):
     _save(fig, path)
 
 
-def save_decision_boundary(path, predict, X, y, title):
-    """Colour the plane by ``predict(points) -> class`` and scatter the data ``X`` (n, 2) by label ``y``."""
+def save_decision_boundary(path, predict, X, y, title, resolution=200):
+    """Colour the plane by ``predict(points) -> class`` (on a ``resolution`` x ``resolution`` grid)
+    and scatter the data ``X`` (n, 2) by label ``y``."""
     pad = 0.5
-    xs = np.linspace(X[:, 0].min() - pad, X[:, 0].max() + pad, 200)
-    ys = np.linspace(X[:, 1].min() - pad, X[:, 1].max() + pad, 200)
+    xs = np.linspace(X[:, 0].min() - pad, X[:, 0].max() + pad, resolution)
+    ys = np.linspace(X[:, 1].min() - pad, X[:, 1].max() + pad, resolution)
     gx, gy = np.meshgrid(xs, ys)
     grid = np.stack([gx.ravel(), gy.ravel()], axis=1).astype(np.float32)
     classes = predict(grid).reshape(gx.shape)

@@ -1,6 +1,6 @@
 """An MLP separates the three arms of a 2-D spiral; the decision boundary is saved as a PNG.
 
-    python -m minitorch.examples spiral [--epochs 1000] [--out outputs/spiral]
+    python -m minitorch.examples spiral [--epochs 1000] [--device cpu|cuda] [--out outputs/spiral]
 """
 import os
 
@@ -12,11 +12,16 @@ from .mlp import make_mlp
 from .plots import save_decision_boundary
 
 
-def train(epochs=1000, hidden=(64, 64), lr=1e-2, n_samples=300, seed=0, out="outputs/spiral", progress=True):
-    """Full-batch Adam on a 3-class spiral; returns the loss history and the training accuracy."""
+def train(epochs=1000, hidden=(64, 64), lr=1e-2, n_samples=300, seed=0, out="outputs/spiral", progress=True,
+          device="cpu", resolution=200):
+    """Full-batch Adam on a 3-class spiral; returns the loss history and the training accuracy.
+
+    The decision boundary is drawn from the model's class at ``resolution`` x ``resolution`` points.
+    """
     minitorch.manual_seed(seed)
-    X, y = make_spiral(n_samples=n_samples, n_classes=3)
-    model = make_mlp(2, hidden, 3)
+    X_cpu, y_cpu = make_spiral(n_samples=n_samples, n_classes=3)
+    X, y = X_cpu.to(device), y_cpu.to(device)
+    model = make_mlp(2, hidden, 3).to(device)
     optimizer = minitorch.optim.Adam(model.parameters(), lr=lr)
     losses = []
     for epoch in range(1, epochs + 1):
@@ -32,20 +37,22 @@ def train(epochs=1000, hidden=(64, 64), lr=1e-2, n_samples=300, seed=0, out="out
 
     def predict(points):
         with minitorch.no_grad():
-            return model(minitorch.tensor(points)).argmax(dim=1).numpy()
+            return model(minitorch.tensor(points, device=device)).argmax(dim=1).cpu().numpy()
 
     path = os.path.join(out, "decision_boundary.png")
-    save_decision_boundary(path, predict, X.numpy(), y.numpy(), f"spiral: {accuracy:.1%} train accuracy")
+    save_decision_boundary(path, predict, X_cpu.numpy(), y_cpu.numpy(), f"spiral: {accuracy:.1%} train accuracy",
+                           resolution)
     return {"losses": losses, "train_acc": accuracy, "plot": path}
 
 
 def add_arguments(parser):
     parser.add_argument("--epochs", type=int, default=1000)
     parser.add_argument("--lr", type=float, default=1e-2)
+    parser.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", default="outputs/spiral")
 
 
 def main(args):
-    result = train(args.epochs, lr=args.lr, seed=args.seed, out=args.out)
+    result = train(args.epochs, lr=args.lr, seed=args.seed, out=args.out, device=args.device)
     print(f"\ntrain accuracy: {result['train_acc']:.2%}\nsaved {result['plot']}")

@@ -50,24 +50,40 @@ def test_cnn_early_stopping_and_augmentation_run(tmp_path):
     assert 1 <= result["epochs_run"] <= 2 and len(result["history"]["val_acc"]) == result["epochs_run"]
 
 
+def _on_both_devices(train, tmp_path, **options):
+    """``train(**options)`` on "cpu" and on "cuda" (the kernels: simulated in CI), same seed."""
+    return {device: train(device=device, out=str(tmp_path / device), progress=False, **options)
+            for device in ("cpu", "cuda")}
+
+
 @needs_cuda
-def test_a_small_cnn_trains_on_cuda_like_on_cpu():
-    """The CNN layers on "cuda" (conv2d's matmul through the kernel, simulated in CI) at a tiny
-    size: SimpleCNN itself on 28x28 takes minutes under the simulator."""
-    nn = minitorch.nn
-    losses = {}
-    for device in ("cpu", "cuda"):
-        minitorch.manual_seed(0)
-        model = nn.Sequential(nn.Conv2d(1, 4, 3), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(), nn.Linear(4 * 3 * 3, 3)).to(device)
-        optimizer = minitorch.optim.Adam(model.parameters(), lr=1e-2)
-        x = minitorch.randn(2, 1, 8, 8).to(device)
-        y = minitorch.tensor([0, 2]).to(device)
-        losses[device] = []
-        for _ in range(3):
-            loss = minitorch.nn.functional.cross_entropy(model(x), y)
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-            losses[device].append(loss.item())
-    np.testing.assert_allclose(losses["cuda"], losses["cpu"], rtol=1e-4)
-    assert losses["cuda"][-1] < losses["cuda"][0]
+def test_mlp_example_on_cuda_matches_cpu(tmp_path):
+    runs = _on_both_devices(mlp.train, tmp_path, epochs=3, hidden=(8,), lr=1e-2, batch_size=32,
+                            limit_train=96, limit_test=32)
+    cuda, cpu = runs["cuda"]["history"], runs["cpu"]["history"]
+    assert cuda["train_loss"][-1] < cuda["train_loss"][0]
+    np.testing.assert_allclose(cuda["train_loss"], cpu["train_loss"], rtol=1e-4)
+    assert cuda["test_acc"] == cpu["test_acc"]
+    assert os.path.exists(tmp_path / "cuda" / "mlp.npz")
+
+
+@needs_cuda
+def test_spiral_example_on_cuda_matches_cpu(tmp_path):
+    runs = _on_both_devices(spiral.train, tmp_path, epochs=8, hidden=(8,), n_samples=30, resolution=20)
+    losses = runs["cuda"]["losses"]
+    assert losses[-1] < losses[0]
+    np.testing.assert_allclose(losses, runs["cpu"]["losses"], rtol=1e-4)
+    assert os.path.exists(runs["cuda"]["plot"])
+
+
+@needs_cuda
+def test_cnn_example_on_cuda_matches_cpu(tmp_path):
+    """The cnn example's own loop on "cuda" (conv2d's matmul through the kernel) with a narrow
+    SimpleCNN: the seed's sizes take about a minute a step under the simulator."""
+    runs = _on_both_devices(cnn.train, tmp_path, epochs=2, batch_size=2, lr=1e-2, limit_train=4,
+                            limit_test=2, channels=(2, 4), hidden=8)
+    cuda, cpu = runs["cuda"]["history"], runs["cpu"]["history"]
+    assert cuda["train_loss"][-1] < cuda["train_loss"][0]
+    np.testing.assert_allclose(cuda["train_loss"], cpu["train_loss"], rtol=1e-4)
+    model = cnn.SimpleCNN(channels=(2, 4), hidden=8)
+    model.load_state_dict(minitorch.load(tmp_path / "cuda" / "cnn.npz"))
