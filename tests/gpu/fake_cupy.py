@@ -43,7 +43,9 @@ shared exactly as numpy shares it (a cupy view may differ in contiguity); there 
 streams, no asynchrony and no out-of-memory errors; numpy's floating-point warnings are
 silenced (cupy has none).
 """
+import math
 import numbers
+import types
 
 import numpy as np
 from numpy.lib.mixins import NDArrayOperatorsMixin
@@ -238,6 +240,10 @@ class DeviceArray(NDArrayOperatorsMixin):
             return _Ufunc(ufunc).at(target, index, *values)
         if method not in ("__call__", "reduce"):
             raise TypeError(f"the fake cupy has no ufunc.{method}")
+        if not isinstance(getattr(np, name, None), np.ufunc):
+            # cupy runs only its own ufuncs (cupy.<name>); a numba @vectorize ufunc is not one
+            raise TypeError(f"operand type(s) all returned NotImplemented from __array_ufunc__"
+                            f"({ufunc!r}, {method!r}, ...): cupy has no ufunc named {name!r}")
         if name in _COMPARISONS:
             inputs = tuple(x.item() if isinstance(x, np.ndarray) and x.ndim == 0 else x for x in inputs)
         return getattr(_Ufunc(ufunc), method)(*inputs, **kwargs)
@@ -354,6 +360,16 @@ class _Ufunc:
             raise TypeError(f"cupy.{self.__name__}.at: the target must be a cupy array")
         with np.errstate(all="ignore"):
             self.ufunc.at(target._host, _index(index), *self._inputs(values))
+
+
+# ------------------------------------------------------------ cupyx.scipy.special
+def _host_erf(x):
+    return np.vectorize(math.erf, otypes=[x.dtype])(x) if x.size else x.copy()
+
+
+#: stands for the module ``cupyx.scipy.special`` (the tests register it under that name)
+scipy_special = types.ModuleType("cupyx.scipy.special")
+scipy_special.erf = lambda x: _device_call(_host_erf, "cupyx.scipy.special.erf")(x)
 
 
 # ------------------------------------------------------------ the cupy namespace

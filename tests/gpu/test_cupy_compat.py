@@ -109,6 +109,7 @@ def _fake_kernels():
 def fake_gpu(monkeypatch):
     """"cuda" = fake cupy arrays and numpy kernels; returns the Counter of kernel calls."""
     monkeypatch.setitem(sys.modules, "cupy", fake_cupy)
+    monkeypatch.setitem(sys.modules, "cupyx.scipy.special", fake_cupy.scipy_special)
     monkeypatch.setattr(minitorch.cuda, "_state", lambda: (True, False, "a fake GPU (tests/gpu/fake_cupy.py)"))
     kernels = _fake_kernels()
     monkeypatch.setattr(minitorch.cuda, "kernels", lambda: kernels)
