@@ -1,5 +1,6 @@
 """Stochastic gradient descent, optionally with (Nesterov) momentum."""
 
+from .inplace import add_scaled_
 from .optimizer import Optimizer, check_range, grad_with_weight_decay
 
 
@@ -54,4 +55,4 @@ class SGD(Optimizer):
                 buf += grad if group["dampening"] == 0 else (1 - group["dampening"]) * grad
             grad = grad + momentum * buf if group["nesterov"] else buf
             ### END SOLUTION
-        param -= group["lr"] * grad
+        add_scaled_(param, grad, -group["lr"])     # param -= lr * grad, in one pass
