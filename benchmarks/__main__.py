@@ -6,10 +6,9 @@
 In order: cpu (minitorch vs PyTorch: op overhead, MLP/CNN/GPT training steps),
 peers (minitorch, PyTorch, micrograd, tinygrad on the same tasks and data),
 scaling (step time over batch size and width), profile (where minitorch is more
-than 1.5x behind PyTorch), then the charts and summary.md (charts.py). Each
-writes its JSON into benchmarks/results/ (or --out-dir). The GPU suite is
-``python benchmarks/gpu.py`` on a machine with an NVIDIA GPU; it writes into
-the same folder.
+than 1.5x behind PyTorch), then the GPU suite (gpu.py: kernels against cuBLAS and
+PyTorch, training steps on "cuda") when a real NVIDIA GPU is there, then the charts
+and summary.md (charts.py). Each writes its JSON into benchmarks/results/ (or --out-dir).
 """
 import argparse
 import os
@@ -20,9 +19,9 @@ if __package__ in (None, ""):  # run as a script: make the repository root impor
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from benchmarks import harness  # noqa: E402,F401  (first: it pins the threads)
-from benchmarks import charts, cpu, peers, profiling, scaling  # noqa: E402
+from benchmarks import charts, cpu, gpu, peers, profiling, scaling  # noqa: E402
 
-PARTS = ("cpu", "peers", "scaling", "profile")
+PARTS = ("cpu", "peers", "scaling", "profile", "gpu")
 
 
 def main(argv=None):
@@ -49,6 +48,15 @@ def main(argv=None):
         print(f"profile: where minitorch is more than {profiling.THRESHOLD}x behind PyTorch", flush=True)
         report = profiling.run(quick=args.quick, out_dir=args.out_dir)
         print("wrote", harness.write_json(report, "profile", args.out_dir))
+    if "gpu" in parts:
+        why = gpu.unavailable()
+        if why is None:
+            print("gpu: kernels and training steps on the GPU", flush=True)
+            print("wrote", gpu.write(gpu.run(args.quick), args.out_dir))
+        elif args.only:
+            parser.error(f"--only gpu: {why}")
+        else:
+            print(f"gpu: skipped ({why})", flush=True)
     for path in charts.draw(args.out_dir):
         print("wrote", path)
     print(f"done in {time.perf_counter() - start:.0f} s")

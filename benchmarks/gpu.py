@@ -17,19 +17,16 @@ with TF32 off):
 4. a CNN and a transformer training step on "cuda" against the same model on "cpu".
 
 It writes ``benchmarks/results/gpu-<gpu name>.json`` with the GPU name, driver
-and library versions.
+and library versions. ``python -m benchmarks`` runs it too, after the CPU suite,
+when it finds a real GPU (``--only gpu`` for this part alone).
 """
+import argparse
+import json
 import os
-
-os.environ["CUPY_TF32"] = "0"  # cuBLAS SGEMM in true fp32, as the kernels compute
-os.environ.pop("NUMBA_ENABLE_CUDASIM", None)
-
-import argparse  # noqa: E402
-import json  # noqa: E402
-import statistics  # noqa: E402
-import subprocess  # noqa: E402
-import sys  # noqa: E402
-import time  # noqa: E402
+import statistics
+import subprocess
+import sys
+import time
 
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -68,6 +65,7 @@ def peak_bytes(fn):
 def run_tests():
     """The kernel and device tests, on the real GPU (MINITORCH_REAL_GPU=1 keeps the simulator off)."""
     env = dict(os.environ, MINITORCH_REAL_GPU="1")
+    env.pop("NUMBA_ENABLE_CUDASIM", None)
     proc = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "tests/kernels", "tests/gpu"],
         cwd=ROOT, env=env, capture_output=True, text=True,
@@ -209,16 +207,28 @@ def machine():
     return info
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--skip-tests", action="store_true")
-    args = parser.parse_args()
+def unavailable():
+    """Why the GPU suite cannot run here (None when it can)."""
+    # cuBLAS SGEMM in true fp32, as the kernels compute: set before anything imports cupy
+    os.environ.setdefault("CUPY_TF32", "0")
     sys.path.insert(0, ROOT)
     import minitorch
 
-    if not minitorch.cuda.is_available() or minitorch.cuda.simulated():
-        sys.exit("benchmarks/gpu.py needs a real NVIDIA GPU with cupy and numba-cuda (pip install -e '.[gpu]').")
+    if minitorch.cuda.simulated():
+        return "numba runs the CUDA simulator in this process (NUMBA_ENABLE_CUDASIM=1)"
+    try:
+        minitorch.cuda.require()
+    except RuntimeError as e:
+        return str(e)
+    return None
+
+
+def run(quick=False, skip_tests=False):
+    """The whole GPU suite; returns the report (see the module docstring)."""
+    why = unavailable()
+    if why:
+        raise RuntimeError(f"the GPU suite needs a real NVIDIA GPU with cupy and numba-cuda "
+                           f"(pip install -e '.[gpu]'): {why}")
     try:
         import torch
 
@@ -228,22 +238,45 @@ def main():
             torch = None
     except ImportError:
         torch = None
-    report = {"machine": machine(), "date": time.strftime("%Y-%m-%d"), "torch": getattr(torch, "__version__", None)}
-    if not args.skip_tests:
+    report = {"suite": "gpu", "machine": machine(), "date": time.strftime("%Y-%m-%d %H:%M"),
+              "quick": quick, "torch": getattr(torch, "__version__", None)}
+    if not skip_tests:
         report["tests"] = run_tests()
-    sizes = [1024, 2048] if args.quick else [1024, 2048, 4096, 8192]
-    lengths = [512, 1024] if args.quick else [512, 1024, 2048, 4096, 8192]
+    sizes = [1024, 2048] if quick else [1024, 2048, 4096, 8192]
+    lengths = [512, 1024] if quick else [512, 1024, 2048, 4096, 8192]
     report["matmul"] = bench_matmul(sizes, torch)
     report["attention"] = bench_attention(lengths, [64, 128], torch)
     try:
         report["training_steps"] = bench_training_steps()
     except (ImportError, AttributeError) as e:
         report["training_steps_error"] = f"{type(e).__name__}: {e}"
-    name = report["machine"]["gpu"].replace(" ", "_")
-    out = os.path.join(ROOT, "benchmarks", "results", f"gpu-{name}.json")
+    return report
+
+
+def results_name(report):
+    """``gpu-<GPU name>``: the results file's name (without .json)."""
+    return "gpu-" + report["machine"]["gpu"].replace(" ", "_")
+
+
+def write(report, out_dir=None):
+    out_dir = out_dir or os.path.join(ROOT, "benchmarks", "results")
+    os.makedirs(out_dir, exist_ok=True)
+    out = os.path.join(out_dir, results_name(report) + ".json")
     with open(out, "w") as f:
         json.dump(report, f, indent=2)
-    print(f"wrote {out}")
+    return out
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--skip-tests", action="store_true")
+    args = parser.parse_args()
+    why = unavailable()
+    if why:
+        sys.exit(f"benchmarks/gpu.py needs a real NVIDIA GPU with cupy and numba-cuda "
+                 f"(pip install -e '.[gpu]'): {why}")
+    print(f"wrote {write(run(args.quick, args.skip_tests))}")
 
 
 if __name__ == "__main__":

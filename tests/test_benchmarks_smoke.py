@@ -159,3 +159,16 @@ def test_scaling_profile_and_charts(bench, tmp_path):
     with open(os.path.join(out, "summary.md")) as f:
         summary = f.read()
     assert "| width | batch 1 | batch 2 |" in summary
+
+
+def test_gpu_part_says_why_it_cannot_run_without_a_gpu(bench, capsys):
+    """`python -m benchmarks --only gpu` on a machine without a real GPU (here: the simulator)
+    stops with the reason; the full suite would skip the part with the same reason."""
+    from benchmarks import __main__ as entry
+    from benchmarks import gpu
+
+    why = gpu.unavailable()
+    assert why and "simulator" in why
+    with pytest.raises(SystemExit):
+        entry.main(["--only", "gpu"])
+    assert "--only gpu: numba runs the CUDA simulator" in capsys.readouterr().err
