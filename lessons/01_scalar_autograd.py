@@ -23,15 +23,26 @@
 
 # %%
 import os
+import sys
 
 import matplotlib
 
-matplotlib.use("Agg")
+IN_NOTEBOOK = "ipykernel" in sys.modules  # Jupyter or VS Code: figures also show inline
+if not IN_NOTEBOOK:
+    matplotlib.use("Agg")  # as a script: figures go to files only
 import matplotlib.pyplot as plt
 
 FAST = os.environ.get("MINITORCH_FAST") == "1"  # CI runs every lesson in fast mode
 OUT = os.path.join(os.environ.get("LESSON_OUTPUT_DIR", "outputs"), "01_scalar_autograd")
 os.makedirs(OUT, exist_ok=True)
+
+
+def show(fig=None):
+    """Figures are saved to OUT; a notebook also shows them inline, a script just frees them."""
+    if IN_NOTEBOOK:
+        plt.show()
+    else:
+        plt.close(fig)
 
 # %% [markdown]
 # ## 1. A derivative is a slope, and we can measure it
@@ -88,7 +99,7 @@ plt.ylabel("|estimate - exact derivative|")
 plt.title("Truncation error (right) vs rounding error (left)")
 plt.legend()
 plt.savefig(os.path.join(OUT, "difference_errors.png"))
-plt.close()
+show()
 
 error = dict(zip(hs, central_errors))
 assert error[1e-3] < 1e-5 < 1e-3 < forward_errors[2]  # at h = 1e-3 central is ~1000x better
@@ -468,7 +479,7 @@ ax2.legend()
 ax2.set_title("The neuron's decision line")
 fig.tight_layout()
 fig.savefig(os.path.join(OUT, "neuron_training.png"))
-plt.close(fig)
+show(fig)
 
 # %% [markdown]
 # ## What we built

@@ -21,15 +21,26 @@
 
 # %%
 import os
+import sys
 
 import matplotlib
 
-matplotlib.use("Agg")
+IN_NOTEBOOK = "ipykernel" in sys.modules  # Jupyter or VS Code: figures also show inline
+if not IN_NOTEBOOK:
+    matplotlib.use("Agg")  # as a script: figures go to files only
 import matplotlib.pyplot as plt
 
 FAST = os.environ.get("MINITORCH_FAST") == "1"  # CI runs every lesson in fast mode
 OUT = os.path.join(os.environ.get("LESSON_OUTPUT_DIR", "outputs"), "02_backprop_by_hand")
 os.makedirs(OUT, exist_ok=True)
+
+
+def show(fig=None):
+    """Figures are saved to OUT; a notebook also shows them inline, a script just frees them."""
+    if IN_NOTEBOOK:
+        plt.show()
+    else:
+        plt.close(fig)
 
 # %% [markdown]
 # ## 1. The network
@@ -278,7 +289,7 @@ plt.title("Gradient of every parameter: the seeds' formulas vs the correct ones"
 plt.legend()
 plt.tight_layout()
 plt.savefig(os.path.join(OUT, "seed_vs_correct_gradients.png"))
-plt.close()
+show()
 
 # %% [markdown]
 # Seed 002 gets 9 of the 13 entries wrong, seed 003 gets 12 wrong; the only entries they
@@ -397,7 +408,7 @@ plt.ylabel("loss  ½(ŷ - y)²")
 plt.title("The same network trained with three gradient rules")
 plt.legend()
 plt.savefig(os.path.join(OUT, "training_with_seed_formulas.png"))
-plt.close()
+show()
 
 # %% [markdown]
 # With the correct gradients the loss falls to zero within a few steps. With either seed's

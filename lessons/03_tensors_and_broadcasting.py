@@ -20,15 +20,26 @@
 
 # %%
 import os
+import sys
 
 import matplotlib
 
-matplotlib.use("Agg")
+IN_NOTEBOOK = "ipykernel" in sys.modules  # Jupyter or VS Code: figures also show inline
+if not IN_NOTEBOOK:
+    matplotlib.use("Agg")  # as a script: figures go to files only
 import matplotlib.pyplot as plt
 
 FAST = os.environ.get("MINITORCH_FAST") == "1"  # CI runs every lesson in fast mode (all cells here are fast)
 OUT = os.path.join(os.environ.get("LESSON_OUTPUT_DIR", "outputs"), "03_tensors_and_broadcasting")
 os.makedirs(OUT, exist_ok=True)
+
+
+def show(fig=None):
+    """Figures are saved to OUT; a notebook also shows them inline, a script just frees them."""
+    if IN_NOTEBOOK:
+        plt.show()
+    else:
+        plt.close(fig)
 
 # %% [markdown]
 # ## 1. Shape
@@ -129,7 +140,7 @@ for ax, (grid, title) in zip(axes, panels):
 fig.suptitle("Each cell shows the memory offset of that element (colour = offset)")
 fig.tight_layout()
 fig.savefig(os.path.join(OUT, "strides_and_transpose.png"))
-plt.close(fig)
+show(fig)
 
 # %% [markdown]
 # ## 4. Slices are views too; reshape is a view only sometimes
@@ -259,7 +270,7 @@ for ax, view, title in [(axes[0], column.expand(3, 4).numpy(), "column (3, 1), s
                         (axes[2], total.numpy(), "column + row: (3, 4)")]:
     draw_grid(ax, view, stored_cells(view), title)
 fig.savefig(os.path.join(OUT, "broadcasting.png"))
-plt.close(fig)
+show(fig)
 
 # %% [markdown]
 # ## 6. Gradients flow back through a broadcast by summing

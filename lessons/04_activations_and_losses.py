@@ -20,16 +20,27 @@
 
 # %%
 import os
+import sys
 
 import matplotlib
 
-matplotlib.use("Agg")
+IN_NOTEBOOK = "ipykernel" in sys.modules  # Jupyter or VS Code: figures also show inline
+if not IN_NOTEBOOK:
+    matplotlib.use("Agg")  # as a script: figures go to files only
 import matplotlib.pyplot as plt
 
 FAST = os.environ.get("MINITORCH_FAST") == "1"   # CI runs every lesson in fast mode
 OUT = os.path.join(os.environ.get("LESSON_OUTPUT_DIR", "outputs"), "04_activations_and_losses")
 # (this lesson takes a few seconds in either mode, so FAST changes nothing here)
 os.makedirs(OUT, exist_ok=True)
+
+
+def show(fig=None):
+    """Figures are saved to OUT; a notebook also shows them inline, a script just frees them."""
+    if IN_NOTEBOOK:
+        plt.show()
+    else:
+        plt.close(fig)
 
 # %%
 import math
@@ -120,7 +131,7 @@ for ax, name in zip(axes, ACTIVATIONS):
     ax.legend(loc="upper left", fontsize=8)
 fig.tight_layout()
 plt.savefig(os.path.join(OUT, "activations.png"))
-plt.close()
+show()
 
 # %% [markdown]
 # Three facts to read off the plot, each checked below:
@@ -195,7 +206,7 @@ plt.title("gradient size through 20 layers")
 plt.legend()
 plt.tight_layout()
 plt.savefig(os.path.join(OUT, "vanishing_gradients.png"))
-plt.close()
+show()
 
 # %% [markdown]
 # Through the sigmoids the gradient lost about ten orders of magnitude; through the ReLUs
@@ -269,7 +280,7 @@ plt.title("the gradient when the prediction is wrong")
 plt.legend()
 plt.tight_layout()
 plt.savefig(os.path.join(OUT, "mse_vs_ce_gradient.png"))
-plt.close()
+show()
 
 # %% [markdown]
 # What this means for learning: run 50 steps of gradient descent, $z \leftarrow z - \eta\,

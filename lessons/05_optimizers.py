@@ -21,15 +21,26 @@
 
 # %%
 import os
+import sys
 
 import matplotlib
 
-matplotlib.use("Agg")
+IN_NOTEBOOK = "ipykernel" in sys.modules  # Jupyter or VS Code: figures also show inline
+if not IN_NOTEBOOK:
+    matplotlib.use("Agg")  # as a script: figures go to files only
 import matplotlib.pyplot as plt
 
 FAST = os.environ.get("MINITORCH_FAST") == "1"   # CI runs every lesson in fast mode
 OUT = os.path.join(os.environ.get("LESSON_OUTPUT_DIR", "outputs"), "05_optimizers")
 os.makedirs(OUT, exist_ok=True)
+
+
+def show(fig=None):
+    """Figures are saved to OUT; a notebook also shows them inline, a script just frees them."""
+    if IN_NOTEBOOK:
+        plt.show()
+    else:
+        plt.close(fig)
 
 # %%
 import numpy as np
@@ -117,7 +128,7 @@ def draw_paths(f, paths, xlim, ylim, filename, title, ncols=3):
     fig.suptitle(title)
     fig.tight_layout()
     plt.savefig(os.path.join(OUT, filename))
-    plt.close()
+    show()
 
 # %% [markdown]
 # ## 2. Gradient descent and the learning rate
@@ -423,7 +434,7 @@ plt.title("weight decay under Adam and AdamW")
 plt.legend()
 plt.tight_layout()
 plt.savefig(os.path.join(OUT, "adam_vs_adamw_decay.png"))
-plt.close()
+show()
 
 # %% [markdown]
 # With AdamW, $\theta_2$ shrinks by exactly $(1 - \eta\lambda)$ per step, so $\lambda$ means what
@@ -493,7 +504,7 @@ axes[1].set(xlabel="epoch", ylabel="learning rate (log scale)", title="the same,
 axes[0].legend(fontsize=8)
 fig.tight_layout()
 plt.savefig(os.path.join(OUT, "lr_schedules.png"))
-plt.close()
+show()
 
 # %% [markdown]
 # Back to the jittering SGD of section 4: the same 20 epochs, batches of 10, $\eta_0 = 0.1$,
@@ -526,7 +537,7 @@ axes[3].set(xlabel="epoch", ylabel="distance to the optimum", title="distance to
 axes[3].legend(fontsize=8)
 fig.tight_layout()
 plt.savefig(os.path.join(OUT, "sgd_line_fit.png"))
-plt.close()
+show()
 
 # %% [markdown]
 # ## Summary

@@ -20,15 +20,26 @@
 
 # %%
 import os
+import sys
 
 import matplotlib
 
-matplotlib.use("Agg")
+IN_NOTEBOOK = "ipykernel" in sys.modules  # Jupyter or VS Code: figures also show inline
+if not IN_NOTEBOOK:
+    matplotlib.use("Agg")  # as a script: figures go to files only
 import matplotlib.pyplot as plt
 
 FAST = os.environ.get("MINITORCH_FAST") == "1"   # CI runs every lesson in fast mode
 OUT = os.path.join(os.environ.get("LESSON_OUTPUT_DIR", "outputs"), "06_training_an_mlp")
 os.makedirs(OUT, exist_ok=True)
+
+
+def show(fig=None):
+    """Figures are saved to OUT; a notebook also shows them inline, a script just frees them."""
+    if IN_NOTEBOOK:
+        plt.show()
+    else:
+        plt.close(fig)
 
 # %%
 import numpy as np
@@ -150,7 +161,7 @@ plt.title("activation scale through 10 layers")
 plt.legend(fontsize=8)
 plt.tight_layout()
 plt.savefig(os.path.join(OUT, "init_activation_variance.png"))
-plt.close()
+show()
 
 # %% [markdown]
 # Std 1 multiplies the variance by about $256/2 = 128$ per layer ($10^{21}$ after 10 layers);
@@ -216,7 +227,7 @@ def plot_decision_boundary(model, X, y, path, title):
     plt.title(title)
     plt.tight_layout()
     plt.savefig(path)
-    plt.close()
+    show()
 
 
 plot_decision_boundary(mlp, X_spiral, y_spiral, os.path.join(OUT, "spiral_mlp.png"),
@@ -395,7 +406,7 @@ for row, images in enumerate([originals] + variants):
     axes[row, 0].set_title("original" if row == 0 else f"augmented {row}", fontsize=8, loc="left")
 fig.tight_layout()
 plt.savefig(os.path.join(OUT, "augmented_digits.png"))
-plt.close()
+show()
 
 # %% [markdown]
 # Now each regulariser on the same 200 images, from the same initial weights (we re-seed before
@@ -448,7 +459,7 @@ axes[1].set(xlabel="epoch", ylabel="loss", title="validation loss", ylim=(0, 1))
 axes[1].legend(fontsize=8)
 fig.tight_layout()
 plt.savefig(os.path.join(OUT, "regularisation_curves.png"))
-plt.close()
+show()
 
 # %% [markdown]
 # What the numbers say:

@@ -27,10 +27,13 @@
 
 # %%
 import os
+import sys
 import time
 
 import matplotlib
-matplotlib.use("Agg")
+IN_NOTEBOOK = "ipykernel" in sys.modules  # Jupyter or VS Code: figures also show inline
+if not IN_NOTEBOOK:
+    matplotlib.use("Agg")  # as a script: figures go to files only
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -43,6 +46,14 @@ from minitorch.testing import gradcheck
 FAST = os.environ.get("MINITORCH_FAST") == "1"   # CI runs every lesson in fast mode
 OUT = os.path.join(os.environ.get("LESSON_OUTPUT_DIR", "outputs"), "07_convolutions")
 os.makedirs(OUT, exist_ok=True)
+
+
+def show(fig=None):
+    """Figures are saved to OUT; a notebook also shows them inline, a script just frees them."""
+    if IN_NOTEBOOK:
+        plt.show()
+    else:
+        plt.close(fig)
 minitorch.manual_seed(0)
 print("fast mode" if FAST else "full mode", "- figures go to", OUT)
 
@@ -250,7 +261,7 @@ for ax, (img, title) in zip(axes, panels):
     ax.axis("off")
 plt.tight_layout()
 plt.savefig(os.path.join(OUT, "sobel_edges.png"))
-plt.close()
+show()
 
 # %% [markdown]
 # In `sobel_edges.png`, red marks a change from dark to bright (left to right, or
@@ -508,7 +519,7 @@ plt.title(f"SimpleCNN on MNIST: test accuracy {test_accuracy:.1%}")
 plt.legend()
 plt.tight_layout()
 plt.savefig(os.path.join(OUT, "training_loss.png"))
-plt.close()
+show()
 
 # %% [markdown]
 # The seed reports 98% after 10 epochs on the full 60,000 images. (Its code as
@@ -536,7 +547,7 @@ for k, ax in enumerate(axes.flat):
 fig.suptitle("conv1: the 32 learned 3x3 filters (red > 0 > blue)")
 plt.tight_layout()
 plt.savefig(os.path.join(OUT, "conv1_filters.png"))
-plt.close()
+show()
 
 # %% [markdown]
 # The **feature maps** show what each filter responds to in one test digit:
@@ -561,7 +572,7 @@ for ax in axes.flat:
 fig.suptitle("conv1 feature maps (after ReLU) of one test digit")
 plt.tight_layout()
 plt.savefig(os.path.join(OUT, "feature_maps_conv1.png"))
-plt.close()
+show()
 
 fig, axes = plt.subplots(4, 16, figsize=(12, 3.4))
 for k, ax in enumerate(axes.flat):
@@ -570,7 +581,7 @@ for k, ax in enumerate(axes.flat):
 fig.suptitle("conv2 feature maps after pooling: the 64 x 5 x 5 numbers fc1 reads")
 plt.tight_layout()
 plt.savefig(os.path.join(OUT, "feature_maps_conv2.png"))
-plt.close()
+show()
 
 # %% [markdown]
 # In `feature_maps_conv1.png` each map is a copy of the digit seen through one

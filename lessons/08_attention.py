@@ -22,9 +22,12 @@
 
 # %%
 import os
+import sys
 
 import matplotlib
-matplotlib.use("Agg")
+IN_NOTEBOOK = "ipykernel" in sys.modules  # Jupyter or VS Code: figures also show inline
+if not IN_NOTEBOOK:
+    matplotlib.use("Agg")  # as a script: figures go to files only
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -35,6 +38,14 @@ from minitorch import nn
 FAST = os.environ.get("MINITORCH_FAST") == "1"   # CI runs every lesson in fast mode
 OUT = os.path.join(os.environ.get("LESSON_OUTPUT_DIR", "outputs"), "08_attention")
 os.makedirs(OUT, exist_ok=True)
+
+
+def show(fig=None):
+    """Figures are saved to OUT; a notebook also shows them inline, a script just frees them."""
+    if IN_NOTEBOOK:
+        plt.show()
+    else:
+        plt.close(fig)
 minitorch.manual_seed(0)
 print("fast mode" if FAST else "full mode", "- figures go to", OUT)
 
@@ -158,7 +169,7 @@ heatmap(ax, weights.numpy(), "seed 000's toy example, computed", labels=["k=1", 
 ax.set_yticks(range(3), ["q=1", "q=0", "q=1"])
 plt.tight_layout()
 plt.savefig(os.path.join(OUT, "toy_example.png"))
-plt.close()
+show()
 
 # %% [markdown]
 # ## 3. Where Q, K and V come from
@@ -266,7 +277,7 @@ for ax in axes:
     ax.legend()
 plt.tight_layout()
 plt.savefig(os.path.join(OUT, "why_sqrt_d.png"))
-plt.close()
+show()
 
 # %% [markdown]
 # ## 5. Masks: deciding who may look at whom
@@ -352,7 +363,7 @@ heatmap(axes[1], causal_w.numpy(), "causal mask (is_causal=True)")
 heatmap(axes[2], pad_w[1].numpy(), "padding mask: 4 real tokens + 2 pad")
 plt.tight_layout()
 plt.savefig(os.path.join(OUT, "masks.png"))
-plt.close()
+show()
 
 # %% [markdown]
 # ## 6. Multi-head attention
@@ -494,7 +505,7 @@ axes[0].set(xlabel="step", ylabel="cross-entropy", title="learning to reverse", 
 heatmap(axes[1], learned[0].numpy(), "learned attention", labels=test_ids[0].tolist())
 plt.tight_layout()
 plt.savefig(os.path.join(OUT, "learned_attention.png"))
-plt.close()
+show()
 
 # %% [markdown]
 # `learned_attention.png` shows the anti-diagonal: query 0 looks at key 7, query 1

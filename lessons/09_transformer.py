@@ -31,10 +31,13 @@
 # %%
 import copy
 import os
+import sys
 import time
 
 import matplotlib
-matplotlib.use("Agg")
+IN_NOTEBOOK = "ipykernel" in sys.modules  # Jupyter or VS Code: figures also show inline
+if not IN_NOTEBOOK:
+    matplotlib.use("Agg")  # as a script: figures go to files only
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -47,6 +50,14 @@ from minitorch.data import (CharLMDataset, CharTokenizer, DataLoader, load_corpu
 FAST = os.environ.get("MINITORCH_FAST") == "1"   # CI runs every lesson in fast mode
 OUT = os.path.join(os.environ.get("LESSON_OUTPUT_DIR", "outputs"), "09_transformer")
 os.makedirs(OUT, exist_ok=True)
+
+
+def show(fig=None):
+    """Figures are saved to OUT; a notebook also shows them inline, a script just frees them."""
+    if IN_NOTEBOOK:
+        plt.show()
+    else:
+        plt.close(fig)
 minitorch.manual_seed(0)
 print("fast mode" if FAST else "full mode", "- figures go to", OUT)
 
@@ -127,7 +138,7 @@ axes[2].set(xlabel="position p", title="similarity to position 20: peaks at p = 
 axes[2].legend(fontsize=8)
 plt.tight_layout()
 plt.savefig(os.path.join(OUT, "positional_encoding.png"))
-plt.close()
+show()
 assert np.argmax(PE @ PE[20]) == 20
 
 # %% [markdown]
@@ -286,7 +297,7 @@ ax.set(xlabel="block", ylabel="|dL/dW| of linear2", title="gradient reaching eac
 ax.legend()
 plt.tight_layout()
 plt.savefig(os.path.join(OUT, "pre_vs_post_norm.png"))
-plt.close()
+show()
 
 # %% [markdown]
 # In a post-norm stack every block's output is squeezed through a LayerNorm, and
@@ -499,7 +510,7 @@ plt.title("pretraining the character GPT")
 plt.legend()
 plt.tight_layout()
 plt.savefig(os.path.join(OUT, "pretraining_loss.png"))
-plt.close()
+show()
 # Fast mode: a few dozen steps only show the loss falling; full mode must beat the bigram model.
 assert final_val < initial_loss - 0.7
 if not FAST:
@@ -698,7 +709,7 @@ axes[1].set(ylabel="test accuracy (%)", title=f"{len(test_set):,} test sentences
 axes[1].legend()
 plt.tight_layout()
 plt.savefig(os.path.join(OUT, "pretrained_vs_scratch.png"))
-plt.close()
+show()
 
 # %% [markdown]
 # The pretrained model fits the labelled sentences much faster: it already knows

@@ -43,6 +43,7 @@
 
 # %%
 import os
+import sys
 
 os.environ.setdefault("NUMBA_ENABLE_CUDASIM", "1")   # must come before numba is imported
 
@@ -52,13 +53,23 @@ import math
 import time
 
 import matplotlib
-matplotlib.use("Agg")
+IN_NOTEBOOK = "ipykernel" in sys.modules  # Jupyter or VS Code: figures also show inline
+if not IN_NOTEBOOK:
+    matplotlib.use("Agg")  # as a script: figures go to files only
 import matplotlib.pyplot as plt
 import numpy as np
 
 FAST = os.environ.get("MINITORCH_FAST") == "1"   # CI runs every lesson in fast mode
 OUT = os.path.join(os.environ.get("LESSON_OUTPUT_DIR", "outputs"), "10_gpu_kernels")
 os.makedirs(OUT, exist_ok=True)
+
+
+def show(fig=None):
+    """Figures are saved to OUT; a notebook also shows them inline, a script just frees them."""
+    if IN_NOTEBOOK:
+        plt.show()
+    else:
+        plt.close(fig)
 
 import minitorch
 import minitorch.nn.functional as F
@@ -217,7 +228,7 @@ ax.set_title("C (13 x 19): which 8 x 8 block computes each element")
 ax.set_xlabel("column j  (threadIdx.x, blockIdx.x)")
 ax.set_ylabel("row i  (threadIdx.y, blockIdx.y)")
 plt.savefig(os.path.join(OUT, "block_map.png"), dpi=100, bbox_inches="tight")
-plt.close()
+show()
 assert owner.max() == grid[0] * grid[1] - 1
 
 # %% [markdown]
@@ -396,7 +407,7 @@ ax.set_ylabel("attainable TFLOP/s")
 ax.set_title(f"Roofline of an {H100['name']}, matmul n = {n}")
 ax.legend(fontsize=8)
 plt.savefig(os.path.join(OUT, "roofline.png"), dpi=100, bbox_inches="tight")
-plt.close()
+show()
 
 # %% [markdown]
 # ### Measured numbers
@@ -581,7 +592,7 @@ ax.set_ylabel("memory for attention (MiB)")
 ax.set_title("Attention memory, batch 2 x 8 heads, d = 64, fp32")
 ax.legend(fontsize=8)
 plt.savefig(os.path.join(OUT, "attention_memory.png"), dpi=100, bbox_inches="tight")
-plt.close()
+show()
 
 # %% [markdown]
 # Memory traffic falls too (no $N^2$ matrix is written and read back four times), but the

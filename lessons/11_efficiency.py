@@ -25,6 +25,7 @@
 
 # %%
 import os
+import sys
 import time
 
 # Time on one core: the speed comparisons below are between algorithms, not thread counts (the
@@ -33,13 +34,23 @@ for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(variable, "1")
 
 import matplotlib
-matplotlib.use("Agg")
+IN_NOTEBOOK = "ipykernel" in sys.modules  # Jupyter or VS Code: figures also show inline
+if not IN_NOTEBOOK:
+    matplotlib.use("Agg")  # as a script: figures go to files only
 import matplotlib.pyplot as plt
 import numpy as np
 
 FAST = os.environ.get("MINITORCH_FAST") == "1"   # CI runs every lesson in fast mode
 OUT = os.path.join(os.environ.get("LESSON_OUTPUT_DIR", "outputs"), "11_efficiency")
 os.makedirs(OUT, exist_ok=True)
+
+
+def show(fig=None):
+    """Figures are saved to OUT; a notebook also shows them inline, a script just frees them."""
+    if IN_NOTEBOOK:
+        plt.show()
+    else:
+        plt.close(fig)
 
 import minitorch
 import minitorch.nn as nn
@@ -208,7 +219,7 @@ ax.set_ylabel("count")
 ax.set_title("Magnitude pruning removes the weights nearest zero")
 ax.legend(fontsize=8)
 plt.savefig(os.path.join(OUT, "weight_histogram.png"), dpi=100, bbox_inches="tight")
-plt.close()
+show()
 
 # %% [markdown]
 # How far can we go? Accuracy against the pruned fraction, from 0 to 98%:
@@ -227,7 +238,7 @@ ax.set_ylabel("test accuracy")
 ax.set_title("Accuracy after magnitude pruning (no retraining)")
 ax.legend()
 plt.savefig(os.path.join(OUT, "pruning_curve.png"), dpi=100, bbox_inches="tight")
-plt.close()
+show()
 print("  ".join(f"{f:.0%}: {a:.3f}" for f, a in zip(fractions, curve)))
 assert curve[-1] < curve[0] - 0.2     # prune almost everything and the model breaks
 
@@ -371,7 +382,7 @@ ax.set_ylabel("max |w| in the row")
 ax.set_title("Layer 1: each row's range, the reason for per-channel scales")
 ax.legend(fontsize=8)
 plt.savefig(os.path.join(OUT, "channel_ranges.png"), dpi=100, bbox_inches="tight")
-plt.close()
+show()
 print(f"row ranges go from {row_max.min():.3f} to {row_max.max():.3f}")
 
 # %% [markdown]

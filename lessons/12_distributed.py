@@ -41,13 +41,24 @@ import sys
 import sysconfig
 
 import matplotlib
-matplotlib.use("Agg")
+
+IN_NOTEBOOK = "ipykernel" in sys.modules  # Jupyter or VS Code: figures also show inline
+if not IN_NOTEBOOK:
+    matplotlib.use("Agg")  # as a script: figures go to files only
 import matplotlib.pyplot as plt
 import numpy as np
 
 FAST = os.environ.get("MINITORCH_FAST") == "1"   # CI runs every lesson in fast mode
 OUT = os.path.join(os.environ.get("LESSON_OUTPUT_DIR", "outputs"), "12_distributed")
 os.makedirs(OUT, exist_ok=True)
+
+
+def show(fig=None):
+    """Figures are saved to OUT; a notebook also shows them inline, a script just frees them."""
+    if IN_NOTEBOOK:
+        plt.show()
+    else:
+        plt.close(fig)
 
 import minitorch
 import minitorch.nn as nn
@@ -441,7 +452,7 @@ ax.set_ylabel("speed-up over one worker")
 ax.set_title("Data parallelism, assumed 100 MB gradient, 12.5 GB/s links")
 ax.legend()
 plt.savefig(os.path.join(OUT, "scaling.png"), dpi=100, bbox_inches="tight")
-plt.close()
+show()
 for p, s_ring, s_naive in zip(workers, speedup_ring, speedup_naive):
     print(f"p = {p:3d}: ring {s_ring:5.1f}x   naive {s_naive:5.2f}x")
 assert speedup_ring[-1] > 10 * speedup_naive[-1]

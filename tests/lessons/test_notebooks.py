@@ -4,7 +4,8 @@ The lessons are plain scripts (``# %%`` starts a code cell, ``# %% [markdown]`` 
 ``jupytext --to notebook NN_topic.py`` turns one into an ``.ipynb``. This checks that conversion
 for every lesson, that the notebook validates, and that it keeps the lesson's shape: a markdown
 title with the learning goals first, markdown and code cells alternating through it, exercises
-at the end, and code cells that are the script's own code (so the notebook runs what CI ran).
+at the end, code cells that are the script's own code (so the notebook runs what CI ran), and
+figures that a notebook displays inline (the lessons switch to the Agg backend only as scripts).
 """
 import ast
 import pathlib
@@ -37,3 +38,9 @@ def test_lesson_converts_to_a_valid_notebook(lesson):
     script = ast.dump(ast.parse(lesson.read_text(encoding="utf-8")))
     assert ast.dump(ast.parse(code)) == script, (
         f"{lesson.name}: the notebook's code cells differ from the script's code")
+
+    # figures show inline in a notebook: the Agg backend only outside one, and figures closed
+    # only by the lesson's show() (which calls plt.show() in a notebook)
+    assert 'if not IN_NOTEBOOK:\n    matplotlib.use("Agg")' in code, f"{lesson.name}: Agg forced in notebooks"
+    assert code.count("plt.close(") == 1 and "def show(fig=None):" in code, (
+        f"{lesson.name}: a figure is closed outside show(), so a notebook would not display it")
