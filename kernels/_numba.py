@@ -22,6 +22,7 @@ Besides ``cuda`` and ``SIMULATOR`` this module holds what every host function ne
 """
 import functools
 import sys
+import threading
 
 import numba
 import numpy as np
@@ -132,6 +133,38 @@ def _simulate(configured, *args):
         configured(*args)
     finally:
         sys.setswitchinterval(interval)
+
+
+def _share_simulated_arrays_safely():
+    """Make the simulator's ``cuda.shared.array`` atomic (a workaround for a race in numba-cuda).
+
+    The simulator gives the threads of a block one array per source line: the first thread to
+    reach ``cuda.shared.array(...)`` on a line allocates it, the others look it up. numba-cuda
+    (0.30) does the look-up and the store without a lock, so when the interpreter switches
+    threads between the two, two threads of one block get *different* "shared" arrays and the
+    kernel computes garbage, rarely and only under load. Here the look-up and the store happen
+    under one lock; the key is numba's own (the caller's file and line).
+    """
+    from numba.cuda.simulator import kernelapi
+
+    unlocked, lock = kernelapi.FakeCUDAShared.array, threading.Lock()
+
+    def array(self, shape, dtype, alignment=None):
+        if shape == 0 or alignment is not None:  # dynamic shared memory is one buffer: no race
+            return unlocked(self, shape, dtype, alignment)
+        caller = sys._getframe(1)
+        key = (caller.f_code.co_filename, caller.f_lineno)
+        with lock:
+            if key not in self._allocations:
+                self._allocations[key] = np.empty(shape, numba.np.numpy_support.as_dtype(dtype)
+                                                  if isinstance(dtype, numba.types.Type) else dtype)
+            return self._allocations[key]
+
+    kernelapi.FakeCUDAShared.array = array
+
+
+if SIMULATOR:
+    _share_simulated_arrays_safely()
 
 
 def cdiv(a, b):
