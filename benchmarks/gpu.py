@@ -215,20 +215,21 @@ def unavailable():
     import minitorch
 
     if minitorch.cuda.simulated():
-        return "numba runs the CUDA simulator in this process (NUMBA_ENABLE_CUDASIM=1)"
-    try:
-        minitorch.cuda.require()
-    except RuntimeError as e:
-        return str(e)
-    return None
+        why = "numba runs the CUDA simulator in this process (NUMBA_ENABLE_CUDASIM=1)"
+    else:
+        try:
+            minitorch.cuda.require()
+            return None
+        except RuntimeError as e:
+            why = str(e)
+    return f"the GPU suite needs a real NVIDIA GPU with cupy and numba-cuda (pip install -e '.[gpu]'): {why}"
 
 
 def run(quick=False, skip_tests=False):
     """The whole GPU suite; returns the report (see the module docstring)."""
     why = unavailable()
     if why:
-        raise RuntimeError(f"the GPU suite needs a real NVIDIA GPU with cupy and numba-cuda "
-                           f"(pip install -e '.[gpu]'): {why}")
+        raise RuntimeError(why)
     try:
         import torch
 
@@ -253,15 +254,15 @@ def run(quick=False, skip_tests=False):
     return report
 
 
-def results_name(report):
-    """``gpu-<GPU name>``: the results file's name (without .json)."""
-    return "gpu-" + report["machine"]["gpu"].replace(" ", "_")
-
-
 def write(report, out_dir=None):
+    """Write ``report`` as ``<out_dir or benchmarks/results>/gpu-<GPU name>.json``; return the path.
+
+    (Not ``harness.write_json``: importing the harness pins the CPU to one thread, which would
+    slow the CPU side of the training-step comparison.)
+    """
     out_dir = out_dir or os.path.join(ROOT, "benchmarks", "results")
     os.makedirs(out_dir, exist_ok=True)
-    out = os.path.join(out_dir, results_name(report) + ".json")
+    out = os.path.join(out_dir, "gpu-" + report["machine"]["gpu"].replace(" ", "_") + ".json")
     with open(out, "w") as f:
         json.dump(report, f, indent=2)
     return out
@@ -274,8 +275,7 @@ def main():
     args = parser.parse_args()
     why = unavailable()
     if why:
-        sys.exit(f"benchmarks/gpu.py needs a real NVIDIA GPU with cupy and numba-cuda "
-                 f"(pip install -e '.[gpu]'): {why}")
+        sys.exit(why)
     print(f"wrote {write(run(args.quick, args.skip_tests))}")
 
 

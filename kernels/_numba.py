@@ -19,6 +19,9 @@ Besides ``cuda`` and ``SIMULATOR`` this module holds what every host function ne
   kernel numpy arrays *as they are* (strides, zero-stride broadcasts and all), as a GPU
   kernel sees a cupy array, and shortens the GIL switch interval while the kernel runs
   (see ``_simulate``).
+
+Under the simulator it also makes ``cuda.shared.array`` atomic, working around a race in
+numba-cuda's simulator (``_share_simulated_arrays_safely``).
 """
 import functools
 import sys

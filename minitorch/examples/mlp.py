@@ -39,16 +39,13 @@ def evaluate(model, dataset, device="cpu"):
     return (predicted == y).float().mean().item()
 
 
-def first(dataset, n):
-    """The first ``n`` samples of a TensorDataset (all of it when n is None)."""
-    return dataset if n is None else TensorDataset(*(t[:n] for t in dataset.tensors))
-
-
 def train(epochs=30, hidden=(128, 64), lr=1e-3, batch_size=32, seed=0, out="outputs/mlp", progress=True,
           device="cpu", limit_train=None, limit_test=None):
     """Train on the digits' training split and return a dict with the history and test accuracy."""
     minitorch.manual_seed(seed)
-    train_set, test_set = first(load_digits("train"), limit_train), first(load_digits("test"), limit_test)
+    # a TensorDataset sliced gives its tensors' first rows: the first limit_train (or limit_test) digits
+    train_set = TensorDataset(*load_digits("train")[:limit_train])
+    test_set = TensorDataset(*load_digits("test")[:limit_test])
     loader = DataLoader(train_set, batch_size=batch_size, shuffle=True)
     model = make_mlp(train_set.tensors[0].shape[1], hidden, 10).to(device)
     optimizer = minitorch.optim.Adam(model.parameters(), lr=lr)
