@@ -28,3 +28,52 @@ except ImportError:  # hypothesis missing: its tests fail on import and say so; 
     pass
 else:
     load_profile()
+
+
+
+# Tests skipped for want of an optional package (PyTorch for the comparisons, mpi4py for real MPI
+# ranks, sklearn, ...) are remembered in pytest's cache. After installing the extras,
+# ``python -m pytest --rerun-skipped`` runs just those tests again (``.ci/run`` does this), so a
+# newcomer's plain ``python -m pytest`` needs no multi-gigabyte download and CI still runs every
+# comparison.
+SKIPPED_KEY = "minitorch/skipped_for_a_missing_package"
+MISSING_PACKAGE = ("could not import", "not installed")
+_skipped_for_a_package = []
+
+
+def pytest_addoption(parser):
+    parser.addoption("--rerun-skipped", action="store_true",
+                     help="run only the tests that the last run skipped for a missing optional package")
+
+
+def _note_skip(report):
+    reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+    if report.skipped and any(words in reason for words in MISSING_PACKAGE):
+        _skipped_for_a_package.append(report.nodeid)
+
+
+pytest_collectreport = pytest_runtest_logreport = _note_skip
+
+
+def pytest_collection_modifyitems(config, items):
+    if not config.getoption("--rerun-skipped"):
+        return
+    wanted = config.cache.get(SKIPPED_KEY, [])
+    keep = [i for i in items if any(i.nodeid == w or i.nodeid.startswith(w + "::") for w in wanted)]
+    config.hook.pytest_deselected(items=[i for i in items if i not in keep])
+    items[:] = keep
+
+
+def pytest_sessionfinish(session):
+    if session.config.cache is not None and not session.config.getoption("--rerun-skipped"):
+        session.config.cache.set(SKIPPED_KEY, sorted(set(_skipped_for_a_package)))
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    if _skipped_for_a_package and not config.getoption("--rerun-skipped"):
+        terminalreporter.write_line(
+            f"{len(set(_skipped_for_a_package))} tests or modules were skipped for a missing optional package "
+            f"(PyTorch for the comparisons with PyTorch, mpi4py for real MPI ranks). To run them: "
+            f"pip install torch (its CPU build is enough) and pip install -e \".[distributed]\", then "
+            f"python -m pytest --rerun-skipped"
+        )
