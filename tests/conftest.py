@@ -58,15 +58,16 @@ pytest_collectreport = pytest_runtest_logreport = _note_skip
 def pytest_collection_modifyitems(config, items):
     if not config.getoption("--rerun-skipped"):
         return
-    wanted = config.cache.get(SKIPPED_KEY, [])
+    wanted = config.cache.get(SKIPPED_KEY, []) if getattr(config, "cache", None) else []
     keep = [i for i in items if any(i.nodeid == w or i.nodeid.startswith(w + "::") for w in wanted)]
     config.hook.pytest_deselected(items=[i for i in items if i not in keep])
     items[:] = keep
 
 
 def pytest_sessionfinish(session):
-    if session.config.cache is not None and not session.config.getoption("--rerun-skipped"):
-        session.config.cache.set(SKIPPED_KEY, sorted(set(_skipped_for_a_package)))
+    cache = getattr(session.config, "cache", None)  # None under -p no:cacheprovider
+    if cache is not None and not session.config.getoption("--rerun-skipped"):
+        cache.set(SKIPPED_KEY, sorted(set(_skipped_for_a_package)))
 
 
 def pytest_terminal_summary(terminalreporter, config):
