@@ -64,7 +64,10 @@ def pytest_collection_modifyitems(config, items):
     items[:] = keep
 
 
-def pytest_sessionfinish(session):
+def pytest_sessionfinish(session, exitstatus):
+    if session.config.getoption("--rerun-skipped") and exitstatus == 5:  # pytest's "no tests ran"
+        print("\n--rerun-skipped: the last run skipped no test for a missing package; nothing to run.")
+        session.exitstatus = 0
     cache = getattr(session.config, "cache", None)  # None under -p no:cacheprovider
     if cache is not None and not session.config.getoption("--rerun-skipped"):
         cache.set(SKIPPED_KEY, sorted(set(_skipped_for_a_package)))
