@@ -14,11 +14,7 @@ from .dtypes import (
     long, uint8,
 )
 from .errors import InPlaceModificationError, ShapeError
-from .ops import (
-    abs, allclose, argmax, cat, clamp, clip, concat, concatenate, exp, flatten, log, log_softmax,
-    logsumexp, masked_fill, matmul, max, mean, min, permute, relu, reshape, sigmoid, softmax, sqrt,
-    squeeze, stack, sum, tanh, transpose, unsqueeze, var, where,
-)
+from .namespace import *  # noqa: F403  (the function forms of the ops: exp, sum, cat, ...)
 from .random import Generator, initial_seed, manual_seed
 from .serialization import load, save
 from .tensor import Tensor

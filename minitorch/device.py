@@ -6,8 +6,10 @@
   ``cuda`` tensor keeps a numpy array, but matmul, softmax and attention still
   run through the same CUDA kernels (``kernels/``), simulated thread by thread.
 
-Only ``minitorch.cuda`` (and through it ``kernels._numba``) touches numba.cuda or cupy;
-the CPU engine never imports either.
+Only ``minitorch.cuda`` (and through it ``kernels._numba``) imports numba.cuda or cupy; the
+rest of the package reaches cupy through ``array_module`` and through numpy's dispatch of
+cupy arrays, except ``functions/special.py``, which imports ``cupyx.scipy.special.erf`` when it
+meets a cupy array. The CPU engine never imports either.
 """
 import sys
 
@@ -36,23 +38,22 @@ def is_gpu_array(array):
     return type(array).__module__.split(".")[0] == "cupy"
 
 
-def get_array_module(array):
-    """The module of ``array``: cupy for a cupy array, numpy otherwise (``cupy.get_array_module``).
+def array_module(where):
+    """numpy or cupy: the library that holds an array, or that a device ("cpu", "cuda") uses.
 
-    For the few numpy calls that do not dispatch to cupy by themselves, e.g. ``np.add.at`` with a
-    tuple index: ``get_array_module(x).add.at(x, index, values)`` works for both.
+    ``array_module(x)`` is cupy for a cupy array and numpy otherwise (``cupy.get_array_module``);
+    ``array_module("cuda")`` is cupy on a real GPU and numpy on the CPU or under the simulator.
+    For the few numpy calls that do not dispatch to cupy by themselves (``np.add.at`` with a
+    tuple index, ``np.arange``): ``array_module(x).add.at(x, index, values)`` works for both.
     """
-    return sys.modules["cupy"] if is_gpu_array(array) else np
+    if isinstance(where, str):
+        if where == "cuda":
+            from . import cuda
 
-
-def array_module(device):
-    """The array library for ``device``: cupy on a real GPU, numpy otherwise (CPU or simulator)."""
-    if device == "cuda":
-        from . import cuda
-
-        if not cuda.simulated():
-            return sys.modules["cupy"]
-    return np
+            if not cuda.simulated():
+                return sys.modules["cupy"]
+        return np
+    return sys.modules["cupy"] if is_gpu_array(where) else np
 
 
 def move(array, device):

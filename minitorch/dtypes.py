@@ -65,3 +65,34 @@ def to_dtype(dtype):
     if dtype in python_types:
         return python_types[dtype]
     return from_numpy_dtype(dtype)
+
+
+def as_array(data, dtype=None):
+    """``data`` (a numpy array, nested lists, a number) as a fresh numpy array of a supported dtype.
+
+    A Tensor's callers pass its host array (``tensor(t)`` copies ``t``'s values).
+    """
+    dtype = to_dtype(dtype)
+    if isinstance(data, (np.ndarray, np.generic)):
+        array = np.array(data)
+    else:
+        try:
+            array = np.array(data)
+        except ValueError as e:
+            raise ValueError(
+                f"tensor(): cannot build a tensor from this {type(data).__name__}: nested lists must be "
+                f"rectangular (every row the same length). numpy says: {e}"
+            ) from None
+        if array.dtype == np.float64 and dtype is None:  # with a dtype, keep every digit for it
+            array = array.astype(np.float32)
+        elif array.dtype.kind == "i":
+            array = array.astype(np.int64)
+    if array.dtype == object or array.dtype.kind in "USV":
+        raise TypeError(
+            f"tensor(): could not turn {type(data).__name__} into a numeric array "
+            f"(got numpy dtype {array.dtype}). Nested lists must be rectangular and hold numbers."
+        )
+    if dtype is not None:
+        array = array.astype(dtype.np_dtype, copy=False)
+    from_numpy_dtype(array.dtype)  # raises a clear error for unsupported dtypes
+    return array

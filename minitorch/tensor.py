@@ -8,32 +8,30 @@ A Tensor wraps one numpy array (``_array``) and adds what autograd needs:
 - a version counter, bumped by every in-place change, so that backward can
   refuse to use an array that was overwritten after an op saved it.
 
-Every method that computes something calls one op's ``Function.apply``; the
-arithmetic itself lives in ``minitorch/functions``.
+Every method that computes something checks its arguments (``minitorch.checks``) and calls
+one op's ``Function.apply`` (``minitorch.functions``, imported here as ``ops``); the
+arithmetic itself, in-place updates included, lives there. What stays here is the tensor's
+state: its array, dtype, device, graph node and version counter.
 """
 import builtins
 from collections import namedtuple
 
 import numpy as np
 
-from . import dtypes
+from . import checks, dtypes
+from . import functions as ops
+from .autograd import engine
+from .autograd.function import use_tensor_class
 from .autograd.grad_mode import _GradMode
 from .device import check_device, move
+from .errors import ShapeError
+from .functions import inplace
+from .random import rng
 
 MaxResult = namedtuple("MaxResult", ["values", "indices"])
 MinResult = namedtuple("MinResult", ["values", "indices"])
 
 _PYTHON_NUMBERS = (int, float, bool, np.number, np.bool_)
-
-
-def _sizes(op, size):
-    """Accept f(2, 3), f((2, 3)) and f([2, 3]) for a shape argument."""
-    if len(size) == 1 and isinstance(size[0], (tuple, list)):
-        size = tuple(size[0])
-    for s in size:
-        if not isinstance(s, (int, np.integer)) or isinstance(s, bool):
-            raise TypeError(f"{op}: sizes must be integers, got {size!r}.")
-    return tuple(int(s) for s in size)
 
 
 def _unwrap_index(index):
@@ -60,7 +58,7 @@ def _promote(fn, a, b):
         b = b.to(a.dtype)
     elif not a_float and b_float:
         a = a.to(b.dtype if b_is_tensor else dtypes.float32)
-    elif not a_float and not b_float and fn is F.Div:
+    elif not a_float and not b_float and fn is ops.Div:
         a = a.float()
         b = b.float() if b_is_tensor else b
     return a, b
@@ -74,9 +72,7 @@ class Tensor:
     __hash__ = object.__hash__  # comparisons return tensors, so hash by identity
 
     def __init__(self, data, dtype=None, requires_grad=False):
-        from .creation import as_array
-
-        self._array = as_array(data, dtype)
+        self._array = dtypes.as_array(data.detach().cpu()._array if isinstance(data, Tensor) else data, dtype)
         self._node = None
         self._version = [0]
         self._device = "cpu"
@@ -96,12 +92,6 @@ class Tensor:
         t._version = [0]
         t._device = device
         return t
-
-    def _constant(self, array):
-        """A result that no gradient flows through (comparisons, argmax), on this tensor's device."""
-        if isinstance(array, np.generic):  # numpy gives 0-d results as scalars
-            array = np.asarray(array)
-        return Tensor._make(array, False, None, self._device)
 
     # ----------------------------------------------------------------- properties
     @property
@@ -146,8 +136,6 @@ class Tensor:
     def data(self, value):
         array = self._on_my_device(value)
         if array.shape != self._array.shape:
-            from .errors import ShapeError
-
             raise ShapeError(
                 f"data: cannot assign values of shape {tuple(array.shape)} to a tensor of shape "
                 f"{tuple(self.shape)}."
@@ -267,17 +255,13 @@ class Tensor:
                 "backward(create_graph=True): higher-order gradients are not supported; every "
                 "op's backward works on raw arrays, outside the graph."
             )
-        from .autograd.engine import run_backward
-
-        run_backward(self, gradient, bool(retain_graph))
+        engine.run_backward(self, gradient, bool(retain_graph))
 
     def retain_grad(self):
         """Keep ``.grad`` on this non-leaf tensor too after ``backward()`` (leaves always keep it)."""
         if not self.requires_grad:
             raise RuntimeError("retain_grad(): this tensor does not require grad.")
-        from .autograd.engine import retain_grad
-
-        retain_grad(self)
+        engine.retain_grad(self)
         return self
 
     def requires_grad_(self, requires_grad=True):
@@ -301,7 +285,7 @@ class Tensor:
 
     def clone(self):
         """A copy of this tensor; gradients flow back to the original."""
-        return F.Clone.apply(self)
+        return ops.Clone.apply(self)
 
     # ------------------------------------------------------------------ arithmetic
     def _binary(self, fn, other, reflected=False):
@@ -315,113 +299,117 @@ class Tensor:
         return fn.apply(other, a) if reflected else fn.apply(a, other)
 
     def __add__(self, other):
-        return self._binary(F.Add, other)
+        return self._binary(ops.Add, other)
 
     def __radd__(self, other):
-        return self._binary(F.Add, other, reflected=True)
+        return self._binary(ops.Add, other, reflected=True)
 
     def __sub__(self, other):
-        return self._binary(F.Sub, other)
+        return self._binary(ops.Sub, other)
 
     def __rsub__(self, other):
-        return self._binary(F.Sub, other, reflected=True)
+        return self._binary(ops.Sub, other, reflected=True)
 
     def __mul__(self, other):
-        return self._binary(F.Mul, other)
+        return self._binary(ops.Mul, other)
 
     def __rmul__(self, other):
-        return self._binary(F.Mul, other, reflected=True)
+        return self._binary(ops.Mul, other, reflected=True)
 
     def __truediv__(self, other):
-        return self._binary(F.Div, other)
+        return self._binary(ops.Div, other)
 
     def __rtruediv__(self, other):
-        return self._binary(F.Div, other, reflected=True)
+        return self._binary(ops.Div, other, reflected=True)
 
     def __pow__(self, other):
-        return self._binary(F.Pow, other)
+        return self._binary(ops.Pow, other)
+
+    def pow(self, exponent):
+        """self ** exponent, elementwise (``exponent`` a tensor or a number)."""
+        return self._binary(ops.Pow, exponent)
 
     def __rpow__(self, other):
-        return self._binary(F.Pow, other, reflected=True)
+        return self._binary(ops.Pow, other, reflected=True)
 
     def __matmul__(self, other):
-        return self._binary(F.MatMul, other)
+        return self._binary(ops.MatMul, other)
 
     def __rmatmul__(self, other):
-        return self._binary(F.MatMul, other, reflected=True)
+        return self._binary(ops.MatMul, other, reflected=True)
 
     def __neg__(self):
-        return F.Neg.apply(self)
+        return ops.Neg.apply(self)
 
     def __abs__(self):
-        return F.Abs.apply(self)
+        return ops.Abs.apply(self)
 
     add = __add__
     sub = __sub__
     mul = __mul__
     div = __truediv__
-    pow = __pow__
     matmul = __matmul__
     neg = __neg__
     abs = __abs__
 
     # ---------------------------------------------- comparisons (no gradient flows)
-    def _compare(self, op, other):
-        other = other._array if isinstance(other, Tensor) else other
-        try:
-            return self._constant(op(self._array, other))
-        except ValueError:
-            from .functions._util import broadcast_shapes
-
-            broadcast_shapes(op.__name__, self.shape, np.shape(other))
-            raise
-
     def __eq__(self, other):
-        return self._compare(np.equal, other)
+        return ops.Eq.apply(self, other)
 
     def __ne__(self, other):
-        return self._compare(np.not_equal, other)
+        return ops.Ne.apply(self, other)
 
     def __lt__(self, other):
-        return self._compare(np.less, other)
+        return ops.Lt.apply(self, other)
 
     def __le__(self, other):
-        return self._compare(np.less_equal, other)
+        return ops.Le.apply(self, other)
 
     def __gt__(self, other):
-        return self._compare(np.greater, other)
+        return ops.Gt.apply(self, other)
 
     def __ge__(self, other):
-        return self._compare(np.greater_equal, other)
+        return ops.Ge.apply(self, other)
 
     eq, ne, lt, le, gt, ge = __eq__, __ne__, __lt__, __le__, __gt__, __ge__
 
     def __invert__(self):
         if self._array.dtype != np.bool_:
             raise TypeError(f"~ is defined for bool tensors only, this one is {self.dtype!r}.")
-        return self._constant(~self._array)
+        return ops.LogicalNot.apply(self)
 
     def __and__(self, other):
-        return self._compare(np.logical_and, other)
+        return ops.LogicalAnd.apply(self, other)
 
     def __or__(self, other):
-        return self._compare(np.logical_or, other)
+        return ops.LogicalOr.apply(self, other)
+
+    def logical_not(self):
+        return ops.LogicalNot.apply(self)
+
+    def logical_and(self, other):
+        return ops.LogicalAnd.apply(self, other)
+
+    def logical_or(self, other):
+        return ops.LogicalOr.apply(self, other)
 
     def all(self):
-        return self._constant(self._array.all())
+        return ops.All.apply(self)
 
     def any(self):
-        return self._constant(self._array.any())
+        return ops.Any.apply(self)
 
     def isnan(self):
-        return self._constant(np.isnan(self._array))
+        return ops.IsNan.apply(self)
 
     def isfinite(self):
-        return self._constant(np.isfinite(self._array))
+        return ops.IsFinite.apply(self)
 
-    def allclose(self, other, rtol=1e-5, atol=1e-8):
-        other = other._array if isinstance(other, Tensor) else other
-        return bool(np.allclose(self._array, other, rtol=rtol, atol=atol))
+    def isclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+        return ops.IsClose.apply(self, other, rtol, atol, equal_nan)
+
+    def allclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+        return bool(self.isclose(other, rtol, atol, equal_nan).all())
 
     # ---------------------------------------------------------------- elementwise
     def _float(self):
@@ -429,119 +417,111 @@ class Tensor:
         return self if self._array.dtype.kind == "f" else self.float()
 
     def exp(self):
-        return F.Exp.apply(self._float())
+        return ops.Exp.apply(self._float())
 
     def log(self):
-        return F.Log.apply(self._float())
+        return ops.Log.apply(self._float())
 
     def sqrt(self):
-        return F.Sqrt.apply(self._float())
+        return ops.Sqrt.apply(self._float())
+
+    def sin(self):
+        """sin x, elementwise (x in radians); an integer tensor is made float32 first."""
+        return ops.Sin.apply(self._float())
 
     def tanh(self):
-        return F.Tanh.apply(self._float())
+        return ops.Tanh.apply(self._float())
 
     def sigmoid(self):
-        return F.Sigmoid.apply(self._float())
+        return ops.Sigmoid.apply(self._float())
 
     def relu(self):
-        return F.ReLU.apply(self)
+        return ops.ReLU.apply(self)
 
     def clamp(self, min=None, max=None):
         if min is None and max is None:
             raise ValueError("clamp: give at least one of min and max.")
-        return F.Clamp.apply(self, min, max)
+        return ops.Clamp.apply(self, min, max)
 
     clip = clamp
 
     def softmax(self, dim):
-        return F.Softmax.apply(self._float(), self._axis("softmax", dim))
+        return ops.Softmax.apply(self._float(), self._axis("softmax", dim))
 
     def log_softmax(self, dim):
-        return F.LogSoftmax.apply(self._float(), self._axis("log_softmax", dim))
+        return ops.LogSoftmax.apply(self._float(), self._axis("log_softmax", dim))
 
     # ----------------------------------------------------------------- reductions
     def _axes(self, op, dim):
-        from .functions._util import normalize_dims
-
-        return normalize_dims(op, dim, self.ndim)
+        return checks.dims(op, dim, self.ndim)
 
     def _axis(self, op, dim):
-        from .functions._util import normalize_dim
-
-        return normalize_dim(op, dim, self.ndim)
-
-    def _floating(self, op):
-        if self._array.dtype.kind != "f":
-            raise TypeError(
-                f"{op}: needs a floating-point tensor, this one is {self.dtype!r}. Use .float() first."
-            )
+        return checks.dim(op, dim, self.ndim)
 
     def sum(self, dim=None, keepdim=False):
         """Sum over ``dim`` (an int, a tuple, or None for every element)."""
-        return F.Sum.apply(self, self._axes("sum", dim), keepdim)
+        return ops.Sum.apply(self, self._axes("sum", dim), keepdim)
 
     def mean(self, dim=None, keepdim=False):
-        self._floating("mean")
-        return F.Mean.apply(self, self._axes("mean", dim), keepdim)
+        checks.floating("mean", self)
+        return ops.Mean.apply(self, self._axes("mean", dim), keepdim)
 
     def var(self, dim=None, keepdim=False, correction=1, unbiased=None):
         """Variance over ``dim``; ``correction=1`` divides by n - 1 (unbiased), 0 by n."""
-        self._floating("var")
+        checks.floating("var", self)
         if unbiased is not None:
             correction = 1 if unbiased else 0
-        return F.Var.apply(self, self._axes("var", dim), keepdim, correction)
+        return ops.Var.apply(self, self._axes("var", dim), keepdim, correction)
 
     def std(self, dim=None, keepdim=False, correction=1, unbiased=None):
         return self.var(dim, keepdim, correction, unbiased).sqrt()
 
     def logsumexp(self, dim, keepdim=False):
         """log(sum(exp(x))) over ``dim``, without overflow for large x."""
-        self._floating("logsumexp")
-        return F.LogSumExp.apply(self, self._axes("logsumexp", dim), keepdim)
+        checks.floating("logsumexp", self)
+        return ops.LogSumExp.apply(self, self._axes("logsumexp", dim), keepdim)
 
     def _extreme(self, fn, arg, result, dim, keepdim):
+        """max or min: of everything, over a tuple of dims, or (values, indices) along one dim."""
         if dim is None:
             return fn.apply(self, self._axes(fn.__name__.lower(), None), False)
         if isinstance(dim, (tuple, list)):
             return fn.apply(self, self._axes(fn.__name__.lower(), dim), keepdim)
         axis = self._axis(fn.__name__.lower(), dim)
         values = fn.apply(self, (axis,), keepdim)
-        indices = arg(self._array, axis=axis, keepdims=keepdim).astype(np.int64)
-        return result(values, self._constant(indices))
+        return result(values, arg.apply(self, axis, keepdim))
 
     def max(self, dim=None, keepdim=False):
         """The maximum: of everything (dim=None), or (values, indices) along an int ``dim``,
         or the values over a tuple of dims."""
-        return self._extreme(F.Max, np.argmax, MaxResult, dim, keepdim)
+        return self._extreme(ops.Max, ops.ArgMax, MaxResult, dim, keepdim)
 
     def min(self, dim=None, keepdim=False):
         """Like ``max``, for the minimum."""
-        return self._extreme(F.Min, np.argmin, MinResult, dim, keepdim)
+        return self._extreme(ops.Min, ops.ArgMin, MinResult, dim, keepdim)
 
     def amax(self, dim=None, keepdim=False):
-        return F.Max.apply(self, self._axes("amax", dim), keepdim)
+        return ops.Max.apply(self, self._axes("amax", dim), keepdim)
 
     def amin(self, dim=None, keepdim=False):
-        return F.Min.apply(self, self._axes("amin", dim), keepdim)
+        return ops.Min.apply(self, self._axes("amin", dim), keepdim)
 
     def argmax(self, dim=None, keepdim=False):
         if dim is None:
-            return self._constant(np.argmax(self._array).astype(np.int64))
-        axis = self._axis("argmax", dim)
-        return self._constant(np.argmax(self._array, axis=axis, keepdims=keepdim).astype(np.int64))
+            return ops.ArgMax.apply(self, None, False)
+        return ops.ArgMax.apply(self, self._axis("argmax", dim), keepdim)
 
     def argmin(self, dim=None, keepdim=False):
         if dim is None:
-            return self._constant(np.argmin(self._array).astype(np.int64))
-        axis = self._axis("argmin", dim)
-        return self._constant(np.argmin(self._array, axis=axis, keepdims=keepdim).astype(np.int64))
+            return ops.ArgMin.apply(self, None, False)
+        return ops.ArgMin.apply(self, self._axis("argmin", dim), keepdim)
 
     # ---------------------------------------------------------------------- shape
     def reshape(self, *shape):
-        shape = _sizes("reshape", shape)
+        shape = checks.sizes("reshape", shape)
         if shape == self.shape:
             return self
-        return F.Reshape.apply(self, shape)
+        return ops.Reshape.apply(self, shape)
 
     def view(self, *shape):
         """Like ``reshape``, but only as a view of the same memory, as in PyTorch: raises where
@@ -567,9 +547,7 @@ class Tensor:
         return self.reshape(shape)
 
     def unsqueeze(self, dim):
-        from .functions._util import normalize_dim
-
-        axis = normalize_dim("unsqueeze", dim, self.ndim + 1)
+        axis = checks.dim("unsqueeze", dim, self.ndim + 1)
         return self.reshape(self.shape[:axis] + (1,) + self.shape[axis:])
 
     def squeeze(self, dim=None):
@@ -579,20 +557,20 @@ class Tensor:
         return self.reshape(tuple(s for i, s in enumerate(self.shape) if not (i in axes and s == 1)))
 
     def permute(self, *dims):
-        dims = _sizes("permute", dims)
-        return F.Permute.apply(self, tuple(d % builtins.max(self.ndim, 1) for d in dims))
+        dims = checks.sizes("permute", dims)
+        return ops.Permute.apply(self, tuple(d % builtins.max(self.ndim, 1) for d in dims))
 
     def transpose(self, dim0, dim1):
         a, b = self._axis("transpose", dim0), self._axis("transpose", dim1)
         order = list(range(self.ndim))
         order[a], order[b] = order[b], order[a]
-        return F.Permute.apply(self, tuple(order))
+        return ops.Permute.apply(self, tuple(order))
 
     def expand(self, *sizes):
-        sizes = _sizes("expand", sizes)
+        sizes = checks.sizes("expand", sizes)
         offset = len(sizes) - self.ndim
         shape = tuple(self.shape[i - offset] if s == -1 and i >= offset else s for i, s in enumerate(sizes))
-        return F.Expand.apply(self, shape)
+        return ops.Expand.apply(self, shape)
 
     def expand_as(self, other):
         return self.expand(other.shape)
@@ -601,16 +579,16 @@ class Tensor:
         """This tensor with its elements in row-major order: itself if they already are, else a copy."""
         if self._array.flags.c_contiguous:
             return self
-        return F.Clone.apply(self)
+        return ops.Clone.apply(self)
 
     def __getitem__(self, index):
-        return F.GetItem.apply(self, _unwrap_index(index))
+        return ops.GetItem.apply(self, _unwrap_index(index))
 
     def masked_fill(self, mask, value):
         mask = self._on_my_device(mask)
         if mask.dtype != np.bool_:
             raise TypeError(f"masked_fill: the mask must be a bool tensor, got dtype {mask.dtype}.")
-        return F.MaskedFill.apply(self, mask, value)
+        return ops.MaskedFill.apply(self, mask, value)
 
     # ------------------------------------------------------------------ dtypes
     def to(self, *args, dtype=None, device=None):
@@ -624,10 +602,10 @@ class Tensor:
                 dtype = a
         out = self
         if device is not None and check_device(device) != self._device:
-            out = F.ToDevice.apply(out, check_device(device))
+            out = ops.ToDevice.apply(out, check_device(device))
         dtype = dtypes.to_dtype(dtype)
         if dtype is not None and dtype.np_dtype != out._array.dtype:
-            out = F.Cast.apply(out, dtype.np_dtype)
+            out = ops.Cast.apply(out, dtype.np_dtype)
         return out
 
     def type(self, dtype):
@@ -685,8 +663,7 @@ class Tensor:
 
     def _in_place(self, op, ufunc, other):
         array = self._writable(op)
-        other = other._array if isinstance(other, Tensor) else other
-        ufunc(array, other, out=array, casting="unsafe")
+        inplace.combine(op, array, ufunc, other._array if isinstance(other, Tensor) else other)
         return self
 
     def add_(self, other, alpha=1):
@@ -723,19 +700,14 @@ class Tensor:
         return self.fill_(0)
 
     def clamp_(self, min=None, max=None):
-        array = self._writable("clamp_")
-        np.clip(array, min, max, out=array)
+        inplace.clamp(self._writable("clamp_"), min, max)
         return self
 
     def uniform_(self, a=0.0, b=1.0, generator=None):
-        from .random import rng
-
         self._writable("uniform_")[...] = self._on_my_device(rng(generator).uniform(a, b, self.shape))
         return self
 
     def normal_(self, mean=0.0, std=1.0, generator=None):
-        from .random import rng
-
         self._writable("normal_")[...] = self._on_my_device(rng(generator).normal(mean, std, self.shape))
         return self
 
@@ -752,4 +724,4 @@ class Tensor:
         array[_unwrap_index(index)] = value
 
 
-from . import functions as F  # noqa: E402  (the ops need Tensor defined first)
+use_tensor_class(Tensor)

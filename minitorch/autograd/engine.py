@@ -17,7 +17,7 @@ import numpy as np
 
 from ..errors import ShapeError
 from .anomaly import _Anomaly, check_finite
-from .function import Function
+from .function import Function, tensor_class
 from .grad_mode import set_grad_enabled
 
 
@@ -44,7 +44,7 @@ def topological_order(root):
 def accumulate_leaf_grad(leaf, grad):
     """``leaf.grad += grad``, creating ``.grad`` (an owned copy in the leaf's dtype) the first time."""
     if leaf.grad is None:
-        leaf.grad = Tensor._make(grad.astype(leaf._array.dtype, order="C"), False, None, leaf._device)
+        leaf.grad = tensor_class()._make(grad.astype(leaf._array.dtype, order="C"), False, None, leaf._device)
     else:
         leaf.grad._array += grad
 
@@ -91,7 +91,7 @@ def run_backward(tensor, gradient=None, retain_graph=False):
             )
         grad = np.ones_like(tensor._array)
     else:
-        if isinstance(gradient, Tensor) and gradient._device != tensor._device:
+        if isinstance(gradient, tensor_class()) and gradient._device != tensor._device:
             raise RuntimeError(
                 f"backward(): gradient is on '{gradient._device}' but the tensor is on "
                 f"'{tensor._device}'; move it with .to('{tensor._device}')."
@@ -138,6 +138,3 @@ def retain_grad(tensor):
     """Ask a non-leaf tensor to keep its ``.grad`` after backward (see ``Tensor.retain_grad``)."""
     if tensor._node is not None:
         tensor._node.retained = weakref.ref(tensor)
-
-
-from ..tensor import Tensor  # noqa: E402

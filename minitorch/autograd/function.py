@@ -20,11 +20,29 @@ result in a Tensor. When grad mode is on and an input requires grad, the
 the output: it remembers where each input came from (``edges``) and what
 forward saved. ``backward`` returns one gradient per positional argument of
 ``forward`` (``None`` for arguments that are not tensors or need no gradient).
+
+The engine knows arrays and nodes, not the Tensor class: ``minitorch/tensor.py``
+registers its class once with ``use_tensor_class``, and ``apply`` wraps results in
+it. So autograd sits below the tensor, as the layers say, with no import circle.
 """
 import numpy as np
 
+from ..errors import InPlaceModificationError
 from .anomaly import _Anomaly, check_finite
 from .grad_mode import _GradMode
+
+_Tensor = None  # the Tensor class, set once by minitorch/tensor.py
+
+
+def use_tensor_class(cls):
+    """Register the class that ``Function.apply`` wraps its results in (called by tensor.py)."""
+    global _Tensor
+    _Tensor = cls
+
+
+def tensor_class():
+    """The registered Tensor class (``minitorch.Tensor``)."""
+    return _Tensor
 
 
 class Function:
@@ -34,6 +52,10 @@ class Function:
     #: the output then shares the input's version counter, so writing to either is seen.
     #: An op that returns a view only sometimes (indexing) sets ``ctx.is_view`` in forward.
     is_view = False
+
+    #: False for ops that no gradient flows through (comparisons, argmax, isnan, ...): apply()
+    #: never records them in the graph, and their outputs never require grad.
+    differentiable = True
 
     # Filled in by apply() when the node is recorded:
     edges = None  # per forward argument: the input's node, the leaf Tensor itself, or None
@@ -66,12 +88,13 @@ class Function:
         arrays, edges, needs = [], [], []
         requires_grad = False
         device = None
+        Tensor = _Tensor
         for a in args:
             if isinstance(a, Tensor):
                 if device != a._device:
                     device = _same_device(cls, device, a._device)
                 arrays.append(a._array)
-                if a.requires_grad:
+                if a.requires_grad and cls.differentiable:
                     requires_grad = True
                     edges.append(a._node or a)
                     needs.append(True)
@@ -105,7 +128,7 @@ class Function:
         """Note the version of every tensor (input or output) whose array forward saved."""
         versions = []
         for i, t in enumerate((*args, result)):
-            if isinstance(t, Tensor):
+            if isinstance(t, _Tensor):
                 array = t._array
                 for saved in self.saved_arrays:
                     if saved is array:
@@ -145,7 +168,3 @@ def _same_device(op, device, other):
         f"{op.__name__}: expected all tensors on the same device, but found tensors on '{device}' "
         f"and on '{other}'. Move them first, e.g. with .to('{device}') or .cpu()."
     )
-
-
-from ..errors import InPlaceModificationError  # noqa: E402
-from ..tensor import Tensor  # noqa: E402

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from ..creation import from_numpy, tensor
-from ..ops import stack
+from ..namespace import stack
 from ..tensor import Tensor
 from .dataset import Subset, TensorDataset, _rng
 

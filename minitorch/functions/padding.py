@@ -13,7 +13,7 @@
 import numpy as np
 
 from ..autograd.function import Function
-from ..device import get_array_module
+from ..device import array_module
 from ._util import scatter_add
 
 NUMPY_MODES = {"reflect": "reflect", "replicate": "edge", "circular": "wrap"}
@@ -45,7 +45,7 @@ class Pad(Function):
             ctx.slices = _kept_slices(pads, x.shape)
             y[ctx.slices[1]] = x[ctx.slices[0]]
             return y
-        xp = get_array_module(x)  # the index maps live where x does (cupy on a GPU)
+        xp = array_module(x)  # the index maps live where x does (cupy on a GPU)
         ctx.sources = [xp.asarray(src) for src in source_indices(pads, x.shape, mode)]
         for axis, src in enumerate(ctx.sources):
             if pads[axis] != (0, 0):

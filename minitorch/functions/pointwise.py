@@ -1,4 +1,4 @@
-"""Elementwise functions of one tensor: exp, log, sqrt, abs, tanh, sigmoid, relu, gelu, clamp.
+"""Elementwise functions of one tensor: exp, log, sqrt, sin, abs, tanh, sigmoid, relu, gelu, clamp.
 
 For y = f(x) applied elementwise, the chain rule is dL/dx = dL/dy * f'(x):
 each backward below is one line that multiplies the gradient by f'.
@@ -53,6 +53,20 @@ class Sqrt(Function):
     def backward(ctx, grad):
         (y,) = ctx.saved_arrays
         return grad / (2 * y)
+
+
+class Sin(Function):
+    """y = sin x;  dy/dx = cos x."""
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return np.sin(x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_arrays
+        return grad * np.cos(x)
 
 
 class Abs(Function):

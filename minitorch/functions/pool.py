@@ -17,7 +17,7 @@ as far as needed, and that extra padding never counts in an average.
 import numpy as np
 
 from ..autograd.function import Function
-from ..device import array_module, get_array_module
+from ..device import array_module
 from .conv import col2im, crop, offset_slices, out_size
 
 
@@ -66,7 +66,7 @@ def max_pool_indices(x, kernel, stride, padding, dilation, ceil_mode):
     """PyTorch's ``return_indices``: for each window, the flat index h*W + w of its maximum in x."""
     _, winner, (oh, ow), _ = max_pool_argmax(x, kernel, stride, padding, dilation, ceil_mode)
     i, j = np.divmod(winner.astype(np.int64), kernel[1])
-    xp = get_array_module(winner)  # positions made where the winners are (np.arange is host-only)
+    xp = array_module(winner)  # positions made where the winners are (np.arange is host-only)
     h = xp.arange(oh)[:, None] * stride[0] - padding[0] + i * dilation[0]
     w = xp.arange(ow)[None, :] * stride[1] - padding[1] + j * dilation[1]
     return (h * x.shape[-1] + w).astype(np.int64)

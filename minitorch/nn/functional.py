@@ -18,7 +18,7 @@ from .. import functions as ops
 from ..creation import tensor, zeros_like
 from ..device import array_module
 from ..errors import ShapeError
-from ..ops import stack
+from ..namespace import stack
 from ..random import rng
 from ..tensor import Tensor
 
@@ -105,6 +105,17 @@ def _check_reduction(op, reduction):
         raise ValueError(f"{op}: reduction must be 'mean', 'sum' or 'none', got {reduction!r}.")
 
 
+def _reduction(op, size_average, reduce, reduction):
+    """The reduction to use. PyTorch's deprecated ``size_average``/``reduce`` pair, where given,
+    decides it as PyTorch does (reduce=False: "none"; else size_average=False: "sum"; else "mean")."""
+    if size_average is not None or reduce is not None:
+        if reduce is False:
+            return "none"
+        return "sum" if size_average is False else "mean"
+    _check_reduction(op, reduction)
+    return reduction
+
+
 def _reduce(loss, reduction, divisor=None):
     """Per-element losses -> the result: as is, summed, or summed and divided (by numel by default)."""
     if reduction == "none":
@@ -164,12 +175,12 @@ def _softplus(z):
 # ------------------------------------------------------------ regression losses
 
 
-def mse_loss(input, target, reduction="mean"):
+def mse_loss(input, target, size_average=None, reduce=None, reduction="mean"):
     """Mean squared error: l_i = (x_i - y_i)^2, then reduced; "mean" gives (1/n) sum_i l_i.
 
     Unlike PyTorch, input and target must have the same shape (no silent broadcasting).
     """
-    _check_reduction("mse_loss", reduction)
+    reduction = _reduction("mse_loss", size_average, reduce, reduction)
     _check_tensors("mse_loss", input=input, target=target)
     _check_same_shape("mse_loss", input, target)
     ### BEGIN SOLUTION 3.5: return the squared errors (input - target)^2, reduced with _reduce(..., reduction)
@@ -177,9 +188,9 @@ def mse_loss(input, target, reduction="mean"):
     ### END SOLUTION
 
 
-def l1_loss(input, target, reduction="mean"):
+def l1_loss(input, target, size_average=None, reduce=None, reduction="mean"):
     """Mean absolute error: l_i = |x_i - y_i|, then reduced; "mean" gives (1/n) sum_i l_i."""
-    _check_reduction("l1_loss", reduction)
+    reduction = _reduction("l1_loss", size_average, reduce, reduction)
     _check_tensors("l1_loss", input=input, target=target)
     _check_same_shape("l1_loss", input, target)
     return _reduce((input - target).abs(), reduction)
@@ -256,7 +267,8 @@ def _class_index_loss(log_probs, class_dim, safe_target, keep, w, reduction, lab
     return _reduce(loss, reduction, w_target.masked_fill(dropped, 0.0).sum())
 
 
-def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean", label_smoothing=0.0):
+def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean",
+                  label_smoothing=0.0):
     """Cross-entropy between softmax(input) and class-index targets.
 
     Shapes: input (N, C) logits, target (N,) class indices; or input (N, C, d1, ...)
@@ -273,7 +285,7 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
     Without weights, dl_i/dx_ic = p_ic - q_ic. Built on log_softmax, the loss and
     its gradient stay finite for logits of any size. ``weight`` is a constant.
     """
-    _check_reduction("cross_entropy", reduction)
+    reduction = _reduction("cross_entropy", size_average, reduce, reduction)
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"cross_entropy: label_smoothing must be between 0 and 1, got {label_smoothing}.")
     class_dim, safe_target, keep, w = _class_targets("cross_entropy", input, target, weight, ignore_index)
@@ -281,18 +293,18 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
     return _class_index_loss(log_probs, class_dim, safe_target, keep, w, reduction, label_smoothing)
 
 
-def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
+def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean"):
     """Negative log-likelihood of class-index targets, given log-probabilities ``input``.
 
     l_i = -w_{t_i} input[i, t_i], with the shapes, ``weight``, ``ignore_index`` and
     "mean" rule of ``cross_entropy``; indeed cross_entropy(x, t) = nll_loss(log_softmax(x, 1), t).
     """
-    _check_reduction("nll_loss", reduction)
+    reduction = _reduction("nll_loss", size_average, reduce, reduction)
     class_dim, safe_target, keep, w = _class_targets("nll_loss", input, target, weight, ignore_index)
     return _class_index_loss(input, class_dim, safe_target, keep, w, reduction, 0.0)
 
 
-def binary_cross_entropy(input, target, weight=None, reduction="mean"):
+def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):
     """Binary cross-entropy on probabilities: l_i = -w_i (t_i log x_i + (1 - t_i) log(1 - x_i)).
 
     ``input`` holds probabilities in [0, 1] (e.g. sigmoid outputs), ``target`` the same
@@ -302,7 +314,7 @@ def binary_cross_entropy(input, target, weight=None, reduction="mean"):
     sigmoid rounds to 0 or 1.
     """
     op = "binary_cross_entropy"
-    _check_reduction(op, reduction)
+    reduction = _reduction(op, size_average, reduce, reduction)
     _check_tensors(op, input=input, target=target)
     _check_same_shape(op, input, target)
     _check_probabilities(op, "input", input)
@@ -314,7 +326,8 @@ def binary_cross_entropy(input, target, weight=None, reduction="mean"):
     return _reduce(loss, reduction)
 
 
-def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean", pos_weight=None):
+def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None, reduction="mean",
+                                     pos_weight=None):
     """Binary cross-entropy on raw scores (logits) x, with p = sigmoid(x) and pos_weight r:
 
         l_i = -w_i (r t_i log p_i + (1 - t_i) log(1 - p_i))
@@ -326,7 +339,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean
     ``pos_weight`` (e.g. one value per class, shape (C,)) weighs the positive targets.
     """
     op = "binary_cross_entropy_with_logits"
-    _check_reduction(op, reduction)
+    reduction = _reduction(op, size_average, reduce, reduction)
     _check_tensors(op, input=input, target=target)
     _check_same_shape(op, input, target)
     target = target.to(input.dtype)

@@ -18,7 +18,7 @@ import math
 from .. import dtypes
 from ..creation import empty, zeros
 from ..errors import ShapeError
-from ..ops import cat
+from ..namespace import cat
 from . import functional as F
 from . import init
 from .linear import Linear

@@ -8,7 +8,7 @@ so that ``module.parameters()`` hands it to the optimiser and
 """
 import numpy as np
 
-from ..creation import as_array
+from ..dtypes import as_array
 from ..tensor import Tensor
 
 

@@ -4,7 +4,7 @@ import math
 import numpy as np
 
 from ..autograd.grad_mode import no_grad
-from ..ops import cat
+from ..namespace import cat
 from ..tensor import Tensor
 
 

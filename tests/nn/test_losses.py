@@ -323,3 +323,14 @@ def test_loss_module_weights_are_buffers_in_the_state_dict():
 def test_loss_module_checks_reduction_when_built():
     with pytest.raises(ValueError, match="MSELoss: reduction must be 'mean', 'sum' or 'none', got 'avg'"):
         MSELoss(reduction="avg")
+
+
+@pytest.mark.parametrize("size_average, reduce, reduction", [
+    (None, False, "none"), (False, None, "sum"), (True, True, "mean"), (False, False, "none"), (None, True, "mean"),
+])
+def test_deprecated_size_average_and_reduce_decide_as_in_pytorch(size_average, reduce, reduction):
+    x, t = minitorch.tensor([0.2, 0.7, 0.9]), minitorch.tensor([0.0, 1.0, 1.0])
+    legacy = F.mse_loss(x, t, size_average, reduce)  # PyTorch's positional order
+    np.testing.assert_allclose(legacy.numpy(), F.mse_loss(x, t, reduction=reduction).numpy())
+    np.testing.assert_allclose(F.binary_cross_entropy(x, t, None, size_average, reduce).numpy(),
+                               F.binary_cross_entropy(x, t, reduction=reduction).numpy())

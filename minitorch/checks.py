@@ -1,0 +1,134 @@
+"""Argument checks shared by every public function, layer and optimiser.
+
+Each check names the op (``"Linear"``, ``"sum"``, ``"F.conv2d"``), the argument and the value it
+got, says what was expected, and returns the value in the form the op works with (an ``int``, a
+tuple of axes, a pair). The rule: checks run in the public wrapper (a ``Tensor`` method, a
+function of ``nn.functional``, a module's ``__init__``), never inside ``Function.forward`` unless
+they need the arrays' values.
+
+    >>> from minitorch import checks
+    >>> checks.integer("Linear", "in_features", 4, minimum=0)
+    4
+    >>> checks.integer("Linear", "in_features", 2.5, minimum=0)
+    Traceback (most recent call last):
+    TypeError: Linear: in_features must be an integer, got 2.5.
+    >>> checks.dims("sum", -1, ndim=3)
+    (2,)
+"""
+import numbers
+
+import numpy as np
+
+
+def integer(op, name, value, minimum=None, maximum=None):
+    """``value`` as an int (a bool is refused), at least ``minimum`` and at most ``maximum``."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{op}: {name} must be an integer, got {value!r}.")
+    value = int(value)
+    if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
+        raise ValueError(f"{op}: {name} must be {_range_words(minimum, maximum)}, got {value}.")
+    return value
+
+
+def real(op, name, value, minimum=None, maximum=None):
+    """``value`` as a float (a bool is refused), in [minimum, maximum]; NaN is refused too."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{op}: {name} must be a number, got {value!r}.")
+    value = float(value)
+    low_ok = value >= minimum if minimum is not None else value == value  # `==` is False for NaN
+    high_ok = value <= maximum if maximum is not None else True
+    if not (low_ok and high_ok):
+        raise ValueError(f"{op}: {name} must be {_range_words(minimum, maximum)}, got {value!r}.")
+    return value
+
+
+def _range_words(minimum, maximum):
+    if minimum is not None and maximum is not None:
+        return f"between {minimum} and {maximum}"
+    if minimum is not None:
+        return f"at least {minimum}"
+    if maximum is not None:
+        return f"at most {maximum}"
+    return "a number"
+
+
+def choice(op, name, value, options):
+    """``value`` if it is one of ``options``, else a ValueError listing them."""
+    if value not in options:
+        listed = ", ".join(repr(o) for o in options)
+        raise ValueError(f"{op}: {name} must be one of {listed}, got {value!r}.")
+    return value
+
+
+def sizes(op, size):
+    """A shape given as f(2, 3), f((2, 3)) or f([2, 3]), as a tuple of ints."""
+    if len(size) == 1 and isinstance(size[0], (tuple, list)):
+        size = tuple(size[0])
+    for s in size:
+        if not isinstance(s, (int, np.integer)) or isinstance(s, (bool, np.bool_)):
+            raise TypeError(f"{op}: sizes must be integers, got {size!r}.")
+    return tuple(int(s) for s in size)
+
+
+def pair(op, name, value, minimum):
+    """An int or a pair of ints as a pair (e.g. ``kernel_size=3`` -> (3, 3)), each >= ``minimum``."""
+    values = (value, value) if isinstance(value, (int, np.integer)) else value
+    ok = isinstance(values, (tuple, list)) and len(values) == 2
+    ok = ok and all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in values)
+    if not ok or min(values) < minimum:
+        raise ValueError(
+            f"{op}: {name} must be an int or a pair of ints, each at least {minimum}, got {value!r}."
+        )
+    return int(values[0]), int(values[1])
+
+
+def dims(op, dim, ndim):
+    """``dim`` (None, an int or a tuple of ints, negatives allowed) as a sorted tuple of axes.
+
+    None means every dimension. A 0-d tensor accepts dim 0 and -1, as in PyTorch.
+    """
+    if dim is None:
+        return tuple(range(ndim))
+    listed = (dim,) if isinstance(dim, (numbers.Integral, np.bool_)) else tuple(dim)
+    bound = max(ndim, 1)
+    axes = []
+    for d in listed:
+        d = integer(op, "dim", d)
+        if not -bound <= d < bound:
+            raise IndexError(
+                f"{op}: dim {d} is out of range for a tensor with {ndim} dimension(s) "
+                f"(valid: {-bound} to {bound - 1})."
+            )
+        axes.append(d % ndim if ndim else 0)
+    if len(set(axes)) != len(axes):
+        raise ValueError(f"{op}: dim {dim} names the same dimension twice.")
+    return tuple(sorted(axes)) if ndim else ()
+
+
+def dim(op, dim, ndim):
+    """A single ``dim`` (negatives allowed) as a non-negative axis."""
+    (axis,) = dims(op, integer(op, "dim", dim), ndim) or (0,)
+    return axis
+
+
+def floating(op, tensor, name="input"):
+    """Refuse a tensor that is not floating-point (mean, var, ... have no integer version)."""
+    if not tensor.is_floating_point():
+        raise TypeError(
+            f"{op}: {name} must be a floating-point tensor, this one is {tensor.dtype!r}. "
+            f"Use .float() first."
+        )
+    return tensor
+
+
+def tensors(op, values):
+    """A non-empty sequence of Tensors (for cat, stack, ...) as a list."""
+    from .autograd import function
+
+    values = list(values)
+    if not values:
+        raise ValueError(f"{op}: expected a non-empty sequence of tensors.")
+    for v in values:
+        if not isinstance(v, function.tensor_class()):
+            raise TypeError(f"{op}: expected a sequence of Tensors, got an element of type {type(v).__name__}.")
+    return values

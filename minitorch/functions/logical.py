@@ -1,0 +1,152 @@
+"""Comparisons, logic, tests of values and arg-reductions: the ops that no gradient flows through.
+
+Each is a ``Function`` with ``differentiable = False``: ``apply`` never records it in the
+graph, and its result never requires grad (the result is bool or int64, and a step function
+has derivative zero wherever it has one). They still go through ``apply`` so that device
+checks and the CUDA path are the same as for every other op.
+"""
+import numpy as np
+
+from ..autograd.function import Function
+from ._util import broadcast_shapes
+
+
+class Comparison(Function):
+    """Base of the elementwise comparisons: ``a <op> b`` broadcast, a bool result."""
+
+    differentiable = False
+    ufunc = None  # the numpy ufunc that compares
+
+    @staticmethod
+    def forward(ctx, a, b):
+        broadcast_shapes(type(ctx).__name__.lower(), np.shape(a), np.shape(b))
+        return type(ctx).ufunc(a, b)
+
+
+class Eq(Comparison):
+    """a == b, elementwise."""
+
+    ufunc = np.equal
+
+
+class Ne(Comparison):
+    """a != b, elementwise."""
+
+    ufunc = np.not_equal
+
+
+class Lt(Comparison):
+    """a < b, elementwise."""
+
+    ufunc = np.less
+
+
+class Le(Comparison):
+    """a <= b, elementwise."""
+
+    ufunc = np.less_equal
+
+
+class Gt(Comparison):
+    """a > b, elementwise."""
+
+    ufunc = np.greater
+
+
+class Ge(Comparison):
+    """a >= b, elementwise."""
+
+    ufunc = np.greater_equal
+
+
+class LogicalAnd(Comparison):
+    """a and b, elementwise (nonzero counts as True)."""
+
+    ufunc = np.logical_and
+
+
+class LogicalOr(Comparison):
+    """a or b, elementwise (nonzero counts as True)."""
+
+    ufunc = np.logical_or
+
+
+class LogicalNot(Function):
+    """not x, elementwise."""
+
+    differentiable = False
+
+    @staticmethod
+    def forward(ctx, x):
+        return np.logical_not(x)
+
+
+class IsNan(Function):
+    """x != x: True where x is NaN."""
+
+    differentiable = False
+
+    @staticmethod
+    def forward(ctx, x):
+        return np.isnan(x)
+
+
+class IsFinite(Function):
+    """True where x is neither NaN nor +-inf."""
+
+    differentiable = False
+
+    @staticmethod
+    def forward(ctx, x):
+        return np.isfinite(x)
+
+
+class IsClose(Function):
+    """|a - b| <= atol + rtol * |b|, elementwise (NaNs equal only with ``equal_nan``)."""
+
+    differentiable = False
+
+    @staticmethod
+    def forward(ctx, a, b, rtol, atol, equal_nan):
+        broadcast_shapes("isclose", np.shape(a), np.shape(b))
+        return np.isclose(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan)
+
+
+class All(Function):
+    """True if every element is nonzero."""
+
+    differentiable = False
+
+    @staticmethod
+    def forward(ctx, x):
+        return x.all()
+
+
+class Any(Function):
+    """True if some element is nonzero."""
+
+    differentiable = False
+
+    @staticmethod
+    def forward(ctx, x):
+        return x.any()
+
+
+class ArgMax(Function):
+    """The index of the largest element along ``axis`` (of the flattened tensor for None), int64."""
+
+    differentiable = False
+
+    @staticmethod
+    def forward(ctx, x, axis, keepdim):
+        return np.argmax(x, axis=axis, keepdims=keepdim).astype(np.int64)
+
+
+class ArgMin(Function):
+    """The index of the smallest element along ``axis`` (of the flattened tensor for None), int64."""
+
+    differentiable = False
+
+    @staticmethod
+    def forward(ctx, x, axis, keepdim):
+        return np.argmin(x, axis=axis, keepdims=keepdim).astype(np.int64)
