@@ -167,9 +167,10 @@ def test_binary(op, data):
 
 
 @pytest.mark.parametrize("op", family("binary"))
-def test_binary_same_as_pytorch(op):
+@pytest.mark.parametrize("shapes", [((3, 4), (4,)), ((2, 1, 3), (4, 1)), ((), (3,)), ((2,), (3, 2))])
+def test_binary_same_as_pytorch(op, shapes):
     rng = np.random.default_rng(0)
-    a, b = rng.uniform(0.5, 2.0, (3, 4)), rng.uniform(0.5, 2.0, (4,))
+    a, b = rng.uniform(0.5, 2.0, shapes[0]), rng.uniform(0.5, 2.0, shapes[1])
     _same_as_torch(op.name, [a, b], lambda f, x, y: f(x, y))
 
 

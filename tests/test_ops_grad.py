@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import minitorch
-from minitorch import functions as F
+from minitorch import functions as ops
 from minitorch.testing import gradcheck
 from minitorch.testing import strategies as S
 
@@ -23,21 +23,13 @@ def check(fn, *inputs, **kwargs):
 
 
 # ------------------------------------------------------------------ arithmetic
+# (each binary op with both operands requiring grad: tests/test_catalog.py)
 BINARY = {
     "add": lambda a, b: a + b,
     "sub": lambda a, b: a - b,
     "mul": lambda a, b: a * b,
     "div": lambda a, b: a / b,
 }
-
-
-@pytest.mark.parametrize("op", sorted(BINARY))
-@given(data=st.data())
-def test_binary_broadcast(op, data):
-    shape_a, shape_b = data.draw(S.broadcastable_shape_pairs())
-    a = data.draw(S.tensors(shape_a))
-    b = data.draw(S.tensors(shape_b, elements=AWAY_FROM_ZERO if op == "div" else None))
-    check(BINARY[op], a, b)
 
 
 @pytest.mark.parametrize("op", sorted(BINARY))
@@ -90,16 +82,11 @@ def test_fractional_power(x):
 
 
 # ------------------------------------------------------------------ pointwise
+# (the unary ops of the catalog are gradchecked by tests/test_catalog.py)
 POINTWISE = {
-    "exp": (lambda x: x.exp(), None),
-    "log": (lambda x: x.log(), POSITIVE),
-    "sqrt": (lambda x: x.sqrt(), POSITIVE),
-    "abs": (lambda x: x.abs(), None),
-    "tanh": (lambda x: x.tanh(), None),
-    "sigmoid": (lambda x: x.sigmoid(), S.grid(-12.0, 12.0)),
-    "relu": (lambda x: x.relu(), None),
-    "gelu": (lambda x: F.GELU.apply(x, "none"), None),
-    "gelu_tanh": (lambda x: F.GELU.apply(x, "tanh"), None),
+    "sigmoid_large": (lambda x: x.sigmoid(), S.grid(-12.0, 12.0)),
+    "gelu": (lambda x: ops.GELU.apply(x, "none"), None),
+    "gelu_tanh": (lambda x: ops.GELU.apply(x, "tanh"), None),
     "clamp": (lambda x: x.clamp(-1.0, 2.0), None),
     "clamp_min": (lambda x: x.clamp(min=0.5), None),
     "clamp_max": (lambda x: x.clamp(max=-0.25), None),
@@ -116,11 +103,8 @@ def test_pointwise(name, data):
 
 
 # ------------------------------------------------------------------ reductions
+# (sum, mean, amax, amin: tests/test_catalog.py)
 REDUCTIONS = {
-    "sum": lambda x, dim, keepdim: x.sum(dim, keepdim),
-    "mean": lambda x, dim, keepdim: x.mean(dim, keepdim),
-    "amax": lambda x, dim, keepdim: x.amax(dim, keepdim),
-    "amin": lambda x, dim, keepdim: x.amin(dim, keepdim),
     "logsumexp": lambda x, dim, keepdim: x.logsumexp(dim, keepdim),
     "var": lambda x, dim, keepdim: x.var(dim, keepdim),
     "var_biased": lambda x, dim, keepdim: x.var(dim, keepdim, correction=0),
@@ -319,8 +303,8 @@ def test_linear(data):
     batch = data.draw(S.shapes(min_dims=0, max_dims=2))
     n_in, n_out = data.draw(st.integers(1, 4)), data.draw(st.integers(1, 4))
     x, w, b = data.draw(S.tensors(batch + (n_in,))), data.draw(S.tensors((n_out, n_in))), data.draw(S.tensors((n_out,)))
-    check(lambda x, w, b: F.Linear.apply(x, w, b), x, w, b)
-    check(lambda x, w: F.Linear.apply(x, w, None), x, w)
+    check(lambda x, w, b: ops.Linear.apply(x, w, b), x, w, b)
+    check(lambda x, w: ops.Linear.apply(x, w, None), x, w)
 
 
 @pytest.mark.parametrize("name", ["softmax", "log_softmax"])
@@ -336,7 +320,7 @@ def test_softmax(name, data):
 @given(x=S.tensors())
 def test_clone_and_cast(x):
     check(lambda x: x.clone(), x)
-    check(lambda x: F.Cast.apply(x, np.float64), x)
+    check(lambda x: ops.Cast.apply(x, np.float64), x)
     check(lambda x: x.double() * 2.0, x)
 
 

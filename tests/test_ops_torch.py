@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import minitorch
-from minitorch import functions as F
+from minitorch import functions as ops
 
 torch = pytest.importorskip("torch")
 
@@ -13,32 +13,23 @@ torch = pytest.importorskip("torch")
 def gelu(lib, x, approximate="none"):
     if lib is torch:
         return torch.nn.functional.gelu(x, approximate=approximate)
-    return F.GELU.apply(x, approximate)
+    return ops.GELU.apply(x, approximate)
 
 
-# (name, expression of (lib, *inputs), a few input-shape sets, domain of the values)
+# (name, expression of (lib, *inputs), a few input-shape sets, domain of the values). The ops of the
+# catalog's families unary, binary, reduction and logical are compared by tests/test_catalog.py;
+# these are the operators, the other ops and compositions.
 CASES = [
-    ("add", lambda m, a, b: a + b, [((3, 4), (4,)), ((2, 1, 3), (4, 1)), ((), (3,))], "any"),
-    ("sub", lambda m, a, b: a - b, [((3, 4), (3, 1)), ((2,), (3, 2))], "any"),
-    ("mul", lambda m, a, b: a * b, [((3, 4), (4,)), ((2, 1, 3), (4, 1))], "any"),
-    ("div", lambda m, a, b: a / b, [((3, 4), (4,)), ((1, 3), (2, 1))], "positive"),
+    ("operators", lambda m, a, b: (a + b) * (a - b) / (b * b + 1), [((3, 4), (4,)), ((2, 1, 3), (4, 1)), ((), (3,))],
+     "any"),
     ("pow", lambda m, a, b: a**b, [((3, 4), (4,)), ((2, 3), ())], "positive"),
     ("scalars", lambda m, x: (2.0 - x) * 3 + 1.5 / x - x / 4 + x**3 + 2**x + x**-0.5,
      [((3, 4),), ((5,),)], "positive"),
     ("neg", lambda m, x: -x, [((3, 4),)], "any"),
-    ("exp", lambda m, x: x.exp(), [((3, 4),), ((),)], "any"),
-    ("log", lambda m, x: m.log(x), [((3, 4),)], "positive"),
-    ("sqrt", lambda m, x: x.sqrt(), [((3, 4),)], "positive"),
-    ("abs", lambda m, x: x.abs(), [((3, 4),)], "any"),
-    ("tanh", lambda m, x: m.tanh(x), [((3, 4),)], "any"),
-    ("sigmoid", lambda m, x: x.sigmoid(), [((3, 4),)], "any"),
-    ("relu", lambda m, x: x.relu(), [((3, 4),)], "any"),
+    ("exp_0d", lambda m, x: x.exp(), [((),)], "any"),
     ("gelu", lambda m, x: gelu(m, x), [((3, 4),)], "any"),
     ("gelu_tanh", lambda m, x: gelu(m, x, "tanh"), [((3, 4),)], "any"),
     ("clamp", lambda m, x: x.clamp(-0.5, 0.7) + m.clamp(x, min=0.1), [((4, 5),)], "any"),
-    ("sum", lambda m, x: x.sum() + x.sum(1).sum() + x.sum((0, 2), keepdim=True).sum(),
-     [((2, 3, 4),)], "any"),
-    ("mean", lambda m, x: x.mean(-1).sum() * x.mean((0, 1), keepdim=True), [((2, 3, 4),)], "any"),
     ("var", lambda m, x: x.var(dim=1) + x.var(dim=(0, 2), keepdim=True).sum() + x.var(),
      [((3, 4, 2),)], "any"),
     ("var_biased", lambda m, x: x.var(dim=-1, correction=0), [((3, 4),)], "any"),
