@@ -55,8 +55,9 @@ def _range_words(minimum, maximum):
 def choice(op, name, value, options):
     """``value`` if it is one of ``options``, else a ValueError listing them."""
     if value not in options:
-        listed = ", ".join(repr(o) for o in options)
-        raise ValueError(f"{op}: {name} must be one of {listed}, got {value!r}.")
+        names = [repr(o) for o in options]
+        listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+        raise ValueError(f"{op}: {name} must be {listed}, got {value!r}.")
     return value
 
 

@@ -29,18 +29,6 @@ from ..autograd.function import Function
 from ..errors import ShapeError
 
 
-def pair(op, name, value, minimum):
-    """An int or a pair of ints as a pair (e.g. ``kernel_size=3`` -> (3, 3)), each >= ``minimum``."""
-    values = (value, value) if isinstance(value, (int, np.integer)) else value
-    ok = isinstance(values, (tuple, list)) and len(values) == 2
-    ok = ok and all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in values)
-    if not ok or min(values) < minimum:
-        raise ValueError(
-            f"{op}: {name} must be an int or a pair of ints, each at least {minimum}, got {value!r}."
-        )
-    return int(values[0]), int(values[1])
-
-
 def out_size(op, size, kernel, stride, pad_before, pad_after, dilation, ceil_mode=False):
     """Output length along one axis; a ShapeError if the (dilated) kernel is larger than the padded input.
 

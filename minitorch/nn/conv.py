@@ -1,22 +1,16 @@
 """``Conv2d``: a learned 2-D convolution over NCHW images."""
 
-import numpy as np
 
+from .. import checks
 from .. import dtypes
 from ..creation import empty
-from ..functions.conv import pair
+from ..checks import pair
 from . import functional as F
 from . import init
 from .module import Module
 from .parameter import Parameter
 
 PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
-
-
-def _positive_int(op, name, value):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{op}: {name} must be a positive integer, got {value!r}.")
-    return int(value)
 
 
 class Conv2d(Module):
@@ -37,17 +31,17 @@ class Conv2d(Module):
                  bias=True, padding_mode="zeros", device=None, dtype=None):
         super().__init__()
         op = "Conv2d"
-        self.in_channels = _positive_int(op, "in_channels", in_channels)
-        self.out_channels = _positive_int(op, "out_channels", out_channels)
-        self.groups = _positive_int(op, "groups", groups)
+        self.in_channels = checks.integer(op, "in_channels", in_channels, minimum=1)
+        self.out_channels = checks.integer(op, "out_channels", out_channels, minimum=1)
+        self.groups = checks.integer(op, "groups", groups, minimum=1)
         if in_channels % groups or out_channels % groups:
             raise ValueError(
                 f"{op}: in_channels ({in_channels}) and out_channels ({out_channels}) must both be "
                 f"divisible by groups ({groups})."
             )
-        self.kernel_size = pair(op, "kernel_size", kernel_size, 1)
-        self.stride = pair(op, "stride", stride, 1)
-        self.dilation = pair(op, "dilation", dilation, 1)
+        self.kernel_size = checks.pair(op, "kernel_size", kernel_size, 1)
+        self.stride = checks.pair(op, "stride", stride, 1)
+        self.dilation = checks.pair(op, "dilation", dilation, 1)
         if isinstance(padding, str):
             if padding not in ("valid", "same"):
                 raise ValueError(f"{op}: padding must be 'valid', 'same', an int or a pair, got {padding!r}.")
@@ -55,10 +49,8 @@ class Conv2d(Module):
                 raise ValueError(f"{op}: padding='same' is not supported for strided convolutions.")
             self.padding = padding
         else:
-            self.padding = pair(op, "padding", padding, 0)
-        if padding_mode not in PADDING_MODES:
-            raise ValueError(f"{op}: padding_mode must be one of {PADDING_MODES}, got {padding_mode!r}.")
-        self.padding_mode = padding_mode
+            self.padding = checks.pair(op, "padding", padding, 0)
+        self.padding_mode = checks.choice(op, "padding_mode", padding_mode, PADDING_MODES)
         dtype = dtypes.to_dtype(dtype) or dtypes.float32
         shape = (out_channels, in_channels // groups, *self.kernel_size)
         self.weight = Parameter(empty(*shape, dtype=dtype, device=device))

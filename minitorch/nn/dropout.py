@@ -1,4 +1,5 @@
 """``Dropout``: randomly zero activations while training, to regularise."""
+from .. import checks
 from . import functional as F
 from .module import Module
 
@@ -12,8 +13,7 @@ class Dropout(Module):
 
     def __init__(self, p=0.5, inplace=False):
         super().__init__()
-        if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0 <= p <= 1:
-            raise ValueError(f"Dropout: p must be a probability between 0 and 1, got {p!r}.")
+        checks.real("Dropout", "p (a probability)", p, minimum=0, maximum=1)
         self.p = p
         self.inplace = inplace
 

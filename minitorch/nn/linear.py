@@ -1,7 +1,7 @@
 """``Linear`` (y = x W^T + b) and ``Identity`` (y = x)."""
 
-import numpy as np
 
+from .. import checks
 from .. import dtypes
 from ..creation import empty
 from . import functional as F
@@ -32,11 +32,8 @@ class Linear(Module):
 
     def __init__(self, in_features, out_features, bias=True, device=None, dtype=None):
         super().__init__()
-        for name, value in (("in_features", in_features), ("out_features", out_features)):
-            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
-                raise ValueError(f"Linear: {name} must be a non-negative integer, got {value!r}.")
-        self.in_features = int(in_features)
-        self.out_features = int(out_features)
+        self.in_features = checks.integer("Linear", "in_features", in_features, minimum=0)
+        self.out_features = checks.integer("Linear", "out_features", out_features, minimum=0)
         dtype = dtypes.to_dtype(dtype) or dtypes.float32
         self.weight = Parameter(empty(out_features, in_features, dtype=dtype, device=device))
         if bias:

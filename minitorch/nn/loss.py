@@ -5,14 +5,16 @@ Each module stores its options and calls the function of the same loss in
 ``pos_weight`` are buffers, as in PyTorch: they follow ``to(dtype)`` and appear
 in ``state_dict()`` under the keys ``weight`` and ``pos_weight``.
 """
+from .. import checks
 from . import functional as F
+from .functional.loss import REDUCTIONS
 from .module import Module
 
 
 class _Loss(Module):
     def __init__(self, reduction="mean"):
         super().__init__()
-        F._check_reduction(type(self).__name__, reduction)
+        checks.choice(type(self).__name__, "reduction", reduction, REDUCTIONS)
         self.reduction = reduction
 
 

@@ -13,8 +13,8 @@ through ``nn.functional.scaled_dot_product_attention`` (or, when the weights are
 asked for, its ``attention_weights`` half), so it runs the fused kernel where
 one exists.
 """
-import math
 
+from .. import checks
 from .. import dtypes
 from ..creation import empty, zeros
 from ..errors import ShapeError
@@ -61,8 +61,7 @@ class MultiheadAttention(Module):
                  kdim=None, vdim=None, batch_first=False, device=None, dtype=None):
         super().__init__()
         for name, n in (("embed_dim", embed_dim), ("num_heads", num_heads)):
-            if isinstance(n, bool) or not isinstance(n, int) or n <= 0:
-                raise ValueError(f"MultiheadAttention: {name} must be a positive integer, got {n!r}.")
+            checks.integer("MultiheadAttention", name, n, minimum=1)
         if embed_dim % num_heads:
             raise ValueError(
                 f"MultiheadAttention: embed_dim ({embed_dim}) must be divisible by num_heads "

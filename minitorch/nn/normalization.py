@@ -13,6 +13,7 @@ its last dims and behaves the same in both modes.
 """
 import numbers
 
+from .. import checks
 from .. import dtypes
 from ..creation import ones, tensor, zeros
 from . import functional as F
@@ -30,8 +31,7 @@ class _BatchNorm(Module):
                  device=None, dtype=None, *, bias=True):
         super().__init__()
         name = type(self).__name__
-        if isinstance(num_features, bool) or not isinstance(num_features, numbers.Integral) or num_features < 1:
-            raise ValueError(f"{name}: num_features must be a positive integer, got {num_features!r}.")
+        checks.integer(name, "num_features", num_features, minimum=1)
         if momentum is not None and not 0 <= momentum <= 1:
             raise ValueError(f"{name}: momentum must be between 0 and 1 (or None), got {momentum!r}.")
         self.num_features = int(num_features)

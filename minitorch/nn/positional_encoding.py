@@ -17,6 +17,7 @@ import math
 
 import numpy as np
 
+from .. import checks
 from .. import dtypes
 from ..creation import arange, tensor
 from ..errors import ShapeError
@@ -27,8 +28,7 @@ from .sparse import Embedding
 
 def _check_positive(op, **values):
     for name, n in values.items():
-        if isinstance(n, bool) or not isinstance(n, int) or n <= 0:
-            raise ValueError(f"{op}: {name} must be a positive integer, got {n!r}.")
+        checks.integer(op, name, n, minimum=1)
 
 
 def _positions(module, x):

@@ -1,6 +1,7 @@
 """``Embedding``: a learned lookup table from integer ids (tokens, classes) to vectors."""
 import numpy as np
 
+from .. import checks
 from .. import dtypes
 from ..autograd.grad_mode import no_grad
 from ..creation import empty
@@ -34,10 +35,8 @@ class Embedding(Module):
 
     def __init__(self, num_embeddings, embedding_dim, padding_idx=None, device=None, dtype=None):
         super().__init__()
-        for name, value in (("num_embeddings", num_embeddings), ("embedding_dim", embedding_dim)):
-            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-                raise ValueError(f"Embedding: {name} must be a positive integer, got {value!r}.")
-        self.num_embeddings, self.embedding_dim = int(num_embeddings), int(embedding_dim)
+        self.num_embeddings = checks.integer("Embedding", "num_embeddings", num_embeddings, minimum=1)
+        self.embedding_dim = checks.integer("Embedding", "embedding_dim", embedding_dim, minimum=1)
         self.padding_idx = _padding_index(self.num_embeddings, padding_idx)
         dtype = dtypes.to_dtype(dtype) or dtypes.float32
         self.weight = Parameter(empty(num_embeddings, embedding_dim, dtype=dtype, device=device))

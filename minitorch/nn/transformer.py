@@ -22,6 +22,7 @@ two: ``encoder.layers.0.self_attn.in_proj_weight``, ``decoder.norm.weight``, ...
 """
 import copy
 
+from .. import checks
 from .. import dtypes
 from ..creation import zeros
 from . import functional as F
@@ -167,8 +168,7 @@ class TransformerDecoderLayer(Module):
 
 def _clones(layer, num_layers):
     """A ModuleList of ``num_layers`` independent deep copies of ``layer`` (same initial weights)."""
-    if isinstance(num_layers, bool) or not isinstance(num_layers, int) or num_layers < 0:
-        raise ValueError(f"num_layers must be a non-negative integer, got {num_layers!r}.")
+    checks.integer("Transformer", "num_layers", num_layers, minimum=0)
     return ModuleList([copy.deepcopy(layer) for _ in range(num_layers)])
 
 

@@ -280,8 +280,10 @@ def test_linear_computes_x_wt_plus_b_and_checks_its_arguments():
     expected = x @ m.weight.detach().numpy().T + m.bias.detach().numpy()
     np.testing.assert_allclose(m(minitorch.tensor(x)).detach().numpy(), expected, rtol=1e-12)
     assert nn.Linear(3, 2, bias=False).bias is None
-    with pytest.raises(ValueError, match="in_features"):
+    with pytest.raises(TypeError, match="Linear: in_features must be an integer, got 2.5"):  # PyTorch: TypeError
         nn.Linear(2.5, 3)
+    with pytest.raises(ValueError, match="Linear: out_features must be at least 0, got -1"):
+        nn.Linear(2, -1)
     with pytest.raises(ValueError, match="dim"):
         nn.Softmax()(minitorch.ones(2, 2))
     with pytest.raises(ValueError, match="probability"):

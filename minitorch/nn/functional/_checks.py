@@ -1,0 +1,25 @@
+"""Argument checks that several topics of ``nn.functional`` share: tensors, and optional parameters.
+"""
+from ...errors import ShapeError
+from ...tensor import Tensor
+
+
+def check_tensors(op, **tensors):
+    for name, t in tensors.items():
+        if not isinstance(t, Tensor):
+            raise TypeError(
+                f"{op}: {name} must be a Tensor, got {type(t).__name__}. Wrap it with minitorch.tensor(...)."
+            )
+
+
+def check_param(op, name, t, shape, dtype=None):
+    """``t`` is None or a Tensor of exactly ``shape`` (and of the input's ``dtype``, if given)."""
+    if t is None:
+        return
+    check_tensors(op, **{name: t})
+    if tuple(t.shape) != tuple(shape):
+        raise ShapeError(f"{op}: {name} has shape {tuple(t.shape)}, expected {tuple(shape)}.")
+    if dtype is not None and t.dtype != dtype:
+        raise TypeError(
+            f"{op}: {name} is {t.dtype!r} but the input is {dtype!r}; convert one of them with .to(...)."
+        )

@@ -1,0 +1,42 @@
+"""``linear`` (y = x W^T + b, one op of its own: one graph node, and the weight's gradient in the
+weight's layout) and ``dropout`` (zero each element with probability p, scale the rest by 1/(1-p)).
+"""
+from ... import functions as ops
+from ...errors import ShapeError
+from ...random import rng
+
+
+def linear(input, weight, bias=None):
+    """y = x W^T + b for x of shape (..., in_features), W (out_features, in_features), b (out_features,)."""
+    if weight.ndim != 2 or input.ndim == 0 or input.shape[-1] != weight.shape[1]:
+        raise ShapeError(
+            f"linear: input of shape {tuple(input.shape)} does not fit weight of shape "
+            f"{tuple(weight.shape)}: the weight must be (out_features, in_features) and the input's "
+            f"last dimension must be in_features."
+        )
+    if bias is not None and tuple(bias.shape) != (weight.shape[0],):
+        raise ShapeError(
+            f"linear: bias of shape {tuple(bias.shape)} does not fit weight of shape "
+            f"{tuple(weight.shape)}: the bias must have shape ({weight.shape[0]},)."
+        )
+    return ops.Linear.apply(input, weight, bias)
+
+
+def dropout(input, p=0.5, training=True):
+    """Inverted dropout: y = x * m / (1 - p), each m_i ~ Bernoulli(1 - p) drawn afresh per call.
+
+    Every element is zeroed with probability ``p`` and the survivors are scaled by
+    1 / (1 - p), so E[y] = x and nothing needs rescaling at evaluation time.
+    dL/dx = dL/dy * m / (1 - p). With ``training=False`` (or p = 0) the input is
+    returned unchanged. The mask is drawn from ``minitorch.random.rng()``, so
+    ``minitorch.manual_seed`` makes it repeat.
+    """
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(
+            f"dropout: p is the probability of zeroing an element and must be between 0 and 1, got {p}."
+        )
+    if not training or p == 0:
+        return input
+    keep = rng().random(input.shape) >= p
+    scale = 1.0 / (1.0 - p) if p < 1 else 0.0
+    return input * (keep * scale).astype(input._array.dtype)
