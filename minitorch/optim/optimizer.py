@@ -15,7 +15,7 @@ An optimiser changes parameters in place to make the loss smaller::
 
   Learning-rate schedulers change ``group["lr"]`` between steps.
 - ``state``: a dict from parameter to that parameter's buffers (``"step"``, ``"exp_avg"``, ...),
-  created at its first update. Buffers are numpy arrays of the parameter's shape and dtype.
+  created at its first update. Buffers are arrays (numpy, or cupy on "cuda") of the parameter's shape and dtype.
 - ``state_dict()`` / ``load_state_dict()``: PyTorch's layout, parameters replaced by their
   position (counting through all groups in order)::
 
@@ -30,7 +30,7 @@ An optimiser changes parameters in place to make the loss smaller::
 
 A subclass sets its defaults, checks its hyper-parameters in ``_check_group``, and writes the
 update of one parameter in ``_update``: ``step`` calls it for each parameter that has a gradient,
-on raw numpy arrays, under ``minitorch.no_grad()``.
+on raw arrays (numpy, or cupy on "cuda"), under ``minitorch.no_grad()``.
 """
 import numbers
 
