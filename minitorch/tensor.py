@@ -96,10 +96,12 @@ class Tensor:
     # ----------------------------------------------------------------- properties
     @property
     def shape(self):
+        """The size of each dimension, a tuple (PyTorch's ``torch.Size`` is a tuple too)."""
         return self._array.shape
 
     @property
     def dtype(self):
+        """The element type: ``minitorch.float32``, ``int64``, ``bool``, ..."""
         return dtypes.from_numpy_dtype(self._array.dtype)
 
     @property
@@ -109,10 +111,12 @@ class Tensor:
 
     @property
     def is_cuda(self):
+        """Whether the tensor lives on the "cuda" device."""
         return self._device == "cuda"
 
     @property
     def ndim(self):
+        """The number of dimensions."""
         return self._array.ndim
 
     @property
@@ -158,15 +162,19 @@ class Tensor:
         return self.transpose(-2, -1)
 
     def size(self, dim=None):
+        """The shape (a tuple), or the size of one dimension with ``dim``."""
         return self.shape if dim is None else self.shape[dim]
 
     def dim(self):
+        """The number of dimensions (also ``ndim``)."""
         return self._array.ndim
 
     def numel(self):
+        """The number of elements."""
         return self._array.size
 
     def is_floating_point(self):
+        """Whether the dtype is a floating-point one (only those can require grad)."""
         return self._array.dtype.kind == "f"
 
     def __len__(self):
@@ -198,6 +206,7 @@ class Tensor:
         return self._array
 
     def tolist(self):
+        """The values as (nested) Python lists of numbers, copied to the host."""
         return self.cpu()._array.tolist()
 
     def __array__(self, dtype=None, copy=None):
@@ -299,24 +308,33 @@ class Tensor:
         return fn.apply(other, a) if reflected else fn.apply(a, other)
 
     def __add__(self, other):
+        """self + other, elementwise, broadcast (also ``x.add(other)``); integers meeting floats promote as in PyTorch.
+
+        >>> import minitorch
+        >>> (minitorch.tensor([1.0, 2.0]) + minitorch.tensor([[10.0], [20.0]])).tolist()
+        [[11.0, 12.0], [21.0, 22.0]]
+        """
         return self._binary(ops.Add, other)
 
     def __radd__(self, other):
         return self._binary(ops.Add, other, reflected=True)
 
     def __sub__(self, other):
+        """self - other, elementwise, broadcast (also ``x.sub(other)``)."""
         return self._binary(ops.Sub, other)
 
     def __rsub__(self, other):
         return self._binary(ops.Sub, other, reflected=True)
 
     def __mul__(self, other):
+        """self * other, elementwise, broadcast (also ``x.mul(other)``)."""
         return self._binary(ops.Mul, other)
 
     def __rmul__(self, other):
         return self._binary(ops.Mul, other, reflected=True)
 
     def __truediv__(self, other):
+        """self / other, elementwise, broadcast (also ``x.div(other)``); integers divide to float32, as in PyTorch."""
         return self._binary(ops.Div, other)
 
     def __rtruediv__(self, other):
@@ -333,15 +351,18 @@ class Tensor:
         return self._binary(ops.Pow, other, reflected=True)
 
     def __matmul__(self, other):
+        """The matrix product self @ other (also ``x.matmul(other)``): 1-D, 2-D, batched and broadcast, as ``torch.matmul``."""
         return self._binary(ops.MatMul, other)
 
     def __rmatmul__(self, other):
         return self._binary(ops.MatMul, other, reflected=True)
 
     def __neg__(self):
+        """-self, elementwise (also ``x.neg()``)."""
         return ops.Neg.apply(self)
 
     def __abs__(self):
+        """|self|, elementwise (also ``x.abs()``); its gradient is sign(x), 0 at x = 0."""
         return ops.Abs.apply(self)
 
     add = __add__
@@ -354,21 +375,32 @@ class Tensor:
 
     # ---------------------------------------------- comparisons (no gradient flows)
     def __eq__(self, other):
+        """self == other, elementwise, as a bool tensor (also ``x.eq(other)``); no gradient flows.
+
+        >>> import minitorch
+        >>> (minitorch.tensor([1, 2, 3]) == 2).tolist()
+        [False, True, False]
+        """
         return ops.Eq.apply(self, other)
 
     def __ne__(self, other):
+        """self != other, elementwise, as a bool tensor (also ``x.ne(other)``)."""
         return ops.Ne.apply(self, other)
 
     def __lt__(self, other):
+        """self < other, elementwise, as a bool tensor (also ``x.lt(other)``)."""
         return ops.Lt.apply(self, other)
 
     def __le__(self, other):
+        """self <= other, elementwise, as a bool tensor (also ``x.le(other)``)."""
         return ops.Le.apply(self, other)
 
     def __gt__(self, other):
+        """self > other, elementwise, as a bool tensor (also ``x.gt(other)``)."""
         return ops.Gt.apply(self, other)
 
     def __ge__(self, other):
+        """self >= other, elementwise, as a bool tensor (also ``x.ge(other)``)."""
         return ops.Ge.apply(self, other)
 
     eq, ne, lt, le, gt, ge = __eq__, __ne__, __lt__, __le__, __gt__, __ge__
@@ -385,30 +417,44 @@ class Tensor:
         return ops.LogicalOr.apply(self, other)
 
     def logical_not(self):
+        """not self, elementwise, as a bool tensor (nonzero counts as True)."""
         return ops.LogicalNot.apply(self)
 
     def logical_and(self, other):
+        """self and other, elementwise, as a bool tensor (``&`` on bool tensors)."""
         return ops.LogicalAnd.apply(self, other)
 
     def logical_or(self, other):
+        """self or other, elementwise, as a bool tensor (``|`` on bool tensors)."""
         return ops.LogicalOr.apply(self, other)
 
     def all(self):
+        """True (a 0-d bool tensor) if every element is nonzero."""
         return ops.All.apply(self)
 
     def any(self):
+        """True (a 0-d bool tensor) if some element is nonzero."""
         return ops.Any.apply(self)
 
     def isnan(self):
+        """True where an element is NaN."""
         return ops.IsNan.apply(self)
 
     def isfinite(self):
+        """True where an element is neither NaN nor +-inf."""
         return ops.IsFinite.apply(self)
 
     def isclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+        """|self - other| <= atol + rtol * |other|, elementwise, as a bool tensor."""
         return ops.IsClose.apply(self, other, rtol, atol, equal_nan)
 
     def allclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+        """Whether every element satisfies ``isclose``, as a Python bool.
+
+        >>> import minitorch
+        >>> minitorch.tensor([1.0, 2.0]).allclose(minitorch.tensor([1.0, 2.0 + 1e-7]))
+        True
+        """
         return bool(self.isclose(other, rtol, atol, equal_nan).all())
 
     # ---------------------------------------------------------------- elementwise
@@ -417,12 +463,20 @@ class Tensor:
         return self if self._array.dtype.kind == "f" else self.float()
 
     def exp(self):
+        """e^x, elementwise; an integer tensor is made float32 first, as in PyTorch.
+
+        >>> import minitorch
+        >>> minitorch.tensor([0.0, 1.0]).exp()
+        tensor([1.    , 2.7183])
+        """
         return ops.Exp.apply(self._float())
 
     def log(self):
+        """ln x (natural logarithm), elementwise; an integer tensor is made float32 first."""
         return ops.Log.apply(self._float())
 
     def sqrt(self):
+        """sqrt(x), elementwise; an integer tensor is made float32 first."""
         return ops.Sqrt.apply(self._float())
 
     def sin(self):
@@ -430,15 +484,19 @@ class Tensor:
         return ops.Sin.apply(self._float())
 
     def tanh(self):
+        """tanh(x) = (e^x - e^-x) / (e^x + e^-x), elementwise; its gradient is 1 - tanh(x)^2."""
         return ops.Tanh.apply(self._float())
 
     def sigmoid(self):
+        """sigmoid(x) = 1 / (1 + e^-x), elementwise, computed without overflow for large |x|."""
         return ops.Sigmoid.apply(self._float())
 
     def relu(self):
+        """max(x, 0), elementwise; its gradient is 0 for x <= 0 and 1 above."""
         return ops.ReLU.apply(self)
 
     def clamp(self, min=None, max=None):
+        """Each element limited to [min, max] (either may be None); also ``clip``. The gradient is 1 inside, 0 outside."""
         if min is None and max is None:
             raise ValueError("clamp: give at least one of min and max.")
         return ops.Clamp.apply(self, min, max)
@@ -446,9 +504,11 @@ class Tensor:
     clip = clamp
 
     def softmax(self, dim):
+        """exp(x) / sum(exp(x)) along ``dim``, computed stably (the maximum is subtracted first)."""
         return ops.Softmax.apply(self._float(), self._axis("softmax", dim))
 
     def log_softmax(self, dim):
+        """x - logsumexp(x) along ``dim``: the log of softmax without its underflow."""
         return ops.LogSoftmax.apply(self._float(), self._axis("log_softmax", dim))
 
     # ----------------------------------------------------------------- reductions
@@ -463,6 +523,12 @@ class Tensor:
         return ops.Sum.apply(self, self._axes("sum", dim), keepdim)
 
     def mean(self, dim=None, keepdim=False):
+        """The mean over ``dim`` (an int, a tuple, or None for every element); floating-point tensors only.
+
+        >>> import minitorch
+        >>> minitorch.tensor([[1.0, 2.0], [3.0, 4.0]]).mean(dim=1).tolist()
+        [1.5, 3.5]
+        """
         checks.floating("mean", self)
         return ops.Mean.apply(self, self._axes("mean", dim), keepdim)
 
@@ -474,6 +540,7 @@ class Tensor:
         return ops.Var.apply(self, self._axes("var", dim), keepdim, correction)
 
     def std(self, dim=None, keepdim=False, correction=1, unbiased=None):
+        """sqrt(var(...)): the standard deviation over ``dim``; ``correction=1`` divides by n - 1."""
         return self.var(dim, keepdim, correction, unbiased).sqrt()
 
     def logsumexp(self, dim, keepdim=False):
@@ -501,23 +568,38 @@ class Tensor:
         return self._extreme(ops.Min, ops.ArgMin, MinResult, dim, keepdim)
 
     def amax(self, dim=None, keepdim=False):
+        """The maximum over ``dim`` (an int, a tuple, or None for all), values only; ties share the gradient."""
         return ops.Max.apply(self, self._axes("amax", dim), keepdim)
 
     def amin(self, dim=None, keepdim=False):
+        """The minimum over ``dim`` (an int, a tuple, or None for all), values only; ties share the gradient."""
         return ops.Min.apply(self, self._axes("amin", dim), keepdim)
 
     def argmax(self, dim=None, keepdim=False):
+        """The index (int64) of the largest element: of the flattened tensor, or along ``dim``.
+
+        >>> import minitorch
+        >>> minitorch.tensor([[1.0, 5.0], [7.0, 2.0]]).argmax(dim=1).tolist()
+        [1, 0]
+        """
         if dim is None:
             return ops.ArgMax.apply(self, None, False)
         return ops.ArgMax.apply(self, self._axis("argmax", dim), keepdim)
 
     def argmin(self, dim=None, keepdim=False):
+        """The index (int64) of the smallest element: of the flattened tensor, or along ``dim``."""
         if dim is None:
             return ops.ArgMin.apply(self, None, False)
         return ops.ArgMin.apply(self, self._axis("argmin", dim), keepdim)
 
     # ---------------------------------------------------------------------- shape
     def reshape(self, *shape):
+        """The same elements in a new shape (one size may be -1); a view where numpy can make one.
+
+        >>> import minitorch
+        >>> minitorch.arange(6).reshape(2, -1).shape
+        (2, 3)
+        """
         shape = checks.sizes("reshape", shape)
         if shape == self.shape:
             return self
@@ -537,9 +619,11 @@ class Tensor:
         return out
 
     def view_as(self, other):
+        """This tensor reshaped to ``other``'s shape."""
         return self.reshape(other.shape)
 
     def flatten(self, start_dim=0, end_dim=-1):
+        """Dimensions ``start_dim`` to ``end_dim`` merged into one."""
         if self.ndim == 0:
             return self.reshape(1)
         start, end = self._axis("flatten", start_dim), self._axis("flatten", end_dim)
@@ -547,32 +631,38 @@ class Tensor:
         return self.reshape(shape)
 
     def unsqueeze(self, dim):
+        """A new dimension of size 1 inserted at ``dim``."""
         axis = checks.dim("unsqueeze", dim, self.ndim + 1)
         return self.reshape(self.shape[:axis] + (1,) + self.shape[axis:])
 
     def squeeze(self, dim=None):
+        """Dimensions of size 1 removed: all of them, or only those among ``dim``."""
         if dim is None:
             return self.reshape(tuple(s for s in self.shape if s != 1))
         axes = self._axes("squeeze", dim)
         return self.reshape(tuple(s for i, s in enumerate(self.shape) if not (i in axes and s == 1)))
 
     def permute(self, *dims):
+        """The dimensions reordered: ``x.permute(2, 0, 1)`` puts the last first."""
         dims = checks.sizes("permute", dims)
         return ops.Permute.apply(self, tuple(d % builtins.max(self.ndim, 1) for d in dims))
 
     def transpose(self, dim0, dim1):
+        """Dimensions ``dim0`` and ``dim1`` swapped."""
         a, b = self._axis("transpose", dim0), self._axis("transpose", dim1)
         order = list(range(self.ndim))
         order[a], order[b] = order[b], order[a]
         return ops.Permute.apply(self, tuple(order))
 
     def expand(self, *sizes):
+        """A broadcast view with sizes ``sizes`` (-1 keeps a size): size-1 dims repeat without copying."""
         sizes = checks.sizes("expand", sizes)
         offset = len(sizes) - self.ndim
         shape = tuple(self.shape[i - offset] if s == -1 and i >= offset else s for i, s in enumerate(sizes))
         return ops.Expand.apply(self, shape)
 
     def expand_as(self, other):
+        """This tensor expanded (broadcast) to ``other``'s shape."""
         return self.expand(other.shape)
 
     def contiguous(self):
@@ -585,6 +675,7 @@ class Tensor:
         return ops.GetItem.apply(self, _unwrap_index(index))
 
     def masked_fill(self, mask, value):
+        """A copy with ``value`` wherever the bool ``mask`` (broadcast) is True; no gradient reaches those places."""
         mask = self._on_my_device(mask)
         if mask.dtype != np.bool_:
             raise TypeError(f"masked_fill: the mask must be a bool tensor, got dtype {mask.dtype}.")
@@ -609,27 +700,35 @@ class Tensor:
         return out
 
     def type(self, dtype):
+        """This tensor converted to ``dtype`` (``x.type(minitorch.float64)``)."""
         return self.to(dtype)
 
     def type_as(self, other):
+        """This tensor converted to ``other``'s dtype."""
         return self.to(other.dtype)
 
     def float(self):
+        """This tensor as float32 (itself if it already is)."""
         return self.to(dtypes.float32)
 
     def double(self):
+        """This tensor as float64 (itself if it already is)."""
         return self.to(dtypes.float64)
 
     def half(self):
+        """This tensor as float16 (itself if it already is)."""
         return self.to(dtypes.float16)
 
     def long(self):
+        """This tensor as int64; the gradient does not flow back through the rounding."""
         return self.to(dtypes.int64)
 
     def int(self):
+        """This tensor as int32."""
         return self.to(dtypes.int32)
 
     def bool(self):
+        """This tensor as bool (nonzero is True)."""
         return self.to(dtypes.bool_)
 
     def cpu(self):
@@ -667,15 +766,19 @@ class Tensor:
         return self
 
     def add_(self, other, alpha=1):
+        """self += alpha * other, in place (``other`` must broadcast to self's shape); returns self."""
         return self._in_place("add_", np.add, other if alpha == 1 else other * alpha)
 
     def sub_(self, other, alpha=1):
+        """self -= alpha * other, in place; returns self."""
         return self._in_place("sub_", np.subtract, other if alpha == 1 else other * alpha)
 
     def mul_(self, other):
+        """self *= other, in place; returns self."""
         return self._in_place("mul_", np.multiply, other)
 
     def div_(self, other):
+        """self /= other, in place; returns self."""
         return self._in_place("div_", np.true_divide, other)
 
     __iadd__, __isub__, __imul__, __itruediv__ = add_, sub_, mul_, div_
@@ -693,21 +796,26 @@ class Tensor:
         return self
 
     def fill_(self, value):
+        """Every element set to ``value``, in place; returns self."""
         self._writable("fill_")[...] = value
         return self
 
     def zero_(self):
+        """Every element set to 0, in place; returns self."""
         return self.fill_(0)
 
     def clamp_(self, min=None, max=None):
+        """Each element limited to [min, max], in place; returns self."""
         inplace.clamp(self._writable("clamp_"), min, max)
         return self
 
     def uniform_(self, a=0.0, b=1.0, generator=None):
+        """Filled in place with draws from U(a, b) (``minitorch.manual_seed`` makes them repeatable)."""
         self._writable("uniform_")[...] = self._on_my_device(rng(generator).uniform(a, b, self.shape))
         return self
 
     def normal_(self, mean=0.0, std=1.0, generator=None):
+        """Filled in place with draws from N(mean, std^2)."""
         self._writable("normal_")[...] = self._on_my_device(rng(generator).normal(mean, std, self.shape))
         return self
 
