@@ -5,7 +5,6 @@ matmul kernel; an unbatched (C, H, W) input is treated as a batch of one. Output
 
     H_out = floor((H + pad_top + pad_bottom - dilation (kH - 1) - 1) / stride) + 1
 """
-import numpy as np
 
 from ... import checks
 from ... import functions as ops
@@ -78,8 +77,7 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
             f"{tuple(weight.shape)}."
         )
     c_out, c_group, kh, kw = weight.shape
-    if isinstance(groups, bool) or not isinstance(groups, (int, np.integer)) or groups < 1:
-        raise ValueError(f"{op}: groups must be a positive integer, got {groups!r}.")
+    groups = checks.integer(op, "groups", groups, minimum=1)
     if c_out % groups:
         raise ValueError(
             f"{op}: out_channels ({c_out}, from the weight) must be divisible by groups={groups}."
