@@ -14,6 +14,9 @@ they need the arrays' values.
     TypeError: Linear: in_features must be an integer, got 2.5.
     >>> checks.dims("sum", -1, ndim=3)
     (2,)
+    >>> checks.fraction("make_circles", "factor", 1.5)
+    Traceback (most recent call last):
+    ValueError: make_circles: factor must lie strictly between 0 and 1, got 1.5.
 """
 import numbers
 
@@ -39,6 +42,23 @@ def real(op, name, value, minimum=None, maximum=None):
     high_ok = value <= maximum if maximum is not None else True
     if not (low_ok and high_ok):
         raise ValueError(f"{op}: {name} must be {_range_words(minimum, maximum)}, got {value!r}.")
+    return value
+
+
+def positive(op, name, value, maximum=None):
+    """``value`` as a float above 0 (0 itself is refused, as are a bool and NaN), at most ``maximum``."""
+    value = real(op, name, value)
+    if not (value > 0 and (maximum is None or value <= maximum)):
+        bound = "" if maximum is None else f" and at most {maximum}"
+        raise ValueError(f"{op}: {name} must be above 0{bound}, got {value!r}.")
+    return value
+
+
+def fraction(op, name, value):
+    """``value`` as a float strictly between 0 and 1 (a share: neither none nor all of it)."""
+    value = real(op, name, value)
+    if not 0 < value < 1:
+        raise ValueError(f"{op}: {name} must lie strictly between 0 and 1, got {value!r}.")
     return value
 
 

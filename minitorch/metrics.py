@@ -19,11 +19,11 @@ scikit-learn's ``zero_division=0``. Averages over classes:
 - ``"weighted"``: the per-class values weighted by each class's support (its count in ``target``)
 - ``"none"`` (or ``None``): the per-class values, one per class 0..num_classes-1
 """
-import numbers
 import os
 
 import numpy as np
 
+from . import checks
 from .tensor import Tensor
 
 AVERAGES = ("macro", "micro", "weighted", "none", None)
@@ -73,11 +73,10 @@ def _num_classes(op, pred, target, num_classes):
     seen = int(max(pred.max(initial=-1), target.max(initial=-1))) + 1
     if num_classes is None:
         return max(seen, 1)
-    if isinstance(num_classes, bool) or not isinstance(num_classes, numbers.Integral) or num_classes < 1:
-        raise ValueError(f"{op}: num_classes must be a positive integer or None, got {num_classes!r}.")
+    num_classes = checks.integer(op, "num_classes (or None)", num_classes, minimum=1)
     if seen > num_classes:
         raise ValueError(f"{op}: found class index {seen - 1}, but num_classes={num_classes}.")
-    return int(num_classes)
+    return num_classes
 
 
 def accuracy(pred, target):
@@ -112,10 +111,7 @@ def _divide(num, den):
 
 def _scores(op, pred, target, num_classes, average):
     """Per-class (or averaged) precision, recall and F1 from the confusion matrix."""
-    if average not in AVERAGES:
-        raise ValueError(
-            f"{op}: average must be one of 'macro', 'micro', 'weighted', 'none', got {average!r}."
-        )
+    checks.choice(op, "average", average, AVERAGES)
     cm = _confusion(op, pred, target, num_classes)
     tp = np.diag(cm).astype(np.float64)
     predicted, support = cm.sum(axis=0), cm.sum(axis=1)

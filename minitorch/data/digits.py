@@ -4,11 +4,11 @@ Each pixel counts the "on" pixels in a 4x4 block of a 32x32 black-and-white
 scan, so it lies in 0..16. Small enough to train an MLP or a CNN on a laptop in
 seconds; see files/README.md for where the data come from and its licence.
 """
-import numbers
 import os
 
 import numpy as np
 
+from .. import checks
 from ..creation import from_numpy
 from .dataset import TensorDataset
 
@@ -44,12 +44,8 @@ def load_digits(split="train", test_fraction=0.2, seed=0, normalize=True, flatte
 
     Images are float32, labels int64 in 0..9; samples keep the file's order.
     """
-    if split not in ("train", "test", "all"):
-        raise ValueError(f"load_digits: split must be 'train', 'test' or 'all', got {split!r}.")
-    if not isinstance(test_fraction, numbers.Real) or not 0 < test_fraction < 1:
-        raise ValueError(
-            f"load_digits: test_fraction must lie strictly between 0 and 1, got {test_fraction!r}."
-        )
+    checks.choice("load_digits", "split", split, ("train", "test", "all"))
+    checks.fraction("load_digits", "test_fraction", test_fraction)
     with np.load(DIGITS_PATH, allow_pickle=False) as files:
         images, labels = files["images"], files["labels"]
     if split != "all":

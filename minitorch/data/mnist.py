@@ -17,6 +17,7 @@ import os
 
 import numpy as np
 
+from .. import checks
 from ..creation import from_numpy
 from .dataset import TensorDataset
 from .digits import _test_mask
@@ -106,8 +107,7 @@ def load_mnist_idx(folder, split="train"):
     28x28 images, as many labels as images), so a missing, truncated or foreign
     file raises an error that says which file and what is wrong.
     """
-    if split not in IDX_FILES:
-        raise ValueError(f"load_mnist_idx: split must be 'train' or 'test', got {split!r}.")
+    checks.choice("load_mnist_idx", "split", split, tuple(IDX_FILES))
     if not os.path.isdir(folder):
         raise FileNotFoundError(
             f"load_mnist_idx: {os.path.abspath(folder)!r} is not a folder. {WHERE_TO_GET}"
@@ -137,8 +137,7 @@ def load_mnist_subset(split="train"):
     (numpy's ``RandomState``, the same on every machine); train is the other 400
     of each digit. Returns ``(images, labels)`` shaped (N, 28, 28) and (N,).
     """
-    if split not in ("train", "test", "all"):
-        raise ValueError(f"load_mnist_subset: split must be 'train', 'test' or 'all', got {split!r}.")
+    checks.choice("load_mnist_subset", "split", split, ("train", "test", "all"))
     with np.load(SUBSET_PATH, allow_pickle=False) as files:
         images, labels = files["images"], files["labels"]
     if split == "all":

@@ -11,12 +11,12 @@
 import collections
 import functools
 import gzip
-import numbers
 import os
 import re
 
 import numpy as np
 
+from .. import checks
 from ..creation import from_numpy
 from ..tensor import Tensor
 from .dataset import Dataset, TensorDataset, _rng
@@ -119,8 +119,8 @@ def pad_sequences(sequences, max_length=None, pad_id=0, truncation=False):
     longest = max((len(s) for s in sequences), default=0)
     if max_length is None:
         max_length = longest
-    elif isinstance(max_length, bool) or not isinstance(max_length, numbers.Integral) or max_length < 1:
-        raise ValueError(f"pad_sequences: max_length must be a positive integer or None, got {max_length!r}.")
+    else:
+        max_length = checks.integer("pad_sequences", "max_length (or None)", max_length, minimum=1)
     if longest > max_length and not truncation:
         raise ValueError(
             f"pad_sequences: a sequence has {longest} tokens, more than max_length={max_length}; "
@@ -162,11 +162,7 @@ class WordTokenizer:
     def __init__(self, texts, vocab_size=10000, min_freq=1):
         if isinstance(texts, str):
             texts = [texts]
-        if isinstance(vocab_size, bool) or not isinstance(vocab_size, numbers.Integral) or vocab_size <= 4:
-            raise ValueError(
-                f"WordTokenizer: vocab_size must be an integer above 4 (the 4 special tokens count), "
-                f"got {vocab_size!r}."
-            )
+        checks.integer("WordTokenizer", "vocab_size (the 4 special tokens count)", vocab_size, minimum=5)
         counts = collections.Counter(token for text in texts for token in self.tokenize(text))
         words = sorted((w for w, c in counts.items() if c >= min_freq), key=lambda w: (-counts[w], w))
         self.itos = list(self.special_tokens) + words[: vocab_size - len(self.special_tokens)]
@@ -228,10 +224,7 @@ class WordTokenizer:
         """
         single = isinstance(texts, str)
         batch = [texts] if single else list(texts)
-        if padding not in (False, "longest", "max_length"):
-            raise ValueError(
-                f"WordTokenizer: padding must be False, 'longest' or 'max_length', got {padding!r}."
-            )
+        checks.choice("WordTokenizer", "padding", padding, (False, "longest", "max_length"))
         if padding == "max_length" and max_length is None:
             raise ValueError("WordTokenizer: padding='max_length' needs max_length.")
         seqs = [self.encode(t, add_special_tokens, max_length, truncation) for t in batch]
@@ -307,12 +300,8 @@ class BPETokenizer:
         if not isinstance(text, str) or not text:
             raise ValueError("BPETokenizer.train: text must be a non-empty string.")
         alphabet = sorted(set(text))
-        if (isinstance(vocab_size, bool) or not isinstance(vocab_size, numbers.Integral)
-                or vocab_size < len(alphabet)):
-            raise ValueError(
-                f"BPETokenizer.train: vocab_size must be an integer of at least {len(alphabet)} "
-                f"(the text's distinct characters), got {vocab_size!r}."
-            )
+        checks.integer("BPETokenizer.train", f"vocab_size (the text has {len(alphabet)} distinct characters)",
+                       vocab_size, minimum=len(alphabet))
         freq = collections.Counter(_CHUNK.findall(text))
         words = {chunk: list(chunk) for chunk in freq}
         merges = []
@@ -378,10 +367,8 @@ class CharLMDataset(Dataset):
     """
 
     def __init__(self, text, tokenizer, block_size):
-        if isinstance(block_size, bool) or not isinstance(block_size, numbers.Integral) or block_size < 1:
-            raise ValueError(f"CharLMDataset: block_size must be a positive integer, got {block_size!r}.")
+        self.block_size = checks.integer("CharLMDataset", "block_size", block_size, minimum=1)
         self.data = np.asarray(tokenizer.encode(text), dtype=np.int64)
-        self.block_size = int(block_size)
         if len(self.data) <= self.block_size:
             raise ValueError(
                 f"CharLMDataset: the text has {len(self.data)} tokens, too few for windows of "
@@ -392,12 +379,11 @@ class CharLMDataset(Dataset):
         return len(self.data) - self.block_size
 
     def __getitem__(self, index):
-        if isinstance(index, bool) or not isinstance(index, numbers.Integral):
-            raise TypeError(f"CharLMDataset: index must be an integer, got {type(index).__name__}.")
+        index = checks.integer("CharLMDataset", "index", index)
         n = len(self)
         if not -n <= index < n:
             raise IndexError(f"CharLMDataset: index {index} is out of range for {n} windows.")
-        start = int(index) % n
+        start = index % n
         window = self.data[start:start + self.block_size + 1]
         return from_numpy(window[:-1].copy()), from_numpy(window[1:].copy())
 
@@ -518,8 +504,7 @@ def load_text_classification(split="train"):
     split: ``"train"`` (2,000 sentences), ``"val"`` (500) or ``"test"`` (1,000);
     the splits share no sentence, and each is close to half positive.
     """
-    if split not in SPLIT_SIZES:
-        raise ValueError(f"load_text_classification: split must be 'train', 'val' or 'test', got {split!r}.")
+    checks.choice("load_text_classification", "split", split, tuple(SPLIT_SIZES))
     texts, labels = _sentiment_sets()[split]
     return list(texts), labels.copy()
 

@@ -8,19 +8,16 @@ added to each coordinate, and the rows come in random order. The randomness
 comes from ``generator`` or the default generator, so ``minitorch.manual_seed``
 makes every set repeat exactly.
 """
-import numbers
-
 import numpy as np
 
+from .. import checks
 from ..creation import from_numpy
 from .dataset import _rng
 
 
 def _check(op, n_samples, noise, minimum):
-    if isinstance(n_samples, bool) or not isinstance(n_samples, numbers.Integral) or n_samples < minimum:
-        raise ValueError(f"{op}: n_samples must be an integer >= {minimum}, got {n_samples!r}.")
-    if not isinstance(noise, numbers.Real) or noise < 0:
-        raise ValueError(f"{op}: noise is a standard deviation and must be a number >= 0, got {noise!r}.")
+    checks.integer(op, "n_samples", n_samples, minimum=minimum)
+    checks.real(op, "noise (a standard deviation)", noise, minimum=0)
 
 
 def _class_sizes(n_samples, n_classes):
@@ -45,8 +42,7 @@ def make_spiral(n_samples=300, n_classes=3, noise=0.03, generator=None):
     ``2*pi*k/n_classes + 2*pi*r``: each arm winds once around the origin, and the
     arms start evenly spaced in angle. No straight line separates them.
     """
-    if isinstance(n_classes, bool) or not isinstance(n_classes, numbers.Integral) or n_classes < 2:
-        raise ValueError(f"make_spiral: n_classes must be an integer >= 2, got {n_classes!r}.")
+    checks.integer("make_spiral", "n_classes", n_classes, minimum=2)
     _check("make_spiral", n_samples, noise, n_classes)
     g = _rng("make_spiral", generator)
     points, labels = [], []
@@ -80,8 +76,7 @@ def make_circles(n_samples=200, noise=0.05, factor=0.5, generator=None):
     The points of each circle are evenly spaced in angle.
     """
     _check("make_circles", n_samples, noise, 2)
-    if not isinstance(factor, numbers.Real) or not 0 < factor < 1:
-        raise ValueError(f"make_circles: factor is the inner radius and must lie in (0, 1), got {factor!r}.")
+    checks.fraction("make_circles", "factor (the inner radius)", factor)
     g = _rng("make_circles", generator)
     m0, m1 = _class_sizes(n_samples, 2)
     t0 = np.linspace(0.0, 2 * np.pi, m0, endpoint=False)

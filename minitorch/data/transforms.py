@@ -15,6 +15,7 @@ import numbers
 
 import numpy as np
 
+from .. import checks
 from ..creation import from_numpy
 from ..tensor import Tensor
 from .dataset import _rng
@@ -257,8 +258,7 @@ class RandomAffine:
 
     def __init__(self, degrees, translate=None, fill=0.0, interpolation="bilinear", generator=None):
         if isinstance(degrees, numbers.Number):
-            if degrees < 0:
-                raise ValueError(f"RandomAffine: degrees must be non-negative, got {degrees}.")
+            degrees = checks.real("RandomAffine", "degrees", degrees, minimum=0)
             degrees = (-degrees, degrees)
         if len(degrees) != 2 or degrees[0] > degrees[1]:
             raise ValueError(f"RandomAffine: degrees must be a number or a (min, max) pair, got {degrees!r}.")
@@ -266,10 +266,7 @@ class RandomAffine:
             translate = _pair("RandomAffine", "translate", translate)
             if max(translate) > 1:
                 raise ValueError(f"RandomAffine: translate fractions must lie in [0, 1], got {translate}.")
-        if interpolation not in ("bilinear", "nearest"):
-            raise ValueError(
-                f"RandomAffine: interpolation must be 'bilinear' or 'nearest', got {interpolation!r}."
-            )
+        checks.choice("RandomAffine", "interpolation", interpolation, ("bilinear", "nearest"))
         self.degrees, self.translate = tuple(float(d) for d in degrees), translate
         self.fill, self.interpolation, self.generator = fill, interpolation, generator
 
@@ -296,8 +293,7 @@ class RandomHorizontalFlip:
     """
 
     def __init__(self, p=0.5, generator=None):
-        if not 0 <= p <= 1:
-            raise ValueError(f"RandomHorizontalFlip: p must lie in [0, 1], got {p}.")
+        checks.real("RandomHorizontalFlip", "p (a probability)", p, minimum=0, maximum=1)
         self.p, self.generator = p, generator
 
     def __call__(self, x):
@@ -313,8 +309,7 @@ class GaussianNoise:
     """Add independent noise drawn from N(mean, std^2) to every pixel; ``clip=(lo, hi)`` bounds the result."""
 
     def __init__(self, std=0.1, mean=0.0, clip=None, generator=None):
-        if std < 0:
-            raise ValueError(f"GaussianNoise: std must be non-negative, got {std}.")
+        checks.real("GaussianNoise", "std", std, minimum=0)
         self.std, self.mean, self.clip, self.generator = std, mean, clip, generator
 
     def __call__(self, x):

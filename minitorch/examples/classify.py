@@ -45,7 +45,7 @@ from tqdm import trange  # noqa: E402
 
 import minitorch  # noqa: E402
 import minitorch.nn.functional as F  # noqa: E402
-from minitorch import nn  # noqa: E402
+from minitorch import checks, nn  # noqa: E402
 from minitorch.data import (  # noqa: E402
     CharLMDataset, CharTokenizer, DataLoader, TensorDataset, load_corpus, load_text_classification,
     text_classification_dataset,
@@ -68,10 +68,8 @@ class GPTClassifier(nn.Module):
 
     def __init__(self, backbone, num_classes=2, pooling="mean"):
         super().__init__()
-        if pooling not in ("mean", "last"):
-            raise ValueError(f"GPTClassifier: pooling must be 'mean' or 'last', got {pooling!r}.")
+        self.pooling = checks.choice("GPTClassifier", "pooling", pooling, ("mean", "last"))
         self.backbone = backbone
-        self.pooling = pooling
         self.classifier = nn.Linear(backbone.config["width"], num_classes)
 
     def forward(self, ids, mask):

@@ -36,7 +36,7 @@ from tqdm import trange  # noqa: E402
 
 import minitorch  # noqa: E402
 import minitorch.nn.functional as F  # noqa: E402
-from minitorch import nn  # noqa: E402
+from minitorch import checks, nn  # noqa: E402
 from minitorch.data import CharLMDataset, CharTokenizer, load_corpus  # noqa: E402
 from minitorch.optim import lr_scheduler  # noqa: E402
 
@@ -103,10 +103,11 @@ def bigram_loss(train_ids, val_ids, vocab_size, alpha=1.0):
         loss     = -1/(n-1) * sum_t log p(val[t+1] | val[t])
     """
     train_ids, val_ids = np.asarray(train_ids), np.asarray(val_ids)
-    if len(train_ids) < 2 or len(val_ids) < 2 or alpha <= 0:
+    checks.positive("bigram_loss", "alpha", alpha)
+    if len(train_ids) < 2 or len(val_ids) < 2:
         raise ValueError(
-            f"bigram_loss: needs at least two training and two validation ids and alpha > 0, got "
-            f"{len(train_ids)} and {len(val_ids)} ids and alpha={alpha}."
+            f"bigram_loss: needs at least two training and two validation ids, got "
+            f"{len(train_ids)} and {len(val_ids)}."
         )
     counts = np.zeros((vocab_size, vocab_size))
     np.add.at(counts, (train_ids[:-1], train_ids[1:]), 1.0)
@@ -154,10 +155,9 @@ def generate(model, tokenizer, prompt, max_new_tokens, temperature=1.0, top_k=No
     """
     if not prompt:
         raise ValueError("generate: the prompt must have at least one character to condition on, e.g. '\\n'.")
-    if temperature <= 0:
-        raise ValueError(f"generate: temperature must be > 0 (small values approach greedy), got {temperature}.")
-    if top_k is not None and not 1 <= top_k:
-        raise ValueError(f"generate: top_k must be a positive integer or None, got {top_k!r}.")
+    checks.positive("generate", "temperature (small values approach greedy)", temperature)
+    if top_k is not None:
+        checks.integer("generate", "top_k (or None)", top_k, minimum=1)
     rng = minitorch.random.rng(generator)
     device = next(model.parameters()).device
     ids = list(tokenizer.encode(prompt))

@@ -37,7 +37,7 @@ from tqdm import trange  # noqa: E402
 
 import minitorch  # noqa: E402
 import minitorch.nn.functional as F  # noqa: E402
-from minitorch import nn  # noqa: E402
+from minitorch import checks, nn  # noqa: E402
 from minitorch.optim import lr_scheduler  # noqa: E402
 
 # ------------------------------------------------------------------ the task
@@ -101,11 +101,8 @@ class NumberTask:
     """
 
     def __init__(self, max_digits=MAX_DIGITS, test_per_length=200, seed=0):
-        if isinstance(max_digits, bool) or not isinstance(max_digits, int) or not 1 <= max_digits <= MAX_DIGITS:
-            raise ValueError(f"NumberTask: max_digits must be an integer from 1 to {MAX_DIGITS}, got {max_digits!r}.")
-        if isinstance(test_per_length, bool) or not isinstance(test_per_length, int) or test_per_length < 1:
-            raise ValueError(f"NumberTask: test_per_length must be a positive integer, got {test_per_length!r}.")
-        self.max_digits = max_digits
+        self.max_digits = checks.integer("NumberTask", "max_digits", max_digits, minimum=1, maximum=MAX_DIGITS)
+        checks.integer("NumberTask", "test_per_length", test_per_length, minimum=1)
         self.rng = np.random.default_rng(seed)
         test = []
         for k in range(1, max_digits + 1):
@@ -344,8 +341,7 @@ def train(steps=1500, batch_size=64, lr=2e-3, layers=2, width=64, heads=4, devic
     prediction, reference) for a few test numbers, ``seconds`` of training (evaluations
     included), and ``files`` (the paths written).
     """
-    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
-        raise ValueError(f"seq2seq.train: steps must be a positive integer, got {steps!r}.")
+    checks.integer("seq2seq.train", "steps", steps, minimum=1)
     minitorch.manual_seed(seed)
     task = NumberTask(max_digits, test_per_length, seed)
     model = Seq2SeqTransformer(len(VOCAB), width, layers, heads, max_len=max_target_length(max_digits)).to(device)

@@ -1,10 +1,8 @@
 """``Conv2d``: a learned 2-D convolution over NCHW images."""
 
-
 from .. import checks
 from .. import dtypes
 from ..creation import empty
-from ..checks import pair
 from . import functional as F
 from . import init
 from .module import Module

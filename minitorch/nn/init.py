@@ -23,6 +23,7 @@ import math
 
 import numpy as np
 
+from .. import checks
 from ..autograd.grad_mode import no_grad
 from ..random import rng
 
@@ -145,8 +146,7 @@ def xavier_normal_(tensor, gain=1.0, generator=None):
 
 
 def _kaiming_std(tensor, a, mode, nonlinearity):
-    if mode not in ("fan_in", "fan_out"):
-        raise ValueError(f"kaiming init: mode must be 'fan_in' or 'fan_out', got {mode!r}.")
+    checks.choice("kaiming init", "mode", mode, ("fan_in", "fan_out"))
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     fan = fan_in if mode == "fan_in" else fan_out
     if fan == 0:  # the tensor has no elements: nothing to fill

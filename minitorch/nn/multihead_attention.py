@@ -67,8 +67,7 @@ class MultiheadAttention(Module):
                 f"MultiheadAttention: embed_dim ({embed_dim}) must be divisible by num_heads "
                 f"({num_heads}): each head gets embed_dim // num_heads features."
             )
-        if not 0.0 <= dropout <= 1.0:
-            raise ValueError(f"MultiheadAttention: dropout must be a probability in [0, 1], got {dropout}.")
+        checks.real("MultiheadAttention", "dropout (a probability)", dropout, minimum=0, maximum=1)
         self.embed_dim = embed_dim
         self.kdim = embed_dim if kdim is None else kdim
         self.vdim = embed_dim if vdim is None else vdim

@@ -32,8 +32,8 @@ class _BatchNorm(Module):
         super().__init__()
         name = type(self).__name__
         checks.integer(name, "num_features", num_features, minimum=1)
-        if momentum is not None and not 0 <= momentum <= 1:
-            raise ValueError(f"{name}: momentum must be between 0 and 1 (or None), got {momentum!r}.")
+        if momentum is not None:
+            checks.real(name, "momentum (or None)", momentum, minimum=0, maximum=1)
         self.num_features = int(num_features)
         self.eps, self.momentum = eps, momentum
         self.affine, self.track_running_stats = affine, track_running_stats

@@ -1,5 +1,4 @@
 """``Embedding``: a learned lookup table from integer ids (tokens, classes) to vectors."""
-import numpy as np
 
 from .. import checks
 from .. import dtypes
@@ -16,13 +15,9 @@ def _padding_index(num_embeddings, padding_idx):
     """``padding_idx`` in [0, num_embeddings) (negative counts from the end), or None."""
     if padding_idx is None:
         return None
-    if isinstance(padding_idx, bool) or not isinstance(padding_idx, (int, np.integer)) or not (
-            -num_embeddings <= padding_idx < num_embeddings):
-        raise ValueError(
-            f"Embedding: padding_idx must be an int in [-{num_embeddings}, {num_embeddings}), "
-            f"got {padding_idx!r}."
-        )
-    return int(padding_idx) % num_embeddings
+    padding_idx = checks.integer("Embedding", "padding_idx", padding_idx,
+                                 minimum=-num_embeddings, maximum=num_embeddings - 1)
+    return padding_idx % num_embeddings
 
 
 class Embedding(Module):

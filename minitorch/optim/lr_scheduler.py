@@ -17,8 +17,8 @@ lr when the first scheduler was created). The sequences equal PyTorch's.
 """
 import bisect
 import math
-import numbers
 
+from .. import checks
 from .optimizer import Optimizer
 
 
@@ -88,18 +88,12 @@ class LRScheduler:
 _LRScheduler = LRScheduler  # PyTorch's older name
 
 
-def _check_positive_int(scheduler, name, value):
-    if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value <= 0:
-        raise ValueError(f"{type(scheduler).__name__}: {name} must be a positive integer, got {value!r}.")
-
-
 class StepLR(LRScheduler):
     r"""Multiply the lr by ``gamma`` every ``step_size`` epochs:
     :math:`\eta_t = \eta_0\, \gamma^{\lfloor t / \text{step\_size} \rfloor}`."""
 
     def __init__(self, optimizer, step_size, gamma=0.1, last_epoch=-1):
-        _check_positive_int(self, "step_size", step_size)
-        self.step_size = step_size
+        self.step_size = checks.integer(type(self).__name__, "step_size", step_size, minimum=1)
         self.gamma = gamma
         super().__init__(optimizer, last_epoch)
 
@@ -143,8 +137,7 @@ class CosineAnnealingLR(LRScheduler):
     """
 
     def __init__(self, optimizer, T_max, eta_min=0.0, last_epoch=-1):
-        _check_positive_int(self, "T_max", T_max)
-        self.T_max = T_max
+        self.T_max = checks.integer(type(self).__name__, "T_max", T_max, minimum=1)
         self.eta_min = eta_min
         super().__init__(optimizer, last_epoch)
 
@@ -172,17 +165,11 @@ class LinearLR(LRScheduler):
 
     def __init__(self, optimizer, start_factor=1.0 / 3, end_factor=1.0, total_iters=5,
                  last_epoch=-1):
-        if not 0 < start_factor <= 1:
-            raise ValueError(
-                f"LinearLR: start_factor must be in (0, 1] (it multiplies the first lr), got "
-                f"{start_factor!r}."
-            )
-        if not 0 <= end_factor <= 1:
-            raise ValueError(f"LinearLR: end_factor must be in [0, 1], got {end_factor!r}.")
-        _check_positive_int(self, "total_iters", total_iters)
+        checks.positive("LinearLR", "start_factor (it multiplies the first lr)", start_factor, maximum=1)
+        checks.real("LinearLR", "end_factor", end_factor, minimum=0, maximum=1)
         self.start_factor = start_factor
         self.end_factor = end_factor
-        self.total_iters = total_iters
+        self.total_iters = checks.integer(type(self).__name__, "total_iters", total_iters, minimum=1)
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self):

@@ -385,7 +385,7 @@ def test_noise_moves_points_by_about_its_size():
 def test_toy_errors():
     with pytest.raises(ValueError, match="make_moons: n_samples"):
         make_moons(n_samples=0)
-    with pytest.raises(ValueError, match="make_xor: n_samples must be an integer >= 4"):
+    with pytest.raises(ValueError, match="make_xor: n_samples must be at least 4, got 3"):
         make_xor(n_samples=3)
     with pytest.raises(ValueError, match="noise"):
         make_spiral(noise=-0.1)

@@ -75,7 +75,7 @@ def test_word_vocabulary_by_frequency():
     assert small.itos == ["<pad>", "<unk>", "<bos>", "<eos>", "the", "."]
     assert small.encode("the cat.") == [2, 4, 1, 5, 3]
     assert WordTokenizer(TEXTS, min_freq=2).vocab_size == 4 + 5
-    with pytest.raises(ValueError, match="vocab_size must be an integer above 4"):
+    with pytest.raises(ValueError, match=r"vocab_size \(the 4 special tokens count\) must be at least 5, got 3"):
         WordTokenizer(TEXTS, vocab_size=3)
 
 
@@ -158,7 +158,7 @@ def test_bpe_round_trip_and_compression():
     assert rebuilt.encode(sample) == tok.encode(sample) and tok.decode(tok.encode(sample)) == sample
     with pytest.raises(ValueError, match=r"\['~'\] did not occur"):
         tok.encode("a~b")
-    with pytest.raises(ValueError, match="vocab_size must be an integer of at least"):
+    with pytest.raises(ValueError, match=r"vocab_size \(the text has 3 distinct characters\) must be at least 3"):
         BPETokenizer.train("abc", vocab_size=2)
 
 
