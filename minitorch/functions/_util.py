@@ -42,6 +42,14 @@ def broadcast_shapes(op, *shapes):
         ) from None
 
 
+def broadcasts_to(shape, target):
+    """Whether an array of ``shape`` broadcasts to exactly ``target`` (a mask, a weight, an in-place operand)."""
+    try:
+        return np.broadcast_shapes(tuple(shape), tuple(target)) == tuple(target)
+    except ValueError:
+        return False
+
+
 def keepdim_shape(shape, axes):
     """``shape`` with each reduced axis kept as size 1 (to broadcast a reduction's gradient back)."""
     return tuple(1 if i in axes else s for i, s in enumerate(shape))

@@ -7,16 +7,13 @@ broadcast view) and bumps the version counter; the arithmetic is here.
 import numpy as np
 
 from ..errors import ShapeError
+from ._util import broadcasts_to
 
 
 def combine(op, array, ufunc, other):
     """``array = ufunc(array, other)`` in place; ``other`` must broadcast to ``array``'s shape."""
     shape = np.shape(other)
-    try:
-        fits = np.broadcast_shapes(array.shape, shape) == array.shape
-    except ValueError:
-        fits = False
-    if not fits:
+    if not broadcasts_to(shape, array.shape):
         raise ShapeError(
             f"{op}: a value of shape {tuple(shape)} cannot be applied in place to a tensor of shape "
             f"{tuple(array.shape)}: it must broadcast to the tensor's shape. Use the out-of-place "

@@ -25,6 +25,7 @@ import numpy as np
 from ... import dtypes
 from ...creation import arange
 from ...errors import ShapeError
+from ...functions._util import broadcasts_to
 from ...functions.attention import FusedAttention
 from ...tensor import Tensor
 from .linear import dropout
@@ -170,11 +171,7 @@ def _check_attention_inputs(op, query, key, value, attn_mask, is_causal):
             f"{op}: attn_mask must be bool (True = may attend) or floating point (added to the "
             f"scores), got {attn_mask.dtype!r}. Convert it with .bool() or .float()."
         )
-    try:
-        fits = np.broadcast_shapes(attn_mask.shape, scores_shape) == scores_shape
-    except ValueError:
-        fits = False
-    if not fits:
+    if not broadcasts_to(attn_mask.shape, scores_shape):
         raise ShapeError(
             f"{op}: attn_mask of shape {_shape(attn_mask)} does not broadcast to the attention "
             f"scores' shape (..., L, S) = {scores_shape} for query {_shape(query)} and key {_shape(key)}."

@@ -14,6 +14,7 @@ from ... import functions as ops
 from ...creation import tensor, zeros_like
 from ...device import array_module
 from ...errors import ShapeError
+from ...functions._util import broadcasts_to
 from ...namespace import stack
 from ...tensor import Tensor
 from ._checks import check_tensors
@@ -51,11 +52,7 @@ def _check_same_shape(op, input, target):
 
 
 def _check_broadcasts_to(op, name, t, shape):
-    try:
-        fits = np.broadcast_shapes(t.shape, shape) == shape
-    except ValueError:
-        fits = False
-    if not fits:
+    if not broadcasts_to(t.shape, shape):
         raise ShapeError(
             f"{op}: {name} of shape {tuple(t.shape)} must broadcast to the input's shape {tuple(shape)}."
         )
