@@ -6,7 +6,7 @@
 Each such case's minitorch step runs under cProfile (stdlib), and its time is
 split two ways:
 
-- by op: the cumulative time of each ``Function``'s forward and backward (the
+- by op: the cumulative time of each ``Op``'s forward and backward (the
   numpy work of the op plus the few lines of Python around it), beside the
   time PyTorch's profiler gives its own ops for the same step;
 - by kind, after the file the time was spent in: numpy (C functions and
@@ -14,7 +14,7 @@ split two ways:
   (minitorch/functions: forward, backward and their helpers, where array
   arithmetic runs as operators), the optimizer's update (array arithmetic
   written inline in minitorch/optim), minitorch's Python bookkeeping
-  (everything else in minitorch: Tensor wrappers, ``Function.apply``, the
+  (everything else in minitorch: Tensor wrappers, ``Op.apply``, the
   backward walk, modules), and other Python (builtins such as isinstance, the
   benchmark's own lines). cProfile cannot see numpy operators (``a + b`` is no
   function call): their time counts in the function where they are written,
@@ -38,7 +38,7 @@ import numba  # noqa: E402
 import numpy as np  # noqa: E402
 
 import minitorch  # noqa: E402
-from minitorch.autograd.function import Function  # noqa: E402
+from minitorch.autograd.function import Op  # noqa: E402
 
 THRESHOLD = 1.5
 MINITORCH_DIR = os.path.dirname(minitorch.__file__)
@@ -49,8 +49,8 @@ NUMBA_DIR = os.path.dirname(numba.__file__)
 
 
 def _op_methods():
-    """``{(file, first line, name): op class name}`` for every Function's forward and backward."""
-    methods, stack = {}, list(Function.__subclasses__())
+    """``{(file, first line, name): op class name}`` for every Op's forward and backward."""
+    methods, stack = {}, list(Op.__subclasses__())
     while stack:
         cls = stack.pop()
         stack.extend(cls.__subclasses__())

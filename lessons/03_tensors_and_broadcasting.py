@@ -322,7 +322,7 @@ for shape in [(4,), (3, 1), (1, 4), (1, 1), (3, 4)]:
 # ## 7. Forgetting to sum: the engine's shape check
 #
 # When you write an op of your own, this step is easy to forget. To see what happens, we
-# write an addition op ourselves. An op is a subclass of `minitorch.autograd.Function` with
+# write an addition op ourselves. An op is a subclass of `minitorch.autograd.Op` with
 # two static methods on raw numpy arrays:
 #
 # - `forward(ctx, a, b)` computes the result (`ctx` can store things for backward);
@@ -333,7 +333,7 @@ for shape in [(4,), (3, 1), (1, 4), (1, 1), (3, 4)]:
 # backward forgets to sum:
 
 # %%
-class BrokenAdd(minitorch.autograd.Function):
+class BrokenAdd(minitorch.autograd.Op):
     @staticmethod
     def forward(ctx, a, b):
         return a + b  # numpy broadcasts b
@@ -364,7 +364,7 @@ assert "(3, 4)" in error_message and "(4,)" in error_message
 # The fix is one call to `unbroadcast`. `gradcheck` (Lesson 2) confirms the repaired op:
 
 # %%
-class MyAdd(minitorch.autograd.Function):
+class MyAdd(minitorch.autograd.Op):
     @staticmethod
     def forward(ctx, a, b):
         ctx.shapes = a.shape, b.shape
@@ -428,7 +428,7 @@ assert (A @ B.T).shape == (2, 2)
 # 2. **Sliding windows without copying.** With `np.lib.stride_tricks.as_strided`, turn
 #    `np.arange(8.0)` into the 6 windows of length 3, `[[0,1,2],[1,2,3],...]`, as a view.
 #    *Hint:* both strides are 8 bytes. Lesson 7 builds convolution on this idea.
-# 3. **A broadcasting multiply.** Write `MyMul(Function)` with backward
+# 3. **A broadcasting multiply.** Write `MyMul(Op)` with backward
 #    $\partial L/\partial a = \text{grad} \cdot b$ and $\partial L/\partial b = \text{grad} \cdot a$,
 #    each unbroadcast, and `gradcheck` it with shapes $(3, 1)$ and $(1, 4)$. *Hint:* store
 #    `a` and `b` with `ctx.save_for_backward(a, b)` and read them back from `ctx.saved_arrays`.

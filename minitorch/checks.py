@@ -3,7 +3,7 @@
 Each check names the op (``"Linear"``, ``"sum"``, ``"F.conv2d"``), the argument and the value it
 got, says what was expected, and returns the value in the form the op works with (an ``int``, a
 tuple of axes, a pair). The rule: checks run in the public wrapper (a ``Tensor`` method, a
-function of ``nn.functional``, a module's ``__init__``), never inside ``Function.forward`` unless
+function of ``nn.functional``, a module's ``__init__``), never inside ``Op.forward`` unless
 they need the arrays' values.
 
     >>> from minitorch import checks

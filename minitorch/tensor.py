@@ -4,12 +4,12 @@ A Tensor wraps one numpy array (``_array``) and adds what autograd needs:
 
 - ``requires_grad``: should backward compute d(loss)/d(this tensor)?
 - ``grad``: where that gradient lands (on leaves, and on tensors that called ``retain_grad()``);
-- ``grad_fn``: the op (a ``Function`` node) that produced it, ``None`` for leaves;
+- ``grad_fn``: the op (an ``Op`` node) that produced it, ``None`` for leaves;
 - a version counter, bumped by every in-place change, so that backward can
   refuse to use an array that was overwritten after an op saved it.
 
 Every method that computes something checks its arguments (``minitorch.checks``) and calls
-one op's ``Function.apply`` (``minitorch.functions``, imported here as ``ops``); the
+one op's ``Op.apply`` (``minitorch.functions``, imported here as ``ops``); the
 arithmetic itself, in-place updates included, lives there. What stays here is the tensor's
 state: its array, dtype, device, graph node and version counter.
 """
@@ -83,7 +83,7 @@ class Tensor:
 
     @classmethod
     def _make(cls, array, requires_grad, node, device="cpu"):
-        """Wrap an array an op produced (no copy, no checks): the fast path of ``Function.apply``."""
+        """Wrap an array an op produced (no copy, no checks): the fast path of ``Op.apply``."""
         t = object.__new__(cls)
         t._array = array
         t.requires_grad = requires_grad
@@ -148,7 +148,7 @@ class Tensor:
 
     @property
     def grad_fn(self):
-        """The op (a ``Function`` node) that produced this tensor, or None for a leaf."""
+        """The op (an ``Op`` node) that produced this tensor, or None for a leaf."""
         return self._node
 
     @property

@@ -8,7 +8,7 @@ import pytest
 
 import minitorch
 from minitorch import InPlaceModificationError, ShapeError
-from minitorch.autograd import Function, detect_anomaly, is_anomaly_enabled, set_detect_anomaly
+from minitorch.autograd import Op, detect_anomaly, is_anomaly_enabled, set_detect_anomaly
 
 
 def leaf(*values):
@@ -191,7 +191,7 @@ def test_requires_grad_propagates():
 
 
 # ------------------------------------------------------------------ shape checks
-class AddForgetsToUnbroadcast(Function):
+class AddForgetsToUnbroadcast(Op):
     """z = a + b whose backward (wrongly) returns the output's gradient as is."""
 
     @staticmethod
@@ -361,7 +361,7 @@ def test_anomaly_off_by_default_lets_inf_through():
 # ------------------------------------------------------------------ memory
 def _count_function_nodes():
     # type(), not isinstance(): isinstance on a dead weakref.proxy raises ReferenceError
-    return sum(issubclass(type(o), Function) for o in gc.get_objects())
+    return sum(issubclass(type(o), Op) for o in gc.get_objects())
 
 
 def test_training_memory_stays_flat():

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 import minitorch
 import minitorch.functions
 import minitorch.nn.functional as F
-from minitorch.autograd.function import Function
+from minitorch.autograd.function import Op
 from minitorch.functions.catalog import OPS
 from minitorch.testing import gradcheck
 from minitorch.testing import strategies as S
@@ -78,10 +78,10 @@ def test_each_surface_takes_pytorchs_parameters(op):
 
 
 def _function_classes():
-    """Every concrete Function subclass defined in minitorch.functions (bases with subclasses excluded)."""
+    """Every concrete Op subclass defined in minitorch.functions (bases with subclasses excluded)."""
     for info in pkgutil.iter_modules(minitorch.functions.__path__):
         importlib.import_module(f"minitorch.functions.{info.name}")
-    found, todo = set(), list(Function.__subclasses__())
+    found, todo = set(), list(Op.__subclasses__())
     while todo:
         cls = todo.pop()
         todo += cls.__subclasses__()
@@ -93,7 +93,7 @@ def _function_classes():
 def test_every_function_class_is_in_the_catalog():
     listed = {cls for op in OPS for cls in op.functions}
     missing = sorted(cls.__name__ for cls in _function_classes() - listed)
-    assert not missing, f"Function classes with no catalog entry: {missing}"
+    assert not missing, f"Op classes with no catalog entry: {missing}"
 
 
 def test_the_catalog_names_each_op_once_and_exports_its_functions():

@@ -5,11 +5,11 @@ import numpy as np
 import pytest
 
 import minitorch
-from minitorch.autograd import Function
+from minitorch.autograd import Op
 from minitorch.testing import GradcheckError, gradcheck
 
 
-class Square(Function):
+class Square(Op):
     """y = x^2; dy/dx = 2x (right)."""
 
     @staticmethod
@@ -23,7 +23,7 @@ class Square(Function):
         return grad * 2 * x
 
 
-class SquareForgotTheTwo(Function):
+class SquareForgotTheTwo(Op):
     """y = x^2 with a wrong backward: dy/dx = x (the factor 2 is missing)."""
 
     @staticmethod
@@ -37,7 +37,7 @@ class SquareForgotTheTwo(Function):
         return grad * x
 
 
-class MulWrongSecondGrad(Function):
+class MulWrongSecondGrad(Op):
     """z = a * b with dz/db wrong (returns b instead of a); dz/da is right."""
 
     @staticmethod

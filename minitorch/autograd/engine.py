@@ -17,7 +17,7 @@ import numpy as np
 
 from ..errors import ShapeError
 from .anomaly import _Anomaly, check_finite
-from .function import Function, tensor_class
+from .function import Op, tensor_class
 from .grad_mode import set_grad_enabled
 
 
@@ -35,7 +35,7 @@ def topological_order(root):
         visited.add(node)
         stack.append((node, True))
         for edge in node.edges or ():
-            if isinstance(edge, Function) and edge not in visited:
+            if isinstance(edge, Op) and edge not in visited:
                 stack.append((edge, False))
     order.reverse()
     return order
@@ -123,7 +123,7 @@ def run_backward(tensor, gradient=None, retain_graph=False):
                     continue
                 if _Anomaly.enabled:
                     check_finite(node.name, "backward", g, index)
-                if isinstance(edge, Function):
+                if isinstance(edge, Op):
                     _check_gradient_shape(node, index, g, edge.out_shape)
                     previous = pending.get(edge)
                     pending[edge] = g if previous is None else previous + g

@@ -1,8 +1,8 @@
-"""``Function``: one differentiable op, with its forward and backward written by hand.
+"""``Op``: one differentiable op, with its forward and backward written by hand.
 
 A subclass implements two static methods on raw arrays (numpy, or cupy on a GPU)::
 
-    class Exp(Function):
+    class Exp(Op):
         @staticmethod
         def forward(ctx, x):            # y = e^x
             y = np.exp(x)
@@ -35,7 +35,7 @@ _Tensor = None  # the Tensor class, set once by minitorch/tensor.py
 
 
 def use_tensor_class(cls):
-    """Register the class that ``Function.apply`` wraps its results in (called by tensor.py)."""
+    """Register the class that ``Op.apply`` wraps its results in (called by tensor.py)."""
     global _Tensor
     _Tensor = cls
 
@@ -45,7 +45,7 @@ def tensor_class():
     return _Tensor
 
 
-class Function:
+class Op:
     """Base class of every op. Instances are the graph's nodes; see the module docstring."""
 
     #: True for ops whose output is a view of their first input (reshape, transpose, ...):

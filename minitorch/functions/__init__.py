@@ -1,13 +1,13 @@
-"""The ops, one ``Function`` class each, forward and backward written by hand on raw arrays.
+"""The ops, one ``Op`` class each, forward and backward written by hand on raw arrays.
 
 Adding an op (the whole recipe):
 
 1. Can it be written with ops that exist (``std`` is ``var().sqrt()``, ``softplus`` is
    ``log(1 + exp(x))``...)? Then it is a composition: a Tensor method or an
-   ``nn.functional`` function with no backward of its own. Write a new ``Function`` only when
+   ``nn.functional`` function with no backward of its own. Write a new ``Op`` only when
    numerics or memory demand it, and say which in its docstring (``loss.py``'s
    ``BinaryCrossEntropy`` does: log of a clamped probability, without the intermediate).
-2. The ``Function`` class goes in its family's file below. Its docstring's first line is the
+2. The ``Op`` class goes in its family's file below. Its docstring's first line is the
    math: ``y = ...;  dy/dx = ...``. ``forward(ctx, *arrays)`` saves what backward needs;
    ``backward(ctx, grad)`` returns one gradient per input (``unbroadcast`` it to the input's
    shape). An op no gradient flows through sets ``differentiable = False`` (``logical.py``).

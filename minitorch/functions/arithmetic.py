@@ -8,7 +8,7 @@ import math
 
 import numpy as np
 
-from ..autograd.function import Function
+from ..autograd.function import Op
 from ._util import broadcast_shapes, unbroadcast
 
 
@@ -27,7 +27,7 @@ def _check_broadcast(op, a, b):
     return shape_a, shape_b
 
 
-class Add(Function):
+class Add(Op):
     """z = a + b;  dz/da = 1, dz/db = 1."""
 
     @staticmethod
@@ -41,7 +41,7 @@ class Add(Function):
         return unbroadcast(grad, shape_a), unbroadcast(grad, shape_b)
 
 
-class Sub(Function):
+class Sub(Op):
     """z = a - b;  dz/da = 1, dz/db = -1."""
 
     @staticmethod
@@ -56,7 +56,7 @@ class Sub(Function):
         return unbroadcast(grad, shape_a), grad_b
 
 
-class Mul(Function):
+class Mul(Op):
     """z = a * b;  dz/da = b, dz/db = a."""
 
     @staticmethod
@@ -75,7 +75,7 @@ class Mul(Function):
         return grad_a, grad_b
 
 
-class Div(Function):
+class Div(Op):
     """z = a / b;  dz/da = 1/b, dz/db = -a/b^2."""
 
     @staticmethod
@@ -94,7 +94,7 @@ class Div(Function):
         return grad_a, grad_b
 
 
-class Pow(Function):
+class Pow(Op):
     """z = a ** b;  dz/da = b * a^(b-1), dz/db = a^b * ln(a)."""
 
     @staticmethod
@@ -119,7 +119,7 @@ class Pow(Function):
         return grad_a, grad_b
 
 
-class Neg(Function):
+class Neg(Op):
     """z = -a;  dz/da = -1."""
 
     @staticmethod

@@ -10,10 +10,10 @@ backward recomputes each tile of probabilities from that log-sum-exp:
     dS = P * (dP - D),        dQ = scale * dS K,   dK = scale * dS^T Q.
 """
 from .. import cuda
-from ..autograd.function import Function
+from ..autograd.function import Op
 
 
-class FusedAttention(Function):
+class FusedAttention(Op):
     """O = softmax(scale * Q K^T + mask) V for (B, H, N, d) or (B, N, d) tensors on "cuda".
 
     ``mask``: a bool array broadcastable to (B, H, L, S), True = may attend, or None;

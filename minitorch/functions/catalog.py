@@ -1,6 +1,6 @@
 """The op catalog: every public op once, with its surfaces and how to test it.
 
-One ``OpSpec`` per op says which ``Function`` classes compute it (none for a composition of
+One ``OpSpec`` per op says which ``Op`` classes compute it (none for a composition of
 other ops, such as ``std``), where users reach it (``Tensor.<name>``, ``minitorch.<name>``,
 ``minitorch.nn.functional.<name>``), PyTorch's signature for it, the values its tests draw
 (``domain``) and, for the families that share tests, a numpy reference. It is to ops what
@@ -9,7 +9,7 @@ other ops, such as ``std``), where users reach it (``Tensor.<name>``, ``minitorc
 - ``minitorch/namespace.py`` builds the function forms that only delegate to the method
   (``minitorch.exp(x)`` is ``x.exp()``) from it;
 - ``tests/test_catalog.py`` proves that every surface exists with PyTorch's parameter names,
-  that every ``Function`` subclass is listed, and drives the shared tests (forward against
+  that every ``Op`` subclass is listed, and drives the shared tests (forward against
   numpy, gradcheck in float64, against PyTorch, on the ``cuda`` device) for every entry of the
   families ``unary``, ``binary``, ``reduction`` and ``logical``.
 
@@ -28,7 +28,7 @@ class OpSpec:
     """One op. ``signature`` is PyTorch's for the function form (``input`` first), from its docs."""
 
     name: str
-    functions: tuple = ()      # the Function classes that compute it; () for a composition
+    functions: tuple = ()      # the Op classes that compute it; () for a composition
     signature: str = "input"
     family: str = "other"      # shared tests: unary, binary, reduction, logical; "other" has its own
     domain: str = "any"        # test values: any, positive, away_from_zero (denominators), bool

@@ -25,7 +25,7 @@ The geometry helpers here are shared by ``F.conv2d``, ``F.unfold`` and the pooli
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from ..autograd.function import Function
+from ..autograd.function import Op
 from ..errors import ShapeError
 
 
@@ -86,7 +86,7 @@ def crop(x_pad, padding):
     return x_pad[..., top : x_pad.shape[-2] - bottom, left : x_pad.shape[-1] - right]
 
 
-class Im2Col(Function):
+class Im2Col(Op):
     """cols = im2col(x): (N, C, H, W) -> (C*kH*kW, N*H_out*W_out); see the module docstring.
 
     ``padding`` is ((top, bottom), (left, right)) of zeros; ``kernel``, ``dilation`` and
@@ -119,7 +119,7 @@ class Im2Col(Function):
         ### END SOLUTION
 
 
-class ToNCHW(Function):
+class ToNCHW(Op):
     """y[n, o, p, q] = m[o, (n, p, q)] + b[o]: the (C_out, N*H_out*W_out) result of the im2col
     matmul laid out as a batch of images, plus the per-channel bias (``bias`` may be None).
 

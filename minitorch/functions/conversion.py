@@ -1,9 +1,9 @@
 """Copies: ``clone``, dtype casts (``.double()``) and device moves (``.cuda()``), all differentiable."""
-from ..autograd.function import Function
+from ..autograd.function import Op
 from ..device import move
 
 
-class Clone(Function):
+class Clone(Op):
     """y = a copy of x;  dL/dx = dL/dy."""
 
     @staticmethod
@@ -15,7 +15,7 @@ class Clone(Function):
         return grad
 
 
-class Cast(Function):
+class Cast(Op):
     """y = x converted to ``dtype``;  dL/dx = dL/dy converted back to x's dtype."""
 
     @staticmethod
@@ -28,7 +28,7 @@ class Cast(Function):
         return grad.astype(ctx.in_dtype), None
 
 
-class ToDevice(Function):
+class ToDevice(Op):
     """y = x copied to ``device``;  dL/dx = dL/dy copied back to x's device."""
 
     @staticmethod

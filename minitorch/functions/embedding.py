@@ -9,11 +9,11 @@ stays as it is (PyTorch zeroes it at initialisation: a "no token" vector).
 """
 import numpy as np
 
-from ..autograd.function import Function
+from ..autograd.function import Op
 from ._util import scatter_add
 
 
-class Embedding(Function):
+class Embedding(Op):
     """y = W[index];  dL/dW[k] = sum of dL/dy[p] over the positions p with index[p] = k."""
 
     @staticmethod

@@ -6,7 +6,7 @@ scatter must add (``scatter_add``, i.e. ``np.add.at``), not assign.
 """
 import numpy as np
 
-from ..autograd.function import Function
+from ..autograd.function import Op
 from ..errors import ShapeError
 from ._util import broadcast_shapes, scatter_add, unbroadcast
 
@@ -17,7 +17,7 @@ def _has_integer_array(index):
     return any(np.ndim(p) > 0 and p.dtype.kind in "iu" for p in parts if hasattr(p, "dtype"))
 
 
-class GetItem(Function):
+class GetItem(Op):
     """y = x[index] (slices, ints, None, ..., integer arrays, boolean masks);
     dL/dx = zeros with dL/dy added at the selected places."""
 
@@ -42,7 +42,7 @@ class GetItem(Function):
         return full, None
 
 
-class Cat(Function):
+class Cat(Op):
     """y = the inputs joined along ``dim``;  each input's gradient is its slice of dL/dy."""
 
     @staticmethod
@@ -63,7 +63,7 @@ class Cat(Function):
         return (None, *np.split(grad, ctx.ends, axis=ctx.dim))
 
 
-class Stack(Function):
+class Stack(Op):
     """y = the inputs stacked along a new dimension ``dim``;  each gets its slice of dL/dy."""
 
     @staticmethod
@@ -79,7 +79,7 @@ class Stack(Function):
         return (None, *np.moveaxis(grad, ctx.dim, 0))
 
 
-class Where(Function):
+class Where(Op):
     """y = a where condition else b;  dL/da = dL/dy where condition, dL/db = dL/dy elsewhere."""
 
     @staticmethod
@@ -96,7 +96,7 @@ class Where(Function):
         return None, grad_a, grad_b
 
 
-class MaskedFill(Function):
+class MaskedFill(Op):
     """y = x with ``value`` where mask is True;  dL/dx = dL/dy where mask is False, else 0."""
 
     @staticmethod

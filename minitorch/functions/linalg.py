@@ -13,7 +13,7 @@ views that the kernel reads without copying.
 import numpy as np
 
 from .. import cuda
-from ..autograd.function import Function
+from ..autograd.function import Op
 from ..errors import ShapeError
 from ._util import unbroadcast
 
@@ -55,7 +55,7 @@ def product(ctx, a, b):
         raise
 
 
-class MatMul(Function):
+class MatMul(Op):
     """C = A @ B;  dL/dA = dL/dC @ B^T,  dL/dB = A^T @ dL/dC (see the module docstring)."""
 
     @staticmethod
@@ -84,7 +84,7 @@ class MatMul(Function):
         return grad_a, grad_b
 
 
-class Linear(Function):
+class Linear(Op):
     """y = x W^T + b for x (..., in), W (out, in), b (out,) or None: PyTorch's ``F.linear``.
 
     One op instead of transpose, matmul and add: fewer graph nodes, and the weight's

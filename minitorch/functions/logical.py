@@ -1,17 +1,17 @@
 """Comparisons, logic, tests of values and arg-reductions: the ops that no gradient flows through.
 
-Each is a ``Function`` with ``differentiable = False``: ``apply`` never records it in the
+Each is an ``Op`` with ``differentiable = False``: ``apply`` never records it in the
 graph, and its result never requires grad (the result is bool or int64, and a step function
 has derivative zero wherever it has one). They still go through ``apply`` so that device
 checks and the CUDA path are the same as for every other op.
 """
 import numpy as np
 
-from ..autograd.function import Function
+from ..autograd.function import Op
 from ._util import broadcast_shapes
 
 
-class Comparison(Function):
+class Comparison(Op):
     """Base of the elementwise comparisons: ``a <op> b`` broadcast, a bool result."""
 
     differentiable = False
@@ -71,7 +71,7 @@ class LogicalOr(Comparison):
     ufunc = np.logical_or
 
 
-class LogicalNot(Function):
+class LogicalNot(Op):
     """not x, elementwise."""
 
     differentiable = False
@@ -81,7 +81,7 @@ class LogicalNot(Function):
         return np.logical_not(x)
 
 
-class IsNan(Function):
+class IsNan(Op):
     """x != x: True where x is NaN."""
 
     differentiable = False
@@ -91,7 +91,7 @@ class IsNan(Function):
         return np.isnan(x)
 
 
-class IsFinite(Function):
+class IsFinite(Op):
     """True where x is neither NaN nor +-inf."""
 
     differentiable = False
@@ -101,7 +101,7 @@ class IsFinite(Function):
         return np.isfinite(x)
 
 
-class IsClose(Function):
+class IsClose(Op):
     """|a - b| <= atol + rtol * |b|, elementwise (NaNs equal only with ``equal_nan``)."""
 
     differentiable = False
@@ -112,7 +112,7 @@ class IsClose(Function):
         return np.isclose(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan)
 
 
-class All(Function):
+class All(Op):
     """True if every element is nonzero."""
 
     differentiable = False
@@ -122,7 +122,7 @@ class All(Function):
         return x.all()
 
 
-class Any(Function):
+class Any(Op):
     """True if some element is nonzero."""
 
     differentiable = False
@@ -132,7 +132,7 @@ class Any(Function):
         return x.any()
 
 
-class ArgMax(Function):
+class ArgMax(Op):
     """The index of the largest element along ``axis`` (of the flattened tensor for None), int64."""
 
     differentiable = False
@@ -142,7 +142,7 @@ class ArgMax(Function):
         return np.argmax(x, axis=axis, keepdims=keepdim).astype(np.int64)
 
 
-class ArgMin(Function):
+class ArgMin(Op):
     """The index of the smallest element along ``axis`` (of the flattened tensor for None), int64."""
 
     differentiable = False

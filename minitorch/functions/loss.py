@@ -13,13 +13,13 @@ slope stays finite (+-1e12 at worst), as PyTorch's does.
 """
 import numpy as np
 
-from ..autograd.function import Function
+from ..autograd.function import Op
 
 LOG_FLOOR = -100.0
 EPSILON = 1e-12
 
 
-class BinaryCrossEntropy(Function):
+class BinaryCrossEntropy(Op):
     """l = -(t log x + (1 - t) log(1 - x)) elementwise; x and t have the same shape."""
 
     @staticmethod

@@ -22,7 +22,7 @@ dL/dx = g_hat / sqrt(running_var + eps).
 """
 import numpy as np
 
-from ..autograd.function import Function
+from ..autograd.function import Op
 
 
 def _affine_grads(ctx, grad, x_hat, axes):
@@ -57,7 +57,7 @@ def _grad_input(grad, x_hat, inv_std, weight, shape, axes):
     return (g_hat - mean_g - x_hat * mean_gx) * inv_std
 
 
-class BatchNorm(Function):
+class BatchNorm(Op):
     """Batch normalisation of x (N, C, *) per channel; see the module docstring.
 
     ``training=True``: normalise with the batch's statistics and, when the running arrays are
@@ -97,7 +97,7 @@ class BatchNorm(Function):
         return (grad_x, *_affine_grads(ctx, grad, ctx.x_hat, ctx.axes), None, None, None, None, None)
 
 
-class LayerNorm(Function):
+class LayerNorm(Op):
     """Layer normalisation over the last ``ndim`` axes of x; see the module docstring."""
 
     @staticmethod

@@ -12,7 +12,7 @@
 """
 import numpy as np
 
-from ..autograd.function import Function
+from ..autograd.function import Op
 from ..device import array_module
 from ._util import scatter_add
 
@@ -33,7 +33,7 @@ def source_indices(pads, shape, mode):
     return [np.pad(np.arange(size), pad, mode=NUMPY_MODES[mode]) for pad, size in zip(pads, shape)]
 
 
-class Pad(Function):
+class Pad(Op):
     """y = x with a border; see the module docstring for the modes and their gradients."""
 
     @staticmethod

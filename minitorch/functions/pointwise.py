@@ -7,11 +7,11 @@ import math
 
 import numpy as np
 
-from ..autograd.function import Function
+from ..autograd.function import Op
 from .special import erf
 
 
-class Exp(Function):
+class Exp(Op):
     """y = e^x;  dy/dx = e^x = y."""
 
     @staticmethod
@@ -26,7 +26,7 @@ class Exp(Function):
         return grad * y
 
 
-class Log(Function):
+class Log(Op):
     """y = ln x;  dy/dx = 1/x."""
 
     @staticmethod
@@ -40,7 +40,7 @@ class Log(Function):
         return grad / x
 
 
-class Sqrt(Function):
+class Sqrt(Op):
     """y = sqrt(x);  dy/dx = 1 / (2 sqrt(x)) = 1 / (2y)."""
 
     @staticmethod
@@ -55,7 +55,7 @@ class Sqrt(Function):
         return grad / (2 * y)
 
 
-class Sin(Function):
+class Sin(Op):
     """y = sin x;  dy/dx = cos x."""
 
     @staticmethod
@@ -69,7 +69,7 @@ class Sin(Function):
         return grad * np.cos(x)
 
 
-class Abs(Function):
+class Abs(Op):
     """y = |x|;  dy/dx = sign(x) (0 at x = 0, as in PyTorch)."""
 
     @staticmethod
@@ -83,7 +83,7 @@ class Abs(Function):
         return grad * np.sign(x)
 
 
-class Tanh(Function):
+class Tanh(Op):
     """y = tanh x;  dy/dx = 1 - tanh^2 x = 1 - y^2."""
 
     @staticmethod
@@ -98,7 +98,7 @@ class Tanh(Function):
         return grad * (1 - y * y)
 
 
-class Sigmoid(Function):
+class Sigmoid(Op):
     """y = 1 / (1 + e^-x);  dy/dx = y (1 - y).
 
     Computed as e^-|x| based forms so that exp never overflows for large |x|:
@@ -120,7 +120,7 @@ class Sigmoid(Function):
         ### END SOLUTION
 
 
-class ReLU(Function):
+class ReLU(Op):
     """y = max(x, 0);  dy/dx = 1 where x > 0, else 0."""
 
     @staticmethod
@@ -135,7 +135,7 @@ class ReLU(Function):
         ### END SOLUTION
 
 
-class GELU(Function):
+class GELU(Op):
     """y = x Phi(x), Phi the standard normal CDF;  dy/dx = Phi(x) + x phi(x).
 
     ``approximate="tanh"`` uses Phi(x) ~ (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))) / 2,
@@ -169,7 +169,7 @@ class GELU(Function):
         return grad * (second + x * pdf), None
 
 
-class Clamp(Function):
+class Clamp(Op):
     """y = min(max(x, lo), hi);  dy/dx = 1 where lo <= x <= hi, else 0."""
 
     @staticmethod

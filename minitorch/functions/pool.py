@@ -16,7 +16,7 @@ as far as needed, and that extra padding never counts in an average.
 """
 import numpy as np
 
-from ..autograd.function import Function
+from ..autograd.function import Op
 from ..device import array_module
 from .conv import col2im, crop, offset_slices, out_size
 
@@ -72,7 +72,7 @@ def max_pool_indices(x, kernel, stride, padding, dilation, ceil_mode):
     return (h * x.shape[-1] + w).astype(np.int64)
 
 
-class MaxPool2d(Function):
+class MaxPool2d(Op):
     """y = the maximum of each window;  dL/dx = dL/dy at each window's argmax (see module docstring)."""
 
     @staticmethod
@@ -105,7 +105,7 @@ def _window_counts(size, kernel, stride, pad, out, count_include_pad):
     return np.minimum(end, size) - np.maximum(start, 0)
 
 
-class AvgPool2d(Function):
+class AvgPool2d(Op):
     """y = (sum of each window) / D;  dL/dx = the sum over the windows covering x of dL/dy / D.
 
     D is the window's area counting the zero padding (``count_include_pad=True``) or only the
@@ -155,7 +155,7 @@ def adaptive_matrix(size, out, dtype):
     return (inside / (end - start)[:, None]).astype(dtype)
 
 
-class AdaptiveAvgPool2d(Function):
+class AdaptiveAvgPool2d(Op):
     """y = A_H x A_W^T per image, where A_H (H_out, H) and A_W (W_out, W) average the windows
     along each axis (``adaptive_matrix``); averaging a rectangle is separable, so this is the mean
     of each window. dL/dx = A_H^T (dL/dy) A_W."""

@@ -7,7 +7,7 @@ The ``axes`` argument is already a tuple of non-negative dims (see ``Tensor.sum`
 """
 import numpy as np
 
-from ..autograd.function import Function
+from ..autograd.function import Op
 from ._util import keepdim_shape
 
 
@@ -16,7 +16,7 @@ def _expand_back(grad, shape, axes):
     return np.broadcast_to(grad.reshape(keepdim_shape(shape, axes)), shape)
 
 
-class Sum(Function):
+class Sum(Op):
     """y = sum_i x_i over ``axes``;  dy/dx_i = 1."""
 
     @staticmethod
@@ -31,7 +31,7 @@ class Sum(Function):
         ### END SOLUTION
 
 
-class Mean(Function):
+class Mean(Op):
     """y = (1/n) sum_i x_i over ``axes``;  dy/dx_i = 1/n."""
 
     @staticmethod
@@ -45,7 +45,7 @@ class Mean(Function):
         return _expand_back(grad / ctx.count, ctx.shape, ctx.axes)
 
 
-class Max(Function):
+class Max(Op):
     """y = max_i x_i over ``axes``;  dy/dx_i = 1 for the maximum, 0 elsewhere.
 
     When several elements tie for the maximum, the gradient is shared equally
@@ -73,7 +73,7 @@ class Min(Max):
     reduce = staticmethod(np.min)
 
 
-class Var(Function):
+class Var(Op):
     """y = sum_i (x_i - mean)^2 / (n - correction);  dy/dx_i = 2 (x_i - mean) / (n - correction).
 
     ``correction=1`` (the default, as in PyTorch) is the unbiased sample variance.
@@ -95,7 +95,7 @@ class Var(Function):
             return _expand_back(grad, ctx.shape, ctx.axes) * (2 * ctx.centered / ctx.divisor)
 
 
-class LogSumExp(Function):
+class LogSumExp(Op):
     """y = log sum_i e^(x_i), computed as m + log sum_i e^(x_i - m) with m = max x (no overflow);
     dy/dx_i = e^(x_i - y), the softmax of x."""
 

@@ -8,12 +8,12 @@ seen by backward.
 """
 import numpy as np
 
-from ..autograd.function import Function
+from ..autograd.function import Op
 from ..errors import ShapeError
 from ._util import unbroadcast
 
 
-class Reshape(Function):
+class Reshape(Op):
     """y = x with a new shape of the same number of elements;  dL/dx = dL/dy reshaped back.
 
     numpy returns a view when the layout allows and a copy otherwise (a transposed
@@ -39,7 +39,7 @@ class Reshape(Function):
         return grad.reshape(ctx.in_shape), None
 
 
-class Permute(Function):
+class Permute(Op):
     """y = x with its dimensions reordered by ``dims``;  dL/dx = dL/dy with the inverse order."""
 
     is_view = True
@@ -59,7 +59,7 @@ class Permute(Function):
         return grad.transpose(ctx.inverse), None
 
 
-class Expand(Function):
+class Expand(Op):
     """y = x broadcast to ``shape`` without copying;  dL/dx = dL/dy summed over the copies."""
 
     is_view = True

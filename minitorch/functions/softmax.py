@@ -10,7 +10,7 @@ over the last dimension; another ``dim`` is moved last first.
 import numpy as np
 
 from .. import cuda
-from ..autograd.function import Function
+from ..autograd.function import Op
 
 
 def _on_last_dim(kernel, dim, *arrays):
@@ -19,7 +19,7 @@ def _on_last_dim(kernel, dim, *arrays):
     return np.moveaxis(kernel(*moved), -1, dim)
 
 
-class Softmax(Function):
+class Softmax(Op):
     """y = softmax(x) along ``dim``;  dL/dx = y * (dL/dy - sum_j dL/dy_j y_j)."""
 
     @staticmethod
@@ -43,7 +43,7 @@ class Softmax(Function):
         ### END SOLUTION
 
 
-class LogSoftmax(Function):
+class LogSoftmax(Op):
     """y = x - logsumexp(x) along ``dim``;  dL/dx = dL/dy - softmax(x) * sum_j dL/dy_j."""
 
     @staticmethod

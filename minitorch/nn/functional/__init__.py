@@ -1,6 +1,6 @@
 """The functions of ``nn``, as PyTorch code calls them: ``import minitorch.nn.functional as F``.
 
-Each is a short composition of the engine's ops (Tensor methods and the ``Function`` classes of
+Each is a short composition of the engine's ops (Tensor methods and the ``Op`` classes of
 ``minitorch/functions``), so its gradient comes from those ops' hand-written backward passes;
 a few are one op of their own where numerics or memory need it (``linear``,
 ``binary_cross_entropy``, ``batch_norm``, ``layer_norm``, ``embedding``, ``pad``, the pools).
