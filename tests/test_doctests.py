@@ -8,7 +8,7 @@ import pytest
 
 import minitorch
 
-MODULES = ["minitorch.tensor", "minitorch.namespace", "minitorch.checks"]
+MODULES = ["minitorch.tensor", *(f"minitorch.tensor_methods.{m}" for m in ("arithmetic", "logical", "pointwise", "reduction", "shape", "inplace")), "minitorch.namespace", "minitorch.checks"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -1,0 +1,175 @@
+"""In-place updates (``add_``, ``fill_``, ``x[i] = v``...): no graph node, the version counter bumps.
+
+A mixin of ``minitorch.Tensor`` (``minitorch/tensor.py``): the methods check their arguments
+(``minitorch.checks``) and call one op's ``Op.apply`` (``minitorch.functions``, here ``ops``).
+"""
+import numpy as np
+
+from ..autograd.function import tensor_class
+from ..autograd.grad_mode import _GradMode
+from ..device import move
+from ..functions import inplace
+from ..random import rng
+from .arithmetic import PYTHON_NUMBERS
+from .shape import _unwrap_index
+
+
+class InPlaceMethods:
+    """In-place updates (``add_``, ``fill_``, ``x[i] = v``...): no graph node, the version counter bumps."""
+
+    __slots__ = ()
+
+    def _writable(self, op):
+        """Check that ``op`` may change this tensor in place, and bump its version."""
+        if self.requires_grad and _GradMode.enabled:
+            what = "a leaf tensor that requires grad" if self._node is None else "a tensor in the graph"
+            raise RuntimeError(
+                f"{op}: cannot change {what} in place while gradients are recorded: backward would "
+                f"use the wrong values. Write x = x + y instead of x += y, or wrap parameter updates "
+                f"in `with minitorch.no_grad():`."
+            )
+        array = self._array
+        # numpy marks broadcast views read-only; cupy has no such flag, so look for repeated elements
+        broadcast = any(stride == 0 and size > 1 for stride, size in zip(array.strides, array.shape))
+        if broadcast or not getattr(array.flags, "writeable", True):
+            raise RuntimeError(
+                f"{op}: this tensor is a read-only view (made by expand or broadcasting); call "
+                f".clone() first to get a copy you can change."
+            )
+        self._version[0] += 1
+        return array
+
+    def _in_place(self, op, ufunc, other):
+        array = self._writable(op)
+        inplace.combine(op, array, ufunc, other._array if isinstance(other, tensor_class()) else other)
+        return self
+
+    def add_(self, other, alpha=1):
+        """self += alpha * other, in place (``other`` must broadcast to self's shape); returns self.
+
+        >>> import minitorch
+        >>> x = minitorch.tensor([1.0, 2.0])
+        >>> x.add_(minitorch.tensor([1.0, 1.0]), alpha=2).tolist()
+        [3.0, 4.0]
+        """
+        return self._in_place("add_", np.add, other if alpha == 1 else other * alpha)
+
+    def sub_(self, other, alpha=1):
+        """self -= alpha * other, in place; returns self.
+
+        >>> import minitorch
+        >>> x = minitorch.tensor([1.0, 2.0])
+        >>> x -= 1
+        >>> x.tolist()
+        [0.0, 1.0]
+        """
+        return self._in_place("sub_", np.subtract, other if alpha == 1 else other * alpha)
+
+    def mul_(self, other):
+        """self *= other, in place; returns self.
+
+        >>> import minitorch
+        >>> minitorch.tensor([1.0, 2.0]).mul_(3).tolist()
+        [3.0, 6.0]
+        """
+        return self._in_place("mul_", np.multiply, other)
+
+    def div_(self, other):
+        """self /= other, in place; returns self.
+
+        >>> import minitorch
+        >>> minitorch.tensor([1.0, 2.0]).div_(2).tolist()
+        [0.5, 1.0]
+        """
+        return self._in_place("div_", np.true_divide, other)
+
+    __iadd__, __isub__, __imul__, __itruediv__ = add_, sub_, mul_, div_
+
+    def _on_my_device(self, value):
+        """``value`` (a Tensor on any device, a numpy array, nested lists) as an array on this
+        tensor's device, to be written into it (cupy refuses host arrays there)."""
+        if not isinstance(value, tensor_class()):
+            value = tensor_class()._make(np.asarray(value), False, None)
+        return value._array if value._device == self._device else move(value._array, self._device)
+
+    def copy_(self, source):
+        """Copy ``source``'s values (broadcast to this shape) in, from any device.
+
+        >>> import minitorch
+        >>> x = minitorch.zeros(2, 2)
+        >>> x.copy_(minitorch.tensor([1.0, 2.0])).tolist()
+        [[1.0, 2.0], [1.0, 2.0]]
+        """
+        self._writable("copy_")[...] = self._on_my_device(source)
+        return self
+
+    def fill_(self, value):
+        """Every element set to ``value``, in place; returns self.
+
+        >>> import minitorch
+        >>> minitorch.zeros(3).fill_(7).tolist()
+        [7.0, 7.0, 7.0]
+        """
+        self._writable("fill_")[...] = value
+        return self
+
+    def zero_(self):
+        """Every element set to 0, in place; returns self.
+
+        >>> import minitorch
+        >>> minitorch.ones(2).zero_().tolist()
+        [0.0, 0.0]
+        """
+        return self.fill_(0)
+
+    def clamp_(self, min=None, max=None):
+        """Each element limited to [min, max], in place; returns self.
+
+        >>> import minitorch
+        >>> minitorch.tensor([-2.0, 0.5, 3.0]).clamp_(min=0.0).tolist()
+        [0.0, 0.5, 3.0]
+        """
+        inplace.clamp(self._writable("clamp_"), min, max)
+        return self
+
+    def uniform_(self, a=0.0, b=1.0, generator=None):
+        """Filled in place with draws from U(a, b) (``minitorch.manual_seed`` makes them repeatable).
+
+        >>> import minitorch
+        >>> x = minitorch.zeros(100).uniform_(-1.0, 1.0)
+        >>> bool(((x >= -1) & (x < 1)).all())
+        True
+        """
+        self._writable("uniform_")[...] = self._on_my_device(rng(generator).uniform(a, b, self.shape))
+        return self
+
+    def normal_(self, mean=0.0, std=1.0, generator=None):
+        """Filled in place with draws from N(mean, std^2).
+
+        >>> import minitorch
+        >>> minitorch.zeros(2, 3).normal_(mean=0.0, std=0.02).shape
+        (2, 3)
+        """
+        self._writable("normal_")[...] = self._on_my_device(rng(generator).normal(mean, std, self.shape))
+        return self
+
+    def __setitem__(self, index, value):
+        """In place: x[index] = value (a number, or values broadcast to the selection); bumps the version.
+
+        >>> import minitorch
+        >>> x = minitorch.zeros(2, 3)
+        >>> x[0, 1:] = 5.0
+        >>> x[1] = minitorch.tensor([1.0, 2.0, 3.0])
+        >>> x.tolist()
+        [[0.0, 5.0, 5.0], [1.0, 2.0, 3.0]]
+        """
+        if isinstance(value, tensor_class()) and value.requires_grad and _GradMode.enabled:
+            raise RuntimeError(
+                "__setitem__: assigning a tensor that requires grad into another tensor would cut it "
+                "out of the graph (no gradient would reach it). Build the result with minitorch.cat, "
+                "stack, where or masked_fill instead, or assign value.detach() if that is intended."
+            )
+        array = self._writable("__setitem__")
+        if not isinstance(value, PYTHON_NUMBERS):
+            value = self._on_my_device(value)
+        array[_unwrap_index(index)] = value
