@@ -11,15 +11,15 @@ Adding an op (the whole recipe):
    math: ``y = ...;  dy/dx = ...``. ``forward(ctx, *arrays)`` saves what backward needs;
    ``backward(ctx, grad)`` returns one gradient per input (``unbroadcast`` it to the input's
    shape). An op no gradient flows through sets ``differentiable = False`` (``logical.py``).
-3. The Tensor method (``minitorch/tensor.py``): check the arguments with ``minitorch.checks``
+3. The Tensor method, in its family's mixin (``minitorch/tensor_methods/``): check the arguments with ``minitorch.checks``
    (dims, integers, floating-point inputs; never inside ``forward``), then call
    ``ops.<Class>.apply``. Give it a docstring with an example: it is doctested.
 4. One line in ``catalog.py``: the function form ``minitorch.<name>`` is made from it, and
    ``tests/test_catalog.py`` then checks the surfaces against PyTorch's signature and, for the
    families unary, binary, reduction and logical, tests the op for free: forward against the
    numpy reference, gradcheck in float64, PyTorch's values and gradients, the cuda device.
-5. Export the class here. Backward runs on raw arrays, outside the graph: there are no
-   higher-order gradients, by design.
+5. Import the class here (``__all__`` lists every ``Op`` imported). Backward runs on raw
+   arrays, outside the graph: there are no higher-order gradients, by design.
 
 The families:
 
@@ -63,15 +63,7 @@ from .reduction import LogSumExp, Max, Mean, Min, Sum, Var
 from .shape import Expand, Permute, Reshape
 from .softmax import LogSoftmax, Softmax
 
-__all__ = [
-    "Add", "Sub", "Mul", "Div", "Pow", "Neg",
-    "Exp", "Log", "Sqrt", "Sin", "Abs", "Tanh", "Sigmoid", "ReLU", "GELU", "Clamp",
-    "FusedAttention",
-    "Sum", "Mean", "Max", "Min", "Var", "LogSumExp",
-    "Reshape", "Permute", "Expand",
-    "GetItem", "Cat", "Stack", "Where", "MaskedFill",
-    "MatMul", "Linear", "Softmax", "LogSoftmax", "Clone", "Cast", "ToDevice", "BinaryCrossEntropy",
-    "Eq", "Ne", "Lt", "Le", "Gt", "Ge", "LogicalAnd", "LogicalOr", "LogicalNot", "IsNan", "IsFinite", "IsClose",
-    "All", "Any", "ArgMax", "ArgMin",
-    "Im2Col", "ToNCHW", "MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d", "BatchNorm", "LayerNorm", "Embedding", "Pad",
-]
+from ..autograd.function import Op
+
+__all__ = sorted(name for name, value in dict(globals()).items() if isinstance(value, type) and issubclass(value, Op)
+                 and value is not Op)
