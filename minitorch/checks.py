@@ -72,10 +72,13 @@ def _range_words(minimum, maximum):
     return "a number"
 
 
-def choice(op, name, value, options):
-    """``value`` if it is one of ``options``, else a ValueError listing them."""
+def choice(op, name, value, options, otherwise=None):
+    """``value`` if it is one of ``options``, else a ValueError listing them.
+
+    ``otherwise`` names what else the argument may be instead (``"a callable"``), for the message.
+    """
     if value not in options:
-        names = [repr(o) for o in options]
+        names = [repr(o) for o in options] + ([otherwise] if otherwise else [])
         listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
         raise ValueError(f"{op}: {name} must be {listed}, got {value!r}.")
     return value
@@ -91,16 +94,19 @@ def sizes(op, size):
     return tuple(int(s) for s in size)
 
 
-def pair(op, name, value, minimum):
-    """An int or a pair of ints as a pair (e.g. ``kernel_size=3`` -> (3, 3)), each >= ``minimum``."""
-    values = (value, value) if isinstance(value, (int, np.integer)) else value
+def pair(op, name, value, minimum, real=False):
+    """An int or a pair of ints as a pair (``kernel_size=3`` -> (3, 3)), each >= ``minimum``.
+
+    With ``real``, any real numbers (``translate=0.1`` -> (0.1, 0.1)), as floats.
+    """
+    kind = numbers.Real if real else numbers.Integral
+    values = (value, value) if isinstance(value, kind) else value
     ok = isinstance(values, (tuple, list)) and len(values) == 2
-    ok = ok and all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in values)
+    ok = ok and all(isinstance(v, kind) and not isinstance(v, (bool, np.bool_)) for v in values)
     if not ok or min(values) < minimum:
-        raise ValueError(
-            f"{op}: {name} must be an int or a pair of ints, each at least {minimum}, got {value!r}."
-        )
-    return int(values[0]), int(values[1])
+        what = "a number or a pair of numbers" if real else "an int or a pair of ints"
+        raise ValueError(f"{op}: {name} must be {what}, each at least {minimum}, got {value!r}.")
+    return (float(values[0]), float(values[1])) if real else (int(values[0]), int(values[1]))
 
 
 def dims(op, dim, ndim):

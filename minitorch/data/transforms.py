@@ -50,15 +50,6 @@ def _unwrap(op, x):
     return array, wrap
 
 
-def _pair(op, name, value):
-    """``value`` as (height, width): one number stands for both."""
-    if isinstance(value, numbers.Number):
-        value = (value, value)
-    if len(value) != 2 or not all(isinstance(v, numbers.Number) and v >= 0 for v in value):
-        raise ValueError(f"{op}: {name} must be a non-negative number or a pair of them, got {value!r}.")
-    return tuple(value)
-
-
 class Compose:
     """Apply ``transforms`` one after the other: ``Compose([a, b])(x) == b(a(x))``."""
 
@@ -173,10 +164,8 @@ class RandomCrop:
     """
 
     def __init__(self, size, padding=0, fill=0.0, generator=None):
-        self.size = _pair("RandomCrop", "size", size)
-        self.padding = _pair("RandomCrop", "padding", padding)
-        if min(self.size) < 1:
-            raise ValueError(f"RandomCrop: size must be at least 1, got {size!r}.")
+        self.size = checks.pair("RandomCrop", "size", size, minimum=1)
+        self.padding = checks.pair("RandomCrop", "padding", padding, minimum=0)
         self.fill, self.generator = fill, generator
 
     def __call__(self, x):
@@ -196,7 +185,7 @@ class RandomShift:
     """
 
     def __init__(self, max_shift, fill=0.0, generator=None):
-        self.max_shift = _pair("RandomShift", "max_shift", max_shift)
+        self.max_shift = checks.pair("RandomShift", "max_shift", max_shift, minimum=0)
         self.fill, self.generator = fill, generator
 
     def __call__(self, x):
@@ -263,7 +252,7 @@ class RandomAffine:
         if len(degrees) != 2 or degrees[0] > degrees[1]:
             raise ValueError(f"RandomAffine: degrees must be a number or a (min, max) pair, got {degrees!r}.")
         if translate is not None:
-            translate = _pair("RandomAffine", "translate", translate)
+            translate = checks.pair("RandomAffine", "translate", translate, minimum=0, real=True)
             if max(translate) > 1:
                 raise ValueError(f"RandomAffine: translate fractions must lie in [0, 1], got {translate}.")
         checks.choice("RandomAffine", "interpolation", interpolation, ("bilinear", "nearest"))

@@ -126,9 +126,8 @@ class LayerNorm(Module):
     def __init__(self, normalized_shape, eps=1e-5, elementwise_affine=True, bias=True, device=None,
                  dtype=None):
         super().__init__()
-        if isinstance(normalized_shape, numbers.Integral):
-            normalized_shape = (normalized_shape,)
-        self.normalized_shape = tuple(int(s) for s in normalized_shape)
+        shape = (normalized_shape,) if isinstance(normalized_shape, numbers.Number) else tuple(normalized_shape)
+        self.normalized_shape = checks.sizes("LayerNorm", shape)
         if not self.normalized_shape or min(self.normalized_shape) < 1:
             raise ValueError(
                 f"LayerNorm: normalized_shape must hold positive sizes, got {normalized_shape!r}."

@@ -39,12 +39,8 @@ from .normalization import LayerNorm
 def _activation(op, activation):
     """"relu" or "gelu" as the function, or a callable (function or module) as is."""
     if isinstance(activation, str):
-        if activation not in ("relu", "gelu"):
-            raise ValueError(
-                f"{op}: activation must be 'relu', 'gelu' or a callable (e.g. nn.GELU(approximate='tanh')), "
-                f"got {activation!r}."
-            )
-        return F.relu if activation == "relu" else F.gelu
+        example = "a callable (e.g. nn.GELU(approximate='tanh'))"
+        return {"relu": F.relu, "gelu": F.gelu}[checks.choice(op, "activation", activation, ("relu", "gelu"), example)]
     if not callable(activation):
         raise TypeError(f"{op}: activation must be 'relu', 'gelu' or a callable, got {type(activation).__name__}.")
     return activation

@@ -64,6 +64,10 @@ def test_errors_name_the_transform_and_shape():
         RandomHorizontalFlip(2)
     with pytest.raises(ValueError, match="interpolation"):
         RandomAffine(10, interpolation="cubic")
+    with pytest.raises(ValueError, match="RandomCrop: size must be an int or a pair of ints, each at least 1"):
+        RandomCrop(0)
+    with pytest.raises(ValueError, match="RandomAffine: translate must be a number or a pair of numbers"):
+        RandomAffine(10, translate=(0.1,))
 
 
 # ------------------------------------------------------------------ flips, crops, shifts

@@ -242,6 +242,13 @@ def test_layernorm_matches_torch(normalized_shape, kwargs):
     assert list(ours.state_dict()) == list(theirs.state_dict())
 
 
+
+@pytest.mark.parametrize("normalized_shape", [(2.5,), 2.5, ("4",), (4, 0)], ids=str)
+def test_layernorm_refuses_sizes_that_are_not_positive_integers(normalized_shape):
+    with pytest.raises((TypeError, ValueError), match="LayerNorm"):  # (2.5,) used to become (2,) silently
+        nn.LayerNorm(normalized_shape)
+
+
 # ---------------------------------------------------------------- embedding
 @pytest.mark.parametrize("padding_idx", [None, 2, -1])
 def test_embedding_matches_torch(padding_idx):
