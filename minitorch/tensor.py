@@ -107,12 +107,24 @@ class Tensor(ArithmeticMethods, LogicalMethods, PointwiseMethods, ReductionMetho
 
     @property
     def is_leaf(self):
-        """True for tensors no recorded op produced: only leaves get ``.grad`` by default."""
+        """True for tensors no recorded op produced: only leaves get ``.grad`` by default.
+
+        >>> import minitorch
+        >>> w = minitorch.ones(2, requires_grad=True)
+        >>> w.is_leaf, (w * 2).is_leaf
+        (True, False)
+        """
         return self._node is None
 
     @property
     def grad_fn(self):
-        """The op (an ``Op`` node) that produced this tensor, or None for a leaf."""
+        """The op (an ``Op`` node) that produced this tensor, or None for a leaf.
+
+        >>> import minitorch
+        >>> w = minitorch.ones(2, requires_grad=True)
+        >>> w.grad_fn is None, type((w * w).grad_fn).__name__
+        (True, 'Mul')
+        """
         return self._node
 
     @property
@@ -221,7 +233,15 @@ class Tensor(ArithmeticMethods, LogicalMethods, PointwiseMethods, ReductionMetho
         return self._array.reshape(()).item()
 
     def numpy(self):
-        """The underlying numpy array (shared memory). Call ``detach()`` first if it requires grad."""
+        """The underlying numpy array (shared memory). Call ``detach()`` first if it requires grad.
+
+        >>> import minitorch
+        >>> x = minitorch.zeros(2)
+        >>> a = x.numpy()
+        >>> a[0] = 7.0          # same memory: the tensor sees it
+        >>> x.tolist()
+        [7.0, 0.0]
+        """
         if self._device != "cpu":
             raise TypeError(
                 "numpy(): this tensor is on 'cuda'; copy it to the host first with .cpu().numpy()."
@@ -291,6 +311,12 @@ class Tensor(ArithmeticMethods, LogicalMethods, PointwiseMethods, ReductionMetho
           backward has run: memory stays flat during training, and a second ``backward()``
           through the same graph raises an error. Pass ``retain_graph=True`` to keep the graph
           for another backward (for example two losses sharing a forward pass).
+
+        >>> import minitorch
+        >>> x = minitorch.tensor([1.0, 2.0], requires_grad=True)
+        >>> (x * x).sum().backward()    # d(sum x^2)/dx = 2x
+        >>> x.grad.tolist()
+        [2.0, 4.0]
         """
         if create_graph:
             raise NotImplementedError(
@@ -300,11 +326,21 @@ class Tensor(ArithmeticMethods, LogicalMethods, PointwiseMethods, ReductionMetho
         engine.run_backward(self, gradient, bool(retain_graph))
 
     def retain_grad(self):
-        """Keep ``.grad`` on this non-leaf tensor too after ``backward()`` (leaves always keep it)."""
+        """Keep ``.grad`` on this non-leaf tensor too after ``backward()`` (leaves always keep it).
+
+        Returns None, as PyTorch's does.
+
+        >>> import minitorch
+        >>> x = minitorch.tensor([1.0, 2.0], requires_grad=True)
+        >>> y = x * 3
+        >>> y.retain_grad()
+        >>> y.sum().backward()
+        >>> y.grad.tolist()
+        [1.0, 1.0]
+        """
         if not self.requires_grad:
             raise RuntimeError("retain_grad(): this tensor does not require grad.")
         engine.retain_grad(self)
-        return self
 
     def requires_grad_(self, requires_grad=True):
         """Set ``requires_grad`` in place on a leaf; returns self.
@@ -447,11 +483,24 @@ class Tensor(ArithmeticMethods, LogicalMethods, PointwiseMethods, ReductionMetho
         return self.to(dtypes.bool_)
 
     def cpu(self):
-        """This tensor on the CPU (a copy if it is on "cuda")."""
+        """This tensor on the CPU (a copy if it is on "cuda"; itself if it is on the CPU already).
+
+        >>> import minitorch
+        >>> x = minitorch.ones(2)
+        >>> x.cpu() is x
+        True
+        """
         return self.to("cpu")
 
     def cuda(self, device=None):
-        """This tensor on the GPU (or the CUDA simulator); see ``minitorch.cuda.is_available()``."""
+        """This tensor on the GPU (or the CUDA simulator); see ``minitorch.cuda.is_available()``.
+
+        >>> import minitorch
+        >>> x = minitorch.ones(2)
+        >>> if minitorch.cuda.is_available():   # a GPU, or NUMBA_ENABLE_CUDASIM=1 (as in the tests)
+        ...     print(x.cuda().is_cuda, x.cuda().cpu().tolist())
+        True [1.0, 1.0]
+        """
         return self.to("cuda" if device is None else f"cuda:{device}" if isinstance(device, int) else device)
 
 use_tensor_class(Tensor)
