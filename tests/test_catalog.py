@@ -17,7 +17,7 @@ import minitorch
 import minitorch.functions
 import minitorch.nn.functional as F
 from minitorch.autograd.function import Op
-from minitorch.functions.catalog import OPS
+from minitorch.functions.catalog import OPS, case_inputs
 from minitorch.testing import gradcheck
 from minitorch.testing import strategies as S
 
@@ -228,3 +228,51 @@ def test_logical_same_as_pytorch(op):
     else:
         arrays = [np.array([[1.0, np.nan, -np.inf], [0.5, 2.0, 0.0]]), np.array([0.5, np.nan, -np.inf])]
     _same_as_torch(op.name, arrays[:arity], lambda f, *ts: f(*ts))
+
+
+# --------------------------------------------------- family "other": the entries' Case calls
+CASES = [pytest.param(op, case, id=f"{op.name}-{i}") for op in OPS for i, case in enumerate(op.cases)]
+
+
+def _outputs(out):
+    return [o for o in (out if isinstance(out, (tuple, list)) else (out,))]
+
+
+def test_every_op_of_family_other_lists_cases():
+    missing = [op.name for op in OPS if op.family == "other" and not op.cases]
+    assert not missing, f"ops of family 'other' without Case calls in the catalog: {missing}"
+
+
+@pytest.mark.parametrize("op, case", CASES)
+def test_case_gradcheck_and_cuda(op, case):
+    inputs = [minitorch.tensor(a, requires_grad=True) for a in case_inputs(case)]
+    outs = _outputs(case.call(minitorch, *inputs))
+    if any(o.requires_grad for o in outs):
+        assert gradcheck(lambda *ts: [o for o in _outputs(case.call(minitorch, *ts)) if o.requires_grad], inputs)
+    on_cuda = _outputs(case.call(minitorch, *(t.detach().to("cuda") for t in inputs)))
+    for ours, theirs in zip(on_cuda, outs):
+        assert ours.device == "cuda" and ours.dtype == theirs.dtype
+        np.testing.assert_allclose(ours.cpu().numpy(), theirs.detach().numpy(), rtol=1e-12, atol=1e-14)
+
+
+@pytest.mark.parametrize("op, case", CASES)
+def test_case_same_as_pytorch(op, case):
+    torch = _torch()
+    arrays = case_inputs(case)
+    results = []
+    for lib in (minitorch, torch):
+        inputs = [lib.tensor(a, requires_grad=True) for a in arrays]
+        outs = _outputs(case.call(lib, *inputs))
+        weights = np.random.default_rng(1)
+        loss = sum((o * lib.tensor(weights.standard_normal(tuple(o.shape)))).sum() for o in outs if o.requires_grad)
+        if not isinstance(loss, int):
+            loss.backward()
+        results.append(([o.detach().numpy() for o in outs], [None if t.grad is None else t.grad.numpy() for t in inputs]))
+    (ours, our_grads), (theirs, their_grads) = results
+    for a, b in zip(ours, theirs):
+        assert a.shape == b.shape and a.dtype == b.dtype
+        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)
+    for k, (g, h) in enumerate(zip(our_grads, their_grads)):
+        assert (g is None) == (h is None), f"input {k}: gradient present in one library only"
+        if g is not None:
+            np.testing.assert_allclose(g, h, rtol=1e-9, atol=1e-12, err_msg=f"gradient of input {k}")
