@@ -1,11 +1,15 @@
-"""Gradient utilities: clipping by norm or by value, and flattening parameters into one vector."""
+"""Gradient utilities: clipping by norm or by value, and flattening parameters into one vector.
+
+``nn.utils.rnn`` (the submodule) pads and packs batches of sequences of different lengths.
+"""
 import math
 
 import numpy as np
 
-from ..autograd.grad_mode import no_grad
-from ..namespace import cat
-from ..tensor import Tensor
+from ...autograd.grad_mode import no_grad
+from ...namespace import cat
+from ...tensor import Tensor
+from . import rnn
 
 
 def _grads(parameters):
