@@ -22,14 +22,25 @@ class Adagrad(Optimizer):
     ``s`` (state ``"sum"``) only grows, so coordinates that often had large gradients take
     ever smaller steps: good for sparse features, too cautious for long training runs
     (RMSprop and Adam replace the sum by a running mean).
+
+    ``foreach``, ``fused`` and ``differentiable`` are PyTorch's implementation switches,
+    accepted and saved but without effect here (see ``Optimizer``).
     """
 
     def __init__(self, params, lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0,
-                 eps=1e-10, *, maximize=False):
+                 eps=1e-10, foreach=None, *, maximize=False, differentiable=False, fused=None):
         defaults = dict(lr=lr, lr_decay=lr_decay, weight_decay=weight_decay,
                         initial_accumulator_value=initial_accumulator_value, eps=eps,
-                        maximize=maximize)
+                        foreach=foreach, maximize=maximize, differentiable=differentiable,
+                        fused=fused)
         super().__init__(params, defaults)
+        for group in self.param_groups:  # as in PyTorch, the state exists before the first step
+            for p in group["params"]:
+                self.state[p] = self._new_state(p._array, group)
+
+    @staticmethod
+    def _new_state(param, group):
+        return {"step": 0, "sum": np.full_like(param, group["initial_accumulator_value"])}
 
     def _check_group(self, group):
         super()._check_group(group)
@@ -39,9 +50,8 @@ class Adagrad(Optimizer):
         check_range(self, "eps", group["eps"], 0.0)
 
     def _update(self, param, grad, state, group):
-        if not state:
-            state["step"] = 0
-            state["sum"] = np.full_like(param, group["initial_accumulator_value"])
+        if not state:  # a group added after construction
+            state.update(self._new_state(param, group))
         state["step"] += 1
         grad = grad_with_weight_decay(grad, param, group["weight_decay"], group["maximize"])
         clr = group["lr"] / (1 + (state["step"] - 1) * group["lr_decay"])

@@ -3,7 +3,7 @@ import math
 
 import numpy as np
 
-from .optimizer import Optimizer, check_range, grad_with_weight_decay
+from .optimizer import Optimizer, check_betas_eps_decay, decayed_grad
 
 
 class Adam(Optimizer):
@@ -27,31 +27,28 @@ class Adam(Optimizer):
     of its square; dividing by :math:`1-\beta^t` undoes their bias towards the zeros they
     start from. Every coordinate thus moves by about ``lr`` whatever the gradient's scale.
     AMSGrad (``"max_exp_avg_sq"``) never lets the denominator shrink.
+    ``decoupled_weight_decay=True`` makes it ``AdamW``.
+
+    ``foreach``, ``fused``, ``capturable`` and ``differentiable`` are PyTorch's implementation
+    switches, accepted and saved but without effect here (see ``Optimizer``).
     """
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
-                 amsgrad=False, *, maximize=False):
+                 amsgrad=False, *, foreach=None, maximize=False, capturable=False,
+                 differentiable=False, fused=None, decoupled_weight_decay=False):
         defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad,
-                        maximize=maximize)
+                        maximize=maximize, foreach=foreach, capturable=capturable,
+                        differentiable=differentiable, fused=fused,
+                        decoupled_weight_decay=decoupled_weight_decay)
         super().__init__(params, defaults)
 
     def _check_group(self, group):
         super()._check_group(group)
-        betas = group["betas"]
-        if not isinstance(betas, (tuple, list)) or len(betas) != 2:
-            raise TypeError(
-                f"{type(self).__name__}: betas must be a pair (beta1, beta2) such as (0.9, 0.999), "
-                f"got {betas!r}."
-            )
-        group["betas"] = tuple(betas)  # betas=[0.9, 0.999] is kept as a tuple
-        check_range(self, "betas[0]", betas[0], 0.0, 1.0)
-        check_range(self, "betas[1]", betas[1], 0.0, 1.0)
-        check_range(self, "eps", group["eps"], 0.0)
-        check_range(self, "weight_decay", group["weight_decay"], 0.0)
+        check_betas_eps_decay(self, group)
 
     def _decay(self, param, grad, group):
-        """Adam's weight decay is an L2 penalty: it joins the gradient (AdamW overrides this)."""
-        return grad_with_weight_decay(grad, param, group["weight_decay"], group["maximize"])
+        """The gradient to use: with the L2 penalty, or after shrinking ``param`` (AdamW)."""
+        return decayed_grad(param, grad, group)
 
     def _update(self, param, grad, state, group):
         if not state:

@@ -18,14 +18,13 @@ class AdamW(Adam):
     With Adam's L2 penalty the decay is divided by :math:`\sqrt{\hat v}` like the rest of the
     gradient, so weights with large gradients are barely decayed; AdamW decays every weight
     by the same factor :math:`1-\gamma\lambda`. The default ``weight_decay`` is 1e-2.
+    ``AdamW(...)`` is ``Adam(..., decoupled_weight_decay=True)``, as in PyTorch.
     """
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2,
-                 amsgrad=False, *, maximize=False):
+                 amsgrad=False, *, maximize=False, foreach=None, capturable=False,
+                 differentiable=False, fused=None):
         super().__init__(params, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
-                         amsgrad=amsgrad, maximize=maximize)
-
-    def _decay(self, param, grad, group):
-        if group["weight_decay"] != 0:
-            param *= 1 - group["lr"] * group["weight_decay"]
-        return -grad if group["maximize"] else grad
+                         amsgrad=amsgrad, foreach=foreach, maximize=maximize,
+                         capturable=capturable, differentiable=differentiable, fused=fused,
+                         decoupled_weight_decay=True)

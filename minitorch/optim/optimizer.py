@@ -23,10 +23,21 @@ An optimiser changes parameters in place to make the loss smaller::
        "param_groups": [{"lr": 0.001, "betas": (0.9, 0.999), ..., "params": [0, 1]}]}
 
   Buffers come out as minitorch Tensors holding *copies* (a snapshot that later steps do not
-  change), ``"step"`` as a Python int, hyper-parameters as Python numbers, bools and tuples:
-  nothing but dicts, lists, numbers and arrays, so that ``minitorch.save`` can write it.
-  ``load_state_dict`` accepts buffers as Tensors or numpy arrays and numbers as Python or
-  numpy scalars (or 0-d arrays), so a dict read back from a file loads too.
+  change), ``"step"`` as a 0-d float32 Tensor (PyTorch's type for it), hyper-parameters as
+  Python numbers, bools, None and tuples: nothing but dicts, lists, numbers and arrays, so
+  that ``minitorch.save`` can write it. The keys are PyTorch's, option for option and buffer
+  for buffer, so a PyTorch checkpoint whose tensors were turned into numpy arrays (or
+  minitorch tensors) loads here, and ours loads into PyTorch after the reverse conversion;
+  training then continues with the same numbers. ``load_state_dict`` accepts buffers as
+  Tensors or numpy arrays and numbers as Python or numpy scalars (or 0-d arrays), so a dict
+  read back from a file loads too; an option the saved groups lack (a checkpoint from an
+  older PyTorch) keeps this optimiser's value.
+- PyTorch's implementation switches ``foreach``, ``fused`` and ``capturable`` choose how
+  PyTorch runs the same update (many tensors per kernel launch, one fused kernel, CUDA-graph
+  capture). They are accepted and kept in the groups (they are part of the ``state_dict``)
+  but change nothing here: the update is one loop over the parameters, on numpy or cupy.
+  ``differentiable=True`` (recording the update itself for autograd, for meta-learning) is
+  refused: the update runs under ``no_grad``.
 
 A subclass sets its defaults, checks its hyper-parameters in ``_check_group``, and writes the
 update of one parameter in ``_update``: ``step`` calls it for each parameter that has a gradient,
@@ -44,6 +55,8 @@ from ..tensor import Tensor
 
 class Optimizer:
     """Base class of all optimisers; see the module docstring."""
+
+    _scalar_state = ()  # state entries that are 0-d arrays, not of the parameter's shape
 
     def __init__(self, params, defaults):
         name = type(self).__name__
@@ -122,7 +135,15 @@ class Optimizer:
 
     def _check_group(self, group):
         """Raise an error for hyper-parameters outside their valid range (subclasses add checks)."""
+        name = type(self).__name__
         check_range(self, "lr", group["lr"], 0.0)
+        if group.get("differentiable"):
+            raise NotImplementedError(
+                f"{name}: differentiable=True (autograd through the update) is not supported: "
+                f"minitorch updates parameters in place under no_grad. Leave it False."
+            )
+        if group.get("fused") and group.get("foreach"):
+            raise RuntimeError(f"{name}: `fused` and `foreach` cannot be `True` together.")
 
     # ------------------------------------------------------------------- training
     def zero_grad(self, set_to_none=True):
@@ -183,10 +204,7 @@ class Optimizer:
             groups.append(saved)
         state = {}
         for p, buffers in self.state.items():
-            state[index[p]] = {
-                k: v if isinstance(v, numbers.Number) else Tensor._make(v.copy(), False, None, p.device)
-                for k, v in buffers.items()
-            }
+            state[index[p]] = {k: _saved_buffer(v, p) for k, v in buffers.items()}
         return {"state": state, "param_groups": groups}
 
     def load_state_dict(self, state_dict):
@@ -224,10 +242,12 @@ class Optimizer:
                     f"optimiser has only {len(params)} parameters."
                 )
             p = params[int(key)]
-            state[p] = {k: _load_buffer(name, k, v, p) for k, v in buffers.items()}
+            state[p] = {k: _load_buffer(name, k, v, p, k in self._scalar_state)
+                        for k, v in buffers.items()}
         new_groups = []
         for saved, group in zip(saved_groups, self.param_groups):
-            new = {k: _plain(v) for k, v in saved.items() if k != "params"}
+            new = {k: v for k, v in group.items() if k in self.defaults}  # options it lacks
+            new.update((k, _plain(v)) for k, v in saved.items() if k != "params")
             new["params"] = group["params"]
             self._check_group(new)
             new_groups.append(new)
@@ -258,6 +278,22 @@ def check_range(optimizer, label, value, low, high=None, high_open=True):
         raise ValueError(f"{name}: invalid {label}={value!r}; it must be {what}{hint}.")
 
 
+def check_betas_eps_decay(optimizer, group):
+    """Check the options of the Adam family: ``betas`` a pair in [0, 1), ``eps`` and
+    ``weight_decay`` >= 0. A list ``betas=[0.9, 0.999]`` is kept as a tuple."""
+    betas = group["betas"]
+    if not isinstance(betas, (tuple, list)) or len(betas) != 2:
+        raise TypeError(
+            f"{type(optimizer).__name__}: betas must be a pair (beta1, beta2) such as "
+            f"(0.9, 0.999), got {betas!r}."
+        )
+    group["betas"] = tuple(betas)
+    check_range(optimizer, "betas[0]", betas[0], 0.0, 1.0)
+    check_range(optimizer, "betas[1]", betas[1], 0.0, 1.0)
+    check_range(optimizer, "eps", group["eps"], 0.0)
+    check_range(optimizer, "weight_decay", group["weight_decay"], 0.0)
+
+
 def grad_with_weight_decay(grad, param, weight_decay, maximize):
     """``g = -grad if maximize else grad``, plus ``weight_decay * param`` (L2 penalty) if nonzero.
 
@@ -272,6 +308,27 @@ def grad_with_weight_decay(grad, param, weight_decay, maximize):
     return grad
 
 
+def running_average_(average, value, beta):
+    """``average = beta * average + (1 - beta) * value``, in place; returns ``average``."""
+    average *= beta
+    average += np.multiply(value, 1 - beta)
+    return average
+
+
+def decayed_grad(param, grad, group):
+    """The gradient for Adam-like rules: an L2 penalty, or decoupled (AdamW-style) decay.
+
+    With ``group["decoupled_weight_decay"]`` the parameter itself shrinks first,
+    ``param *= 1 - lr * weight_decay``, and the gradient carries no penalty; otherwise
+    ``grad_with_weight_decay``.
+    """
+    if not group["decoupled_weight_decay"]:
+        return grad_with_weight_decay(grad, param, group["weight_decay"], group["maximize"])
+    if group["weight_decay"] != 0:
+        param *= 1 - group["lr"] * group["weight_decay"]
+    return np.negative(grad) if group["maximize"] else grad
+
+
 def _plain(value):
     """Python scalars and tuples for numpy scalars, 0-d and 1-d arrays (values read from a file)."""
     if isinstance(value, Tensor):
@@ -283,15 +340,32 @@ def _plain(value):
     return value
 
 
-def _load_buffer(name, key, value, param):
-    """A state entry of ``param``: ``step`` as an int, buffers as owned arrays of param's shape."""
+def _saved_buffer(value, param):
+    """A state entry as ``state_dict`` gives it: a Tensor copy on the parameter's device.
+
+    ``step`` (kept as an int while training) becomes a 0-d float32 Tensor, as in PyTorch.
+    """
+    if isinstance(value, numbers.Number):
+        return Tensor._make(move(np.array(value, dtype=np.float32), param.device), False, None,
+                            param.device)
+    return Tensor._make(value.copy(), False, None, param.device)
+
+
+def _load_buffer(name, key, value, param, scalar=False):
+    """A state entry of ``param``: ``step`` as an int, buffers as owned arrays of param's shape.
+
+    ``scalar`` entries (such as NAdam's ``mu_product``) are 0-d; like every buffer but
+    ``step`` they take the parameter's dtype, as PyTorch's ``load_state_dict`` does.
+    """
     if key == "step":
         return int(_plain(value))
     if not isinstance(value, Tensor):
         value = Tensor._make(np.asarray(value), False, None)
-    if value.shape != param.shape:
+    expected = () if scalar else tuple(param.shape)
+    if tuple(value.shape) != expected:
         raise ShapeError(
-            f"{name}.load_state_dict: saved buffer '{key}' has shape {tuple(value.shape)} but its "
-            f"parameter has shape {tuple(param.shape)}: was the state saved from another model?"
+            f"{name}.load_state_dict: saved buffer '{key}' has shape {tuple(value.shape)} but "
+            f"should have shape {expected} (its parameter's shape is {tuple(param.shape)}): was "
+            f"the state saved from another model?"
         )
     return move(value._array, param.device).astype(param._array.dtype, copy=False)  # a copy, on p's device

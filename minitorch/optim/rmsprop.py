@@ -26,12 +26,17 @@ class RMSprop(Optimizer):
     steps of about ``lr``. Centered RMSprop divides by an estimate of the gradient's standard
     deviation instead (``"grad_avg"`` holds :math:`\bar g`); ``"momentum_buffer"`` holds ``b``.
     Note that epsilon is added *after* the square root.
+
+    ``foreach``, ``capturable`` and ``differentiable`` are PyTorch's implementation switches,
+    accepted and saved but without effect here (see ``Optimizer``).
     """
 
     def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0,
-                 centered=False, *, maximize=False):
+                 centered=False, capturable=False, foreach=None, maximize=False,
+                 differentiable=False):
         defaults = dict(lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay, momentum=momentum,
-                        centered=centered, maximize=maximize)
+                        centered=centered, capturable=capturable, foreach=foreach,
+                        maximize=maximize, differentiable=differentiable)
         super().__init__(params, defaults)
 
     def _check_group(self, group):

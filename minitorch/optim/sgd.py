@@ -23,12 +23,16 @@ class SGD(Optimizer):
     Momentum keeps a running direction ``b`` (state ``"momentum_buffer"``) so that steps
     build up speed along directions the gradient keeps pointing to and cancel out across
     directions where it oscillates. Nesterov momentum looks one step ahead along ``b``.
+
+    ``foreach``, ``fused`` and ``differentiable`` are PyTorch's implementation switches,
+    accepted and saved but without effect here (see ``Optimizer``).
     """
 
     def __init__(self, params, lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False,
-                 *, maximize=False):
+                 *, maximize=False, foreach=None, differentiable=False, fused=None):
         defaults = dict(lr=lr, momentum=momentum, dampening=dampening, weight_decay=weight_decay,
-                        nesterov=nesterov, maximize=maximize)
+                        nesterov=nesterov, maximize=maximize, foreach=foreach,
+                        differentiable=differentiable, fused=fused)
         super().__init__(params, defaults)
 
     def _check_group(self, group):
