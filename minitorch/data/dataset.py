@@ -1,14 +1,22 @@
-"""Datasets: anything with ``dataset[i]`` and ``len(dataset)``.
+"""Datasets: anything with ``dataset[i]`` and ``len(dataset)``, or a stream (``IterableDataset``).
 
 ``TensorDataset(X, y)`` pairs rows of tensors, ``Subset`` picks some indices of
-another dataset, and ``random_split`` cuts a dataset into random, disjoint
-parts (train / validation / test), as in ``torch.utils.data``.
+another dataset, ``ConcatDataset`` / ``ChainDataset`` put datasets end to end,
+``StackDataset`` zips them, and ``random_split`` cuts a dataset into random,
+disjoint parts (train / validation / test), as in ``torch.utils.data``.
 """
+import bisect
+import itertools
 import math
 import numbers
 
 from ..random import Generator, rng
 from ..tensor import Tensor
+
+__all__ = [
+    "Dataset", "IterableDataset", "TensorDataset", "StackDataset", "ConcatDataset", "ChainDataset", "Subset",
+    "random_split",
+]
 
 
 def _rng(op, generator):
@@ -32,6 +40,32 @@ class Dataset:
 
     def __len__(self):
         raise NotImplementedError(f"{type(self).__name__} must define __len__(self).")
+
+    def __add__(self, other):
+        """``a + b`` is ``ConcatDataset([a, b])``."""
+        return ConcatDataset([self, other])
+
+
+class IterableDataset(Dataset):
+    """Base class for datasets that are streams: subclasses define ``__iter__()``, not indexing.
+
+    A ``DataLoader`` reads it in order (no sampler, no shuffle). With ``num_workers > 0`` each
+    worker process iterates its own copy, so ``__iter__`` should use ``get_worker_info()`` to
+    yield only its share, as in PyTorch.
+    """
+
+    def __iter__(self):
+        raise NotImplementedError(f"{type(self).__name__} must define __iter__(self).")
+
+    def __len__(self):
+        raise TypeError(
+            f"{type(self).__name__} is a stream without a length: define __len__(self) to give "
+            f"len(dataset) and len(DataLoader(dataset)) a value."
+        )
+
+    def __add__(self, other):
+        """``a + b`` is ``ChainDataset([a, b])``."""
+        return ChainDataset([self, other])
 
 
 class TensorDataset(Dataset):
@@ -77,10 +111,91 @@ class Subset(Dataset):
         self.indices = indices
 
     def __getitem__(self, index):
+        if isinstance(index, list):
+            return self.dataset[[self.indices[i] for i in index]]
         return self.dataset[self.indices[index]]
 
     def __len__(self):
         return len(self.indices)
+
+
+class ConcatDataset(Dataset):
+    """Map-style datasets end to end: indices ``0 .. len(a)-1`` are ``a``'s, then ``b``'s, ...
+
+    ``cumulative_sizes[k]`` is the total length of the first ``k + 1`` datasets.
+    """
+
+    def __init__(self, datasets):
+        self.datasets = list(datasets)
+        if not self.datasets:
+            raise ValueError("ConcatDataset: datasets is empty; give at least one dataset.")
+        for k, dataset in enumerate(self.datasets):
+            if isinstance(dataset, IterableDataset):
+                raise TypeError(
+                    f"ConcatDataset: dataset {k} is an IterableDataset, which has no indices; "
+                    f"use ChainDataset to put streams end to end."
+                )
+        self.cumulative_sizes = list(itertools.accumulate(len(d) for d in self.datasets))
+
+    def __len__(self):
+        return self.cumulative_sizes[-1]
+
+    def __getitem__(self, index):
+        n = len(self)
+        if not -n <= index < n:
+            raise IndexError(f"ConcatDataset: index {index} is out of range for {n} samples.")
+        index %= n
+        k = bisect.bisect_right(self.cumulative_sizes, index)
+        return self.datasets[k][index - (self.cumulative_sizes[k - 1] if k else 0)]
+
+
+class ChainDataset(IterableDataset):
+    """Iterable datasets one after another: all of the first stream, then the second, ..."""
+
+    def __init__(self, datasets):
+        self.datasets = datasets
+
+    def __iter__(self):
+        for k, dataset in enumerate(self.datasets):
+            if not isinstance(dataset, IterableDataset):
+                raise TypeError(
+                    f"ChainDataset: dataset {k} is a {type(dataset).__name__}, not an IterableDataset."
+                )
+            yield from dataset
+
+    def __len__(self):
+        return sum(len(dataset) for dataset in self.datasets)
+
+
+class StackDataset(Dataset):
+    """Datasets side by side: ``StackDataset(a, b)[i] == (a[i], b[i])``; with keywords, a dict.
+
+    >>> StackDataset(image=[10, 11], label=[0, 1])[1]
+    {'image': 11, 'label': 1}
+    """
+
+    def __init__(self, *args, **kwargs):
+        if args and kwargs:
+            raise ValueError(
+                "StackDataset: give datasets either by position (tuples) or by keyword (dicts), not both."
+            )
+        if not (args or kwargs):
+            raise ValueError("StackDataset: give at least one dataset.")
+        self.datasets = args or kwargs
+        lengths = {len(d) for d in (args or kwargs.values())}
+        if len(lengths) > 1:
+            raise ValueError(
+                f"StackDataset: the datasets must all have the same length, got lengths {sorted(lengths)}."
+            )
+        self._length = lengths.pop()
+
+    def __getitem__(self, index):
+        if isinstance(self.datasets, dict):
+            return {key: dataset[index] for key, dataset in self.datasets.items()}
+        return tuple(dataset[index] for dataset in self.datasets)
+
+    def __len__(self):
+        return self._length
 
 
 def _split_lengths(lengths, n):
