@@ -3,23 +3,39 @@
 The API follows PyTorch's names, so ``import minitorch as torch`` runs most
 simple PyTorch model code unchanged.
 """
-from . import autograd, cuda, functions
-from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
-from .creation import (
-    arange, empty, eye, from_numpy, full, full_like, linspace, ones, ones_like, rand, rand_like,
-    randint, randn, randn_like, randperm, tensor, zeros, zeros_like,
+from . import accelerator, amp, autograd, backends, cuda, functions
+from .amp import autocast
+from .api import Size, is_complex, is_floating_point, is_tensor
+from .autograd import (
+    enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad, set_grad_enabled,
 )
+from .backends import (
+    are_deterministic_algorithms_enabled, compile, get_float32_matmul_precision, get_num_threads,
+    set_float32_matmul_precision, set_num_threads, use_deterministic_algorithms,
+)
+from .creation import (
+    arange, as_tensor, asarray, empty, empty_like, eye, from_numpy, full, full_like, linspace, logspace, ones,
+    ones_like, rand, rand_like, randint, randint_like, randn, randn_like, randperm, tensor, zeros, zeros_like,
+)
+from .device import device, get_default_device, set_default_device
 from .dtypes import (
-    DType, bool_, double, float, float16, float32, float64, half, int, int8, int16, int32, int64,
-    long, uint8,
+    DType, bfloat16, bool_, can_cast, cfloat, complex64, double, finfo, float, float16, float32, float64,
+    get_default_dtype, half, iinfo, int, int8, int16, int32, int64, long, promote_types, result_type,
+    set_default_dtype, short, uint8,
 )
 from .errors import InPlaceModificationError, ShapeError
 from .namespace import *  # noqa: F403  (the function forms of the ops: exp, sum, cat, ...)
-from .random import Generator, initial_seed, manual_seed
+from .joining import *  # noqa: F403  (einsum, meshgrid, hstack, broadcast_tensors, ...)
+from .random import Generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state
+from .printing import set_printoptions
+from .sampling import bernoulli, multinomial, normal, poisson
 from .serialization import load, save
 from .tensor import Tensor
 
 from . import data, metrics, nn, optim, testing, utils  # noqa: E402  (they build on the names above)
+
+autograd.gradcheck = testing.gradcheck  # PyTorch's spelling; testing sits above autograd, so it is set here
+dtype = DType
 
 bool = bool_
 

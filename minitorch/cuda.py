@@ -7,6 +7,9 @@ kernels run on the CPU, thread by thread, so that the whole GPU path can be
 tested without a GPU.
 """
 import functools
+import types
+
+from . import amp as _amp
 
 
 @functools.lru_cache(maxsize=None)
@@ -64,3 +67,80 @@ def kernels():
     from kernels import attention, matmul, softmax  # noqa: F401  (load the submodules)
 
     return package
+
+
+# ------------------------------------------------------------------------------------------
+# PyTorch's torch.cuda switches. minitorch uses one GPU (cuda:0) and lets cupy manage its
+# memory, so these answer for that one device; none of them changes how anything is computed.
+def device_count():
+    """How many GPUs minitorch can use: 1 when ``is_available()`` (it uses only cuda:0), else 0."""
+    return int(is_available())
+
+
+def current_device():
+    """The index of the GPU in use: always 0 (minitorch uses one GPU)."""
+    return 0
+
+
+def set_device(device):
+    """Accepted for PyTorch code: minitorch uses one GPU, so only 0 / "cuda" / "cuda:0" are valid."""
+    from .device import check_device
+
+    check_device(device)
+
+
+def get_device_name(device=None):
+    """The GPU's name from the driver, or "CUDA simulator" under Numba's CUDA simulator."""
+    require()
+    if simulated():
+        return "CUDA simulator"
+    import cupy
+
+    return cupy.cuda.runtime.getDeviceProperties(0)["name"].decode()
+
+
+def manual_seed(seed):
+    """Seed the random numbers of cuda tensors: minitorch draws every random number on the CPU
+    from one generator, so this seeds that one (``minitorch.manual_seed``)."""
+    from .random import manual_seed as seed_all
+
+    seed_all(seed)
+
+
+manual_seed_all = manual_seed
+
+
+def empty_cache():
+    """Give cached, unused GPU memory back to the driver (cupy's memory pool); a no-op without a GPU."""
+    if is_available() and not simulated():
+        import cupy
+
+        cupy.get_default_memory_pool().free_all_blocks()
+
+
+def memory_allocated(device=None):
+    """Bytes of GPU memory held by arrays now (cupy's memory pool); 0 without a real GPU."""
+    if not is_available() or simulated():
+        return 0
+    import cupy
+
+    return cupy.get_default_memory_pool().used_bytes()
+
+
+def max_memory_allocated(device=None):
+    """Bytes the memory pool holds (used or cached): cupy keeps no peak, so this is its upper
+    bound since the last ``empty_cache()``; 0 without a real GPU."""
+    if not is_available() or simulated():
+        return 0
+    import cupy
+
+    return cupy.get_default_memory_pool().total_bytes()
+
+
+def is_bf16_supported(including_emulation=True):
+    """False: numpy and cupy have no bfloat16, so minitorch computes in float16/32/64 only."""
+    return False
+
+
+#: ``minitorch.cuda.amp.autocast`` and ``.GradScaler``: PyTorch's older spelling of ``minitorch.amp``.
+amp = types.SimpleNamespace(autocast=_amp.cuda_autocast, GradScaler=_amp.GradScaler)

@@ -2,10 +2,12 @@
 
 ``cat``, ``stack`` and ``where`` take several tensors and are written here. Every other
 function form only calls the Tensor method of the same name (``minitorch.exp(x)`` is
-``x.exp()``), so it is made from the op catalog (``minitorch/functions/catalog.py``): same
+``x.exp()``), so it is made from the op catalog (``minitorch/functions/catalog/``): same
 parameters (``input`` for ``self``), same docstring.
 """
 import inspect
+
+import numpy as np
 
 from . import checks
 from . import functions as ops
@@ -50,6 +52,69 @@ def where(condition, input, other):
     return ops.Where.apply(condition, input, other)
 
 
+def std_mean(input, dim=None, *, correction=1, keepdim=False):
+    """(std, mean) over ``dim``, as two tensors: ``(input.std(...), input.mean(...))``.
+
+    >>> import minitorch
+    >>> minitorch.std_mean(minitorch.tensor([1.0, 3.0]))
+    (tensor(1.4142), tensor(2.))
+    """
+    return input.std(dim, keepdim, correction=correction), input.mean(dim, keepdim)
+
+
+def var_mean(input, dim=None, *, correction=1, keepdim=False):
+    """(var, mean) over ``dim``, as two tensors: ``(input.var(...), input.mean(...))``.
+
+    >>> import minitorch
+    >>> minitorch.var_mean(minitorch.tensor([1.0, 3.0]), correction=0)
+    (tensor(1.), tensor(2.))
+    """
+    return input.var(dim, keepdim, correction=correction), input.mean(dim, keepdim)
+
+
+def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=None, sorter=None):
+    """Where each value of ``input`` would go in ``sorted_sequence`` (sorted along its last dim; its
+    leading dims match ``input``'s) to keep it sorted: before equal elements, or after them with
+    ``right=True`` or ``side="right"``. ``sorter`` holds the indices that sort an unsorted sequence.
+
+    >>> import minitorch
+    >>> minitorch.searchsorted(minitorch.tensor([1, 3, 5]), minitorch.tensor([3, 6])).tolist()
+    [1, 3]
+    """
+    if side is not None:
+        checks.choice("searchsorted", "side", side, ("left", "right"))
+        if right and side == "left":
+            raise RuntimeError("searchsorted: right=True and side='left' contradict each other.")
+        right = side == "right"
+    if sorter is not None:
+        sorted_sequence = sorted_sequence.gather(-1, sorter)
+    values = input if isinstance(input, Tensor) else _scalar_tensor(input, sorted_sequence)
+    if sorted_sequence.ndim > 1 and tuple(sorted_sequence.shape[:-1]) != tuple(values.shape[:-1]):
+        raise RuntimeError(
+            f"searchsorted: the leading dims of sorted_sequence {tuple(sorted_sequence.shape)} and of input "
+            f"{tuple(values.shape)} must match; or pass a 1-d sorted_sequence."
+        )
+    return ops.SearchSorted.apply(sorted_sequence, values, right, np.int32 if out_int32 else np.int64)
+
+
+def bucketize(input, boundaries, *, out_int32=False, right=False):
+    """The bucket of each element of ``input`` between the sorted 1-d ``boundaries``: i with
+    boundaries[i-1] < x <= boundaries[i] (boundaries[i-1] <= x < boundaries[i] with ``right=True``).
+
+    >>> import minitorch
+    >>> minitorch.bucketize(minitorch.tensor([1, 4, 9]), minitorch.tensor([2, 4, 6])).tolist()
+    [0, 1, 3]
+    """
+    if boundaries.ndim != 1:
+        raise RuntimeError(f"bucketize: boundaries must be 1-d, got shape {tuple(boundaries.shape)}.")
+    return searchsorted(boundaries, input, out_int32=out_int32, right=right)
+
+
+def _scalar_tensor(value, like):
+    """A Python number as a 0-d tensor on ``like``'s device."""
+    return Tensor._make(np.asarray(value), False, None).to(like.device)
+
+
 def _function_form(name):
     """``minitorch.<name>(input, ...)``: calls ``input.<name>(...)``, with the method's signature and doc."""
     method = getattr(Tensor, name)
@@ -68,4 +133,5 @@ def _function_form(name):
 _DELEGATING = [op.name for op in OPS if op.method and op.namespace]
 globals().update({name: _function_form(name) for name in _DELEGATING})
 
-__all__ = ["cat", "concat", "concatenate", "stack", "where", *_DELEGATING]
+__all__ = ["cat", "concat", "concatenate", "stack", "where", "std_mean", "var_mean", "searchsorted", "bucketize",
+           *_DELEGATING]

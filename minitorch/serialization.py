@@ -22,6 +22,7 @@ from urllib.parse import quote
 
 import numpy as np
 
+from .device import check_device, device
 from .dtypes import from_numpy_dtype
 from .tensor import Tensor
 
@@ -88,9 +89,13 @@ def _show(path):
     return "the top level" if not path else "[" + "][".join(repr(p) for p in path) + "]"
 
 
-def save(obj, f):
+def save(obj, f, pickle_module=None, pickle_protocol=2, _use_new_zipfile_serialization=True,
+         _disable_byteorder_record=False):
     """Write ``obj`` (e.g. ``model.state_dict()``) to ``f``: a path (used exactly as given) or a
-    binary file object open for writing."""
+    binary file object open for writing.
+
+    The other arguments are PyTorch's, accepted and ignored: the file is never a pickle (see the
+    module docstring), so neither ``pickle_module`` nor ``pickle_protocol`` applies."""
     encoder = _Encoder()
     tree = encoder.encode(obj, [])
     header = json.dumps({"format": _FORMAT, "version": _VERSION, "tree": tree})
@@ -170,16 +175,54 @@ class _Decoder:
         raise _CorruptFile(f"unknown node kind {kind!r}")
 
 
-def load(f):
+def load(f, map_location=None, pickle_module=None, *, weights_only=True, mmap=None, **pickle_load_args):
     """Read a checkpoint written by ``minitorch.save`` from a path or a binary file object.
 
+    - ``map_location``: where the tensors go. None: the CPU (files hold CPU arrays); a device or
+      its string ("cuda", ``device("cuda:0")``); a dict from saved to wanted location
+      (``{"cuda:0": "cpu"}``: saved tensors count as "cpu"); or a callable
+      ``f(tensor, "cpu")`` returning the tensor to use (PyTorch passes a storage; here the tensor).
+    - ``weights_only``, ``mmap``, ``pickle_module`` and other keywords are PyTorch's, accepted and
+      ignored: nothing in the file is ever executed, whatever ``weights_only`` says, and the file
+      is read into memory.
+
     Raises ``ValueError`` naming the file if it is not such a checkpoint (a pickle, a text file,
-    a foreign ``.npz``) or is truncated or corrupt. Never executes code from the file.
+    a foreign ``.npz``) or is truncated or corrupt.
     """
     if isinstance(f, (str, os.PathLike)):
         with open(f, "rb") as file:  # a missing file raises FileNotFoundError here, as usual
-            return _load(file, repr(os.fspath(f)))
-    return _load(f, repr(getattr(f, "name", "<file object>")))
+            obj = _load(file, repr(os.fspath(f)))
+    else:
+        obj = _load(f, repr(getattr(f, "name", "<file object>")))
+    return obj if map_location is None else _relocate(obj, _placer(map_location))
+
+
+def _placer(map_location):
+    """A function tensor -> tensor that puts a loaded (CPU) tensor where ``map_location`` says."""
+    if callable(map_location) and not isinstance(map_location, (str, device)):
+        return lambda t: map_location(t, "cpu")
+    if isinstance(map_location, dict):
+        target = map_location.get("cpu", "cpu")
+    else:
+        target = map_location
+    check_device(target)
+    return lambda t: _moved(t, target)
+
+
+def _moved(t, target):
+    moved = t.detach().to(target)
+    return moved.requires_grad_(True) if t.requires_grad else moved
+
+
+def _relocate(obj, place):
+    """``obj`` with every tensor in it replaced by ``place(tensor)``."""
+    if isinstance(obj, Tensor):
+        return place(obj)
+    if isinstance(obj, (list, tuple)):
+        return type(obj)(_relocate(v, place) for v in obj)
+    if isinstance(obj, dict):
+        return type(obj)((k, _relocate(v, place)) for k, v in obj.items())
+    return obj
 
 
 def _load(file, name):

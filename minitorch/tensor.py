@@ -20,15 +20,19 @@ from . import dtypes
 from . import functions as ops
 from .autograd import engine
 from .autograd.function import use_tensor_class
-from .device import check_device
+from .device import as_device, check_device, names_a_device
 from .errors import ShapeError
+from .printing import tensor_repr
 from .tensor_methods import (
-    ArithmeticMethods, InPlaceMethods, LogicalMethods, PointwiseMethods, ReductionMethods, ShapeMethods,
+    ArithmeticMethods, InPlaceMethods, LogicalMethods, PointwiseMethods, ReductionMethods, ScanMethods,
+    ShapeMethods, SortMethods, IndexingMethods, LinalgMethods, TrigMethods, RoundingMethods, BitwiseMethods,
+    RandomMethods,
 )
 
 
-class Tensor(ArithmeticMethods, LogicalMethods, PointwiseMethods, ReductionMethods, ShapeMethods,
-             InPlaceMethods):
+class Tensor(ArithmeticMethods, LogicalMethods, PointwiseMethods, ReductionMethods, ScanMethods, SortMethods,
+             ShapeMethods, IndexingMethods, LinalgMethods, TrigMethods, RoundingMethods, BitwiseMethods,
+             InPlaceMethods, RandomMethods):
     """An array with autograd. Create one with ``minitorch.tensor(data)`` (or zeros, randn, ...)."""
 
     __slots__ = ("_array", "requires_grad", "grad", "_node", "_version", "_device", "__weakref__")
@@ -54,7 +58,7 @@ class Tensor(ArithmeticMethods, LogicalMethods, PointwiseMethods, ReductionMetho
         t.grad = None
         t._node = node
         t._version = [0]
-        t._device = device
+        t._device = device if device.__class__ is str else check_device(device)
         return t
 
     # ----------------------------------------------------------------- properties
@@ -82,8 +86,14 @@ class Tensor(ArithmeticMethods, LogicalMethods, PointwiseMethods, ReductionMetho
 
     @property
     def device(self):
-        """Where the values live: "cpu" (numpy) or "cuda" (cupy, or numpy under the CUDA simulator)."""
-        return self._device
+        """Where the values live, a ``minitorch.device``: cpu (numpy) or cuda:0 (cupy, or numpy under
+        the CUDA simulator). It also equals its string, so ``t.device == "cpu"`` works.
+
+        >>> import minitorch
+        >>> minitorch.zeros(2).device
+        device(type='cpu')
+        """
+        return as_device(self._device)
 
     @property
     def is_cuda(self):
@@ -291,15 +301,25 @@ class Tensor(ArithmeticMethods, LogicalMethods, PointwiseMethods, ReductionMetho
         return (self[i] for i in range(self.shape[0]))
 
     def __repr__(self):
-        body = np.array2string(self.cpu()._array, separator=", ", prefix="tensor(", precision=4)
-        extras = [] if self._device == "cpu" else [f"device='{self._device}'"]
-        if self._array.dtype not in (np.float32, np.int64, np.bool_) or self._array.size == 0:
-            extras.append(f"dtype={self.dtype!r}")
-        if self._node is not None:
-            extras.append(f"grad_fn={self._node!r}")
-        elif self.requires_grad:
-            extras.append("requires_grad=True")
-        return "tensor(" + ", ".join([body] + extras) + ")"
+        """``tensor([1.0000, 2.5000])``, as PyTorch prints (``minitorch.set_printoptions`` tunes it).
+
+        >>> import minitorch
+        >>> minitorch.tensor([[1, 20], [3, 4]])
+        tensor([[ 1, 20],
+                [ 3,  4]])
+        """
+        return tensor_repr(self)
+
+    def __format__(self, format_spec):
+        """``f"{loss:.4f}"``: a 0-d tensor formats its value; any other tensor takes only ``{}``.
+
+        >>> import minitorch
+        >>> f"{minitorch.tensor(0.123456):.3f}"
+        '0.123'
+        """
+        if self._array.ndim == 0:
+            return self.item().__format__(format_spec)
+        return object.__format__(self, format_spec)
 
     # ------------------------------------------------------------------- autograd
     def backward(self, gradient=None, retain_graph=None, create_graph=False):
@@ -396,7 +416,7 @@ class Tensor(ArithmeticMethods, LogicalMethods, PointwiseMethods, ReductionMetho
         True
         """
         for a in args:
-            if isinstance(a, str) and a.split(":")[0] in ("cpu", "cuda"):
+            if names_a_device(a):
                 device = a
             elif isinstance(a, Tensor):
                 dtype, device = a.dtype, a.device
@@ -442,7 +462,7 @@ class Tensor(ArithmeticMethods, LogicalMethods, PointwiseMethods, ReductionMetho
 
         >>> import minitorch
         >>> minitorch.tensor([1.5]).double()
-        tensor([1.5], dtype=minitorch.float64)
+        tensor([1.5000], dtype=minitorch.float64)
         """
         return self.to(dtypes.float64)
 
@@ -451,7 +471,7 @@ class Tensor(ArithmeticMethods, LogicalMethods, PointwiseMethods, ReductionMetho
 
         >>> import minitorch
         >>> minitorch.tensor([1.5]).half()
-        tensor([1.5], dtype=minitorch.float16)
+        tensor([1.5000], dtype=minitorch.float16)
         """
         return self.to(dtypes.float16)
 

@@ -1,4 +1,4 @@
-"""The op catalog (``minitorch/functions/catalog.py``) holds every surface to it, and drives the
+"""The op catalog (``minitorch/functions/catalog/``) holds every surface to it, and drives the
 shared op tests: forward against numpy, gradcheck in float64, against PyTorch (where installed),
 and the ``cuda`` device (the simulator here) against the CPU, for every entry of the families
 unary, binary, reduction and logical. A new entry in one of those families is tested by these
@@ -25,6 +25,9 @@ DOMAINS = {
     "any": None,
     "positive": S.grid(0.25, 4.0),
     "away_from_zero": st.one_of(S.grid(0.5, 4.0), S.grid(-4.0, -0.5)),
+    "unit": S.grid(-0.9, 0.9, 1 / 64),  # inside (-1, 1): asin, acos, atanh (and tan, far from its poles)
+    "above_one": S.grid(1.25, 4.0),  # acosh
+    "positive_other": S.grid(0.25, 4.0),  # binary ops whose second operand must be positive: xlogy
 }
 
 

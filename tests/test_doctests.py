@@ -8,7 +8,9 @@ import pytest
 
 import minitorch
 
-MODULES = ["minitorch.tensor", *(f"minitorch.tensor_methods.{m}" for m in ("arithmetic", "logical", "pointwise", "reduction", "shape", "inplace")), "minitorch.namespace", "minitorch.checks"]
+MODULES = ["minitorch.tensor", *(f"minitorch.tensor_methods.{m}" for m in ("arithmetic", "logical", "pointwise", "reduction", "shape", "inplace", "trig", "rounding", "bitwise", "scan", "sort")), "minitorch.namespace", "minitorch.checks", "minitorch.device", "minitorch.dtypes", "minitorch.printing", "minitorch.api", "minitorch.amp", "minitorch.autograd.grad_mode", "minitorch.autograd.functional",
+           "minitorch.tensor_methods.indexing", "minitorch.tensor_methods.linalg", "minitorch.joining",
+           "minitorch.tensor_methods.random", "minitorch.sampling", "minitorch.random"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -1,9 +1,15 @@
-"""Automatic differentiation: graph recording (``Op``), the backward walk, grad modes, anomalies."""
+"""Automatic differentiation: graph recording (``Op``), the backward walk, grad modes, anomalies,
+and PyTorch's user-facing API on top: ``Function`` (custom ops on tensors), ``grad``, ``backward``."""
 from .anomaly import detect_anomaly, is_anomaly_enabled, set_detect_anomaly
+from .custom_function import Function, FunctionCtx
 from .function import Op
-from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .functional import backward, grad
+from .grad_mode import (
+    enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad, set_grad_enabled,
+)
 
 __all__ = [
-    "Op", "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled",
+    "Op", "Function", "FunctionCtx", "grad", "backward",
+    "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled", "inference_mode", "is_inference_mode_enabled",
     "detect_anomaly", "set_detect_anomaly", "is_anomaly_enabled",
 ]

@@ -21,10 +21,10 @@ from .function import Op, tensor_class
 from .grad_mode import set_grad_enabled
 
 
-def topological_order(root):
-    """Nodes reachable from ``root``, each before the nodes that produced its inputs."""
+def topological_order(*roots):
+    """Nodes reachable from ``roots``, each before the nodes that produced its inputs."""
     order, visited = [], set()
-    stack = [(root, False)]
+    stack = [(root, False) for root in reversed(roots)]
     while stack:
         node, children_done = stack.pop()
         if children_done:
@@ -74,49 +74,69 @@ def _call_backward(node, grad):
     return grads
 
 
-def run_backward(tensor, gradient=None, retain_graph=False):
-    """Compute d(tensor)/d(leaf) for every leaf that requires grad; see ``Tensor.backward``."""
+def initial_gradient(tensor, gradient=None, what="backward()"):
+    """The gradient a backward pass starts from at ``tensor``: ``gradient`` as an array of the
+    tensor's shape, dtype and device, or ones for a one-element tensor."""
     if not tensor.requires_grad:
         raise RuntimeError(
-            "backward() was called on a tensor that does not require grad, so no graph leads to it. "
+            f"{what} was called on a tensor that does not require grad, so no graph leads to it. "
             "Create the inputs with requires_grad=True (or call .requires_grad_()), and make sure "
             "the forward pass did not run under minitorch.no_grad()."
         )
     if gradient is None:
         if tensor._array.size != 1:
             raise RuntimeError(
-                f"backward() without a gradient argument needs a scalar output, but this tensor has "
+                f"{what} without a gradient argument needs a scalar output, but this tensor has "
                 f"shape {tuple(tensor.shape)}. Reduce it first (loss = out.sum() or out.mean()), or pass "
                 f"gradient=<tensor of shape {tuple(tensor.shape)}> holding dLoss/d(this tensor)."
             )
-        grad = np.ones_like(tensor._array)
-    else:
-        if isinstance(gradient, tensor_class()) and gradient._device != tensor._device:
-            raise RuntimeError(
-                f"backward(): gradient is on '{gradient._device}' but the tensor is on "
-                f"'{tensor._device}'; move it with .to('{tensor._device}')."
-            )
-        grad = tensor._on_my_device(gradient)
-        if grad.shape != tensor._array.shape:
-            raise ShapeError(
-                f"backward(): gradient has shape {tuple(grad.shape)} but the tensor has shape "
-                f"{tuple(tensor.shape)}; they must match."
-            )
-        grad = grad.astype(tensor._array.dtype, copy=False)
+        return np.ones_like(tensor._array)
+    if isinstance(gradient, tensor_class()) and gradient._device != tensor._device:
+        raise RuntimeError(
+            f"{what}: gradient is on '{gradient._device}' but the tensor is on "
+            f"'{tensor._device}'; move it with .to('{tensor._device}')."
+        )
+    grad = tensor._on_my_device(gradient)
+    if grad.shape != tensor._array.shape:
+        raise ShapeError(
+            f"{what}: gradient has shape {tuple(grad.shape)} but the tensor has shape "
+            f"{tuple(tensor.shape)}; they must match."
+        )
+    return grad.astype(tensor._array.dtype, copy=False)
 
-    root = tensor._node
-    if root is None:  # backward on a leaf: its gradient is just `gradient`
-        accumulate_leaf_grad(tensor, grad)
-        return
 
+def run_backward(tensor, gradient=None, retain_graph=False):
+    """Compute d(tensor)/d(leaf) for every leaf that requires grad; see ``Tensor.backward``."""
+    backpropagate([(tensor, initial_gradient(tensor, gradient))], retain_graph)
+
+
+def _add(total, grad):
+    return grad if total is None else total + grad
+
+
+def backpropagate(roots, retain_graph=False, wanted=None):
+    """The backward walk from ``roots``, pairs (tensor, d(loss)/d(tensor) as an array), together.
+
+    With ``wanted`` None, leaves add their gradient to ``.grad`` (``backward()``). Otherwise
+    ``wanted`` maps ``id(x)`` to None, for x a leaf tensor or a node (the ``_node`` of a computed
+    tensor), and receives their gradients instead; no ``.grad`` changes (``autograd.grad``).
+    """
+    pending = {}
+    for tensor, grad in roots:
+        if tensor._node is None:  # a root that is a leaf: its gradient is just `grad`
+            _deliver(tensor, grad, wanted)
+        else:
+            pending[tensor._node] = _add(pending.get(tensor._node), grad)
     with set_grad_enabled(False):
-        pending = {root: grad}
-        for node in topological_order(root):
+        for node in topological_order(*pending):
             grad = pending.pop(node, None)
             if grad is None:  # every path through this node was cut (no grad needed)
                 continue
-            if node.retained is not None and node.retained() is not None:
-                accumulate_leaf_grad(node.retained(), grad)
+            if wanted is None:
+                if node.retained is not None and node.retained() is not None:
+                    accumulate_leaf_grad(node.retained(), grad)
+            elif id(node) in wanted:
+                wanted[id(node)] = _add(wanted[id(node)], grad)
             input_grads = _call_backward(node, grad)
             for index, (edge, g) in enumerate(zip(node.edges, input_grads)):
                 if edge is None or g is None:
@@ -124,14 +144,21 @@ def run_backward(tensor, gradient=None, retain_graph=False):
                 if _Anomaly.enabled:
                     check_finite(node.name, "backward", g, index)
                 if isinstance(edge, Op):
-                    _check_gradient_shape(node, index, g, edge.out_shape)
-                    previous = pending.get(edge)
-                    pending[edge] = g if previous is None else previous + g
+                    if edge.out_shape is not None:  # None: freed by an earlier backward, which _call_backward reports
+                        _check_gradient_shape(node, index, g, edge.out_shape)
+                    pending[edge] = _add(pending.get(edge), g)
                 else:
                     _check_gradient_shape(node, index, g, edge._array.shape)
-                    accumulate_leaf_grad(edge, g)
+                    _deliver(edge, g, wanted)
             if not retain_graph:
                 node.release()
+
+
+def _deliver(leaf, grad, wanted):
+    if wanted is None:
+        accumulate_leaf_grad(leaf, grad)
+    elif id(leaf) in wanted:
+        wanted[id(leaf)] = _add(wanted[id(leaf)], grad)
 
 
 def retain_grad(tensor):

@@ -111,7 +111,7 @@ class Op:
         if _Anomaly.enabled:
             check_finite(cls.__name__, "forward", out)
         device = ctx.out_device or device or "cpu"
-        if requires_grad and _GradMode.enabled:
+        if requires_grad and _GradMode.enabled and out.dtype.kind == "f":  # as PyTorch: only floats get grads
             result = Tensor._make(out, True, ctx, device)
             ctx.edges = edges
             ctx.needs_input_grad = needs
@@ -142,7 +142,7 @@ class Op:
         for counter, seen, description in self.saved_versions:
             if counter[0] != seen:
                 raise InPlaceModificationError(
-                    f"{type(self).__name__}.backward needs {description} as it was in forward, but it "
+                    f"{self.name}.backward needs {description} as it was in forward, but it "
                     f"was modified in place afterwards (version {seen} -> {counter[0]}). "
                     f"Use an out-of-place op (x = x + 1, not x += 1 or x.add_(1)), or clone() the "
                     f"tensor before changing it."
@@ -157,7 +157,7 @@ class Op:
         return type(self).__name__
 
     def __repr__(self):
-        return f"<{type(self).__name__}Backward>"
+        return f"<{self.name}Backward0>"
 
 
 def _same_device(op, device, other):

@@ -16,11 +16,21 @@ def is_grad_enabled():
 
 
 class set_grad_enabled:
-    """Set grad mode to ``mode``; as a context manager, restore the old mode on exit."""
+    """Set grad mode to ``mode``: at once as a function, for a block as a context manager (the old
+    mode comes back on exit), or for every call of a function as a decorator (``@set_grad_enabled(False)``).
+
+    >>> import minitorch
+    >>> with minitorch.set_grad_enabled(False):
+    ...     print(minitorch.is_grad_enabled())
+    False
+    >>> minitorch.is_grad_enabled()
+    True
+    """
 
     def __init__(self, mode):
         self.prev = _GradMode.enabled
-        _GradMode.enabled = bool(mode)
+        self.mode = bool(mode)
+        _GradMode.enabled = self.mode
 
     def __enter__(self):
         return self
@@ -28,6 +38,16 @@ class set_grad_enabled:
     def __exit__(self, *exc):
         _GradMode.enabled = self.prev
         return False
+
+    def __call__(self, fn):
+        _GradMode.enabled = self.prev  # as a decorator, the mode applies only inside fn
+
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            with set_grad_enabled(self.mode):
+                return fn(*args, **kwargs)
+
+        return wrapper
 
 
 class _GradModeContext:
@@ -68,3 +88,52 @@ class enable_grad(_GradModeContext):
     """``with minitorch.enable_grad():`` turns recording back on inside a ``no_grad`` block."""
 
     mode = True
+
+
+class _InferenceMode:
+    enabled = False
+
+
+def is_inference_mode_enabled():
+    """True inside ``inference_mode()``."""
+    return _InferenceMode.enabled
+
+
+class inference_mode(_GradModeContext):
+    """``with minitorch.inference_mode():`` (or ``@inference_mode()``): no graph is recorded, as under
+    ``no_grad``. ``inference_mode(False)`` changes nothing. PyTorch also marks the tensors made
+    inside as unusable by autograd later, to save bookkeeping; minitorch has none to save, so
+    here it is exactly ``no_grad``.
+
+    >>> import minitorch
+    >>> x = minitorch.ones(2, requires_grad=True)
+    >>> with minitorch.inference_mode():
+    ...     (x * 2).requires_grad
+    False
+    """
+
+    def __new__(cls, mode=True):
+        """``@inference_mode`` decorates a function; ``inference_mode(mode)`` is a context."""
+        if callable(mode):
+            return cls()(mode)
+        self = object.__new__(cls)
+        self.mode_on = bool(mode)
+        return self
+
+    def __enter__(self):
+        self.prev = _GradMode.enabled, _InferenceMode.enabled
+        if self.mode_on:
+            _GradMode.enabled, _InferenceMode.enabled = False, True
+        return self
+
+    def __exit__(self, *exc):
+        _GradMode.enabled, _InferenceMode.enabled = self.prev
+        return False
+
+    def __call__(self, fn):
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            with inference_mode(self.mode_on):
+                return fn(*args, **kwargs)
+
+        return wrapper

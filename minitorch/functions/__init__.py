@@ -14,7 +14,7 @@ Adding an op (the whole recipe):
 3. The Tensor method, in its family's mixin (``minitorch/tensor_methods/``): check the arguments with ``minitorch.checks``
    (dims, integers, floating-point inputs; never inside ``forward``), then call
    ``ops.<Class>.apply``. Give it a docstring with an example: it is doctested.
-4. One line in ``catalog.py``: the function form ``minitorch.<name>`` is made from it, and
+4. One line in its family's module of ``catalog/``: the function form ``minitorch.<name>`` is made from it, and
    ``tests/test_catalog.py`` then checks the surfaces against PyTorch's signature and, for the
    families unary, binary, reduction and logical, tests the op for free: forward against the
    numpy reference, gradcheck in float64, PyTorch's values and gradients, the cuda device.
@@ -24,44 +24,74 @@ Adding an op (the whole recipe):
 The families:
 
     arithmetic  Add Sub Mul Div Pow Neg
-    pointwise   Exp Log Sqrt Sin Abs Tanh Sigmoid ReLU GELU Clamp
-    reduction   Sum Mean Max Min Var LogSumExp
-    shape       Reshape Permute Expand
-    indexing    GetItem Cat Stack Where MaskedFill
+    pointwise   Exp Log Sqrt Rsqrt Reciprocal Sin Abs Tanh Sigmoid ReLU GELU Clamp NanToNum
+                Maximum Minimum Fmax Fmin CopySign Lerp
+    trig        Cos Tan Asin Acos Atan Sinh Cosh Asinh Acosh Atanh Atan2 Hypot Sinc
+    explog      Log2 Log10 Log1p Exp2 Expm1 Erf Erfc Erfinv LogAddExp XLogY
+    rounding    Floor Ceil Trunc Round Sign Heaviside Fmod Remainder FloorDivide TruncDivide
+    bitwise     BitwiseAnd BitwiseOr BitwiseXor BitwiseNot LeftShift RightShift (no gradient)
+    reduction   Sum Mean Max Min Var LogSumExp Prod Norm
+    scan        CumSum CumProd LogCumSumExp CumExtremeIndex (cumsum ... cummax)
+    sort        TakeAlong TakeTied QuantilePosition (the gradients of sort, topk, median, quantile)
+                SortIndex SelectIndex ModeIndex Unique BinCount Histc SearchSorted (no gradient)
+    shape       Reshape Permute Expand Flip Roll Repeat
+    indexing    GetItem IndexPut Cat Stack Where MaskedFill NonZero
+    scatter     ScatterReduce (gather, scatter, scatter_add: GetItem and IndexPut)
+    einsum      Einsum
     linalg      MatMul Linear
     softmax     Softmax LogSoftmax
     conversion  Clone Cast ToDevice
-    logical     Eq Ne Lt Le Gt Ge LogicalAnd LogicalOr LogicalNot IsNan IsFinite IsClose All Any
+    logical     Eq Ne Lt Le Gt Ge LogicalAnd LogicalOr LogicalNot IsNan IsFinite IsInf IsPosInf IsNegInf
+                IsReal SignBit IsClose All Any
                 ArgMax ArgMin (no gradient: differentiable = False)
     inplace     the arithmetic of in-place updates (add_, clamp_, ...): no graph node
     loss        BinaryCrossEntropy
-    conv        Im2Col ToNCHW (conv2d: im2col, one matmul, back to NCHW images)
-    pool        MaxPool2d AvgPool2d AdaptiveAvgPool2d
+    conv        Im2Col ToNCHW (conv2d: im2col, one matmul, back to NCHW images) Col2Im (its adjoint:
+                fold, conv_transpose2d)
+    pool        MaxPool2d AvgPool2d AdaptiveAvgPool2d AdaptiveMaxPool2d
+    resample    Interpolate (nearest and linear resizing)
     normalization  BatchNorm LayerNorm
     embedding   Embedding
+    activation  Softplus ELU (softplus, logsigmoid, mish; elu, selu, celu: stable for any input)
     padding     Pad
     attention   FusedAttention (the CUDA kernel; the CPU composite is in nn/attention.py)
     catalog     every op once: its classes, its surfaces, PyTorch's signature, its tests
 """
+from .activation import ELU, Softplus
 from .arithmetic import Add, Div, Mul, Neg, Pow, Sub
 from .attention import FusedAttention
-from .conv import Im2Col, ToNCHW
+from .bitwise import BitwiseAnd, BitwiseNot, BitwiseOr, BitwiseXor, LeftShift, RightShift
+from .conv import Col2Im, Im2Col, ToNCHW
 from .conversion import Cast, Clone, ToDevice
+from .einsum import Einsum
 from .embedding import Embedding
-from .indexing import Cat, GetItem, MaskedFill, Stack, Where
+from .explog import Erf, Erfc, Erfinv, Exp2, Expm1, Log1p, Log2, Log10, LogAddExp, XLogY
+from .indexing import Cat, GetItem, IndexPut, MaskedFill, NonZero, Stack, Where
 from .linalg import Linear, MatMul
 from .logical import (
-    All, Any, ArgMax, ArgMin, Eq, Ge, Gt, IsClose, IsFinite, IsNan, Le, LogicalAnd, LogicalNot, LogicalOr,
-    Lt, Ne,
+    All, Any, ArgMax, ArgMin, Eq, Ge, Gt, IsClose, IsFinite, IsInf, IsNan, IsNegInf, IsPosInf, IsReal, Le,
+    LogicalAnd, LogicalNot, LogicalOr, Lt, Ne, SignBit,
 )
 from .loss import BinaryCrossEntropy
 from .normalization import BatchNorm, LayerNorm
 from .padding import Pad
-from .pointwise import GELU, Abs, Clamp, Exp, Log, ReLU, Sigmoid, Sin, Sqrt, Tanh
-from .pool import AdaptiveAvgPool2d, AvgPool2d, MaxPool2d
-from .reduction import LogSumExp, Max, Mean, Min, Sum, Var
-from .shape import Expand, Permute, Reshape
+from .pointwise import (
+    GELU, Abs, Clamp, CopySign, Exp, Fmax, Fmin, Lerp, Log, Maximum, Minimum, NanToNum, Reciprocal, ReLU,
+    Rsqrt, Sigmoid, Sin, Sqrt, Tanh,
+)
+from .pool import AdaptiveAvgPool2d, AdaptiveMaxPool2d, AvgPool2d, MaxPool2d
+from .reduction import LogSumExp, Max, Mean, Min, Norm, Prod, Sum, Var
+from .resample import Interpolate
+from .rounding import Ceil, Floor, FloorDivide, Fmod, Heaviside, Remainder, Round, Sign, Trunc, TruncDivide
+from .scan import CumExtremeIndex, CumProd, CumSum, LogCumSumExp
+from .scatter import ScatterReduce
+from .shape import Expand, Flip, Permute, Repeat, Reshape, Roll
 from .softmax import LogSoftmax, Softmax
+from .sort import (
+    BinCount, Histc, ModeIndex, QuantilePosition, SearchSorted, SelectIndex, SortIndex, TakeAlong, TakeTied,
+    Unique,
+)
+from .trig import Acos, Acosh, Asin, Asinh, Atan, Atan2, Atanh, Cos, Cosh, Hypot, Sinc, Sinh, Tan
 
 from ..autograd.function import Op
 

@@ -4,8 +4,6 @@ Each backward multiplies the incoming gradient by the local derivative, then
 ``unbroadcast`` sums it back to the input's shape (see ``_util.unbroadcast``).
 Either operand may be a plain Python number; it then gets no gradient.
 """
-import math
-
 import numpy as np
 
 from ..autograd.function import Op
@@ -94,28 +92,44 @@ class Div(Op):
         return grad_a, grad_b
 
 
+def _integer_power(a, b):
+    """a ** b on integers, as PyTorch: a negative exponent in a tensor gives 1 / a^|b| rounded
+    towards zero (+-1 for a = +-1, else 0; numpy raises), a negative Python number is an error."""
+    if isinstance(b, int):
+        if b < 0:
+            raise RuntimeError("pow: integers to negative integer powers are not allowed. Use a float base.")
+        return a**b
+    magnitude = a ** np.abs(b)
+    return np.where((b >= 0) | (a == 1) | (a == -1), magnitude, 0)
+
+
 class Pow(Op):
-    """z = a ** b;  dz/da = b * a^(b-1), dz/db = a^b * ln(a)."""
+    """z = a ** b;  dz/da = b * a^(b-1) (0 where b = 0), dz/db = a^b * ln(a) (0 where a = 0 and b >= 0).
+
+    The two masks are PyTorch's: x ** 0 is the constant 1 (slope 0 even at x = 0, where
+    0 * 0^-1 would give nan), and 0 ** y is the constant 0 for y > 0 (1 at y = 0). Elsewhere
+    the formulas stand as they are: 0 ** y for y < 0 has slope -inf in y, and a negative
+    base has no real logarithm, so d/dy (-2) ** y is nan.
+    """
 
     @staticmethod
     def forward(ctx, a, b):
         _check_broadcast("pow", a, b)
-        out = a**b
+        out = _integer_power(a, b) if getattr(a, "dtype", getattr(b, "dtype", None)).kind in "iu" else a**b
         ctx.save_for_backward(a, b, out)
         return out
 
     @staticmethod
     def backward(ctx, grad):
         a, b, out = ctx.saved_arrays
-        grad_a = unbroadcast(grad * b * a ** (b - 1), _shape(a)) if ctx.needs_input_grad[0] else None
-        grad_b = None
-        if ctx.needs_input_grad[1]:
-            if isinstance(a, (int, float)):  # 2 ** x: a Python number (a host array would not mix with cupy)
-                log_a = math.log(a) if a > 0 else 0.0
-            else:
-                with np.errstate(divide="ignore", invalid="ignore"):
-                    log_a = np.where(a > 0, np.log(np.where(a > 0, a, 1)), 0)
-            grad_b = unbroadcast(grad * out * log_a, _shape(b))
+        grad_a = grad_b = None
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            if ctx.needs_input_grad[0]:
+                grad_a = unbroadcast(np.where(b == 0, 0, grad * b * a ** (b - 1)), _shape(a))
+            if ctx.needs_input_grad[1]:
+                # a Python number's log as a Python float (a numpy scalar would make float32 grads float64)
+                log_a = float(np.log(np.float64(a))) if isinstance(a, (int, float)) else np.log(a)
+                grad_b = unbroadcast(np.where((a == 0) & (b >= 0), 0, grad * out * log_a), _shape(b))
         return grad_a, grad_b
 
 

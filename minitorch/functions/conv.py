@@ -1,4 +1,4 @@
-"""Convolution as one matrix product: ``Im2Col`` (windows -> columns) and ``ToNCHW`` (back to images).
+"""Convolution as one matrix product: ``Im2Col`` (windows -> columns), ``ToNCHW`` (back to images), ``Col2Im``.
 
 A 2-D convolution multiplies each kH x kW window of the (padded) input by the
 kernel. Im2col copies the windows into the columns of a matrix, so that the
@@ -18,6 +18,9 @@ Backward (col2im): each element of x_pad was copied into every window that
 covers it, so its gradient is the sum of the gradients of all those copies.
 For one kernel offset (i, j) the copies form a strided slice of x_pad, so the
 sum is kH*kW vectorised slice additions, one per offset, then the padding is cut off.
+
+``Col2Im`` runs the same two passes the other way round (col2im forward, im2col backward):
+it is ``F.fold``, and with a matmul before it ``F.conv_transpose2d``.
 
 The geometry helpers here are shared by ``F.conv2d``, ``F.unfold`` and the pooling ops:
     H_out = floor((H + pad_top + pad_bottom - dH*(kH - 1) - 1) / sH) + 1
@@ -117,6 +120,36 @@ class Im2Col(Op):
                           lambda i, j: grad_cols[:, i, j])
         return crop(grad_pad, padding).transpose(1, 0, 2, 3).copy(), None, None, None, None
         ### END SOLUTION
+
+
+class Col2Im(Op):
+    """x = col2im(cols): (C*kH*kW, N*L) -> (N, C, H, W), each column entry added to the pixel it
+    came from;  dL/dcols = im2col(dL/dx). The adjoint of ``Im2Col``, so its forward IS Im2Col's
+    backward and its backward IS Im2Col's forward (the code is shared, not copied).
+
+    ``F.fold`` is this op, and ``F.conv_transpose2d`` is a matmul followed by it: a transposed
+    convolution is the gradient of a convolution with respect to its input. ``shape`` is the
+    (N, C, H, W) output, ``padding`` ((top, bottom), (left, right)) is cut off it, and ``blocks``
+    (H_blocks, W_blocks) is the number of windows along each axis (L = H_blocks * W_blocks).
+    """
+
+    @staticmethod
+    def forward(ctx, cols, shape, kernel, dilation, padding, stride, blocks):
+        n, c, h, w = shape
+        (top, bottom), (left, right) = padding
+        ctx.layout = (kernel, dilation, padding, stride, blocks)
+        ctx.geometry = ((n, c, h + top + bottom, w + left + right), kernel, blocks, padding, stride, dilation)
+        return Im2Col.backward(ctx, cols)[0]
+
+    @staticmethod
+    def backward(ctx, grad):
+        kernel, dilation, padding, stride, blocks = ctx.layout
+        # The padded gradient, cut to the part the windows reach (with a stride, or an output_padding,
+        # the last rows/columns may lie beyond every window: no column entry came from them).
+        reach = [(b - 1) * s + d * (k - 1) + 1 for b, s, d, k in zip(blocks, stride, dilation, kernel)]
+        canvas = np.pad(grad, ((0, 0), (0, 0), *padding))[..., : reach[0], : reach[1]]
+        grad_cols = Im2Col.forward(ctx, canvas, kernel, dilation, ((0, 0), (0, 0)), stride)
+        return grad_cols, None, None, None, None, None, None
 
 
 class ToNCHW(Op):

@@ -1,9 +1,19 @@
-"""Selecting and combining: ``x[index]``, cat, stack, where, masked_fill.
+"""Selecting and combining: ``x[index]``, ``x.index_put(index, values)``, cat, stack, where,
+masked_fill, nonzero.
 
 Selection's backward scatters the gradient back into a zero array shaped like
 the input. With integer-array indices one element may be picked twice, so the
-scatter must add (``scatter_add``, i.e. ``np.add.at``), not assign.
+scatter must add (``scatter_add``, i.e. ``np.add.at``), not assign. ``IndexPut`` is
+the other way round (writing at an index; its backward selects): ``scatter``, ``index_add``,
+``index_copy``, ``put``, ``masked_scatter`` and ``diag_embed`` are made of it.
+
+PyTorch and numpy place the dimensions of index arrays the same way (in place when
+the index arrays are next to each other, else first) except for plain ints: numpy counts
+an int as an index array, PyTorch applies the ints first. ``torch_steps`` splits such an
+index into the two numpy indexes that give PyTorch's result.
 """
+import numbers
+
 import numpy as np
 
 from ..autograd.function import Op
@@ -17,15 +27,53 @@ def _has_integer_array(index):
     return any(np.ndim(p) > 0 and p.dtype.kind in "iu" for p in parts if hasattr(p, "dtype"))
 
 
+def _is_int(part):
+    """A plain int, or a 0-d integer array (a 0-d int tensor indexes as an int in PyTorch)."""
+    if isinstance(part, (bool, np.bool_)):
+        return False
+    return isinstance(part, numbers.Integral) or (hasattr(part, "dtype") and part.ndim == 0 and part.dtype.kind in "iu")
+
+
+def _is_array(part):
+    return hasattr(part, "dtype") and part.ndim > 0
+
+
+def torch_steps(index):
+    """``index`` as a list of numpy indexes applied one after the other, giving PyTorch's result.
+
+    One step, unless the index mixes ints with index arrays: then the ints (with the slices,
+    None and ...) go first, and the index arrays second, on what is left, as PyTorch does.
+    ``x[0, :, [0, 1, 2]]`` on a (2, 3, 3) tensor is (3, 3) with rows along the slice, where
+    numpy would put the picked dimension first. The first step is a view, so a write through
+    both steps lands in x.
+    """
+    parts = index if isinstance(index, tuple) else (index,)
+    if not (any(_is_int(p) for p in parts) and any(_is_array(p) for p in parts)):
+        return [index]
+    basic, advanced = [], []
+    for p in parts:
+        if _is_int(p):
+            basic.append(int(p))
+        elif _is_array(p):  # a k-d bool mask spans k dimensions
+            basic.extend([slice(None)] * (p.ndim if p.dtype == np.bool_ else 1))
+            advanced.append(p)
+        else:  # a slice, None or ...: applied in the first step, kept whole in the second
+            basic.append(p)
+            advanced.append(Ellipsis if p is Ellipsis else slice(None))
+    return [tuple(basic), tuple(advanced)]
+
+
 class GetItem(Op):
-    """y = x[index] (slices, ints, None, ..., integer arrays, boolean masks);
+    """y = x[index] (slices, ints, None, ..., integer arrays, boolean masks; PyTorch's placement);
     dL/dx = zeros with dL/dy added at the selected places."""
 
     @staticmethod
     def forward(ctx, x, index):
-        ctx.shape, ctx.dtype, ctx.index = x.shape, x.dtype, index
+        ctx.shape, ctx.dtype, ctx.steps = x.shape, x.dtype, torch_steps(index)
+        out = x
         try:
-            out = x[index]
+            for step in ctx.steps:
+                out = out[step]
         except IndexError as e:
             raise IndexError(f"indexing a tensor of shape {tuple(x.shape)} with {index!r}: {e}") from None
         # Slices and ints give a view of x (writing to it writes to x); index arrays give a copy.
@@ -35,11 +83,54 @@ class GetItem(Op):
     @staticmethod
     def backward(ctx, grad):
         full = np.zeros_like(grad, shape=ctx.shape)
-        if _has_integer_array(ctx.index):
-            scatter_add(full, ctx.index, grad)
+        target = full
+        for step in ctx.steps[:-1]:  # basic steps: views of full
+            target = target[step]
+        if _has_integer_array(ctx.steps[-1]):
+            scatter_add(target, ctx.steps[-1], grad)
         else:
-            full[ctx.index] = grad
+            target[ctx.steps[-1]] = grad
         return full, None
+
+
+class IndexPut(Op):
+    """y = x with y[index] = values (``accumulate``: y[index] += values, repeated places adding up);
+    dL/dx = dL/dy (zero at index unless accumulating),  dL/dvalues = dL/dy[index] summed to values' shape.
+
+    ``index`` is a numpy index (one step: the callers build it); ``values`` broadcast to x[index].
+    """
+
+    @staticmethod
+    def forward(ctx, x, values, index, accumulate):
+        ctx.index, ctx.accumulate, ctx.values_shape = index, accumulate, values.shape
+        out = x.copy()
+        if accumulate:
+            scatter_add(out, index, values.astype(x.dtype, copy=False))
+        else:
+            out[index] = values
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        grad_x = grad_values = None
+        if ctx.needs_input_grad[0]:
+            grad_x = grad
+            if not ctx.accumulate:
+                grad_x = grad.copy()
+                grad_x[ctx.index] = 0
+        if ctx.needs_input_grad[1]:
+            grad_values = unbroadcast(grad[ctx.index], ctx.values_shape)
+        return grad_x, grad_values, None, None
+
+
+class NonZero(Op):
+    """y = the (n, ndim) int64 coordinates of x's nonzero elements, in row-major order; no gradient."""
+
+    differentiable = False
+
+    @staticmethod
+    def forward(ctx, x):
+        return np.argwhere(x).astype(np.int64)
 
 
 class Cat(Op):

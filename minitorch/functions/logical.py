@@ -101,6 +101,56 @@ class IsFinite(Op):
         return np.isfinite(x)
 
 
+class IsInf(Op):
+    """True where x is +inf or -inf."""
+
+    differentiable = False
+
+    @staticmethod
+    def forward(ctx, x):
+        return np.isinf(x)
+
+
+class IsPosInf(Op):
+    """True where x is +inf."""
+
+    differentiable = False
+
+    @staticmethod
+    def forward(ctx, x):
+        return np.isposinf(x)
+
+
+class IsNegInf(Op):
+    """True where x is -inf."""
+
+    differentiable = False
+
+    @staticmethod
+    def forward(ctx, x):
+        return np.isneginf(x)
+
+
+class IsReal(Op):
+    """True where x has no imaginary part: everywhere, as minitorch's tensors are real."""
+
+    differentiable = False
+
+    @staticmethod
+    def forward(ctx, x):
+        return np.ones_like(x, dtype=bool)
+
+
+class SignBit(Op):
+    """True where x's sign bit is set: x < 0, and also -0.0 and NaNs with the sign bit."""
+
+    differentiable = False
+
+    @staticmethod
+    def forward(ctx, x):
+        return np.signbit(x)
+
+
 class IsClose(Op):
     """|a - b| <= atol + rtol * |b|, elementwise (NaNs equal only with ``equal_nan``)."""
 
@@ -113,23 +163,21 @@ class IsClose(Op):
 
 
 class All(Op):
-    """True if every element is nonzero."""
+    """True if every element over ``axes`` is nonzero (bool; uint8 for uint8 input, as in PyTorch)."""
 
     differentiable = False
+    reduce = staticmethod(np.all)
 
-    @staticmethod
-    def forward(ctx, x):
-        return x.all()
+    @classmethod
+    def forward(cls, ctx, x, axes, keepdim):
+        out = cls.reduce(x, axis=axes, keepdims=keepdim)
+        return out.astype(np.uint8) if x.dtype == np.uint8 else out
 
 
-class Any(Op):
-    """True if some element is nonzero."""
+class Any(All):
+    """True if some element over ``axes`` is nonzero (bool; uint8 for uint8 input)."""
 
-    differentiable = False
-
-    @staticmethod
-    def forward(ctx, x):
-        return x.any()
+    reduce = staticmethod(np.any)
 
 
 class ArgMax(Op):

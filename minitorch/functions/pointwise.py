@@ -1,13 +1,18 @@
-"""Elementwise functions of one tensor: exp, log, sqrt, sin, abs, tanh, sigmoid, relu, gelu, clamp.
+"""Elementwise functions: exp, log, sqrt, rsqrt, reciprocal, sin, abs, tanh, sigmoid, relu, gelu,
+clamp, nan_to_num, and the elementwise picks and blends of two tensors: maximum, minimum, fmax,
+fmin, copysign, lerp.
 
 For y = f(x) applied elementwise, the chain rule is dL/dx = dL/dy * f'(x):
-each backward below is one line that multiplies the gradient by f'.
+each backward below is one line that multiplies the gradient by f'. (Trigonometry is in
+``trig.py``, other exponentials and logarithms in ``explog.py``, step functions in ``rounding.py``.)
 """
 import math
 
 import numpy as np
 
 from ..autograd.function import Op
+from ._util import broadcast_shapes, unbroadcast
+from .arithmetic import _check_broadcast, _shape
 from .special import erf
 
 
@@ -53,6 +58,38 @@ class Sqrt(Op):
     def backward(ctx, grad):
         (y,) = ctx.saved_arrays
         return grad / (2 * y)
+
+
+class Rsqrt(Op):
+    """y = 1 / sqrt(x);  dy/dx = -1 / (2 x^(3/2)) = -y^3 / 2."""
+
+    @staticmethod
+    def forward(ctx, x):
+        with np.errstate(divide="ignore"):
+            y = 1 / np.sqrt(x)
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, grad):
+        (y,) = ctx.saved_arrays
+        return -0.5 * grad * y * y * y
+
+
+class Reciprocal(Op):
+    """y = 1 / x;  dy/dx = -1 / x^2 = -y^2."""
+
+    @staticmethod
+    def forward(ctx, x):
+        with np.errstate(divide="ignore"):
+            y = 1 / x
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, grad):
+        (y,) = ctx.saved_arrays
+        return -grad * y * y
 
 
 class Sin(Op):
@@ -187,3 +224,127 @@ class Clamp(Op):
     @staticmethod
     def backward(ctx, grad):
         return grad * ctx.inside, None, None
+
+
+class NanToNum(Op):
+    """y = x with NaN, +inf and -inf replaced by numbers (by default 0 and the dtype's largest and
+    smallest finite values);  dy/dx = 1 where x is finite, else 0."""
+
+    @staticmethod
+    def forward(ctx, x, nan, posinf, neginf):
+        ctx.finite = np.isfinite(x)
+        return np.nan_to_num(x, nan=nan, posinf=posinf, neginf=neginf)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad * ctx.finite, None, None, None
+
+
+def _split_ties(grad, a, b, a_loses, b_loses):
+    """The gradients of a pick between a and b: none to the one not picked, half each at a tie."""
+    shared = np.where(a == b, grad / 2, grad)
+    return np.where(a_loses, 0, shared), np.where(b_loses, 0, shared)
+
+
+def _pick_gradients(ctx, grad_a, grad_b):
+    """The gradients of a and b (the first two saved arrays), unbroadcast, None where not needed."""
+    a, b = ctx.saved_arrays[:2]
+    return (unbroadcast(grad_a, _shape(a)) if ctx.needs_input_grad[0] else None,
+            unbroadcast(grad_b, _shape(b)) if ctx.needs_input_grad[1] else None)
+
+
+class Pick(Op):
+    """Base of maximum, minimum, fmax and fmin: z = ufunc(a, b), which is a or b at each element."""
+
+    ufunc = None  # the numpy ufunc that picks
+
+    @staticmethod
+    def forward(ctx, a, b):
+        _check_broadcast(type(ctx).__name__.lower(), a, b)
+        ctx.save_for_backward(a, b)
+        return type(ctx).ufunc(a, b)
+
+
+class Maximum(Pick):
+    """z = max(a, b), NaN if either is;  dz/da = 1 where a > b, 1/2 where a = b, else 0 (and dz/db the other way)."""
+
+    ufunc = np.maximum
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_arrays
+        return _pick_gradients(ctx, *_split_ties(grad, a, b, a < b, a > b))
+
+
+class Minimum(Pick):
+    """z = min(a, b), NaN if either is;  dz/da = 1 where a < b, 1/2 where a = b, else 0 (and dz/db the other way)."""
+
+    ufunc = np.minimum
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_arrays
+        return _pick_gradients(ctx, *_split_ties(grad, a, b, a > b, a < b))
+
+
+class Fmax(Pick):
+    """z = max(a, b), ignoring a NaN;  dz/da = 1 where a >= b or b is NaN, else 0; dz/db = 1 - dz/da."""
+
+    ufunc = np.fmax
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_arrays
+        to_a = (a >= b) | np.isnan(b)
+        return _pick_gradients(ctx, np.where(to_a, grad, 0), np.where(to_a, 0, grad))
+
+
+class Fmin(Pick):
+    """z = min(a, b), ignoring a NaN;  dz/da = 1 where a <= b or b is NaN, else 0; dz/db = 1 - dz/da."""
+
+    ufunc = np.fmin
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_arrays
+        to_a = (a <= b) | np.isnan(b)
+        return _pick_gradients(ctx, np.where(to_a, grad, 0), np.where(to_a, 0, grad))
+
+
+class CopySign(Op):
+    """z = |a| with the sign of b;  dz/da = z / a (+-1; 0 at a = 0), dz/db = 0."""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        _check_broadcast("copysign", a, b)
+        z = np.copysign(a, b)
+        ctx.save_for_backward(a, b, z)
+        return z
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b, z = ctx.saved_arrays
+        grad_a = np.where(a == 0, 0, grad * z / np.where(a == 0, 1, a))
+        return _pick_gradients(ctx, grad_a, np.zeros_like(grad))
+
+
+class Lerp(Op):
+    """z = a + w (b - a), linear interpolation from a to b;  dz/da = 1 - w, dz/db = w, dz/dw = b - a.
+
+    Computed as b - (b - a)(1 - w) for |w| >= 1/2, as PyTorch does, so that w = 1 gives b exactly.
+    """
+
+    @staticmethod
+    def forward(ctx, a, b, w):
+        broadcast_shapes("lerp", _shape(a), _shape(b), _shape(w))
+        ctx.save_for_backward(a, b, w)
+        diff = b - a
+        return np.where(abs(w) < 0.5, a + w * diff, b - diff * (1 - w))
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b, w = ctx.saved_arrays
+        needs = ctx.needs_input_grad
+        return (unbroadcast(grad * (1 - w), _shape(a)) if needs[0] else None,
+                unbroadcast(grad * w, _shape(b)) if needs[1] else None,
+                unbroadcast(grad * (b - a), _shape(w)) if needs[2] else None)

@@ -1,4 +1,4 @@
-"""Pooling over the last two axes of (N, C, H, W): max, average and adaptive average.
+"""Pooling over the last two axes of (N, C, H, W): max, average, adaptive average and adaptive max.
 
 Max and average pooling read the same windows as a convolution: window (p, q)
 covers x_pad[p*sH + i*dH, q*sW + j*dW] for kernel offsets (i, j).
@@ -10,7 +10,8 @@ For a fixed offset (i, j) the pixels read, one per window, form a strided slice 
 x_pad (``conv.offset_slices``). So both forward passes loop over the kH*kW offsets
 (never over pixels), combining whole slices, and both backward passes add one
 slice per offset (``conv.col2im``).
-Max pooling pads with -inf (padding never wins); average pooling pads with 0.
+Max pooling pads with -inf (padding never wins; an integer type's lowest value on integer
+input, which max pooling accepts, with no gradient); average pooling pads with 0.
 With ``ceil_mode`` a last partial window is kept; it is padded on the right/bottom
 as far as needed, and that extra padding never counts in an average.
 """
@@ -40,6 +41,11 @@ def _pad(x, pads, value):
     return np.pad(x, ((0, 0), (0, 0), *pads), constant_values=value)
 
 
+def _lowest(dtype):
+    """The padding no value beats: -inf, or an integer type's smallest value."""
+    return -np.inf if np.issubdtype(dtype, np.floating) else np.iinfo(dtype).min
+
+
 def max_pool_argmax(x, kernel, stride, padding, dilation, ceil_mode):
     """(y, winner, out_hw, pads): the window maxima and, per window, the flat kernel offset
     i*kW + j of its maximum (the first one on a tie, as in PyTorch).
@@ -50,7 +56,7 @@ def max_pool_argmax(x, kernel, stride, padding, dilation, ceil_mode):
     several times faster in numpy than np.where or np.putmask.
     """
     out_hw, pads = pool_geometry("max_pool2d", x.shape, kernel, stride, padding, dilation, ceil_mode)
-    x_pad = _pad(x, pads, -np.inf)
+    x_pad = _pad(x, pads, _lowest(x.dtype))
     y = x_pad[offset_slices(0, 0, stride, dilation, out_hw)]
     winner = np.zeros_like(y, dtype=np.min_scalar_type(kernel[0] * kernel[1]))
     for k in range(1, kernel[0] * kernel[1]):
@@ -144,12 +150,17 @@ class AvgPool2d(Op):
         return crop(grad_pad, pads), None, None, None, None, None, None
 
 
-def adaptive_matrix(size, out, dtype):
-    """The (out, size) averaging matrix of adaptive pooling along one axis: row k averages the
-    pixels floor(k*size/out) .. ceil((k+1)*size/out) - 1 (PyTorch's windows; they may overlap)."""
+def adaptive_windows(size, out):
+    """(start, end) arrays: adaptive pooling's window k along one axis holds the pixels
+    floor(k*size/out) .. ceil((k+1)*size/out) - 1 (PyTorch's windows; they may overlap)."""
     k = np.arange(out)
-    start = (k * size) // out
-    end = -((-(k + 1) * size) // out)  # ceil((k + 1) * size / out) in integers
+    return (k * size) // out, -((-(k + 1) * size) // out)  # the end is ceil((k + 1) * size / out)
+
+
+def adaptive_matrix(size, out, dtype):
+    """The (out, size) averaging matrix of adaptive pooling along one axis: row k averages
+    window k of ``adaptive_windows``."""
+    start, end = adaptive_windows(size, out)
     pixel = np.arange(size)
     inside = (pixel >= start[:, None]) & (pixel < end[:, None])
     return (inside / (end - start)[:, None]).astype(dtype)
@@ -170,3 +181,48 @@ class AdaptiveAvgPool2d(Op):
     @staticmethod
     def backward(ctx, grad):
         return ctx.a_h.T @ (grad @ ctx.a_w), None
+
+
+def adaptive_max(x, out_hw):
+    """(y, indices): the maximum of each adaptive window (``adaptive_windows`` along each axis)
+    and the flat index h*W + w of that maximum in its input plane (the first one on a tie).
+
+    The windows differ in size, so there is no strided slice per kernel offset: one step per
+    window (H_out * W_out of them), each vectorised over the N*C planes.
+    """
+    xp = array_module(x)
+    n, c, h, w = x.shape
+    rows, cols = adaptive_windows(h, out_hw[0]), adaptive_windows(w, out_hw[1])
+    y = xp.empty_like(x, shape=(n, c, *out_hw))
+    indices = xp.empty((n, c, *out_hw), dtype=np.int64)
+    for p, (top, bottom) in enumerate(zip(*rows)):
+        for q, (left, right) in enumerate(zip(*cols)):
+            window = x[:, :, top:bottom, left:right].reshape(n, c, -1)
+            k = window.argmax(axis=-1)  # numpy's argmax: the first maximum, or the first NaN
+            y[:, :, p, q] = xp.take_along_axis(window, k[..., None], axis=-1)[..., 0]
+            i, j = xp.divmod(k, right - left)
+            indices[:, :, p, q] = (top + i) * w + left + j
+    return y, indices
+
+
+class AdaptiveMaxPool2d(Op):
+    """y[p, q] = the maximum of adaptive window (p, q) (``adaptive_max``);  dL/dx = dL/dy at each
+    window's argmax, summed where overlapping windows share their maximum."""
+
+    @staticmethod
+    def forward(ctx, x, out_hw):
+        y, ctx.indices = adaptive_max(x, out_hw)
+        ctx.in_shape = x.shape
+        return y
+
+    @staticmethod
+    def backward(ctx, grad):
+        n, c, h, w = ctx.in_shape
+        xp = array_module(grad)
+        flat_grad = grad.reshape(n * c, -1)
+        winners = ctx.indices.reshape(n * c, -1)
+        planes = xp.arange(n * c)
+        grad_x = xp.zeros_like(grad, shape=(n * c, h * w))
+        for k in range(flat_grad.shape[1]):  # one window at a time: overlapping windows add up
+            grad_x[planes, winners[:, k]] += flat_grad[:, k]
+        return grad_x.reshape(n, c, h, w), None

@@ -1,4 +1,5 @@
-"""Reductions over ``dim`` (an int, a tuple of ints, or None for all): sum, mean, max, min, var, logsumexp.
+"""Reductions over ``dim`` (an int, a tuple of ints, or None for all): sum, mean, max, min, var, logsumexp,
+prod, norm.
 
 Every reduction's backward has the same shape problem: the gradient arrives
 with the reduced dimensions gone (or kept as size 1), and must be spread back
@@ -8,6 +9,7 @@ The ``axes`` argument is already a tuple of non-negative dims (see ``Tensor.sum`
 import numpy as np
 
 from ..autograd.function import Op
+from ..device import array_module
 from ._util import keepdim_shape
 
 
@@ -101,9 +103,13 @@ class LogSumExp(Op):
 
     @staticmethod
     def forward(ctx, x, axes, keepdim):
-        m = np.max(x, axis=axes, keepdims=True)
-        m = np.where(np.isfinite(m), m, 0)
-        kept = m + np.log(np.exp(x - m).sum(axis=axes, keepdims=True))
+        if x.size:
+            m = np.max(x, axis=axes, keepdims=True)
+            m = np.where(np.isfinite(m), m, 0)
+        else:  # nothing to sum: log 0 = -inf
+            m = array_module(x).zeros(keepdim_shape(x.shape, axes), dtype=x.dtype)
+        with np.errstate(divide="ignore"):
+            kept = m + np.log(np.exp(x - m).sum(axis=axes, keepdims=True))
         ctx.save_for_backward(x)
         ctx.kept, ctx.axes = kept, axes
         return kept if keepdim else kept.reshape([s for i, s in enumerate(x.shape) if i not in axes])
@@ -112,3 +118,68 @@ class LogSumExp(Op):
     def backward(ctx, grad):
         (x,) = ctx.saved_arrays
         return _expand_back(grad, x.shape, ctx.axes) * np.exp(x - ctx.kept)
+
+
+class Prod(Op):
+    """y = prod_i x_i over ``axes``;  dy/dx_i = prod_{k != i} x_k.
+
+    The product of the others is formed without dividing by x_i (the product before i times the
+    product after i), so that zeros get their exact gradient, as in PyTorch: with one zero only
+    the zero's own gradient is nonzero, with two or more every gradient is 0.
+    """
+
+    @staticmethod
+    def forward(ctx, x, axes, keepdim):
+        ctx.save_for_backward(x)
+        ctx.axes = axes
+        return np.prod(x, axis=axes, keepdims=keepdim)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_arrays
+        xp, axes, rest = array_module(x), ctx.axes, x.ndim - len(ctx.axes)
+        ends = tuple(range(rest, x.ndim))
+        moved = xp.moveaxis(x, axes, ends)  # the reduced axes last, then flattened into one
+        rows = moved.reshape(moved.shape[:rest] + (-1,))
+        ones = xp.ones(rows.shape[:-1] + (1,), dtype=x.dtype)
+        before = xp.cumprod(xp.concatenate([ones, rows], axis=-1), axis=-1)[..., :-1]
+        after = xp.flip(xp.cumprod(xp.concatenate([ones, xp.flip(rows, -1)], axis=-1), axis=-1)[..., :-1], -1)
+        others = xp.moveaxis((before * after).reshape(moved.shape), ends, axes)
+        return _expand_back(grad, x.shape, axes) * others
+
+
+class Norm(Op):
+    """y = (sum_i |x_i|^p)^(1/p) over ``axes`` (p = inf: max |x_i|, -inf: min |x_i|, 0: the count of nonzeros);
+    dy/dx_i = sign(x_i) |x_i|^(p-1) / y^(p-1).
+
+    Where y = 0 the gradient is 0 (PyTorch's subgradient at the origin); for p = +-inf it goes to
+    the elements of largest (smallest) |x_i|, shared equally on ties; for p = 0 it is 0.
+    """
+
+    @staticmethod
+    def forward(ctx, x, p, axes, keepdim):
+        magnitude = np.abs(x)
+        if p == 0:
+            y = (x != 0).sum(axis=axes, keepdims=True).astype(x.dtype)
+        elif np.isinf(p):
+            y = (np.max if p > 0 else np.min)(magnitude, axis=axes, keepdims=True)
+        else:
+            y = (magnitude**p).sum(axis=axes, keepdims=True) ** (1 / p)
+        ctx.save_for_backward(x)
+        ctx.y, ctx.p, ctx.axes = y, p, axes
+        return y if keepdim else y.reshape([s for i, s in enumerate(x.shape) if i not in axes])
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_arrays
+        xp, p, y = array_module(x), ctx.p, ctx.y
+        grad = _expand_back(grad, x.shape, ctx.axes)
+        if p == 0:
+            return xp.zeros(x.shape, dtype=grad.dtype)
+        magnitude = xp.abs(x)
+        if np.isinf(p):
+            winners = magnitude == y
+            return grad * xp.sign(x) * winners / winners.sum(axis=ctx.axes, keepdims=True)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            slope = xp.sign(x) * (magnitude / y) ** (p - 1)
+        return grad * xp.where((y == 0) | (x == 0), 0, slope)

@@ -1,7 +1,7 @@
-"""Ops that move elements without changing them: reshape, permute, expand.
+"""Ops that move elements without changing them: reshape, permute, expand, flip, roll, repeat.
 
-``view``, ``flatten``, ``squeeze`` and ``unsqueeze`` are reshapes; ``transpose``
-and ``T`` are permutations. Each backward applies the inverse move to the
+``view``, ``flatten``, ``squeeze`` and ``unsqueeze`` are reshapes; ``transpose``,
+``movedim`` and ``T`` are permutations; ``tile`` is a repeat, ``rot90`` a flip and a transpose. Each backward applies the inverse move to the
 gradient. The outputs are views of the input where numpy can make them, so
 they share its version counter (``is_view``): an in-place change to either is
 seen by backward.
@@ -78,3 +78,50 @@ class Expand(Op):
     @staticmethod
     def backward(ctx, grad):
         return unbroadcast(grad, ctx.in_shape), None
+
+
+class Flip(Op):
+    """y = x reversed along ``axes``;  dL/dx = dL/dy reversed along the same axes.
+
+    A copy, as PyTorch's ``flip`` (numpy's would be a view with negative strides).
+    """
+
+    @staticmethod
+    def forward(ctx, x, axes):
+        ctx.axes = axes
+        return np.flip(x, axes).copy()
+
+    @staticmethod
+    def backward(ctx, grad):
+        return np.flip(grad, ctx.axes), None
+
+
+class Roll(Op):
+    """y = x shifted cyclically by ``shifts`` along ``axes`` (the flattened x for None);
+    dL/dx = dL/dy shifted back by -shifts."""
+
+    @staticmethod
+    def forward(ctx, x, shifts, axes):
+        ctx.shifts, ctx.axes = shifts, axes
+        return np.roll(x, shifts, axes)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return np.roll(grad, tuple(-s for s in ctx.shifts), ctx.axes), None, None
+
+
+class Repeat(Op):
+    """y = x tiled ``reps[i]`` times along each dimension i (new leading dims for extra reps);
+    dL/dx = dL/dy summed over the tiles."""
+
+    @staticmethod
+    def forward(ctx, x, reps):
+        ctx.in_shape, ctx.reps = x.shape, reps
+        return np.tile(x, reps)
+
+    @staticmethod
+    def backward(ctx, grad):
+        shape = (1,) * (len(ctx.reps) - len(ctx.in_shape)) + tuple(ctx.in_shape)
+        tiles = [n for rep, size in zip(ctx.reps, shape) for n in (rep, size)]  # (r0, s0, r1, s1, ...)
+        summed = grad.reshape(tiles).sum(axis=tuple(range(0, len(tiles), 2)))
+        return summed.reshape(ctx.in_shape), None

@@ -178,3 +178,63 @@ def default_layer_init_(weight, bias=None):
         fan_in, _ = _calculate_fan_in_and_fan_out(weight)
         bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
         uniform_(bias, -bound, bound)
+
+
+def _require_ndim(op, tensor, allowed):
+    if tensor.ndim not in allowed:
+        wanted = " or ".join(str(n) for n in allowed) if len(allowed) < 3 else "3, 4, or 5"
+        raise ValueError(
+            f"{op}: only tensors with {wanted} dimensions are supported, got shape {tuple(tensor.shape)}."
+        )
+
+
+def eye_(tensor):
+    """Fill a 2-D tensor with the identity matrix (ones on the diagonal, zeros elsewhere)."""
+    _require_ndim("eye_", tensor, (2,))
+    return _fill(tensor, np.eye(*tensor.shape))
+
+
+def dirac_(tensor, groups=1):
+    """Fill a 3-, 4- or 5-D conv weight with the Dirac delta: a convolution that copies its input
+    channels (``groups`` splits the output channels into that many identity blocks)."""
+    _require_ndim("dirac_", tensor, (3, 4, 5))
+    out_channels = tensor.shape[0]
+    if out_channels % groups != 0:
+        raise ValueError(f"dirac_: dim 0 ({out_channels}) must be divisible by groups ({groups}).")
+    per_group = out_channels // groups
+    array = np.zeros(tensor.shape)
+    centre = tuple(n // 2 for n in tensor.shape[2:])
+    for g in range(groups):
+        for d in range(min(per_group, tensor.shape[1])):
+            array[(g * per_group + d, d, *centre)] = 1.0
+    return _fill(tensor, array)
+
+
+def orthogonal_(tensor, gain=1, generator=None):
+    """Fill with a (semi-)orthogonal matrix times ``gain``: the Q of the QR decomposition of a normal
+    random matrix (signs fixed by R's diagonal), over the tensor viewed as (size(0), rest)."""
+    if tensor.ndim < 2:
+        raise ValueError(
+            f"orthogonal_: only tensors with 2 or more dimensions are supported, got shape {tuple(tensor.shape)}."
+        )
+    if tensor.numel() == 0:
+        return tensor
+    rows = tensor.shape[0]
+    cols = tensor.numel() // rows
+    flat = rng(generator).standard_normal((rows, cols))
+    q, r = np.linalg.qr(flat.T if rows < cols else flat)
+    q = q * np.sign(np.diag(r))
+    return _fill(tensor, gain * (q.T if rows < cols else q).reshape(tensor.shape))
+
+
+def sparse_(tensor, sparsity, std=0.01, generator=None):
+    """Fill a 2-D tensor with N(0, std^2) samples, then zero ``ceil(sparsity * rows)`` random
+    entries of every column."""
+    _require_ndim("sparse_", tensor, (2,))
+    rows, cols = tensor.shape
+    gen = rng(generator)
+    array = gen.normal(0.0, std, (rows, cols))
+    num_zeros = int(math.ceil(sparsity * rows))
+    for col in range(cols):
+        array[gen.permutation(rows)[:num_zeros], col] = 0.0
+    return _fill(tensor, array)

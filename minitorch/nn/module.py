@@ -10,7 +10,7 @@ when you assign attributes in ``__init__``:
 Everything else follows from walking those registries: ``parameters()``,
 ``state_dict()`` with PyTorch's dotted names (``fc1.weight``), ``train()``/``eval()``,
 ``zero_grad()``, ``to(dtype)`` and the printed tree. Subclasses write ``forward``;
-calling the module (``model(x)``) runs it.
+calling the module (``model(x)``) runs it, with any hooks (``hooks.py``) around it.
 """
 from collections import OrderedDict, namedtuple
 from collections.abc import Mapping
@@ -19,8 +19,9 @@ import numpy as np
 
 from .. import dtypes
 from ..autograd.grad_mode import no_grad
-from ..device import check_device, move
+from ..device import check_device, move, names_a_device
 from ..tensor import Tensor
+from .hooks import ModuleHooks
 from .parameter import Parameter
 
 
@@ -44,7 +45,7 @@ def _addindent(text, spaces):
     return text.replace("\n", "\n" + " " * spaces)
 
 
-class Module:
+class Module(ModuleHooks):
     """Base class for layers and models: subclass it, assign layers in ``__init__``, write ``forward``.
 
     Example::
@@ -65,15 +66,21 @@ class Module:
         object.__setattr__(self, "_buffers", OrderedDict())
         object.__setattr__(self, "_non_persistent_buffers", set())
         object.__setattr__(self, "_modules", OrderedDict())
+        self._init_hooks()
 
     def forward(self, *args, **kwargs):
+        """The computation of the module: every subclass defines it (call the module, not ``forward``)."""
         raise NotImplementedError(
             f'Module [{type(self).__name__}] is missing the required "forward" method: define '
             f"forward(self, ...) in your subclass."
         )
 
     def __call__(self, *args, **kwargs):
-        return self.forward(*args, **kwargs)
+        return self._call_impl(*args, **kwargs)
+
+    def _get_name(self):
+        """The name shown in the repr: the class name."""
+        return type(self).__name__
 
     # ------------------------------------------------------------- registration
     def _check_init(self, what, name):
@@ -201,9 +208,56 @@ class Module:
             if child is not None:
                 yield from child.named_modules(memo, _join(prefix, name), remove_duplicate)
 
-    def modules(self):
-        for _, module in self.named_modules():
+    def modules(self, remove_duplicate=True):
+        """This module and every descendant (each once, unless ``remove_duplicate=False``)."""
+        for _, module in self.named_modules(remove_duplicate=remove_duplicate):
             yield module
+
+    def get_submodule(self, target):
+        """The descendant at dotted path ``target`` (``"encoder.layers.0"``); ``""`` is self."""
+        module = self
+        for item in target.split(".") if target else []:
+            if not hasattr(module, item):
+                raise AttributeError(f"{module._get_name()} has no attribute `{item}`")
+            module = getattr(module, item)
+            if not isinstance(module, Module):
+                raise AttributeError(f"`{item}` is not an nn.Module")
+        return module
+
+    def set_submodule(self, target, module, strict=False):
+        """Put ``module`` at dotted path ``target``, replacing what is there (``strict=True``:
+        only where a submodule already exists)."""
+        if not target:
+            raise ValueError("set_submodule: cannot set the submodule without a target name; target is ''.")
+        if not isinstance(module, Module):
+            raise ValueError(f"set_submodule: `module` is not an nn.Module, found {type(module)}.")
+        parent_path, _, name = target.rpartition(".")
+        parent = self.get_submodule(parent_path)
+        if strict and not hasattr(parent, name):
+            raise AttributeError(f"{parent._get_name()} has no attribute `{name}`")
+        if hasattr(parent, name) and not isinstance(getattr(parent, name), Module):
+            raise AttributeError(f"`{name}` is not an nn.Module")
+        setattr(parent, name, module)
+
+    def get_parameter(self, target):
+        """The parameter at dotted path ``target`` (``"fc1.weight"``)."""
+        module_path, _, name = target.rpartition(".")
+        module = self.get_submodule(module_path)
+        if not hasattr(module, name):
+            raise AttributeError(f"{module._get_name()} has no attribute `{name}`")
+        if not isinstance(getattr(module, name), Parameter):
+            raise AttributeError(f"`{name}` is not an nn.Parameter")
+        return getattr(module, name)
+
+    def get_buffer(self, target):
+        """The buffer at dotted path ``target`` (``"bn.running_mean"``)."""
+        module_path, _, name = target.rpartition(".")
+        module = self.get_submodule(module_path)
+        if not hasattr(module, name):
+            raise AttributeError(f"{module._get_name()} has no attribute `{name}`")
+        if name not in module._buffers:
+            raise AttributeError(f"`{name}` is not a buffer")
+        return getattr(module, name)
 
     def named_children(self):
         """Yield ``(name, module)`` for the direct children (not grandchildren), each once."""
@@ -214,6 +268,7 @@ class Module:
                 yield name, child
 
     def children(self):
+        """The direct children, each once."""
         for _, child in self.named_children():
             yield child
 
@@ -240,9 +295,11 @@ class Module:
             yield param
 
     def named_buffers(self, prefix="", recurse=True, remove_duplicate=True):
+        """Yield ``(dotted_name, buffer)``; a buffer shared by two layers comes once."""
         return self._named_members("_buffers", prefix, recurse, remove_duplicate)
 
     def buffers(self, recurse=True):
+        """Every buffer of this module (and, with ``recurse``, of its descendants), each once."""
         for _, buffer in self.named_buffers(recurse=recurse):
             yield buffer
 
@@ -304,12 +361,14 @@ class Module:
                 child.state_dict(destination=destination, prefix=prefix + name + ".", keep_vars=keep_vars)
         return destination
 
-    def load_state_dict(self, state_dict, strict=True):
+    def load_state_dict(self, state_dict, strict=True, assign=False):
         """Copy values from ``state_dict`` into this module's parameters and buffers, in place.
 
         Values may be Tensors or numpy arrays (e.g. ``{k: v.numpy() for k, v in torch_sd.items()}``).
         With ``strict=True`` every key must match; with ``strict=False`` missing and unexpected keys
         are only reported. Shapes must always match. Nothing is copied if anything is wrong.
+        With ``assign=True`` the state dict's tensors replace the module's (parameters stay
+        Parameters, with the module's ``requires_grad``) instead of being copied into them.
         Returns ``(missing_keys, unexpected_keys)`` as a named tuple.
         """
         if not isinstance(state_dict, Mapping):
@@ -343,23 +402,37 @@ class Module:
             )
         with no_grad():
             for key, source in sources.items():
-                own[key].copy_(source)
+                if assign:
+                    self._assign(key, own[key], state_dict[key])
+                else:
+                    own[key].copy_(source)
         return _IncompatibleKeys(missing, unexpected)
 
+    def _assign(self, key, target, value):
+        """Replace the parameter or buffer at dotted ``key`` by ``value`` (``load_state_dict(assign=True)``)."""
+        module_path, _, name = key.rpartition(".")
+        module = self.get_submodule(module_path)
+        value = value if isinstance(value, Tensor) else Tensor._make(np.asarray(value), False, None)
+        if isinstance(target, Parameter):
+            value = Parameter(value.detach(), requires_grad=target.requires_grad)
+        setattr(module, name, value)
+
     # ---------------------------------------------------------- dtype / device
-    def to(self, *args, dtype=None, device=None):
+    def to(self, *args, dtype=None, device=None, non_blocking=False):
         """Move (``to("cuda")``) and/or convert (``to(minitorch.float64)``) every parameter and
         buffer in place, with their grads: the same Parameter objects, so an optimiser built
-        before still holds them. Returns self."""
+        before still holds them. A tensor argument gives both its dtype and its device. Returns self."""
         for arg in args:
-            if isinstance(arg, str) and arg.split(":")[0] in ("cpu", "cuda"):
+            if isinstance(arg, Tensor):
+                dtype, device = arg.dtype, arg.device
+            elif names_a_device(arg) or isinstance(arg, int) and not isinstance(arg, bool):
                 device = arg
             else:
                 dtype = arg
         device = None if device is None else check_device(device)
         dtype = dtypes.to_dtype(dtype)
         if dtype is not None and not dtype.is_floating_point:
-            raise TypeError(f"nn.Module.to only accepts floating-point dtypes, got {dtype!r}.")
+            raise TypeError(f"nn.Module.to only accepts floating-point dtypes, but got desired dtype={dtype}")
         for module in self.modules():
             for tensor in [*module._parameters.values(), *module._buffers.values()]:
                 if tensor is not None:
@@ -369,18 +442,45 @@ class Module:
         return self
 
     def float(self):
+        """Convert floating parameters and buffers to float32. Returns self."""
         return self.to(dtypes.float32)
 
     def double(self):
+        """Convert floating parameters and buffers to float64. Returns self."""
         return self.to(dtypes.float64)
 
     def half(self):
+        """Convert floating parameters and buffers to float16. Returns self."""
         return self.to(dtypes.float16)
 
+    def bfloat16(self):
+        """Convert floating parameters and buffers to bfloat16 (numpy has none: a clear error)."""
+        return self.to(dtypes.bfloat16)
+
+    def type(self, dst_type):
+        """Convert every parameter and buffer (integer ones too) to ``dst_type``. Returns self."""
+        dst_type = dtypes.to_dtype(dst_type)
+        return self._apply(lambda t: t.type(dst_type))
+
+    def _apply(self, fn):
+        """Replace, in place, the values of every parameter, buffer and grad ``t`` by ``fn(t)``'s
+        (the same tensor objects, so an optimiser keeps them). Returns self."""
+        with no_grad():
+            for module in self.modules():
+                for tensor in [*module._parameters.values(), *module._buffers.values()]:
+                    for t in (tensor, None if tensor is None else tensor.grad):
+                        if t is not None:
+                            new = fn(t)
+                            t._array, t._device = new._array, new._device
+                            t._version[0] += 1
+        return self
+
     def cpu(self):
+        """Move every parameter and buffer to the CPU. Returns self."""
         return self.to("cpu")
 
     def cuda(self, device=None):
+        """Move every parameter and buffer to the GPU ("cuda"). Returns self."""
         return self.to("cuda" if device is None else f"cuda:{device}" if isinstance(device, int) else device)
 
     # -------------------------------------------------------------------- repr
@@ -398,7 +498,7 @@ class Module:
             body = extra_lines[0]
         elif lines:
             body = "\n  " + "\n  ".join(lines) + "\n"
-        return f"{type(self).__name__}({body})"
+        return f"{self._get_name()}({body})"
 
 
 def _as_array(key, value):

@@ -4,24 +4,44 @@
 graph node, version counter) and inherits its methods from these classes:
 
     arithmetic  + - * / ** @, add, sub, mul, div, pow, neg, abs
-    logical     == != < <= > >= & | ~, logical_*, isnan, isfinite, isclose, all, any
-    pointwise   exp, log, sqrt, sin, tanh, sigmoid, relu, clamp, softmax, log_softmax
-    reduction   sum, mean, var, std, max, min, amax, amin, argmax, argmin, logsumexp
-    shape       reshape, view, flatten, squeeze, permute, transpose, expand, x[index], masked_fill
-    inplace     add_, sub_, mul_, div_, copy_, fill_, zero_, clamp_, uniform_, normal_, x[index] = v
+    logical     == != < <= > >=, logical_*, isnan, isfinite, isinf, signbit, isclose, all, any
+    pointwise   exp, log, sqrt, rsqrt, sin, tanh, sigmoid, relu, clamp, softmax, log_softmax, log2, erf,
+                maximum, minimum, fmax, fmin, lerp, copysign, nan_to_num, addcmul, addcdiv...
+    trig        cos, tan, asin..atanh (and arcsin..arctanh), atan2, hypot, sinc, deg2rad, rad2deg
+    rounding    floor, ceil, trunc, round, frac, sign, heaviside, fmod, % (remainder), // (floor_divide)
+    bitwise     & | ^ ~ << >>, bitwise_and, bitwise_or, bitwise_xor, bitwise_not, bitwise_*_shift
+    reduction   sum, mean, var, std, max, min, amax, amin, argmax, argmin, logsumexp, prod, norm, nansum...
+    scan        cumsum, cumprod, logcumsumexp, cummax, cummin, diff
+    sort        sort, argsort, topk, kthvalue, median, mode, quantile, unique, bincount, histc
+    shape       reshape, view, flatten, squeeze, permute, transpose, expand, x[index], masked_fill,
+                split, chunk, narrow, select, repeat, flip, roll, movedim, stride, new_zeros...
+    indexing    gather, scatter, scatter_reduce, index_select, index_add, masked_select, nonzero, take, put
+    linalg      mm, bmm, dot, outer, inner, addmm, kron, cross, tril, triu, diagonal, diag, trace
+    inplace     add_, sub_, mul_, div_, copy_, fill_, zero_, clamp_, uniform_, normal_, x[index] = v,
+                and <name>_ of the pointwise, trig, rounding and bitwise ops (%= //= &= |= ^= <<= >>=)
+    random      bernoulli, multinomial, bernoulli_, random_, exponential_, geometric_, cauchy_, log_normal_
 
 A method checks its arguments (``minitorch.checks``) and calls one op's ``Op.apply``; the
 arithmetic itself lives in ``minitorch/functions/``. A new op's method goes into its family's
 mixin here (see the recipe in ``minitorch/functions/__init__.py``).
 """
 from .arithmetic import ArithmeticMethods
+from .bitwise import BitwiseMethods
+from .indexing import IndexingMethods
 from .inplace import InPlaceMethods
+from .linalg import LinalgMethods
 from .logical import LogicalMethods
 from .pointwise import PointwiseMethods
+from .random import RandomMethods
 from .reduction import MaxResult, MinResult, ReductionMethods
+from .rounding import RoundingMethods
+from .scan import ScanMethods
 from .shape import ShapeMethods
+from .sort import SortMethods
+from .trig import TrigMethods
 
 __all__ = [
     "ArithmeticMethods", "LogicalMethods", "PointwiseMethods", "ReductionMethods", "ShapeMethods",
-    "InPlaceMethods", "MaxResult", "MinResult",
+    "InPlaceMethods", "MaxResult", "MinResult", "ScanMethods", "SortMethods",
+    "IndexingMethods", "LinalgMethods", "TrigMethods", "RoundingMethods", "BitwiseMethods", "RandomMethods",
 ]

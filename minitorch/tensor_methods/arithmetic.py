@@ -1,37 +1,60 @@
 """The arithmetic operators and their named forms: ``+ - * / ** @``, ``add``, ``pow``, ``abs``...
 
-Binary ops promote dtypes as PyTorch does (``_promote``) before calling the op's ``Op.apply``.
+Binary ops promote dtypes as PyTorch does (``minitorch.result_type``) before calling the op's ``Op.apply``.
 
 A mixin of ``minitorch.Tensor`` (``minitorch/tensor.py``): the methods check their arguments
 (``minitorch.checks``) and call one op's ``Op.apply`` (``minitorch.functions``, here ``ops``).
 """
 import numpy as np
 
-from .. import dtypes
+from .. import checks, dtypes
 from .. import functions as ops
 from ..autograd.function import tensor_class
 
 
 PYTHON_NUMBERS = (int, float, bool, np.number, np.bool_)
 
+def result_type(tensor, other):
+    """The numpy dtype of an elementwise op on ``tensor`` and ``other``, by PyTorch's rule
+    (``minitorch.result_type``): ``int_tensor * 2.5`` is float32, ``uint8_tensor - 1`` stays uint8."""
+    return dtypes.result_type(tensor, other).np_dtype
 
-def _promote(fn, a, b):
-    """PyTorch's type promotion where it differs from numpy's, for a binary op on tensor ``a``.
 
-    An integer tensor meeting a float tensor takes the float's dtype; meeting a Python
-    float it becomes float32; true division of integers gives float32.
-    """
-    b_is_tensor = isinstance(b, tensor_class())
-    b_float = b._array.dtype.kind == "f" if b_is_tensor else isinstance(b, (float, np.floating))
-    a_float = a._array.dtype.kind == "f"
-    if a_float and b_is_tensor and not b_float:
-        b = b.to(a.dtype)
-    elif not a_float and b_float:
-        a = a.to(b.dtype if b_is_tensor else dtypes.float32)
-    elif not a_float and not b_float and fn is ops.Div:
-        a = a.float()
-        b = b.float() if b_is_tensor else b
-    return a, b
+def _as_dtype(value, dtype):
+    """A tensor or Python number as an operand of ``dtype``: a tensor cast (a graph node if it needs
+    grad), a Python integer out of an integer dtype's range wrapped around as PyTorch does."""
+    if isinstance(value, tensor_class()):
+        return value if value._array.dtype == dtype else value.to(dtypes.from_numpy_dtype(dtype))
+    if dtype.kind in "iu" and isinstance(value, int) and not isinstance(value, bool):
+        info = np.iinfo(dtype)
+        if not info.min <= value <= info.max:
+            return np.array(value & ((1 << info.bits) - 1)).astype(dtype)[()]  # a numpy scalar of dtype
+    return value
+
+
+def floating_operand(op, tensor, other):
+    """``other``, once checked that ``op(tensor, other)`` computes in floating point (for the ops
+    that PyTorch defines for floats only, such as hypot: an integer tensor may meet a float one)."""
+    dtype = result_type(tensor, other)
+    if dtype.kind != "f":
+        raise TypeError(
+            f"{op}: expected floating-point inputs, got {dtypes.from_numpy_dtype(dtype)!r} ones. Use .float() first."
+        )
+    return other
+
+
+def _not_bool(what, tensor, other=None, both=False):
+    """``other``, once checked that no operand of ``what`` is bool (with ``both``: not all of them),
+    as PyTorch refuses: ``mask - 1`` and ``-mask`` are errors there, ``~mask`` inverts a mask."""
+    bools = [tensor._array.dtype == np.bool_]
+    if other is not None:
+        bools.append(isinstance(other, (bool, np.bool_)) or getattr(other, "dtype", None) == dtypes.bool_)
+    if all(bools) if both else any(bools):
+        raise RuntimeError(
+            f"{what} with a bool tensor is not supported (as in PyTorch): convert with .long() or .float() "
+            f"first (to invert a mask, use ~ or logical_not())."
+        )
+    return other
 
 
 class ArithmeticMethods:
@@ -39,14 +62,22 @@ class ArithmeticMethods:
 
     __slots__ = ()
 
-    def _binary(self, fn, other, reflected=False):
+    def _binary(self, fn, other, reflected=False, floating=False):
+        """``fn.apply(self, other)`` (``(other, self)`` if ``reflected``) with both operands in
+        PyTorch's result dtype (``result_type``); ``floating`` ops (true division, atan2, ...)
+        compute integer operands in the default float dtype."""
         if isinstance(other, np.generic):  # a numpy scalar such as np.sqrt(d) acts as a Python
             other = other.item()  # number, as in PyTorch: x / np.sqrt(d) stays float32
-        if not isinstance(other, (tensor_class(), *PYTHON_NUMBERS)):
-            other = tensor_class()._make(np.asarray(other), False, None).to(self._device)
-        a = self
-        if a._array.dtype.kind != "f" or (isinstance(other, tensor_class()) and other._array.dtype.kind != "f"):
-            a, other = _promote(fn, a, other)
+        Tensor = tensor_class()
+        if not isinstance(other, (Tensor, *PYTHON_NUMBERS)):
+            other = Tensor._make(np.asarray(other), False, None).to(self._device)
+        dtype = self._array.dtype
+        same = other._array.dtype == dtype if isinstance(other, Tensor) else isinstance(other, float)
+        if not (same and dtype.kind == "f"):  # else: nothing to promote (the common case, kept fast)
+            dtype = result_type(self, other)
+            if floating and dtype.kind != "f":
+                dtype = dtypes.get_default_dtype().np_dtype
+        a, other = _as_dtype(self, dtype), _as_dtype(other, dtype)
         return fn.apply(other, a) if reflected else fn.apply(a, other)
 
     def __add__(self, other):
@@ -69,10 +100,10 @@ class ArithmeticMethods:
         >>> x.sub(minitorch.tensor([0.5, 3.0])).tolist(), (1 - x).tolist()
         ([0.5, -1.0], [0.0, -1.0])
         """
-        return self._binary(ops.Sub, other)
+        return self._binary(ops.Sub, _not_bool("Subtraction", self, other))
 
     def __rsub__(self, other):
-        return self._binary(ops.Sub, other, reflected=True)
+        return self._binary(ops.Sub, _not_bool("Subtraction", self, other), reflected=True)
 
     def __mul__(self, other):
         """self * other, elementwise, broadcast (also ``x.mul(other)``).
@@ -92,14 +123,49 @@ class ArithmeticMethods:
 
         >>> import minitorch
         >>> minitorch.tensor([1, 3]).div(2)
-        tensor([0.5, 1.5])
+        tensor([0.5000, 1.5000])
         >>> (1 / minitorch.tensor([2.0, 4.0])).tolist()
         [0.5, 0.25]
         """
-        return self._binary(ops.Div, other)
+        return self._binary(ops.Div, other, floating=True)
 
     def __rtruediv__(self, other):
-        return self._binary(ops.Div, other, reflected=True)
+        return self._binary(ops.Div, other, reflected=True, floating=True)
+
+    def div(self, other, *, rounding_mode=None):
+        """self / other, elementwise; ``rounding_mode`` "trunc" rounds the quotient towards zero
+        (C's integer division), "floor" rounds it down (``//``). Rounded quotients keep integer
+        dtypes, and their gradient is 0.
+
+        >>> import minitorch
+        >>> x = minitorch.tensor([7, -7])
+        >>> x.div(2), x.div(2, rounding_mode="trunc"), x.div(2, rounding_mode="floor")
+        (tensor([ 3.5000, -3.5000]), tensor([ 3, -3]), tensor([ 3, -4]))
+        """
+        checks.choice("div", "rounding_mode", rounding_mode, (None, "trunc", "floor"))
+        if rounding_mode is None:
+            return self._binary(ops.Div, other, floating=True)
+        return self._binary(ops.TruncDivide if rounding_mode == "trunc" else ops.FloorDivide, other)
+
+    def float_power(self, exponent):
+        """self ** exponent computed in float64 (the result is float64 whatever the inputs' dtypes).
+
+        >>> import minitorch
+        >>> minitorch.tensor([2, 3]).float_power(2)
+        tensor([4., 9.], dtype=minitorch.float64)
+        """
+        exponent = exponent.double() if isinstance(exponent, tensor_class()) else exponent
+        return self.double()._binary(ops.Pow, exponent)
+
+    def square(self):
+        """self * self, elementwise (``pow(2)``; a bool tensor gives int64, as in PyTorch).
+
+        >>> import minitorch
+        >>> minitorch.tensor([-2, 3]).square()
+        tensor([4, 9])
+        """
+        base = self.long() if self._array.dtype == np.bool_ else self
+        return base._binary(ops.Pow, 2)
 
     def __pow__(self, other):
         """self ** other, elementwise, broadcasting (see ``pow``).
@@ -108,7 +174,7 @@ class ArithmeticMethods:
         >>> (minitorch.tensor([1.0, 2.0, 3.0]) ** 2).tolist()
         [1.0, 4.0, 9.0]
         """
-        return self._binary(ops.Pow, other)
+        return self._binary(ops.Pow, _not_bool("Power", self, other, both=True))
 
     def pow(self, exponent):
         """self ** exponent, elementwise (``exponent`` a tensor or a number).
@@ -119,10 +185,10 @@ class ArithmeticMethods:
         >>> minitorch.tensor([4.0, 9.0]).pow(0.5).tolist()
         [2.0, 3.0]
         """
-        return self._binary(ops.Pow, exponent)
+        return self._binary(ops.Pow, _not_bool("Power", self, exponent, both=True))
 
     def __rpow__(self, other):
-        return self._binary(ops.Pow, other, reflected=True)
+        return self._binary(ops.Pow, _not_bool("Power", self, other, both=True), reflected=True)
 
     def __matmul__(self, other):
         """The matrix product self @ other (also ``x.matmul(other)``): 1-D, 2-D, batched and broadcast, as ``torch.matmul``.
@@ -146,6 +212,7 @@ class ArithmeticMethods:
         >>> minitorch.tensor([1.0, -2.0]).neg().tolist()
         [-1.0, 2.0]
         """
+        _not_bool("Negation", self)
         return ops.Neg.apply(self)
 
     def __abs__(self):
@@ -155,14 +222,34 @@ class ArithmeticMethods:
         >>> minitorch.tensor([-1, 2]).abs().tolist()
         [1, 2]
         >>> abs(minitorch.tensor([-1.5]))
-        tensor([1.5])
+        tensor([1.5000])
         """
+        if self._array.dtype == np.bool_:
+            raise TypeError("abs: not defined for bool tensors (as in PyTorch). Use .long() first.")
         return ops.Abs.apply(self)
 
-    add = __add__
-    sub = __sub__
-    mul = __mul__
-    div = __truediv__
+    def add(self, other, *, alpha=1):
+        """self + alpha * other, elementwise, broadcast (``alpha`` scales ``other`` first).
+
+        >>> import minitorch
+        >>> minitorch.tensor([1.0, 2.0]).add(minitorch.tensor([1.0, 1.0]), alpha=10)
+        tensor([11., 12.])
+        """
+        return self._binary(ops.Add, other if alpha == 1 else other * alpha)
+
+    def sub(self, other, *, alpha=1):
+        """self - alpha * other, elementwise, broadcast.
+
+        >>> import minitorch
+        >>> minitorch.tensor([1.0, 2.0]).sub(1.0, alpha=2)
+        tensor([-1.,  0.])
+        """
+        return self._binary(ops.Sub, _not_bool("Subtraction", self, other if alpha == 1 else other * alpha))
+
+    mul = multiply = __mul__
+    subtract = sub
+    divide = div
+    true_divide = __truediv__
     matmul = __matmul__
-    neg = __neg__
-    abs = __abs__
+    neg = negative = __neg__
+    abs = absolute = __abs__

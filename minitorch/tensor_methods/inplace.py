@@ -5,12 +5,14 @@ A mixin of ``minitorch.Tensor`` (``minitorch/tensor.py``): the methods check the
 """
 import numpy as np
 
+from .. import dtypes
 from ..autograd.function import tensor_class
-from ..autograd.grad_mode import _GradMode
+from ..autograd.grad_mode import _GradMode, no_grad
 from ..device import move
 from ..functions import inplace
+from ..functions.indexing import torch_steps
 from ..random import rng
-from .arithmetic import PYTHON_NUMBERS
+from .arithmetic import PYTHON_NUMBERS, _not_bool, result_type
 from .shape import _unwrap_index
 
 
@@ -41,7 +43,11 @@ class InPlaceMethods:
 
     def _in_place(self, op, ufunc, other):
         array = self._writable(op)
-        inplace.combine(op, array, ufunc, other._array if isinstance(other, tensor_class()) else other)
+        dtype = array.dtype  # a float tensor holds any result; for others, PyTorch's result dtype
+        if dtype.kind != "f":
+            dtype = result_type(self, other)
+            dtype = dtypes.get_default_dtype().np_dtype if ufunc is np.true_divide else dtype
+        inplace.combine(op, array, ufunc, other._array if isinstance(other, tensor_class()) else other, dtype)
         return self
 
     def add_(self, other, alpha=1):
@@ -63,7 +69,8 @@ class InPlaceMethods:
         >>> x.tolist()
         [0.0, 1.0]
         """
-        return self._in_place("sub_", np.subtract, other if alpha == 1 else other * alpha)
+        other = _not_bool("Subtraction", self, other if alpha == 1 else other * alpha)
+        return self._in_place("sub_", np.subtract, other)
 
     def mul_(self, other):
         """self *= other, in place; returns self.
@@ -84,6 +91,12 @@ class InPlaceMethods:
         return self._in_place("div_", np.true_divide, other)
 
     __iadd__, __isub__, __imul__, __itruediv__ = add_, sub_, mul_, div_
+    multiply_, subtract_ = mul_, sub_
+
+    def _store(self, op, result):
+        """Write ``result``, the out-of-place value of ``op`` on self, into self; returns self."""
+        inplace.assign(op, self._writable(op), result._array)
+        return self
 
     def _on_my_device(self, value):
         """``value`` (a Tensor on any device, a numpy array, nested lists) as an array on this
@@ -172,4 +185,49 @@ class InPlaceMethods:
         array = self._writable("__setitem__")
         if not isinstance(value, PYTHON_NUMBERS):
             value = self._on_my_device(value)
-        array[_unwrap_index(index)] = value
+        *basic, last = torch_steps(_unwrap_index(index))  # PyTorch's placement of index arrays
+        for step in basic:
+            array = array[step]
+        array[last] = value
+
+
+#: The ops whose in-place form ``<name>_`` computes ``self.<name>(...)`` and writes it into self
+#: (``x.floor_()``, ``x.bitwise_and_(y)``, ``x %= 3``), as PyTorch's in-place forms of them do.
+IN_PLACE_FORMS = (
+    "exp", "log", "sqrt", "rsqrt", "reciprocal", "square", "sin", "abs", "absolute", "neg", "negative", "pow",
+    "float_power", "tanh", "sigmoid", "log2", "log10", "log1p", "exp2", "expm1", "erf", "erfc", "erfinv",
+    "xlogy", "lerp", "nan_to_num", "copysign", "addcmul", "addcdiv", "divide", "true_divide",
+    "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh", "arcsin", "arccos",
+    "arctan", "arcsinh", "arccosh", "arctanh", "atan2", "arctan2", "hypot", "sinc", "deg2rad", "rad2deg",
+    "floor", "ceil", "trunc", "fix", "round", "frac", "sign", "sgn", "heaviside", "fmod", "remainder",
+    "floor_divide", "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not", "bitwise_left_shift",
+    "bitwise_right_shift",
+)
+
+
+def _in_place_form(name):
+    """``<name>_``: ``self.<name>(*args, **kwargs)`` computed without a graph node and written into self."""
+
+    def method(self, *args, **kwargs):
+        with no_grad():
+            result = getattr(self, name)(*args, **kwargs)
+        return self._store(f"{name}_", result)
+
+    method.__name__ = method.__qualname__ = f"{name}_"
+    method.__doc__ = (
+        f"In place: self = self.{name}(...), written into self (same shape, a dtype self can hold); "
+        f"returns self. See ``{name}``."
+    )
+    return method
+
+
+for _name in IN_PLACE_FORMS:
+    setattr(InPlaceMethods, f"{_name}_", _in_place_form(_name))
+del _name
+InPlaceMethods.__imod__ = InPlaceMethods.remainder_
+InPlaceMethods.__ifloordiv__ = InPlaceMethods.floor_divide_
+InPlaceMethods.__ipow__ = InPlaceMethods.pow_
+InPlaceMethods.__iand__, InPlaceMethods.__ior__ = InPlaceMethods.bitwise_and_, InPlaceMethods.bitwise_or_
+InPlaceMethods.__ixor__ = InPlaceMethods.bitwise_xor_
+InPlaceMethods.__ilshift__ = InPlaceMethods.bitwise_left_shift_
+InPlaceMethods.__irshift__ = InPlaceMethods.bitwise_right_shift_

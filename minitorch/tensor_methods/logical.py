@@ -1,15 +1,17 @@
-"""Comparisons, logic and tests of values (``== < & | ~``, ``isnan``, ``all``...): no gradient flows.
+"""Comparisons, logic and tests of values (``== <``, ``isnan``, ``all``...): no gradient flows.
+
+``& | ~`` are the bitwise ops (``bitwise.py``), logical on bool tensors as in PyTorch.
 
 A mixin of ``minitorch.Tensor`` (``minitorch/tensor.py``): the methods check their arguments
 (``minitorch.checks``) and call one op's ``Op.apply`` (``minitorch.functions``, here ``ops``).
 """
-import numpy as np
-
+from .. import checks
 from .. import functions as ops
+from .reduction import dim_alias
 
 
 class LogicalMethods:
-    """Comparisons, logic and tests of values (``== < & | ~``, ``isnan``, ``all``...): no gradient flows."""
+    """Comparisons, logic and tests of values (``== <``, ``isnan``, ``all``...): no gradient flows."""
 
     __slots__ = ()
 
@@ -69,37 +71,6 @@ class LogicalMethods:
 
     eq, ne, lt, le, gt, ge = __eq__, __ne__, __lt__, __le__, __gt__, __ge__
 
-    def __invert__(self):
-        """~x: logical not of a bool tensor (an integer tensor is refused).
-
-        >>> import minitorch
-        >>> (~minitorch.tensor([True, False])).tolist()
-        [False, True]
-        """
-        if self._array.dtype != np.bool_:
-            raise TypeError(f"~ is defined for bool tensors only, this one is {self.dtype!r}.")
-        return ops.LogicalNot.apply(self)
-
-    def __and__(self, other):
-        """self & other: logical and, elementwise, broadcasting (see ``logical_and``).
-
-        >>> import minitorch
-        >>> x = minitorch.tensor([1.0, 2.0, 3.0])
-        >>> ((x > 1) & (x < 3)).tolist()
-        [False, True, False]
-        """
-        return ops.LogicalAnd.apply(self, other)
-
-    def __or__(self, other):
-        """self | other: logical or, elementwise, broadcasting (see ``logical_or``).
-
-        >>> import minitorch
-        >>> x = minitorch.tensor([1.0, 2.0, 3.0])
-        >>> ((x < 2) | (x > 2)).tolist()
-        [True, False, True]
-        """
-        return ops.LogicalOr.apply(self, other)
-
     def logical_not(self):
         """not self, elementwise, as a bool tensor (nonzero counts as True).
 
@@ -127,25 +98,29 @@ class LogicalMethods:
         """
         return ops.LogicalOr.apply(self, other)
 
-    def all(self):
-        """True (a 0-d bool tensor) if every element is nonzero.
+    @dim_alias
+    def all(self, dim=None, keepdim=False):
+        """True (a bool tensor) if every element is nonzero: of all, or over ``dim`` (an int or a tuple).
 
         >>> import minitorch
         >>> minitorch.tensor([True, False]).all()
         tensor(False)
         >>> bool(minitorch.tensor([1, 2]).all())
         True
+        >>> minitorch.tensor([[1, 0], [2, 3]]).all(dim=1).tolist()
+        [False, True]
         """
-        return ops.All.apply(self)
+        return ops.All.apply(self, checks.dims("all", dim, self.ndim), keepdim)
 
-    def any(self):
-        """True (a 0-d bool tensor) if some element is nonzero.
+    @dim_alias
+    def any(self, dim=None, keepdim=False):
+        """True (a bool tensor) if some element is nonzero: of all, or over ``dim`` (an int or a tuple).
 
         >>> import minitorch
         >>> minitorch.tensor([True, False]).any()
         tensor(True)
         """
-        return ops.Any.apply(self)
+        return ops.Any.apply(self, checks.dims("any", dim, self.ndim), keepdim)
 
     def isnan(self):
         """True where an element is NaN.
@@ -164,6 +139,51 @@ class LogicalMethods:
         [True, False, False]
         """
         return ops.IsFinite.apply(self)
+
+    def isinf(self):
+        """True where an element is +inf or -inf.
+
+        >>> import minitorch
+        >>> minitorch.tensor([1.0, float('inf'), -float('inf'), float('nan')]).isinf().tolist()
+        [False, True, True, False]
+        """
+        return ops.IsInf.apply(self)
+
+    def isposinf(self):
+        """True where an element is +inf.
+
+        >>> import minitorch
+        >>> minitorch.tensor([1.0, float('inf'), -float('inf')]).isposinf().tolist()
+        [False, True, False]
+        """
+        return ops.IsPosInf.apply(self)
+
+    def isneginf(self):
+        """True where an element is -inf.
+
+        >>> import minitorch
+        >>> minitorch.tensor([1.0, float('inf'), -float('inf')]).isneginf().tolist()
+        [False, False, True]
+        """
+        return ops.IsNegInf.apply(self)
+
+    def isreal(self):
+        """True where an element has no imaginary part: everywhere, since minitorch's tensors are real.
+
+        >>> import minitorch
+        >>> minitorch.tensor([1.0, float('nan')]).isreal().tolist()
+        [True, True]
+        """
+        return ops.IsReal.apply(self)
+
+    def signbit(self):
+        """True where the sign bit is set: negative numbers, and also -0.0.
+
+        >>> import minitorch
+        >>> minitorch.tensor([-1.0, -0.0, 0.0, 2.0]).signbit().tolist()
+        [True, True, False, False]
+        """
+        return ops.SignBit.apply(self)
 
     def isclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False):
         """|self - other| <= atol + rtol * |other|, elementwise, as a bool tensor.

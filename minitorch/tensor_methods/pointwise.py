@@ -3,7 +3,10 @@
 A mixin of ``minitorch.Tensor`` (``minitorch/tensor.py``): the methods check their arguments
 (``minitorch.checks``) and call one op's ``Op.apply`` (``minitorch.functions``, here ``ops``).
 """
+from .. import checks
 from .. import functions as ops
+from ..autograd.function import tensor_class
+from .arithmetic import floating_operand
 
 
 class PointwiseMethods:
@@ -20,7 +23,7 @@ class PointwiseMethods:
 
         >>> import minitorch
         >>> minitorch.tensor([0.0, 1.0]).exp()
-        tensor([1.    , 2.7183])
+        tensor([1.0000, 2.7183])
         """
         return ops.Exp.apply(self._float())
 
@@ -29,7 +32,7 @@ class PointwiseMethods:
 
         >>> import minitorch
         >>> minitorch.tensor([1, 100]).log()
-        tensor([0.    , 4.6052])
+        tensor([0.0000, 4.6052])
         """
         return ops.Log.apply(self._float())
 
@@ -56,7 +59,7 @@ class PointwiseMethods:
 
         >>> import minitorch
         >>> minitorch.tensor([0.0, 1.0]).tanh()
-        tensor([0.    , 0.7616])
+        tensor([0.0000, 0.7616])
         """
         return ops.Tanh.apply(self._float())
 
@@ -65,7 +68,7 @@ class PointwiseMethods:
 
         >>> import minitorch
         >>> minitorch.tensor([0.0, 2.0]).sigmoid()
-        tensor([0.5   , 0.8808])
+        tensor([0.5000, 0.8808])
         """
         return ops.Sigmoid.apply(self._float())
 
@@ -98,7 +101,7 @@ class PointwiseMethods:
 
         >>> import minitorch
         >>> minitorch.tensor([[0.0, 0.0], [0.0, 1.0]]).softmax(dim=1)
-        tensor([[0.5   , 0.5   ],
+        tensor([[0.5000, 0.5000],
                 [0.2689, 0.7311]])
         """
         return ops.Softmax.apply(self._float(), self._axis("softmax", dim))
@@ -111,3 +114,205 @@ class PointwiseMethods:
         tensor([-0.6931, -0.6931])
         """
         return ops.LogSoftmax.apply(self._float(), self._axis("log_softmax", dim))
+
+    def rsqrt(self):
+        """1 / sqrt(x), elementwise (inf at 0); an integer tensor is made float32 first.
+
+        >>> import minitorch
+        >>> minitorch.tensor([1.0, 4.0]).rsqrt()
+        tensor([1.0000, 0.5000])
+        """
+        return ops.Rsqrt.apply(self._float())
+
+    def reciprocal(self):
+        """1 / x, elementwise (inf at 0); an integer tensor is made float32 first.
+
+        >>> import minitorch
+        >>> minitorch.tensor([2, 4]).reciprocal()
+        tensor([0.5000, 0.2500])
+        """
+        return ops.Reciprocal.apply(self._float())
+
+    def log2(self):
+        """log2 x, elementwise; an integer tensor is made float32 first.
+
+        >>> import minitorch
+        >>> minitorch.tensor([1, 8]).log2()
+        tensor([0., 3.])
+        """
+        return ops.Log2.apply(self._float())
+
+    def log10(self):
+        """log10 x, elementwise; an integer tensor is made float32 first.
+
+        >>> import minitorch
+        >>> minitorch.tensor([1.0, 10.0, 1000.0], dtype=minitorch.float64).log10().tolist()
+        [0.0, 1.0, 3.0]
+        """
+        return ops.Log10.apply(self._float())
+
+    def log1p(self):
+        """ln(1 + x), elementwise, accurate where x is tiny (1 + x would round x away).
+
+        >>> import minitorch
+        >>> minitorch.tensor([1e-10], dtype=minitorch.float64).log1p().item()
+        9.999999999500001e-11
+        """
+        return ops.Log1p.apply(self._float())
+
+    def exp2(self):
+        """2^x, elementwise; an integer tensor is made float32 first.
+
+        >>> import minitorch
+        >>> minitorch.tensor([0, 3, -1]).exp2()
+        tensor([1.0000, 8.0000, 0.5000])
+        """
+        return ops.Exp2.apply(self._float())
+
+    def expm1(self):
+        """e^x - 1, elementwise, accurate where x is tiny (e^x - 1 would cancel).
+
+        >>> import minitorch
+        >>> minitorch.tensor([1e-10], dtype=minitorch.float64).expm1().item()
+        1.00000000005e-10
+        """
+        return ops.Expm1.apply(self._float())
+
+    def erf(self):
+        """The error function erf x = 2/sqrt(pi) * integral from 0 to x of e^(-t^2) dt.
+
+        >>> import minitorch
+        >>> minitorch.tensor([0.0, 1.0]).erf()
+        tensor([0.0000, 0.8427])
+        """
+        return ops.Erf.apply(self._float())
+
+    def erfc(self):
+        """1 - erf x, elementwise, without the cancellation of 1 - erf x for large x.
+
+        >>> import minitorch
+        >>> minitorch.tensor([0.0, 5.0], dtype=minitorch.float64).erfc().tolist()
+        [1.0, 1.53745979442803...e-12]
+        """
+        return ops.Erfc.apply(self._float())
+
+    def erfinv(self):
+        """The inverse of erf on (-1, 1): erf(erfinv(y)) = y; +-inf at +-1, NaN beyond.
+
+        >>> import minitorch
+        >>> minitorch.tensor([0.0, 0.5, 1.0]).erfinv()
+        tensor([0.0000, 0.4769,    inf])
+        """
+        return ops.Erfinv.apply(self._float())
+
+    def logaddexp(self, other):
+        """ln(e^self + e^other), elementwise, broadcast, without overflow for large values.
+
+        >>> import minitorch
+        >>> minitorch.tensor([0.0, 1000.0]).logaddexp(minitorch.tensor([0.0, 1000.0]))
+        tensor([6.9315e-01, 1.0007e+03])
+        """
+        return self._binary(ops.LogAddExp, floating_operand("logaddexp", self, other))
+
+    def xlogy(self, other):
+        """self * ln(other), elementwise, broadcast, and 0 where self is 0 (even where other is 0).
+
+        >>> import minitorch
+        >>> minitorch.tensor([0.0, 2.0]).xlogy(minitorch.tensor([0.0, 1.0]))
+        tensor([0., 0.])
+        """
+        return self._binary(ops.XLogY, other, floating=True)
+
+    def maximum(self, other):
+        """The larger of self and other, elementwise, broadcast (NaN if either is NaN). At a tie each
+        gets half the gradient.
+
+        >>> import minitorch
+        >>> minitorch.tensor([1.0, 5.0]).maximum(minitorch.tensor([3.0, 2.0]))
+        tensor([3., 5.])
+        """
+        return self._binary(ops.Maximum, other)
+
+    def minimum(self, other):
+        """The smaller of self and other, elementwise, broadcast (NaN if either is NaN).
+
+        >>> import minitorch
+        >>> minitorch.tensor([1.0, 5.0]).minimum(minitorch.tensor([3.0, 2.0]))
+        tensor([1., 2.])
+        """
+        return self._binary(ops.Minimum, other)
+
+    def fmax(self, other):
+        """The larger of self and other, elementwise, ignoring NaN (NaN only where both are).
+
+        >>> import minitorch
+        >>> minitorch.tensor([1.0, float('nan')]).fmax(minitorch.tensor([float('nan'), 2.0]))
+        tensor([1., 2.])
+        """
+        return self._binary(ops.Fmax, other)
+
+    def fmin(self, other):
+        """The smaller of self and other, elementwise, ignoring NaN (NaN only where both are).
+
+        >>> import minitorch
+        >>> minitorch.tensor([1.0, float('nan')]).fmin(minitorch.tensor([float('nan'), 2.0]))
+        tensor([1., 2.])
+        """
+        return self._binary(ops.Fmin, other)
+
+    def copysign(self, other):
+        """|self| with the sign of other, elementwise, broadcast (a float result, as in PyTorch).
+
+        >>> import minitorch
+        >>> minitorch.tensor([1, 2, -3]).copysign(minitorch.tensor([-1.0, 0.0, 1.0]))
+        tensor([-1.,  2.,  3.])
+        """
+        return self._binary(ops.CopySign, other, floating=True)
+
+    def lerp(self, end, weight):
+        """self + weight * (end - self): the point ``weight`` of the way from self to end (a number or a
+        tensor, broadcast). self and end must be floating point of the same dtype, as in PyTorch.
+
+        >>> import minitorch
+        >>> minitorch.tensor([0.0, 10.0]).lerp(minitorch.tensor([1.0, 20.0]), 0.25)
+        tensor([ 0.2500, 12.5000])
+        """
+        checks.floating("lerp", self)
+        for name, other in (("end", end), ("weight", weight)):
+            if isinstance(other, tensor_class()) and other.dtype != self.dtype:
+                raise TypeError(f"lerp: {name} must have the input's dtype {self.dtype!r}, got {other.dtype!r}.")
+        return ops.Lerp.apply(self, end, weight)
+
+    def nan_to_num(self, nan=0.0, posinf=None, neginf=None):
+        """NaN, +inf and -inf replaced by ``nan``, ``posinf`` and ``neginf`` (by default 0 and the
+        dtype's largest and lowest finite values); the gradient is 1 where x is finite, else 0.
+
+        >>> import minitorch
+        >>> minitorch.tensor([float('nan'), float('inf'), 1.0]).nan_to_num(posinf=9.0)
+        tensor([0., 9., 1.])
+        """
+        if not self.is_floating_point():
+            return self.clone()
+        return ops.NanToNum.apply(self, nan, posinf, neginf)
+
+    def addcmul(self, tensor1, tensor2, *, value=1):
+        """self + value * tensor1 * tensor2, elementwise, broadcast.
+
+        >>> import minitorch
+        >>> minitorch.tensor([1.0, 1.0]).addcmul(minitorch.tensor([2.0, 3.0]), minitorch.tensor([4.0, 5.0]), value=0.5)
+        tensor([5.0000, 8.5000])
+        """
+        return self + value * tensor1 * tensor2  # PyTorch's order: (value * tensor1) * tensor2
+
+    def addcdiv(self, tensor1, tensor2, *, value=1):
+        """self + value * tensor1 / tensor2, elementwise, broadcast (integer tensor1 and tensor2 are refused,
+        as PyTorch refuses their integer division here).
+
+        >>> import minitorch
+        >>> minitorch.tensor([1.0, 1.0]).addcdiv(minitorch.tensor([2.0, 3.0]), minitorch.tensor([4.0, 5.0]), value=2)
+        tensor([2.0000, 2.2000])
+        """
+        if not (tensor1.is_floating_point() or tensor2.is_floating_point()):
+            raise TypeError("addcdiv: tensor1 and tensor2 are both integer tensors; integer division is not "
+                            "supported here (as in PyTorch). Use .float() on one of them first.")
+        return self + value * tensor1 / tensor2  # PyTorch's order: (value * tensor1) / tensor2

@@ -10,6 +10,7 @@ import numpy as np
 from .. import checks
 from .. import functions as ops
 from ..autograd.function import tensor_class
+from ..device import array_module, is_gpu_array
 
 
 def _unwrap_index(index):
@@ -21,6 +22,26 @@ def _unwrap_index(index):
     if isinstance(index, list):
         return np.asarray(index)
     return index
+
+
+def _creation():
+    """``minitorch.creation``, imported when first needed (it imports the Tensor this mixin builds)."""
+    from .. import creation
+
+    return creation
+
+
+def _distinct_axes(op, dims, ndim):
+    """``dims`` (ints, negatives allowed) as axes; naming one dimension twice is a RuntimeError."""
+    axes = tuple(checks.dim(op, d, ndim) for d in dims)
+    if len(set(axes)) != len(axes):
+        raise RuntimeError(f"{op}: dims {tuple(dims)} name the same dimension twice.")
+    return axes
+
+
+def _as_dims(dims):
+    """An int or a sequence of ints (PyTorch accepts both for dims) as a tuple."""
+    return tuple(dims) if isinstance(dims, (tuple, list)) else (dims,)
 
 
 class ShapeMethods:
@@ -78,6 +99,8 @@ class ShapeMethods:
         if self.ndim == 0:
             return self.reshape(1)
         start, end = self._axis("flatten", start_dim), self._axis("flatten", end_dim)
+        if start > end:
+            raise RuntimeError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim}.")
         shape = self.shape[:start] + (-1,) + self.shape[end + 1 :]
         return self.reshape(shape)
 
@@ -113,7 +136,11 @@ class ShapeMethods:
         (4, 2, 3)
         """
         dims = checks.sizes("permute", dims)
-        return ops.Permute.apply(self, tuple(d % builtins.max(self.ndim, 1) for d in dims))
+        if len(dims) != self.ndim:
+            raise RuntimeError(
+                f"permute: dims {dims} must name each of the tensor's {self.ndim} dimension(s) once."
+            )
+        return ops.Permute.apply(self, _distinct_axes("permute", dims, self.ndim))
 
     def transpose(self, dim0, dim1):
         """Dimensions ``dim0`` and ``dim1`` swapped.
@@ -183,3 +210,490 @@ class ShapeMethods:
         if mask.dtype != np.bool_:
             raise TypeError(f"masked_fill: the mask must be a bool tensor, got dtype {mask.dtype}.")
         return ops.MaskedFill.apply(self, mask, value)
+
+    # ------------------------------------------------------------ more views of the same elements
+    def reshape_as(self, other):
+        """This tensor reshaped to ``other``'s shape.
+
+        >>> import minitorch
+        >>> minitorch.arange(6).reshape_as(minitorch.zeros(3, 2)).shape
+        (3, 2)
+        """
+        return self.reshape(other.shape)
+
+    def unflatten(self, dim, sizes):
+        """Dimension ``dim`` split into ``sizes`` (one of them may be -1): the inverse of ``flatten``.
+
+        >>> import minitorch
+        >>> minitorch.zeros(2, 6).unflatten(1, (3, -1)).shape
+        (2, 3, 2)
+        """
+        axis = self._axis("unflatten", dim)
+        sizes = checks.sizes("unflatten", (sizes,))
+        known = int(np.prod([s for s in sizes if s != -1]))
+        if sizes.count(-1) > 1 or (-1 not in sizes and known != self.shape[axis]) or (
+                -1 in sizes and (known == 0 or self.shape[axis] % known)):
+            raise RuntimeError(
+                f"unflatten: sizes {sizes} do not multiply to the size {self.shape[axis]} of dim {dim}."
+            )
+        return self.reshape(self.shape[:axis] + sizes + self.shape[axis + 1:])
+
+    def movedim(self, source, destination):
+        """Dimension(s) ``source`` moved to position(s) ``destination``, the others keeping their order.
+
+        >>> import minitorch
+        >>> minitorch.zeros(2, 3, 4).movedim(0, -1).shape
+        (3, 4, 2)
+        """
+        source = _distinct_axes("movedim", _as_dims(source), self.ndim)
+        destination = _distinct_axes("movedim", _as_dims(destination), self.ndim)
+        if len(source) != len(destination):
+            raise RuntimeError(f"movedim: source {source} and destination {destination} differ in length.")
+        rest = iter(d for d in range(self.ndim) if d not in source)
+        placed = dict(zip(destination, source))
+        return ops.Permute.apply(self, tuple(placed[i] if i in placed else next(rest) for i in range(self.ndim)))
+
+    moveaxis = movedim
+
+    def swapaxes(self, axis0, axis1):
+        """Dimensions ``axis0`` and ``axis1`` swapped (``transpose``'s numpy name).
+
+        >>> import minitorch
+        >>> minitorch.zeros(2, 3).swapaxes(0, 1).shape
+        (3, 2)
+        """
+        return self.transpose(axis0, axis1)
+
+    def swapdims(self, dim0, dim1):
+        """Dimensions ``dim0`` and ``dim1`` swapped (same as ``transpose``).
+
+        >>> import minitorch
+        >>> minitorch.zeros(2, 3, 4).swapdims(0, 2).shape
+        (4, 3, 2)
+        """
+        return self.transpose(dim0, dim1)
+
+    def t(self):
+        """The transpose of a matrix; a 0-d or 1-D tensor is returned as it is.
+
+        >>> import minitorch
+        >>> minitorch.tensor([[1, 2]]).t().tolist()
+        [[1], [2]]
+        """
+        if self.ndim > 2:
+            raise RuntimeError(f"t: expects a tensor with at most 2 dimensions, got shape {tuple(self.shape)}; use .mT.")
+        return self.transpose(0, 1) if self.ndim == 2 else self
+
+    @property
+    def H(self):
+        """The conjugate transpose of a matrix (the transpose: minitorch's tensors are real).
+
+        >>> import minitorch
+        >>> minitorch.zeros(2, 3).H.shape
+        (3, 2)
+        """
+        if self.ndim != 2:
+            raise RuntimeError(f"H: only for matrices (2-D tensors), got {self.ndim}-D; use .mH for batches.")
+        return self.transpose(0, 1)
+
+    @property
+    def mH(self):
+        """The last two dimensions swapped, conjugated (real tensors: ``mT``).
+
+        >>> import minitorch
+        >>> minitorch.zeros(4, 2, 3).mH.shape
+        (4, 3, 2)
+        """
+        if self.ndim < 2:
+            raise RuntimeError(f"mH: only for matrices or batches of matrices, got {self.ndim}-D.")
+        return self.transpose(-2, -1)
+
+    def broadcast_to(self, shape):
+        """This tensor broadcast to ``shape`` (a view, as ``expand``).
+
+        >>> import minitorch
+        >>> minitorch.tensor([1, 2]).broadcast_to((3, 2)).shape
+        (3, 2)
+        """
+        return self.expand(shape)
+
+    # ----------------------------------------------------------------- pieces along a dimension
+    def _piece(self, axis, start, stop):
+        """Elements ``start:stop`` along ``axis`` (a view, with gradient)."""
+        return self[(slice(None),) * axis + (slice(start, stop),)]
+
+    def _pieces(self, axis, bounds):
+        """The pieces between consecutive ``bounds`` along ``axis``, as a tuple."""
+        return tuple(self._piece(axis, a, b) for a, b in zip(bounds[:-1], bounds[1:]))
+
+    def _split_axis(self, op, dim):
+        if self.ndim == 0:
+            raise RuntimeError(f"{op}: expects a tensor with at least 1 dimension, got a 0-d tensor.")
+        return self._axis(op, dim)
+
+    def split(self, split_size_or_sections, dim=0):
+        """Pieces of ``split_size_or_sections`` elements along ``dim`` (the last may be shorter), or
+        pieces of the listed sizes.
+
+        >>> import minitorch
+        >>> [p.tolist() for p in minitorch.arange(5).split(2)], [p.shape for p in minitorch.arange(5).split([1, 4])]
+        ([[0, 1], [2, 3], [4]], [(1,), (4,)])
+        """
+        axis = self._split_axis("split", dim)
+        size = self.shape[axis]
+        if isinstance(split_size_or_sections, (tuple, list)):
+            sections = checks.sizes("split", (split_size_or_sections,))
+            if builtins.sum(sections) != size or builtins.min(sections, default=0) < 0:
+                raise RuntimeError(f"split: sizes {list(sections)} must be non-negative and sum to {size}, "
+                                   f"the size of dim {dim}.")
+            return self._pieces(axis, np.cumsum((0,) + sections).tolist())
+        step = checks.integer("split", "split_size", split_size_or_sections)
+        if step < 0 or (step == 0 and size):
+            raise RuntimeError(f"split: split_size must be positive (0 only for an empty dim), got {step}.")
+        return self._pieces(axis, list(range(0, size, step or 1)) + [size]) if size else (self,)
+
+    def tensor_split(self, indices_or_sections, dim=0):
+        """``n`` pieces of sizes differing by at most one (the first ones longer), or the pieces
+        between the given indices, along ``dim``.
+
+        >>> import minitorch
+        >>> [p.tolist() for p in minitorch.arange(5).tensor_split(2)], [p.tolist() for p in minitorch.arange(5).tensor_split([1, 3])]
+        ([[0, 1, 2], [3, 4]], [[0], [1, 2], [3, 4]])
+        """
+        axis = self._split_axis("tensor_split", dim)
+        size = self.shape[axis]
+        if isinstance(indices_or_sections, tensor_class()):
+            indices_or_sections = indices_or_sections.tolist()
+        if isinstance(indices_or_sections, (tuple, list)):
+            indices = checks.sizes("tensor_split", (indices_or_sections,))
+            bounds = [0, *(builtins.min(builtins.max(i + size if i < 0 else i, 0), size) for i in indices), size]
+            return tuple(self._piece(axis, a, builtins.max(a, b)) for a, b in zip(bounds[:-1], bounds[1:]))
+        n = checks.integer("tensor_split", "sections", indices_or_sections)
+        if n <= 0:
+            raise RuntimeError(f"tensor_split: the number of sections must be positive, got {n}.")
+        sizes = [size // n + (i < size % n) for i in range(n)]
+        return self._pieces(axis, np.cumsum([0] + sizes).tolist())
+
+    def chunk(self, chunks, dim=0):
+        """At most ``chunks`` pieces of equal size (the last may be shorter) along ``dim``.
+
+        >>> import minitorch
+        >>> [p.tolist() for p in minitorch.arange(5).chunk(3)]
+        [[0, 1], [2, 3], [4]]
+        """
+        chunks = checks.integer("chunk", "chunks", chunks)
+        if chunks <= 0:
+            raise RuntimeError(f"chunk: chunks must be positive, got {chunks}.")
+        size = self.shape[self._split_axis("chunk", dim)]
+        if size == 0:
+            return self.tensor_split(chunks, dim)
+        return self.split(-(-size // chunks), dim)
+
+    def _hv_split(self, op, indices_or_sections, dim):
+        if isinstance(indices_or_sections, (int, np.integer)) and self.shape[dim] % builtins.max(indices_or_sections, 1):
+            raise RuntimeError(f"{op}: dim {dim} of size {self.shape[dim]} does not split into "
+                               f"{indices_or_sections} equal pieces.")
+        return self.tensor_split(indices_or_sections, dim)
+
+    def hsplit(self, indices_or_sections):
+        """``tensor_split`` along dim 1 (dim 0 for a 1-D tensor); a number of sections must divide evenly.
+
+        >>> import minitorch
+        >>> [p.shape for p in minitorch.zeros(2, 4).hsplit(2)]
+        [(2, 2), (2, 2)]
+        """
+        if self.ndim == 0:
+            raise RuntimeError("hsplit: expects a tensor with at least 1 dimension, got a 0-d tensor.")
+        return self._hv_split("hsplit", indices_or_sections, 1 if self.ndim > 1 else 0)
+
+    def vsplit(self, indices_or_sections):
+        """``tensor_split`` along dim 0 of a tensor with at least 2 dimensions.
+
+        >>> import minitorch
+        >>> [p.shape for p in minitorch.zeros(4, 2).vsplit([1])]
+        [(1, 2), (3, 2)]
+        """
+        if self.ndim < 2:
+            raise RuntimeError(f"vsplit: expects a tensor with at least 2 dimensions, got {self.ndim}.")
+        return self._hv_split("vsplit", indices_or_sections, 0)
+
+    def unbind(self, dim=0):
+        """The slices along ``dim``, each without that dimension, as a tuple.
+
+        >>> import minitorch
+        >>> [t.tolist() for t in minitorch.tensor([[1, 2], [3, 4]]).unbind(1)]
+        [[1, 3], [2, 4]]
+        """
+        axis = self._split_axis("unbind", dim)
+        return tuple(self.select(axis, i) for i in range(self.shape[axis]))
+
+    def narrow(self, dim, start, length):
+        """Elements ``start`` to ``start + length`` along ``dim`` (a view; a negative start counts from the end).
+
+        >>> import minitorch
+        >>> minitorch.arange(6).narrow(0, 2, 3).tolist()
+        [2, 3, 4]
+        """
+        axis = self._split_axis("narrow", dim)
+        size = self.shape[axis]
+        start = checks.integer("narrow", "start", start)
+        length = checks.integer("narrow", "length", length)
+        begin = start + size if start < 0 else start
+        if not 0 <= begin <= size or length < 0 or begin + length > size:
+            raise RuntimeError(f"narrow: start {start} and length {length} do not fit in dim {dim} of size {size}.")
+        return self._piece(axis, begin, begin + length)
+
+    def select(self, dim, index):
+        """The slice at ``index`` along ``dim``, that dimension removed (a view): x.select(1, 0) is x[:, 0].
+
+        >>> import minitorch
+        >>> minitorch.tensor([[1, 2], [3, 4]]).select(1, 0).tolist()
+        [1, 3]
+        """
+        axis = self._split_axis("select", dim)
+        index = checks.integer("select", "index", index)
+        if not -self.shape[axis] <= index < self.shape[axis]:
+            raise IndexError(f"select: index {index} is out of range for dim {dim} of size {self.shape[axis]}.")
+        return self[(slice(None),) * axis + (index,)]
+
+    # --------------------------------------------------------------- repeats, flips, rolls
+    def repeat(self, *repeats):
+        """The tensor tiled ``repeats[i]`` times along dim i (extra repeats add leading dims).
+
+        >>> import minitorch
+        >>> minitorch.tensor([1, 2]).repeat(2, 2).tolist()
+        [[1, 2, 1, 2], [1, 2, 1, 2]]
+        """
+        repeats = checks.sizes("repeat", repeats)
+        if len(repeats) < self.ndim or builtins.min(repeats, default=0) < 0:
+            raise RuntimeError(f"repeat: needs one non-negative count per dimension ({self.ndim}), got {repeats}.")
+        return ops.Repeat.apply(self, repeats)
+
+    def tile(self, dims):
+        """``repeat``, with missing leading counts taken as 1.
+
+        >>> import minitorch
+        >>> minitorch.tensor([[1, 2]]).tile((2,)).tolist()
+        [[1, 2, 1, 2]]
+        """
+        dims = checks.sizes("tile", (dims,))
+        return self.repeat((1,) * (self.ndim - len(dims)) + dims)
+
+    def repeat_interleave(self, repeats=None, dim=None, *, output_size=None):
+        """Each element repeated ``repeats`` times (an int, or one count per element) along ``dim``
+        (of the flattened tensor for None). ``output_size`` is accepted and checked.
+
+        >>> import minitorch
+        >>> minitorch.tensor([1, 2]).repeat_interleave(2).tolist(), minitorch.tensor([[1], [2]]).repeat_interleave(minitorch.tensor([1, 2]), dim=0).tolist()
+        ([1, 1, 2, 2], [[1], [2], [2]])
+        """
+        if repeats is None:  # minitorch.repeat_interleave(counts): 0, 1, ... each repeated counts[i] times
+            return _creation().arange(len(self), device=self.device).repeat_interleave(self)
+        x = self.reshape(-1) if dim is None else self
+        axis = x._split_axis("repeat_interleave", 0 if dim is None else dim)
+        counts = repeats._array if isinstance(repeats, tensor_class()) else checks.integer(
+            "repeat_interleave", "repeats", repeats)
+        xp = array_module(x._array)
+        if xp.ndim(counts) and len(counts) != x.shape[axis] or bool((xp.asarray(counts) < 0).any()):
+            raise RuntimeError(f"repeat_interleave: repeats must be non-negative, one per element of dim "
+                               f"{axis} (size {x.shape[axis]}), got {xp.ndim(counts) and len(counts)}.")
+        index = xp.repeat(xp.arange(x.shape[axis]), counts)
+        if output_size is not None and output_size != len(index):
+            raise RuntimeError(f"repeat_interleave: output_size {output_size} != {len(index)} elements.")
+        return x[(slice(None),) * axis + (index,)]
+
+    def flip(self, *dims):
+        """The elements in reverse order along each of ``dims`` (a copy, as in PyTorch).
+
+        >>> import minitorch
+        >>> minitorch.tensor([[1, 2], [3, 4]]).flip(0).tolist()
+        [[3, 4], [1, 2]]
+        """
+        dims = dims[0] if len(dims) == 1 and isinstance(dims[0], (tuple, list)) else dims
+        return ops.Flip.apply(self, _distinct_axes("flip", dims, self.ndim) if self.ndim else ())
+
+    def fliplr(self):
+        """Flipped left-right: ``flip(1)`` of a tensor with at least 2 dimensions.
+
+        >>> import minitorch
+        >>> minitorch.tensor([[1, 2]]).fliplr().tolist()
+        [[2, 1]]
+        """
+        if self.ndim < 2:
+            raise RuntimeError(f"fliplr: the input must have at least 2 dimensions, got {self.ndim}.")
+        return self.flip(1)
+
+    def flipud(self):
+        """Flipped up-down: ``flip(0)`` of a tensor with at least 1 dimension.
+
+        >>> import minitorch
+        >>> minitorch.tensor([1, 2]).flipud().tolist()
+        [2, 1]
+        """
+        if self.ndim < 1:
+            raise RuntimeError("flipud: the input must have at least 1 dimension, got a 0-d tensor.")
+        return self.flip(0)
+
+    def rot90(self, k=1, dims=(0, 1)):
+        """Rotated by 90 degrees ``k`` times in the plane of ``dims``, from the first towards the second.
+
+        >>> import minitorch
+        >>> minitorch.tensor([[1, 2], [3, 4]]).rot90().tolist()
+        [[2, 4], [1, 3]]
+        """
+        k = checks.integer("rot90", "k", k)
+        if len(dims) != 2 or self.ndim < 2:
+            raise RuntimeError(f"rot90: needs 2 dims and a tensor with at least 2 dimensions, got dims {dims} "
+                               f"for {self.ndim} dimension(s).")
+        a, b = _distinct_axes("rot90", dims, self.ndim)
+        k %= 4
+        if k == 1:
+            return self.flip(b).transpose(a, b)
+        if k == 3:
+            return self.flip(a).transpose(a, b)
+        return self.flip(a, b) if k == 2 else self.clone()
+
+    def roll(self, shifts, dims=None):
+        """Elements shifted cyclically by ``shifts`` along ``dims`` (of the flattened tensor for None).
+
+        >>> import minitorch
+        >>> minitorch.tensor([1, 2, 3]).roll(1).tolist()
+        [3, 1, 2]
+        """
+        shifts = checks.sizes("roll", (_as_dims(shifts),))
+        axes = None if dims is None else _as_dims(dims)
+        if len(shifts) != (1 if axes is None else len(axes)):
+            raise RuntimeError(f"roll: shifts {shifts} and dims {dims} must have the same length.")
+        if axes is not None:
+            axes = tuple(self._axis("roll", d) for d in axes)
+        return ops.Roll.apply(self, shifts, axes)
+
+    # ----------------------------------------------------------------- memory layout
+    def stride(self, dim=None):
+        """How many elements to step in memory to move by one along each dimension (or along ``dim``).
+
+        >>> import minitorch
+        >>> x = minitorch.zeros(2, 3)
+        >>> x.stride(), x.t().stride(), x.stride(-1)
+        ((3, 1), (1, 3), 1)
+        """
+        strides = tuple(s // self._array.itemsize for s in self._array.strides)
+        return strides if dim is None else strides[self._axis("stride", dim)]
+
+    def element_size(self):
+        """The size of one element in bytes.
+
+        >>> import minitorch
+        >>> minitorch.zeros(2).element_size(), minitorch.zeros(2, dtype=minitorch.float64).element_size()
+        (4, 8)
+        """
+        return self._array.itemsize
+
+    def nelement(self):
+        """The number of elements (same as ``numel``).
+
+        >>> import minitorch
+        >>> minitorch.zeros(2, 3).nelement()
+        6
+        """
+        return self.numel()
+
+    def is_contiguous(self, memory_format=None):
+        """Whether the elements lie in memory in row-major order with no gaps (dims of size 1 aside).
+        ``memory_format`` is accepted; only the default (row-major) layout exists here.
+
+        >>> import minitorch
+        >>> x = minitorch.zeros(2, 3)
+        >>> x.is_contiguous(), x.t().is_contiguous()
+        (True, False)
+        """
+        return bool(self._array.flags.c_contiguous)
+
+    def data_ptr(self):
+        """The address of the first element in memory (numpy's, or cupy's on a GPU), an int.
+        Two tensors sharing memory at the same place have the same ``data_ptr``.
+
+        >>> import minitorch
+        >>> x = minitorch.zeros(4)
+        >>> x[1:].data_ptr() - x.data_ptr() == x.element_size()
+        True
+        """
+        array = self._array
+        return array.data.ptr if is_gpu_array(array) else array.__array_interface__["data"][0]
+
+    def storage_offset(self):
+        """How many elements into the memory it shares (its storage) this tensor starts.
+
+        >>> import minitorch
+        >>> x = minitorch.zeros(2, 3)
+        >>> x.storage_offset(), x[1, 1:].storage_offset()
+        (0, 4)
+        """
+        root = self._array
+        while getattr(root, "base", None) is not None and hasattr(root.base, "strides"):
+            root = root.base
+        return (self.data_ptr() - type(self)._make(root, False, None).data_ptr()) // self._array.itemsize
+
+    def dim_order(self):
+        """The dimensions from outermost to innermost in memory (by stride, largest first).
+
+        >>> import minitorch
+        >>> minitorch.zeros(2, 3, 4).dim_order(), minitorch.zeros(2, 3, 4).permute(2, 0, 1).dim_order()
+        ((0, 1, 2), (1, 2, 0))
+        """
+        strides = self.stride()
+        return tuple(sorted(range(self.ndim), key=lambda d: -strides[d]))
+
+    # ------------------------------------------------------------- new tensors like this one
+    def _new(self, make, size, dtype, device, requires_grad, *args):
+        return make(checks.sizes(make.__name__, size), *args, dtype=dtype or self.dtype,
+                    device=device or self.device, requires_grad=requires_grad)
+
+    def new_zeros(self, *size, dtype=None, device=None, requires_grad=False):
+        """Zeros of shape ``size``, with this tensor's dtype and device unless given.
+
+        >>> import minitorch
+        >>> minitorch.tensor([1, 2]).new_zeros(2, 2).tolist()
+        [[0, 0], [0, 0]]
+        """
+        return self._new(_creation().zeros, size, dtype, device, requires_grad)
+
+    def new_ones(self, *size, dtype=None, device=None, requires_grad=False):
+        """Ones of shape ``size``, with this tensor's dtype and device unless given.
+
+        >>> import minitorch
+        >>> minitorch.tensor([1.5]).new_ones(2).tolist()
+        [1.0, 1.0]
+        """
+        return self._new(_creation().ones, size, dtype, device, requires_grad)
+
+    def new_empty(self, *size, dtype=None, device=None, requires_grad=False):
+        """A tensor of shape ``size`` (zero-filled here), with this tensor's dtype and device unless given.
+
+        >>> import minitorch
+        >>> minitorch.tensor([1, 2]).new_empty(3).shape
+        (3,)
+        """
+        return self._new(_creation().zeros, size, dtype, device, requires_grad)
+
+    def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False):
+        """``fill_value`` in shape ``size``, with this tensor's dtype and device unless given.
+
+        >>> import minitorch
+        >>> minitorch.tensor([1.0]).new_full((2,), 7).tolist()
+        [7.0, 7.0]
+        """
+        return _creation().full(checks.sizes("new_full", (size,)), fill_value, dtype=dtype or self.dtype,
+                             device=device or self.device, requires_grad=requires_grad)
+
+    def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False):
+        """A new tensor of ``data`` (copied), with this tensor's dtype and device unless given.
+
+        >>> import minitorch
+        >>> minitorch.zeros(1, dtype=minitorch.float64).new_tensor([1, 2]).dtype
+        minitorch.float64
+        """
+        if isinstance(data, tensor_class()):
+            data = data.detach().cpu()
+        return _creation().tensor(data, dtype=dtype or self.dtype, device=device or self.device,
+                               requires_grad=requires_grad)

@@ -367,9 +367,21 @@ def _host_erf(x):
     return np.vectorize(math.erf, otypes=[x.dtype])(x) if x.size else x.copy()
 
 
+def _host_erfc(x):
+    return np.vectorize(math.erfc, otypes=[x.dtype])(x) if x.size else x.copy()
+
+
+def _host_erfinv(x):
+    from minitorch.functions.special import erfinv  # the host version (cupy's is its own kernel)
+
+    return erfinv(x)
+
+
 #: stands for the module ``cupyx.scipy.special`` (the tests register it under that name)
 scipy_special = types.ModuleType("cupyx.scipy.special")
 scipy_special.erf = lambda x: _device_call(_host_erf, "cupyx.scipy.special.erf")(x)
+scipy_special.erfc = lambda x: _device_call(_host_erfc, "cupyx.scipy.special.erfc")(x)
+scipy_special.erfinv = lambda x: _device_call(_host_erfinv, "cupyx.scipy.special.erfinv")(x)
 
 
 # ------------------------------------------------------------ the cupy namespace

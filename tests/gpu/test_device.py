@@ -51,7 +51,7 @@ def test_moving_between_devices_copies_and_keeps_values():
     with minitorch.no_grad():
         y.add_(1)  # a copy: the CPU tensor is unchanged
     np.testing.assert_array_equal(host(y), x.numpy() + 1)
-    assert "device='cuda'" in repr(y)
+    assert "device='cuda:0'" in repr(y)
 
 
 @needs_cuda

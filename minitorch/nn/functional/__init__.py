@@ -6,25 +6,55 @@ a few are one op of their own where numerics or memory need it (``linear``,
 ``binary_cross_entropy``, ``batch_norm``, ``layer_norm``, ``embedding``, ``pad``, the pools).
 The modules match ``nn``'s, so a layer, its function and its op share a word:
 
-    activation     relu sigmoid tanh gelu softmax log_softmax
+    activation     relu sigmoid tanh gelu softmax log_softmax, leaky_relu elu selu celu silu softplus
+                   softsign mish hardtanh relu6 hardsigmoid hardswish logsigmoid softmin tanhshrink
+                   softshrink hardshrink threshold glu prelu rrelu, in-place relu_ elu_ ...
     linear         linear dropout
     loss           mse_loss l1_loss cross_entropy nll_loss binary_cross_entropy(_with_logits)
-    conv           conv2d unfold max_pool2d avg_pool2d adaptive_avg_pool2d
+    loss_more      smooth_l1 huber kl_div poisson_nll gaussian_nll and the margin losses
+    distance       normalize cosine_similarity pairwise_distance pdist one_hot
+    conv           conv1d conv2d conv_transpose1d conv_transpose2d unfold fold, the 1-D and 2-D
+                   max/avg/adaptive-avg/adaptive-max pools
+    upsampling     interpolate
     normalization  batch_norm layer_norm
     attention      scaled_dot_product_attention attention_weights (and the composite behind it)
     sparse         embedding pad
 """
-from .activation import gelu, log_softmax, relu, sigmoid, softmax, tanh
+from .activation import (
+    celu, celu_, elu, elu_, gelu, glu, hardshrink, hardsigmoid, hardswish, hardtanh, hardtanh_, leaky_relu,
+    leaky_relu_, log_softmax, logsigmoid, mish, prelu, relu, relu6, relu_, rrelu, rrelu_, selu, selu_, sigmoid, silu,
+    softmax, softmin, softplus, softshrink, softsign, tanh, tanhshrink, threshold, threshold_,
+)
 from .attention import attention_weights, scaled_dot_product_attention
-from .conv import adaptive_avg_pool2d, avg_pool2d, conv2d, max_pool2d, unfold
+from .distance import cosine_similarity, normalize, one_hot, pairwise_distance, pdist
+from .conv import (
+    adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_max_pool1d, adaptive_max_pool2d, avg_pool1d, avg_pool2d,
+    conv1d, conv2d, conv_transpose1d, conv_transpose2d, fold, max_pool1d, max_pool2d, unfold,
+)
 from .linear import dropout, linear
 from .loss import binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, l1_loss, mse_loss, nll_loss
+from .loss_more import (
+    cosine_embedding_loss, gaussian_nll_loss, hinge_embedding_loss, huber_loss, kl_div, margin_ranking_loss,
+    multi_margin_loss, multilabel_soft_margin_loss, poisson_nll_loss, smooth_l1_loss, soft_margin_loss,
+    triplet_margin_loss,
+)
 from .normalization import batch_norm, layer_norm
 from .sparse import embedding, pad
+from .upsampling import interpolate
 
 __all__ = [
     "relu", "sigmoid", "tanh", "gelu", "softmax", "log_softmax", "linear", "dropout",
     "mse_loss", "l1_loss", "cross_entropy", "nll_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits",
     "conv2d", "unfold", "max_pool2d", "avg_pool2d", "adaptive_avg_pool2d", "batch_norm", "layer_norm",
     "scaled_dot_product_attention", "attention_weights", "embedding", "pad",
+    "conv1d", "conv_transpose1d", "conv_transpose2d", "fold", "max_pool1d", "avg_pool1d", "adaptive_avg_pool1d",
+    "adaptive_max_pool1d", "adaptive_max_pool2d", "interpolate",
+    # activations (activations helper)
+    "leaky_relu", "elu", "selu", "celu", "silu", "softplus", "softsign", "mish", "hardtanh", "relu6", "hardsigmoid",
+    "hardswish", "logsigmoid", "softmin", "tanhshrink", "softshrink", "hardshrink", "threshold", "glu", "prelu",
+    "rrelu", "relu_", "elu_", "selu_", "celu_", "leaky_relu_", "hardtanh_", "threshold_", "rrelu_",
+    "normalize", "one_hot", "cosine_similarity", "pairwise_distance", "pdist",
+    "smooth_l1_loss", "huber_loss", "kl_div", "poisson_nll_loss", "gaussian_nll_loss", "margin_ranking_loss",
+    "hinge_embedding_loss", "soft_margin_loss", "multilabel_soft_margin_loss", "multi_margin_loss",
+    "cosine_embedding_loss", "triplet_margin_loss",
 ]

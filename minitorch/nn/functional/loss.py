@@ -116,7 +116,7 @@ def _class_targets(op, input, target, weight, ignore_index):
     if target._array.dtype.kind not in "iu":
         raise TypeError(
             f"{op}: target must hold class indices in an integer tensor (int64), got {target.dtype!r}. "
-            f"Convert it with target.long(). (Targets given as class probabilities are not supported.)"
+            f"Convert it with target.long(), or give class probabilities as a float tensor of the input's shape."
         )
     if input.ndim == 0:
         raise ShapeError(f"{op}: input must have a class dimension: shape (C,), (N, C) or (N, C, d1, ...).")
@@ -192,9 +192,28 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     reduction = _reduction("cross_entropy", size_average, reduce, reduction)
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"cross_entropy: label_smoothing must be between 0 and 1, got {label_smoothing}.")
+    if isinstance(target, Tensor) and target.is_floating_point() and target.shape == getattr(input, "shape", None):
+        return _cross_entropy_probabilities(input, target, weight, reduction, label_smoothing)
     class_dim, safe_target, keep, w = _class_targets("cross_entropy", input, target, weight, ignore_index)
     log_probs = input.log_softmax(class_dim)
     return _class_index_loss(log_probs, class_dim, safe_target, keep, w, reduction, label_smoothing)
+
+
+def _cross_entropy_probabilities(input, target, weight, reduction, label_smoothing):  # target: input's shape
+    """cross_entropy against class probabilities q (same shape as input): l_i = -sum_c w_c q'_ic log p_ic,
+    q' = (1 - eps) q + eps / C; "mean" averages over the positions i (not weighted by w)."""
+    op = "cross_entropy"
+    check_tensors(op, input=input)
+    class_dim = 0 if input.ndim == 1 else 1
+    num_classes = input.shape[class_dim]
+    if label_smoothing:
+        target = (1 - label_smoothing) * target + label_smoothing / num_classes
+    weighted = input.log_softmax(class_dim) * target
+    if weight is not None:
+        w = tensor(weight, dtype=input.dtype, device=input.device)
+        weighted = weighted * w.reshape([num_classes if d == class_dim else 1 for d in range(input.ndim)])
+    loss = -weighted.sum(class_dim)
+    return _reduce(loss, reduction)
 
 
 def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean"):

@@ -1,0 +1,65 @@
+"""Gradient clipping: rescale gradients whose joint norm is too large, or clamp each element.
+
+The total norm treats all gradients as one long vector:
+``total = (sum_i |g_i|^p)^(1/p)`` (the largest |g_i| for ``norm_type=inf``). Clipping by norm
+multiplies every gradient by ``min(1, max_norm / (total + 1e-6))``: the direction of the update
+is kept, only its length shrinks. Used against exploding gradients (RNNs, transformers).
+``foreach`` (PyTorch's choice of a fused kernel) is accepted and changes nothing here.
+"""
+import math
+
+import numpy as np
+
+from ...tensor import Tensor
+
+
+def _tensors(tensors):
+    return [tensors] if isinstance(tensors, Tensor) else list(tensors)
+
+
+def _grads(parameters):
+    return [p.grad for p in _tensors(parameters) if p.grad is not None]
+
+
+def get_total_norm(tensors, norm_type=2.0, error_if_nonfinite=False, foreach=None):
+    """The norm of order ``norm_type`` of all ``tensors`` taken together, as a 0-d tensor."""
+    tensors = _tensors(tensors)
+    norm_type = float(norm_type)
+    if not tensors:
+        return Tensor._make(np.asarray(0.0, np.float32), False, None)
+    flat = [np.abs(np.asarray(t.detach().cpu()._array).ravel()).astype(np.float64) for t in tensors]
+    if norm_type == math.inf:
+        total = max((float(f.max()) for f in flat if f.size), default=0.0)
+    else:
+        total = sum(float(np.sum(f**norm_type)) for f in flat) ** (1.0 / norm_type)
+    if error_if_nonfinite and not math.isfinite(total):
+        raise RuntimeError(
+            f"clip_grad_norm_: the total norm of order {norm_type} of the gradients is {total}, "
+            f"so clipping cannot help. Look for a NaN/inf in the loss or a too-large learning rate; "
+            f"pass error_if_nonfinite=False to clip anyway."
+        )
+    return Tensor._make(np.asarray(total, tensors[0]._array.dtype), False, None)
+
+
+def clip_grads_with_norm_(parameters, max_norm, total_norm, foreach=None):
+    """Multiply every gradient by ``min(1, max_norm / (total_norm + 1e-6))``, in place."""
+    clip_coef = float(max_norm) / (float(total_norm) + 1e-6)
+    if clip_coef < 1:
+        for g in _grads(parameters):
+            g.mul_(clip_coef)
+
+
+def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=False, foreach=None):
+    """Rescale gradients in place so that their joint norm is at most ``max_norm``; returns the
+    total norm before clipping (see the module docstring)."""
+    parameters = _tensors(parameters)
+    total = get_total_norm(_grads(parameters), norm_type, error_if_nonfinite)
+    clip_grads_with_norm_(parameters, max_norm, total)
+    return total
+
+
+def clip_grad_value_(parameters, clip_value, foreach=None):
+    """Clamp every gradient element into ``[-clip_value, clip_value]``, in place."""
+    clip_value = float(clip_value)
+    for g in _grads(parameters):
+        g.clamp_(-clip_value, clip_value)
