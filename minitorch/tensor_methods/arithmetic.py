@@ -71,13 +71,13 @@ class ArithmeticMethods:
         Tensor = tensor_class()
         if not isinstance(other, (Tensor, *PYTHON_NUMBERS)):
             other = Tensor._make(np.asarray(other), False, None).to(self._device)
-        dtype = self._array.dtype
+        a, dtype = self, self._array.dtype
         same = other._array.dtype == dtype if isinstance(other, Tensor) else isinstance(other, float)
         if not (same and dtype.kind == "f"):  # else: nothing to promote (the common case, kept fast)
             dtype = result_type(self, other)
             if floating and dtype.kind != "f":
                 dtype = dtypes.get_default_dtype().np_dtype
-        a, other = _as_dtype(self, dtype), _as_dtype(other, dtype)
+            a, other = _as_dtype(self, dtype), _as_dtype(other, dtype)
         return fn.apply(other, a) if reflected else fn.apply(a, other)
 
     def __add__(self, other):
