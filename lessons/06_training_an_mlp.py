@@ -218,7 +218,7 @@ assert linear_acc < 0.6 and mlp_acc > 0.95
 def plot_decision_boundary(model, X, y, path, title):
     xs = np.linspace(-1.3, 1.3, 200)
     gx, gy = np.meshgrid(xs, xs)
-    grid = minitorch.tensor(np.stack([gx.ravel(), gy.ravel()], axis=1))
+    grid = minitorch.tensor(np.stack([gx.ravel(), gy.ravel()], axis=1), dtype=minitorch.float32)
     with minitorch.no_grad():
         classes = model(grid).argmax(dim=1).numpy().reshape(gx.shape)
     plt.figure(figsize=(5, 5))

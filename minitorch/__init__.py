@@ -33,8 +33,13 @@ from .serialization import load, save
 from .tensor import Tensor
 
 from . import data, metrics, nn, optim, testing, utils  # noqa: E402  (they build on the names above)
+from .toplevel import *  # noqa: E402,F403  (pi, numel, equal, split, norm, tensordot, cdist, conv2d, ...)
+from .legacy import *  # noqa: E402,F403  (FloatTensor, LongTensor, ...)
+from .legacy import Variable  # noqa: E402
 
-autograd.gradcheck = testing.gradcheck  # PyTorch's spelling; testing sits above autograd, so it is set here
+autograd.Variable = Variable  # PyTorch's deprecated alias; it knows the Tensor class, so it is set here
+
+autograd.gradcheck = testing.autograd_gradcheck  # PyTorch's signature; testing sits above autograd, so set here
 dtype = DType
 
 bool = bool_

@@ -152,3 +152,12 @@ class GradScaler:
         self._growth_tracker = int(state_dict["_growth_tracker"])
         if not math.isfinite(self._scale):
             raise ValueError(f"GradScaler.load_state_dict: the scale must be finite, got {self._scale}.")
+
+
+class CudaGradScaler(GradScaler):
+    """``minitorch.cuda.amp.GradScaler``: PyTorch's older spelling, ``GradScaler`` for "cuda" (no
+    ``device`` argument)."""
+
+    def __init__(self, init_scale=65536.0, growth_factor=2.0, backoff_factor=0.5, growth_interval=2000,
+                 enabled=True):
+        super().__init__("cuda", init_scale, growth_factor, backoff_factor, growth_interval, enabled)

@@ -72,15 +72,15 @@ def _range_words(minimum, maximum):
     return "a number"
 
 
-def choice(op, name, value, options, otherwise=None):
-    """``value`` if it is one of ``options``, else a ValueError listing them.
+def choice(op, name, value, options, otherwise=None, error=ValueError):
+    """``value`` if it is one of ``options``, else an ``error`` (PyTorch's type for the op) listing them.
 
     ``otherwise`` names what else the argument may be instead (``"a callable"``), for the message.
     """
     if value not in options:
         names = [repr(o) for o in options] + ([otherwise] if otherwise else [])
         listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
-        raise ValueError(f"{op}: {name} must be {listed}, got {value!r}.")
+        raise error(f"{op}: {name} must be {listed}, got {value!r}.")
     return value
 
 
@@ -112,9 +112,9 @@ def pair(op, name, value, minimum, real=False):
 def dims(op, dim, ndim):
     """``dim`` (None, an int or a tuple of ints, negatives allowed) as a sorted tuple of axes.
 
-    None means every dimension. A 0-d tensor accepts dim 0 and -1, as in PyTorch.
+    None or () means every dimension (PyTorch's rule). A 0-d tensor accepts dim 0 and -1, as in PyTorch.
     """
-    if dim is None:
+    if dim is None or (isinstance(dim, (tuple, list)) and not dim):
         return tuple(range(ndim))
     listed = (dim,) if isinstance(dim, (numbers.Integral, np.bool_)) else tuple(dim)
     bound = max(ndim, 1)
@@ -159,3 +159,54 @@ def tensors(op, values):
         if not isinstance(v, function.tensor_class()):
             raise TypeError(f"{op}: expected a sequence of Tensors, got an element of type {type(v).__name__}.")
     return values
+
+
+def assigned_grad(tensor, grad):
+    """``grad`` checked for ``tensor.grad = grad``: a Tensor of the tensor's shape, dtype and device."""
+    from .autograd import function
+
+    if not isinstance(grad, function.tensor_class()):
+        raise TypeError(f"grad: assigned grad must be a Tensor or None, got {type(grad).__name__}.")
+    for what, want, got in (("shape", tuple(tensor.shape), tuple(grad.shape)), ("dtype", tensor.dtype, grad.dtype),
+                            ("device", tensor.device, grad.device)):
+        if want != got:
+            raise RuntimeError(f"grad: assigned grad has {what} {got}, but the tensor has {what} {want}. "
+                               f"Give a gradient of the same {what}.")
+    return grad
+
+
+def same_device(op, **named):
+    """Refuse tensors (given by argument name; None skipped) that are not all on one device."""
+    placed = {name: t.device for name, t in named.items() if t is not None and hasattr(t, "device")}
+    if len({str(d) for d in placed.values()}) > 1:
+        listed = ", ".join(f"{name} on {str(d)!r}" for name, d in placed.items())
+        raise RuntimeError(f"{op}: expected all tensors on the same device, got {listed}. "
+                           f"Move them with .to(device) first.")
+
+
+def representable(op, array, dtype):
+    """Refuse values an integer numpy ``dtype`` cannot hold (NaN, inf, out of range), as PyTorch does.
+
+    As in PyTorch, a negative value for an unsigned dtype wraps when it is at least -max.
+    """
+    values = np.asarray(array)
+    if values.dtype.kind not in "iuf" or not values.size:
+        return
+    info = np.iinfo(dtype)
+    low = -int(info.max) if info.min == 0 else int(info.min)
+    if values.dtype.kind == "f":
+        bad = ~np.isfinite(values) | (values >= info.max + 1.0) | (values <= low - 1.0)
+    else:
+        bad = (values > info.max) | (values < low)
+    if bad.any():
+        raise RuntimeError(f"{op}: value {values[bad].flat[0]!r} cannot be converted to {np.dtype(dtype)} "
+                           f"without overflow (it holds {low} to {info.max}).")
+
+
+def bool_tensor(op, name, value):
+    """Refuse a ``condition`` or ``mask`` that is not a bool Tensor (PyTorch never reads 0/1 as one)."""
+    dtype = getattr(value, "dtype", None)
+    if dtype is None or str(dtype) != "minitorch.bool":
+        got = dtype if dtype is not None else type(value).__name__
+        raise RuntimeError(f"{op}: {name} must be a bool tensor, got {got}. Compare first (x > 0) or use .bool().")
+    return value

@@ -23,6 +23,14 @@ def _new(array, requires_grad, device):
 def _float_dtype(dtype):
     return (dtypes.to_dtype(dtype) or dtypes.get_default_dtype()).np_dtype
 
+def _range_dtype(op, dtype):
+    """The numpy dtype of a range (arange, linspace, logspace); bool has none, as in PyTorch."""
+    np_dtype = _float_dtype(dtype)
+    if np_dtype == np.bool_:
+        raise NotImplementedError(f'{op}(): a range of dtype bool is not defined; give a number dtype '
+                                  f'(and compare, for a mask).')
+    return np_dtype
+
 def tensor(data, dtype=None, device=None, requires_grad=False):
     """A new tensor holding a copy of ``data``."""
     if isinstance(data, Tensor):
@@ -131,7 +139,7 @@ def arange(start, end=None, step=1, *, out=None, dtype=None, layout=None, device
     if dtype is None:
         is_int = all(isinstance(v, (int, np.integer)) for v in (start, end, step))
         dtype = dtypes.int64 if is_int else dtypes.get_default_dtype()
-    array = np.arange(start, end, step).astype(_float_dtype(dtype))
+    array = np.arange(start, end, step).astype(_range_dtype("arange", dtype))
     return _out("arange", _new(array, requires_grad, device), out)
 
 def _steps(op, steps):
@@ -141,13 +149,13 @@ def _steps(op, steps):
 
 def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
     """``steps`` evenly spaced values from ``start`` to ``end``, both included."""
-    array = np.linspace(start, end, _steps("linspace", steps)).astype(_float_dtype(dtype))
+    array = np.linspace(start, end, _steps("linspace", steps)).astype(_range_dtype("linspace", dtype))
     return _out("linspace", _new(array, requires_grad, device), out)
 
 def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None, device=None,
              requires_grad=False):
     """``base ** linspace(start, end, steps)``: ``steps`` values evenly spaced on a log scale."""
-    array = np.power(base, np.linspace(start, end, _steps("logspace", steps))).astype(_float_dtype(dtype))
+    array = np.power(base, np.linspace(start, end, _steps("logspace", steps))).astype(_range_dtype("logspace", dtype))
     return _out("logspace", _new(array, requires_grad, device), out)
 
 def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):

@@ -8,6 +8,7 @@ tested without a GPU.
 """
 import functools
 import types
+import time
 
 from . import amp as _amp
 
@@ -51,8 +52,9 @@ def require():
         )
 
 
-def synchronize():
-    """Wait until every kernel queued on the GPU has finished (a no-op in the simulator)."""
+def synchronize(device=None):
+    """Wait until every kernel queued on the GPU has finished (a no-op in the simulator); minitorch
+    uses one GPU, so ``device`` (PyTorch's) is accepted and the one GPU is waited for."""
     require()
     if not simulated():
         import cupy
@@ -137,10 +139,66 @@ def max_memory_allocated(device=None):
     return cupy.get_default_memory_pool().total_bytes()
 
 
+def memory_reserved(device=None):
+    """Bytes the memory pool holds, used or cached (cupy's ``total_bytes``); 0 without a real GPU."""
+    return max_memory_allocated(device)
+
+
+def reset_peak_memory_stats(device=None):
+    """PyTorch's reset of its peak counters; cupy keeps no peak (see ``max_memory_allocated``), so this
+    does nothing. Call ``empty_cache()`` to lower the bound that ``max_memory_allocated`` reports."""
+
+
+class device:
+    """``with minitorch.cuda.device(0):`` PyTorch's switch of the current GPU for a block; minitorch
+    uses one GPU, so only 0 / "cuda" / "cuda:0" are valid and nothing changes."""
+
+    def __init__(self, device):
+        set_device(device)
+        self.idx = 0
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+class Event:
+    """A point in time on the GPU's queue, for timing: ``start.record(); ...; end.record();
+    end.synchronize(); start.elapsed_time(end)`` (milliseconds). minitorch has one queue, so
+    ``record`` waits for it (``synchronize()``) and notes the host clock; the other arguments are
+    PyTorch's and accepted."""
+
+    def __init__(self, enable_timing=False, blocking=False, interprocess=False, external=False):
+        self.enable_timing = enable_timing
+        self.time = None
+
+    def record(self, stream=None):
+        """Note the time once every queued kernel has finished."""
+        synchronize()
+        self.time = time.perf_counter()
+
+    def synchronize(self):
+        """Wait for the recorded point: already done by ``record``."""
+
+    def query(self):
+        """True: the recorded work has finished (``record`` waited for it)."""
+        return True
+
+    def elapsed_time(self, end_event):
+        """Milliseconds from this event to ``end_event``; both must be recorded, with ``enable_timing=True``."""
+        if not (self.enable_timing and end_event.enable_timing):
+            raise RuntimeError("Event.elapsed_time: both events must be created with enable_timing=True.")
+        if self.time is None or end_event.time is None:
+            raise RuntimeError("Event.elapsed_time: record() both events first.")
+        return (end_event.time - self.time) * 1000.0
+
+
 def is_bf16_supported(including_emulation=True):
     """False: numpy and cupy have no bfloat16, so minitorch computes in float16/32/64 only."""
     return False
 
 
 #: ``minitorch.cuda.amp.autocast`` and ``.GradScaler``: PyTorch's older spelling of ``minitorch.amp``.
-amp = types.SimpleNamespace(autocast=_amp.cuda_autocast, GradScaler=_amp.GradScaler)
+amp = types.SimpleNamespace(autocast=_amp.cuda_autocast, GradScaler=_amp.CudaGradScaler)

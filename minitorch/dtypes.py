@@ -8,6 +8,8 @@ import builtins
 
 import numpy as np
 
+from . import checks
+
 
 class DType:
     """A tensor's element type: ``minitorch.float32`` prints as such and wraps ``np.float32``.
@@ -146,15 +148,27 @@ def as_array(data, dtype=None):
             array = array.astype(_Default.dtype.np_dtype)
         elif array.dtype.kind == "i":
             array = array.astype(np.int64)
+    if array.dtype == object:
+        _refuse_elements(array)
     if array.dtype == object or array.dtype.kind in "USV":
         raise TypeError(
             f"tensor(): could not turn {type(data).__name__} into a numeric array "
             f"(got numpy dtype {array.dtype}). Nested lists must be rectangular and hold numbers."
         )
     if dtype is not None:
+        if dtype.np_dtype.kind in "iu" and array.dtype != dtype.np_dtype:
+            checks.representable("tensor()", array, dtype.np_dtype)
         array = array.astype(dtype.np_dtype, copy=False)
     from_numpy_dtype(array.dtype)  # raises a clear error for unsupported dtypes
     return array
+
+
+def _refuse_elements(array):
+    """PyTorch's error for a list element numpy keeps as an object: an int beyond 64 bits."""
+    for item in array.flat:
+        if isinstance(item, builtins.int) and not -2 ** 63 <= item < 2 ** 63:
+            raise ValueError(f"tensor(): the integer {item} does not fit in 64 bits (int64 holds "
+                             f"{-2 ** 63} to {2 ** 63 - 1}); use a float (e.g. {float(item):g}) instead.")
 
 
 # ------------------------------------------------------------------- type promotion
@@ -193,8 +207,18 @@ def result_type(tensor, other):
     >>> minitorch.result_type(minitorch.tensor([1, 2]), 1.0), minitorch.result_type(minitorch.tensor([1], dtype=minitorch.uint8), -1)
     (minitorch.float32, minitorch.uint8)
     """
+    return common_dtype(tensor, other)
+
+
+def common_dtype(*values):
+    """``result_type`` of any number of tensors and Python numbers (for cat, stack, where).
+
+    >>> import minitorch
+    >>> minitorch.dtypes.common_dtype(minitorch.ones(1), minitorch.tensor([1]), minitorch.tensor([True]))
+    minitorch.float32
+    """
     groups = [None, None, None]  # dimensioned tensors, 0-d tensors, Python numbers
-    for value in (tensor, other):
+    for value in values:
         if hasattr(value, "_array"):
             where, d = (0 if value._array.ndim else 1), from_numpy_dtype(value._array.dtype)
         elif isinstance(value, (builtins.bool, np.bool_)):

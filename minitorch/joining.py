@@ -18,7 +18,7 @@ def _listed(op, tensors):
     return checks.tensors(op, tensors)
 
 
-def einsum(equation, *operands):
+def einsum(*args):
     """Sums of products named by index letters: ``einsum("ij,jk->ik", a, b)`` is ``a @ b``;
     ``...`` stands for dimensions broadcast together, a letter repeated on one operand takes
     its diagonal, and without ``->`` the output is the letters used once, in alphabetical order.
@@ -28,7 +28,9 @@ def einsum(equation, *operands):
     >>> minitorch.einsum("ii", a), minitorch.einsum("ij->j", a).tolist(), minitorch.einsum("ij,j", a, minitorch.tensor([1, 1])).tolist()
     (tensor(5), [4, 6], [3, 7])
     """
-    operands = _listed("einsum", operands)
+    if not args:
+        raise TypeError("einsum(): expected an equation string and operands, e.g. einsum('ij,jk->ik', a, b).")
+    equation, operands = args[0], _listed("einsum", args[1:])
     if not isinstance(equation, str):
         raise TypeError(f"einsum: the equation must be a string, got {type(equation).__name__}.")
     return ops.Einsum.apply(equation, *operands)
@@ -40,7 +42,7 @@ def broadcast_tensors(*tensors):
     >>> import minitorch
     >>> a, b = minitorch.broadcast_tensors(minitorch.zeros(2, 1), minitorch.zeros(3))
     >>> a.shape, b.shape
-    ((2, 3), (2, 3))
+    (minitorch.Size([2, 3]), minitorch.Size([2, 3]))
     """
     tensors = _listed("broadcast_tensors", tensors)
     shape = broadcast_shapes("broadcast_tensors", *(t.shape for t in tensors))
@@ -54,10 +56,11 @@ def meshgrid(*tensors, indexing=None):
     >>> import minitorch
     >>> x, y = minitorch.meshgrid(minitorch.tensor([1, 2]), minitorch.tensor([5, 6, 7]), indexing="ij")
     >>> x.shape, x[:, 0].tolist(), y[0].tolist()
-    ((2, 3), [1, 2], [5, 6, 7])
+    (minitorch.Size([2, 3]), [1, 2], [5, 6, 7])
     """
     tensors = _listed("meshgrid", tensors)
-    indexing = checks.choice("meshgrid", "indexing", "ij" if indexing is None else indexing, ("ij", "xy"))
+    indexing = checks.choice("meshgrid", "indexing", "ij" if indexing is None else indexing, ("ij", "xy"),
+                             error=RuntimeError)
     for t in tensors:
         if t.ndim > 1:
             raise RuntimeError(f"meshgrid: expects 0-d or 1-D tensors, got shape {tuple(t.shape)}.")
@@ -96,7 +99,7 @@ def atleast_1d(*tensors):
 
     >>> import minitorch
     >>> minitorch.atleast_1d(minitorch.tensor(3)).shape
-    (1,)
+    minitorch.Size([1])
     """
     return _atleast(1, lambda t: (1,), tensors)
 
@@ -106,7 +109,7 @@ def atleast_2d(*tensors):
 
     >>> import minitorch
     >>> minitorch.atleast_2d(minitorch.zeros(3)).shape
-    (1, 3)
+    minitorch.Size([1, 3])
     """
     return _atleast(2, lambda t: (1,) * (2 - t.ndim) + t.shape, tensors)
 
@@ -116,7 +119,7 @@ def atleast_3d(*tensors):
 
     >>> import minitorch
     >>> minitorch.atleast_3d(minitorch.zeros(3)).shape, minitorch.atleast_3d(minitorch.zeros(2, 3)).shape
-    ((1, 3, 1), (2, 3, 1))
+    (minitorch.Size([1, 3, 1]), minitorch.Size([2, 3, 1]))
     """
     return _atleast(3, lambda t: {0: (1, 1, 1), 1: (1, t.numel(), 1), 2: t.shape + (1,)}[t.ndim], tensors)
 

@@ -9,10 +9,11 @@ import inspect
 
 import numpy as np
 
-from . import checks
+from . import checks, dtypes
 from . import functions as ops
 from .functions.catalog import OPS
 from .tensor import Tensor
+from .tensor_methods.reduction import dim_alias
 
 
 def cat(tensors, dim=0):
@@ -22,7 +23,7 @@ def cat(tensors, dim=0):
     >>> minitorch.cat([minitorch.zeros(1, 2), minitorch.ones(1, 2)]).tolist()
     [[0.0, 0.0], [1.0, 1.0]]
     """
-    tensors = checks.tensors("cat", tensors)
+    tensors = _promoted(checks.tensors("cat", tensors))
     return ops.Cat.apply(checks.dim("cat", dim, tensors[0].ndim), *tensors)
 
 
@@ -36,7 +37,7 @@ def stack(tensors, dim=0):
     >>> minitorch.stack([minitorch.zeros(2), minitorch.ones(2)], dim=1).tolist()
     [[0.0, 1.0], [0.0, 1.0]]
     """
-    tensors = checks.tensors("stack", tensors)
+    tensors = _promoted(checks.tensors("stack", tensors))
     return ops.Stack.apply(checks.dim("stack", dim, tensors[0].ndim + 1), *tensors)
 
 
@@ -48,10 +49,24 @@ def where(condition, input, other):
     >>> minitorch.where(x > 0, x, 0.0).tolist()
     [0.0, 2.0]
     """
-    condition = condition._array if isinstance(condition, Tensor) else condition
-    return ops.Where.apply(condition, input, other)
+    return input.where(condition, other) if isinstance(input, Tensor) else _where(condition, input, other)
 
 
+def _where(condition, input, other):
+    """``where`` with a number as ``input``: the tensor is other (or, with two numbers, condition)."""
+    if isinstance(other, Tensor):
+        return other.where(condition.logical_not(), input)
+    dtype = dtypes.common_dtype(input, other)
+    return Tensor._make(np.asarray(input, dtype.np_dtype), False, None, condition.device).where(condition, other)
+
+
+def _promoted(tensors):
+    """``tensors`` converted to their common dtype (PyTorch's promotion: float32 with int64 is float32)."""
+    dtype = dtypes.common_dtype(*tensors)
+    return [t if t.dtype == dtype else t.to(dtype) for t in tensors]
+
+
+@dim_alias
 def std_mean(input, dim=None, *, correction=1, keepdim=False):
     """(std, mean) over ``dim``, as two tensors: ``(input.std(...), input.mean(...))``.
 
@@ -62,6 +77,7 @@ def std_mean(input, dim=None, *, correction=1, keepdim=False):
     return input.std(dim, keepdim, correction=correction), input.mean(dim, keepdim)
 
 
+@dim_alias
 def var_mean(input, dim=None, *, correction=1, keepdim=False):
     """(var, mean) over ``dim``, as two tensors: ``(input.var(...), input.mean(...))``.
 

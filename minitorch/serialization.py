@@ -16,6 +16,7 @@ author chose. Here nothing in the file is executed: arrays are read with
 """
 import json
 import os
+import pickle
 import zipfile
 from collections import OrderedDict
 from urllib.parse import quote
@@ -89,13 +90,14 @@ def _show(path):
     return "the top level" if not path else "[" + "][".join(repr(p) for p in path) + "]"
 
 
-def save(obj, f, pickle_module=None, pickle_protocol=2, _use_new_zipfile_serialization=True,
+def save(obj, f, pickle_module=pickle, pickle_protocol=2, _use_new_zipfile_serialization=True,
          _disable_byteorder_record=False):
     """Write ``obj`` (e.g. ``model.state_dict()``) to ``f``: a path (used exactly as given) or a
     binary file object open for writing.
 
     The other arguments are PyTorch's, accepted and ignored: the file is never a pickle (see the
-    module docstring), so neither ``pickle_module`` nor ``pickle_protocol`` applies."""
+    module docstring), so neither ``pickle_module`` (PyTorch's default, the ``pickle`` module) nor
+    ``pickle_protocol`` applies."""
     encoder = _Encoder()
     tree = encoder.encode(obj, [])
     header = json.dumps({"format": _FORMAT, "version": _VERSION, "tree": tree})
@@ -175,7 +177,7 @@ class _Decoder:
         raise _CorruptFile(f"unknown node kind {kind!r}")
 
 
-def load(f, map_location=None, pickle_module=None, *, weights_only=True, mmap=None, **pickle_load_args):
+def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=None, **pickle_load_args):
     """Read a checkpoint written by ``minitorch.save`` from a path or a binary file object.
 
     - ``map_location``: where the tensors go. None: the CPU (files hold CPU arrays); a device or

@@ -16,8 +16,9 @@ method checks its arguments (``minitorch.checks``) and calls one op's ``Op.apply
 """
 import numpy as np
 
-from . import dtypes
+from . import checks, dtypes
 from . import functions as ops
+from .api import Size
 from .autograd import engine
 from .autograd.function import use_tensor_class
 from .device import as_device, check_device, names_a_device
@@ -26,16 +27,16 @@ from .printing import tensor_repr
 from .tensor_methods import (
     ArithmeticMethods, InPlaceMethods, LogicalMethods, PointwiseMethods, ReductionMethods, ScanMethods,
     ShapeMethods, SortMethods, IndexingMethods, LinalgMethods, TrigMethods, RoundingMethods, BitwiseMethods,
-    RandomMethods,
+    RandomMethods, AutogradMethods,
 )
 
 
 class Tensor(ArithmeticMethods, LogicalMethods, PointwiseMethods, ReductionMethods, ScanMethods, SortMethods,
              ShapeMethods, IndexingMethods, LinalgMethods, TrigMethods, RoundingMethods, BitwiseMethods,
-             InPlaceMethods, RandomMethods):
+             InPlaceMethods, RandomMethods, AutogradMethods):
     """An array with autograd. Create one with ``minitorch.tensor(data)`` (or zeros, randn, ...)."""
 
-    __slots__ = ("_array", "requires_grad", "grad", "_node", "_version", "_device", "__weakref__")
+    __slots__ = ("_array", "requires_grad", "_grad", "_node", "_version", "_device", "__weakref__")
     __array_priority__ = 1000  # numpy_array + tensor goes to Tensor.__radd__
     __hash__ = object.__hash__  # comparisons return tensors, so hash by identity
 
@@ -44,10 +45,20 @@ class Tensor(ArithmeticMethods, LogicalMethods, PointwiseMethods, ReductionMetho
         self._node = None
         self._version = [0]
         self._device = "cpu"
-        self.grad = None
+        self._grad = None
         self.requires_grad = False
         if requires_grad:
             self.requires_grad_(True)
+
+    @property
+    def grad(self):
+        """The gradient that backward accumulated here (None until then): a tensor of self's shape,
+        dtype and device. Assigning one checks those three, as PyTorch does."""
+        return self._grad
+
+    @grad.setter
+    def grad(self, value):
+        self._grad = None if value is None else checks.assigned_grad(self, value)
 
     @classmethod
     def _make(cls, array, requires_grad, node, device="cpu"):
@@ -55,7 +66,7 @@ class Tensor(ArithmeticMethods, LogicalMethods, PointwiseMethods, ReductionMetho
         t = object.__new__(cls)
         t._array = array
         t.requires_grad = requires_grad
-        t.grad = None
+        t._grad = None
         t._node = node
         t._version = [0]
         t._device = device if device.__class__ is str else check_device(device)
@@ -64,13 +75,13 @@ class Tensor(ArithmeticMethods, LogicalMethods, PointwiseMethods, ReductionMetho
     # ----------------------------------------------------------------- properties
     @property
     def shape(self):
-        """The size of each dimension, a tuple (PyTorch's ``torch.Size`` is a tuple too).
+        """The size of each dimension, a ``minitorch.Size`` (a tuple, as PyTorch's ``torch.Size``).
 
         >>> import minitorch
         >>> minitorch.zeros(2, 3).shape
-        (2, 3)
+        minitorch.Size([2, 3])
         """
-        return self._array.shape
+        return Size(self._array.shape)
 
     @property
     def dtype(self):
@@ -181,17 +192,17 @@ class Tensor(ArithmeticMethods, LogicalMethods, PointwiseMethods, ReductionMetho
 
         >>> import minitorch
         >>> minitorch.zeros(5, 2, 3).mT.shape
-        (5, 3, 2)
+        minitorch.Size([5, 3, 2])
         """
         return self.transpose(-2, -1)
 
     def size(self, dim=None):
-        """The shape (a tuple), or the size of one dimension with ``dim``.
+        """The shape (a ``minitorch.Size``), or the size of one dimension with ``dim``.
 
         >>> import minitorch
         >>> x = minitorch.zeros(2, 3)
         >>> x.size(), x.size(-1)
-        ((2, 3), 3)
+        (minitorch.Size([2, 3]), 3)
         """
         return self.shape if dim is None else self.shape[dim]
 
@@ -322,7 +333,7 @@ class Tensor(ArithmeticMethods, LogicalMethods, PointwiseMethods, ReductionMetho
         return object.__format__(self, format_spec)
 
     # ------------------------------------------------------------------- autograd
-    def backward(self, gradient=None, retain_graph=None, create_graph=False):
+    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
         """Compute d(self)/d(leaf) for every leaf that requires grad, adding it to ``leaf.grad``.
 
         - ``gradient``: dLoss/d(self); needed unless self holds a single number.
@@ -331,6 +342,8 @@ class Tensor(ArithmeticMethods, LogicalMethods, PointwiseMethods, ReductionMetho
           backward has run: memory stays flat during training, and a second ``backward()``
           through the same graph raises an error. Pass ``retain_graph=True`` to keep the graph
           for another backward (for example two losses sharing a forward pass).
+        - ``inputs``: a tensor or a sequence of them; only their ``.grad`` receives the gradient
+          (computed tensors in it too), no other leaf's.
 
         >>> import minitorch
         >>> x = minitorch.tensor([1.0, 2.0], requires_grad=True)
@@ -343,7 +356,7 @@ class Tensor(ArithmeticMethods, LogicalMethods, PointwiseMethods, ReductionMetho
                 "backward(create_graph=True): higher-order gradients are not supported; every "
                 "op's backward works on raw arrays, outside the graph."
             )
-        engine.run_backward(self, gradient, bool(retain_graph))
+        engine.run_backward(self, gradient, bool(retain_graph), inputs)
 
     def retain_grad(self):
         """Keep ``.grad`` on this non-leaf tensor too after ``backward()`` (leaves always keep it).

@@ -17,9 +17,12 @@ def is_anomaly_enabled():
 
 
 class set_detect_anomaly:
-    """Turn anomaly detection on or off; as a context manager, restore the old setting on exit."""
+    """Turn anomaly detection on or off; as a context manager, restore the old setting on exit.
 
-    def __init__(self, mode):
+    ``check_nan`` is PyTorch's switch for the NaN check; minitorch always checks for NaN and inf
+    while detection is on, so it is accepted and has no effect."""
+
+    def __init__(self, mode, check_nan=True):
         self.prev = _Anomaly.enabled
         _Anomaly.enabled = bool(mode)
 
@@ -32,9 +35,10 @@ class set_detect_anomaly:
 
 
 class detect_anomaly(set_detect_anomaly):
-    """``with minitorch.autograd.detect_anomaly():`` checks every forward and backward inside."""
+    """``with minitorch.autograd.detect_anomaly():`` checks every forward and backward inside
+    (``check_nan`` as in ``set_detect_anomaly``)."""
 
-    def __init__(self):
+    def __init__(self, check_nan=True):
         super().__init__(True)
 
 

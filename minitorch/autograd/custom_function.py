@@ -29,6 +29,12 @@ from .function import Op, tensor_class
 from .grad_mode import _GradMode, set_grad_enabled
 
 
+def once_differentiable(fn):
+    """PyTorch's marker for a ``backward`` that cannot itself be differentiated; every backward here
+    runs outside the graph already, so ``fn`` is returned unchanged."""
+    return fn
+
+
 class FunctionCtx:
     """The ``ctx`` a Function's ``forward`` (or ``setup_context``) fills and its ``backward`` reads.
 

@@ -17,6 +17,7 @@ import numpy as np
 
 from ..errors import ShapeError
 from .anomaly import _Anomaly, check_finite
+from . import hooks
 from .function import Op, tensor_class
 from .grad_mode import set_grad_enabled
 
@@ -105,9 +106,26 @@ def initial_gradient(tensor, gradient=None, what="backward()"):
     return grad.astype(tensor._array.dtype, copy=False)
 
 
-def run_backward(tensor, gradient=None, retain_graph=False):
-    """Compute d(tensor)/d(leaf) for every leaf that requires grad; see ``Tensor.backward``."""
-    backpropagate([(tensor, initial_gradient(tensor, gradient))], retain_graph)
+def run_backward(tensor, gradient=None, retain_graph=False, inputs=None):
+    """Compute d(tensor)/d(leaf) for every leaf that requires grad, or only for ``inputs`` (a tensor
+    or a sequence: leaves or computed tensors) when given; see ``Tensor.backward``."""
+    roots = [(tensor, initial_gradient(tensor, gradient))]
+    if inputs is None:
+        backpropagate(roots, retain_graph)
+        return
+    inputs = [inputs] if isinstance(inputs, tensor_class()) else list(inputs)
+    if not inputs:
+        raise RuntimeError("backward: inputs= must be a non-empty sequence of tensors (or None for every leaf).")
+    for x in inputs:
+        if not isinstance(x, tensor_class()) or not x.requires_grad:
+            raise RuntimeError(f"backward: every tensor in inputs= must require grad, got "
+                               f"{x if not isinstance(x, tensor_class()) else 'a tensor that does not'}.")
+    wanted = {id(x._node or x): None for x in inputs}
+    backpropagate(roots, retain_graph, wanted)
+    for x in inputs:
+        grad = wanted[id(x._node or x)]
+        if grad is not None:
+            accumulate_leaf_grad(x, grad)
 
 
 def _add(total, grad):
@@ -121,10 +139,10 @@ def backpropagate(roots, retain_graph=False, wanted=None):
     ``wanted`` maps ``id(x)`` to None, for x a leaf tensor or a node (the ``_node`` of a computed
     tensor), and receives their gradients instead; no ``.grad`` changes (``autograd.grad``).
     """
-    pending = {}
+    pending, leaves = {}, {}
     for tensor, grad in roots:
         if tensor._node is None:  # a root that is a leaf: its gradient is just `grad`
-            _deliver(tensor, grad, wanted)
+            _collect(leaves, tensor, grad)
         else:
             pending[tensor._node] = _add(pending.get(tensor._node), grad)
     with set_grad_enabled(False):
@@ -132,6 +150,7 @@ def backpropagate(roots, retain_graph=False, wanted=None):
             grad = pending.pop(node, None)
             if grad is None:  # every path through this node was cut (no grad needed)
                 continue
+            grad = hooks.run(node, grad, node.out_device or node.device)
             if wanted is None:
                 if node.retained is not None and node.retained() is not None:
                     accumulate_leaf_grad(node.retained(), grad)
@@ -149,9 +168,17 @@ def backpropagate(roots, retain_graph=False, wanted=None):
                     pending[edge] = _add(pending.get(edge), g)
                 else:
                     _check_gradient_shape(node, index, g, edge._array.shape)
-                    _deliver(edge, g, wanted)
+                    _collect(leaves, edge, g)
             if not retain_graph:
                 node.release()
+        for leaf, grad in leaves.values():  # a leaf's hooks see its whole gradient, once
+            _deliver(leaf, hooks.run(leaf, grad, leaf._device), wanted)
+
+
+def _collect(leaves, leaf, grad):
+    """Add ``grad`` to what ``leaf`` has received so far in this walk."""
+    total = leaves.get(id(leaf))
+    leaves[id(leaf)] = (leaf, grad if total is None else total[1] + grad)
 
 
 def _deliver(leaf, grad, wanted):

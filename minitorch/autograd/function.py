@@ -116,8 +116,7 @@ class Op:
             ctx.edges = edges
             ctx.needs_input_grad = needs
             ctx.out_shape = out.shape
-            if ctx.saved_arrays:
-                ctx._remember_versions(args, result)
+            ctx._remember_versions(args, result)
         else:
             result = Tensor._make(out, False, None, device)
         if ctx.is_view:
@@ -125,16 +124,16 @@ class Op:
         return result
 
     def _remember_versions(self, args, result):
-        """Note the version of every tensor (input or output) whose array forward saved."""
+        """Note the version of every tensor (input or output) whose array forward kept: saved for
+        backward, or stored on ctx (an index, a mask, a condition), alone or in a tuple."""
+        kept = {id(a) for a in self.saved_arrays}
+        for value in vars(self).values():
+            kept.update(id(v) for v in (value if isinstance(value, (tuple, list)) else (value,)))
         versions = []
         for i, t in enumerate((*args, result)):
-            if isinstance(t, _Tensor):
-                array = t._array
-                for saved in self.saved_arrays:
-                    if saved is array:
-                        where = "its output" if t is result else f"input {i}"
-                        versions.append((t._version, t._version[0], where))
-                        break
+            if isinstance(t, _Tensor) and id(t._array) in kept:
+                where = "its output" if t is result else f"input {i}"
+                versions.append((t._version, t._version[0], where))
         self.saved_versions = versions
 
     def check_versions(self):
@@ -158,6 +157,17 @@ class Op:
 
     def __repr__(self):
         return f"<{self.name}Backward0>"
+
+
+def keep_versions(result, *tensors, what="its index"):
+    """Make ``result``'s backward refuse to run if one of ``tensors`` (an index or a mask that a
+    wrapper turned into an array for the op) is modified in place after forward; returns ``result``.
+    """
+    node = result._node
+    if node is not None:
+        node.saved_versions = list(node.saved_versions) + [
+            (t._version, t._version[0], what) for t in tensors if isinstance(t, _Tensor)]
+    return result
 
 
 def _same_device(op, device, other):

@@ -122,3 +122,142 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
             g = np.zeros_like(t._array)
         results.append(None if g is None else tensor_class()._make(g.astype(t._array.dtype), False, None, t._device))
     return tuple(results)
+
+
+# ------------------------------------------------ PyTorch's torch.autograd.functional, first order
+def _inputs_for(op, inputs):
+    """(is a tuple, fresh leaves that require grad holding the values of ``inputs``)."""
+    is_tuple = isinstance(inputs, (tuple, list))
+    values = _as_tuple(f"{op}: inputs", inputs)
+    for i, x in enumerate(values):
+        if x._array.dtype.kind != "f":
+            raise TypeError(f"{op}: input {i} must be a floating-point tensor, got {x.dtype}.")
+    return is_tuple, tuple(x.detach().requires_grad_() for x in values)
+
+
+def _first_order_only(op, create_graph):
+    if create_graph:
+        raise NotImplementedError(f"{op}(create_graph=True): higher-order gradients are not supported; "
+                                  f"every op's backward works on raw arrays, outside the graph.")
+
+
+def _pullback(outputs, leaves, grad_outputs):
+    """sum_k <grad_outputs[k], d outputs[k] / d leaf> for each leaf (zeros where unused), as tensors."""
+    live = [(o, g) for o, g in zip(outputs, grad_outputs) if o.requires_grad]
+    if not live:
+        return tuple(x.detach() * 0 for x in leaves)
+    outs, grads = zip(*live)
+    return grad(outs, leaves, grads, retain_graph=True, allow_unused=True, materialize_grads=True)
+
+
+def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False, strategy="reverse-mode"):
+    """d func(*inputs) / d inputs: for an output of shape O and an input of shape I, a tensor of
+    shape O + I. One tensor for one input and one output; a tuple over inputs (or outputs), a tuple
+    of tuples [output][input] for both. One backward pass per output element (``vectorize`` and
+    ``strategy`` are accepted; this is always reverse mode, row by row).
+
+    >>> import minitorch
+    >>> minitorch.autograd.functional.jacobian(lambda x: x ** 2, minitorch.tensor([1.0, 3.0]))
+    tensor([[2., 0.],
+            [0., 6.]])
+    """
+    _first_order_only("jacobian", create_graph)
+    is_tuple_in, leaves = _inputs_for("jacobian", inputs)
+    result = func(*leaves)
+    is_tuple_out = isinstance(result, (tuple, list))
+    outputs = _as_tuple("jacobian: outputs of func", result)
+    if strict and not all(o.requires_grad for o in outputs):
+        raise RuntimeError("jacobian(strict=True): an output of func does not depend on the inputs.")
+    Tensor = tensor_class()
+    rows = []
+    for out in outputs:
+        per_input = [[] for _ in leaves]
+        for k in range(out.numel()):
+            seed = np.zeros(out._array.size, dtype=out._array.dtype)
+            seed[k] = 1
+            seed = Tensor._make(seed.reshape(out._array.shape), False, None).to(out.device)
+            for column, g in zip(per_input, _pullback((out,), leaves, (seed,))):
+                column.append(g)
+        rows.append(tuple(_stack(column, out.shape, x) for column, x in zip(per_input, leaves)))
+    rows = [r if is_tuple_in else r[0] for r in rows]
+    return tuple(rows) if is_tuple_out else rows[0]
+
+
+def _stack(gradients, out_shape, x):
+    """The Jacobian block d out / d x (shape out_shape + x.shape) from one gradient per output element."""
+    if not gradients:
+        return x.detach().new_zeros(tuple(out_shape) + tuple(x.shape))
+    return tensor_class()._make(np.stack([g._array for g in gradients]).reshape(tuple(out_shape) + tuple(x.shape)),
+                                False, None, x._device)
+
+
+def vjp(func, inputs, v=None, create_graph=False, strict=False):
+    """(func(*inputs), v^T J): the vector-Jacobian product, one backward pass; ``v`` has the output's
+    shape (it may be None for a one-element output). The second item is shaped like ``inputs``.
+
+    >>> import minitorch
+    >>> out, g = minitorch.autograd.functional.vjp(lambda x: x ** 2, minitorch.tensor([1.0, 3.0]), minitorch.ones(2))
+    >>> g
+    tensor([2., 6.])
+    """
+    _first_order_only("vjp", create_graph)
+    is_tuple_in, leaves = _inputs_for("vjp", inputs)
+    result = func(*leaves)
+    outputs = _as_tuple("vjp: outputs of func", result)
+    if v is None:
+        if any(o.numel() != 1 for o in outputs):
+            raise RuntimeError("vjp: v can only be None if the output of func has a single element.")
+        v = tuple(o.detach() * 0 + 1 for o in outputs)
+    v = _as_tuple("vjp: v", v)
+    for o, g in zip(outputs, v):
+        if tuple(o.shape) != tuple(g.shape):
+            raise RuntimeError(f"vjp: v has shape {tuple(g.shape)} but the output of func has shape {tuple(o.shape)}.")
+    products = _pullback(outputs, leaves, v)
+    detached = tuple(o.detach() for o in outputs)
+    return (detached if isinstance(result, (tuple, list)) else detached[0]), (products if is_tuple_in else products[0])
+
+
+def jvp(func, inputs, v=None, create_graph=False, strict=False):
+    """(func(*inputs), J v): the Jacobian-vector product, ``v`` shaped like ``inputs`` (None for a
+    one-element input). Computed from the full Jacobian (``jacobian``, one backward per output
+    element): minitorch has no forward-mode autodiff.
+
+    >>> import minitorch
+    >>> out, t = minitorch.autograd.functional.jvp(lambda x: x ** 2, minitorch.tensor([1.0, 3.0]), minitorch.ones(2))
+    >>> t
+    tensor([2., 6.])
+    """
+    _first_order_only("jvp", create_graph)
+    is_tuple_in, leaves = _inputs_for("jvp", inputs)
+    if v is None:
+        if any(x.numel() != 1 for x in leaves):
+            raise RuntimeError("jvp: v can only be None if the input to func has a single element.")
+        v = tuple(x.detach() * 0 + 1 for x in leaves)
+    v = _as_tuple("jvp: v", v)
+    for x, t in zip(leaves, v):
+        if tuple(x.shape) != tuple(t.shape):
+            raise RuntimeError(f"jvp: v has shape {tuple(t.shape)} but the input has shape {tuple(x.shape)}.")
+    result = func(*leaves)
+    is_tuple_out = isinstance(result, (tuple, list))
+    outputs = _as_tuple("jvp: outputs of func", result)
+    blocks = jacobian(func, tuple(leaves))
+    blocks = blocks if is_tuple_out else (blocks,)
+    products = []
+    for out, row in zip(outputs, blocks):
+        total = out.detach() * 0
+        for block, t in zip(row, v):
+            total = total + (block.reshape(out.numel(), -1) @ t.reshape(-1).to(block.dtype)).reshape(out.shape)
+        products.append(total)
+    detached = tuple(o.detach() for o in outputs)
+    return ((detached, tuple(products)) if is_tuple_out else (detached[0], products[0]))
+
+
+def hessian(func, inputs, create_graph=False, strict=False, vectorize=False, outer_jacobian_strategy="reverse-mode"):
+    """PyTorch's second derivatives of a scalar function: not available here. A Hessian needs the
+    gradient of a gradient, and minitorch's backwards run on raw arrays, outside the graph (by
+    design), so there is no double backward. Raises NotImplementedError."""
+    raise NotImplementedError(
+        "hessian: second derivatives need double backward (the gradient of a gradient), and minitorch's "
+        "backwards run on raw arrays outside the graph, by design. Use jacobian of a hand-written gradient, "
+        "or finite differences of autograd.grad."
+    )

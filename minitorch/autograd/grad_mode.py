@@ -55,10 +55,10 @@ class _GradModeContext:
 
     mode = True
 
-    def __new__(cls, func=None):
-        """``@no_grad()`` and ``@no_grad`` both decorate ``func``; ``no_grad()`` is a context."""
+    def __new__(cls, orig_func=None):
+        """``@no_grad()`` and ``@no_grad`` both decorate ``orig_func``; ``no_grad()`` is a context."""
         self = super().__new__(cls)
-        return self if func is None else self(func)
+        return self if orig_func is None else self(orig_func)
 
     def __enter__(self):
         self.prev = _GradMode.enabled
@@ -82,6 +82,9 @@ class no_grad(_GradModeContext):
     """``with minitorch.no_grad():`` ops inside record no graph (or use ``@no_grad()`` on a function)."""
 
     mode = False
+
+    def __init__(self):
+        """Takes no arguments, as PyTorch's (``@no_grad`` without parentheses goes through ``__new__``)."""
 
 
 class enable_grad(_GradModeContext):

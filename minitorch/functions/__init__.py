@@ -41,7 +41,7 @@ The families:
     linalg      MatMul Linear
     softmax     Softmax LogSoftmax
     conversion  Clone Cast ToDevice
-    logical     Eq Ne Lt Le Gt Ge LogicalAnd LogicalOr LogicalNot IsNan IsFinite IsInf IsPosInf IsNegInf
+    logical     Eq Ne Lt Le Gt Ge LogicalAnd LogicalOr LogicalXor LogicalNot IsNan IsFinite IsInf IsPosInf IsNegInf
                 IsReal SignBit IsClose All Any
                 ArgMax ArgMin (no gradient: differentiable = False)
     inplace     the arithmetic of in-place updates (add_, clamp_, ...): no graph node
@@ -70,9 +70,10 @@ from .indexing import Cat, GetItem, IndexPut, MaskedFill, NonZero, Stack, Where
 from .linalg import Linear, MatMul
 from .logical import (
     All, Any, ArgMax, ArgMin, Eq, Ge, Gt, IsClose, IsFinite, IsInf, IsNan, IsNegInf, IsPosInf, IsReal, Le,
-    LogicalAnd, LogicalNot, LogicalOr, Lt, Ne, SignBit,
+    LogicalAnd, LogicalNot, LogicalOr, LogicalXor, Lt, Ne, SignBit,
 )
 from .loss import BinaryCrossEntropy
+from .matrix import Det, Inverse
 from .normalization import BatchNorm, LayerNorm
 from .padding import Pad
 from .pointwise import (

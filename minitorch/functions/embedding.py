@@ -5,26 +5,33 @@
 Backward: row k of dL/dW is the sum of dL/dy over every position whose index is k
 (an index that appears twice gets both gradients, so the scatter must add:
 ``scatter_add``, i.e. ``np.add.at``, not assignment). The ``padding_idx`` row gets no gradient, so it
-stays as it is (PyTorch zeroes it at initialisation: a "no token" vector).
+stays as it is (PyTorch zeroes it at initialisation: a "no token" vector). With
+``scale_grad_by_freq``, row k's sum is divided by the number of times k appears in the batch.
 """
 import numpy as np
 
 from ..autograd.function import Op
+from ..device import array_module
 from ._util import scatter_add
 
 
 class Embedding(Op):
-    """y = W[index];  dL/dW[k] = sum of dL/dy[p] over the positions p with index[p] = k."""
+    """y = W[index];  dL/dW[k] = sum of dL/dy[p] over the positions p with index[p] = k (/ count(k))."""
 
     @staticmethod
-    def forward(ctx, index, weight, padding_idx):
+    def forward(ctx, index, weight, padding_idx, scale_grad_by_freq=False):
         ctx.index, ctx.weight_shape, ctx.padding_idx = index, weight.shape, padding_idx
+        ctx.scale_grad_by_freq = scale_grad_by_freq
         return weight[index]
 
     @staticmethod
     def backward(ctx, grad):
         grad_weight = np.zeros_like(grad, shape=ctx.weight_shape)
-        scatter_add(grad_weight, ctx.index.reshape(-1), grad.reshape(-1, ctx.weight_shape[1]))
+        index = ctx.index.reshape(-1)
+        scatter_add(grad_weight, index, grad.reshape(-1, ctx.weight_shape[1]))
+        if ctx.scale_grad_by_freq:
+            counts = array_module(index).bincount(index, minlength=ctx.weight_shape[0])
+            grad_weight /= np.maximum(counts, 1)[:, None]
         if ctx.padding_idx is not None:
             grad_weight[ctx.padding_idx] = 0
-        return None, grad_weight, None
+        return None, grad_weight, None, None

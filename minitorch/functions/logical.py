@@ -71,6 +71,12 @@ class LogicalOr(Comparison):
     ufunc = np.logical_or
 
 
+class LogicalXor(Comparison):
+    """a xor b, elementwise (nonzero counts as True)."""
+
+    ufunc = np.logical_xor
+
+
 class LogicalNot(Op):
     """not x, elementwise."""
 

@@ -207,12 +207,10 @@ class GELU(Op):
 
 
 class Clamp(Op):
-    """y = min(max(x, lo), hi);  dy/dx = 1 where lo <= x <= hi, else 0."""
+    """y = min(max(x, lo), hi);  dy/dx = 1 where lo <= x <= hi, else 0 (lo > hi: y = hi everywhere)."""
 
     @staticmethod
     def forward(ctx, x, lo, hi):
-        if lo is not None and hi is not None and lo > hi:
-            raise ValueError(f"clamp: min ({lo}) must not be greater than max ({hi}).")
         inside = np.ones_like(x, dtype=bool)
         if lo is not None:
             inside &= x >= lo

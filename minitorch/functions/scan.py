@@ -66,6 +66,8 @@ class CumProd(Op):
     def backward(ctx, grad):
         x, y = ctx.saved_arrays
         xp, axis = array_module(x), ctx.axis
+        if x.shape[axis] == 0:  # an empty scan: no elements, no first zero to look for
+            return grad
         zero = x == 0
         position = xp.arange(x.shape[axis]).reshape([-1 if a == axis else 1 for a in range(x.ndim)])
         first_zero = xp.where(zero.any(axis=axis, keepdims=True), xp.argmax(zero, axis=axis, keepdims=True),

@@ -15,6 +15,9 @@
   ``SmoothL1Loss``, ``HuberLoss``, ``KLDivLoss``, ``PoissonNLLLoss``, ``GaussianNLLLoss`` and the margin losses
 - more activations (``LeakyReLU``, ``ELU``, ``PReLU``, ``Softplus``, ...); ``Unflatten``; distances
   ``CosineSimilarity``, ``PairwiseDistance``
+- more layers: ``GroupNorm``, ``InstanceNorm1d/2d/3d``, ``RMSNorm``, ``LocalResponseNorm``, ``Dropout1d/2d/3d``,
+  ``AlphaDropout``, the padding layers (``ZeroPad2d``, ``ReflectionPad2d``, ...), ``PixelShuffle``, ``Bilinear``,
+  ``EmbeddingBag``, ``LazyLinear``, ``LazyConv2d``, ``LazyBatchNorm2d``; ``Buffer`` (module state that is not learned)
 - ``nn.functional`` (as ``F``): the same operations as plain functions, and the losses
 - ``nn.init``: weight initialisation; ``nn.utils``: gradient clipping; ``nn.utils.rnn``: padding and packing sequences
 """
@@ -27,8 +30,11 @@ from .activation import (
 from .container import ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
 from .conv import Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d, Fold, Unfold
 from .distance import CosineSimilarity, PairwiseDistance
-from .dropout import Dropout
+from .bilinear import Bilinear
+from .dropout import AlphaDropout, Dropout, Dropout1d, Dropout2d, Dropout3d, FeatureAlphaDropout
+from .embedding_bag import EmbeddingBag
 from .flatten import Flatten, Unflatten
+from .lazy import LazyBatchNorm2d, LazyConv2d, LazyLinear
 from .linear import Identity, Linear
 from .loss import (
     BCELoss, BCEWithLogitsLoss, CosineEmbeddingLoss, CrossEntropyLoss, GaussianNLLLoss, HingeEmbeddingLoss, HuberLoss,
@@ -38,7 +44,14 @@ from .loss import (
 from .module import Module
 from .multihead_attention import MultiheadAttention
 from .normalization import BatchNorm1d, BatchNorm2d, LayerNorm
-from .parameter import Parameter
+from .normalization_more import GroupNorm, InstanceNorm1d, InstanceNorm2d, InstanceNorm3d, LocalResponseNorm, RMSNorm
+from .padding import (
+    CircularPad1d, CircularPad2d, CircularPad3d, ConstantPad1d, ConstantPad2d, ConstantPad3d, ReflectionPad1d,
+    ReflectionPad2d, ReflectionPad3d, ReplicationPad1d, ReplicationPad2d, ReplicationPad3d, ZeroPad1d, ZeroPad2d,
+    ZeroPad3d,
+)
+from .parameter import Buffer, Parameter
+from .pixelshuffle import PixelShuffle, PixelUnshuffle
 from .pooling import (
     AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool1d, AdaptiveMaxPool2d, AvgPool1d, AvgPool2d, MaxPool1d,
     MaxPool2d,

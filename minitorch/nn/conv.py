@@ -59,7 +59,7 @@ class _ConvNd(Module):
         self.padding_mode = checks.choice(op, "padding_mode", padding_mode, PADDING_MODES)
         if self.transposed and padding_mode != "zeros":
             raise ValueError(f'{op}: only "zeros" padding mode is supported, got padding_mode={padding_mode!r}.')
-        dtype = dtypes.to_dtype(dtype) or dtypes.float32
+        dtype = dtypes.to_dtype(dtype) or dtypes.get_default_dtype()
         channels = (in_channels, out_channels // groups) if self.transposed else (out_channels, in_channels // groups)
         self.weight = Parameter(empty(*channels, *self.kernel_size, dtype=dtype, device=device))
         if bias:

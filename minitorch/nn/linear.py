@@ -34,7 +34,7 @@ class Linear(Module):
         super().__init__()
         self.in_features = checks.integer("Linear", "in_features", in_features, minimum=0)
         self.out_features = checks.integer("Linear", "out_features", out_features, minimum=0)
-        dtype = dtypes.to_dtype(dtype) or dtypes.float32
+        dtype = dtypes.to_dtype(dtype) or dtypes.get_default_dtype()
         self.weight = Parameter(empty(out_features, in_features, dtype=dtype, device=device))
         if bias:
             self.bias = Parameter(empty(out_features, dtype=dtype, device=device))

@@ -7,20 +7,23 @@ in ``state_dict()`` under the keys ``weight`` and ``pos_weight``.
 """
 from .. import checks
 from . import functional as F
-from .functional.loss import REDUCTIONS
 from .module import Module
 
 
 class _Loss(Module):
-    def __init__(self, reduction="mean"):
+    """Base of the loss modules: stores ``reduction``; PyTorch's deprecated ``size_average``/``reduce``,
+    where given, decide it as in the functions."""
+
+    def __init__(self, size_average=None, reduce=None, reduction="mean"):
         super().__init__()
-        checks.choice(type(self).__name__, "reduction", reduction, REDUCTIONS)
-        self.reduction = reduction
+        self.reduction = F.loss._reduction(type(self).__name__, size_average, reduce, reduction)
 
 
 class _WeightedLoss(_Loss):
-    def __init__(self, weight=None, reduction="mean"):
-        super().__init__(reduction)
+    """A loss with per-class ``weight``, kept as a buffer."""
+
+    def __init__(self, weight=None, size_average=None, reduce=None, reduction="mean"):
+        super().__init__(size_average, reduce, reduction)
         self.register_buffer("weight", weight)
 
 
@@ -41,8 +44,9 @@ class L1Loss(_Loss):
 class CrossEntropyLoss(_WeightedLoss):
     """Cross-entropy of logits (N, C) against class indices (N,); see ``F.cross_entropy``."""
 
-    def __init__(self, weight=None, ignore_index=-100, reduction="mean", label_smoothing=0.0):
-        super().__init__(weight, reduction)
+    def __init__(self, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean",
+                 label_smoothing=0.0):
+        super().__init__(weight, size_average, reduce, reduction)
         self.ignore_index = ignore_index
         self.label_smoothing = label_smoothing
 
@@ -56,8 +60,8 @@ class CrossEntropyLoss(_WeightedLoss):
 class NLLLoss(_WeightedLoss):
     """Negative log-likelihood of log-probabilities (N, C) against class indices (N,); see ``F.nll_loss``."""
 
-    def __init__(self, weight=None, ignore_index=-100, reduction="mean"):
-        super().__init__(weight, reduction)
+    def __init__(self, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean"):
+        super().__init__(weight, size_average, reduce, reduction)
         self.ignore_index = ignore_index
 
     def forward(self, input, target):
@@ -75,8 +79,8 @@ class BCEWithLogitsLoss(_Loss):
     """Binary cross-entropy of raw scores (logits), stable for any size; see
     ``F.binary_cross_entropy_with_logits``."""
 
-    def __init__(self, weight=None, reduction="mean", pos_weight=None):
-        super().__init__(reduction)
+    def __init__(self, weight=None, size_average=None, reduce=None, reduction="mean", pos_weight=None):
+        super().__init__(size_average, reduce, reduction)
         self.register_buffer("weight", weight)
         self.register_buffer("pos_weight", pos_weight)
 
@@ -95,11 +99,6 @@ class _OptionsLoss(_Loss):
 
     function = None
     options = ()
-
-    def __init__(self, size_average=None, reduce=None, reduction="mean"):
-        if size_average is not None or reduce is not None:
-            reduction = F.loss._reduction(type(self).__name__, size_average, reduce, reduction)
-        super().__init__(reduction)
 
     def forward(self, *inputs):
         options = {name: getattr(self, name) for name in self.options}
@@ -135,7 +134,7 @@ class KLDivLoss(_OptionsLoss):
     def __init__(self, size_average=None, reduce=None, reduction="mean", log_target=False):
         if size_average is None and reduce is None:
             checks.choice("KLDivLoss", "reduction", reduction, ("mean", "batchmean", "sum", "none"))
-            _Loss.__init__(self, "mean")
+            _Loss.__init__(self)
             self.reduction = reduction
         else:
             super().__init__(size_average, reduce, reduction)

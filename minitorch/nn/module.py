@@ -12,6 +12,7 @@ Everything else follows from walking those registries: ``parameters()``,
 ``zero_grad()``, ``to(dtype)`` and the printed tree. Subclasses write ``forward``;
 calling the module (``model(x)``) runs it, with any hooks (``hooks.py``) around it.
 """
+import warnings
 from collections import OrderedDict, namedtuple
 from collections.abc import Mapping
 
@@ -22,7 +23,7 @@ from ..autograd.grad_mode import no_grad
 from ..device import check_device, move, names_a_device
 from ..tensor import Tensor
 from .hooks import ModuleHooks
-from .parameter import Parameter
+from .parameter import Buffer, Parameter
 
 
 class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])):
@@ -68,7 +69,7 @@ class Module(ModuleHooks):
         object.__setattr__(self, "_modules", OrderedDict())
         self._init_hooks()
 
-    def forward(self, *args, **kwargs):
+    def forward(self, *input):
         """The computation of the module: every subclass defines it (call the module, not ``forward``)."""
         raise NotImplementedError(
             f'Module [{type(self).__name__}] is missing the required "forward" method: define '
@@ -151,6 +152,11 @@ class Module(ModuleHooks):
             if name not in registry:  # replacing keeps the position (and the state-dict order)
                 self._forget(name)
             registry[name] = value
+        elif isinstance(value, Buffer):  # nn.Buffer: registered as register_buffer would
+            self._check_init("Buffer", name)
+            if name not in self._buffers:
+                self._forget(name)
+            self.register_buffer(name, value, persistent=value.persistent)
         elif params is not None and name in params:
             if value is not None:
                 raise TypeError(
@@ -342,12 +348,20 @@ class Module(ModuleHooks):
         return self
 
     # ------------------------------------------------------------- state dicts
-    def state_dict(self, *, destination=None, prefix="", keep_vars=False):
+    def state_dict(self, *args, destination=None, prefix="", keep_vars=False):
         """An OrderedDict from dotted names (``"fc1.weight"``) to tensors: parameters and persistent buffers.
 
         The tensors are detached and share memory with the module (copy them to keep a snapshot).
         The keys are PyTorch's for the same architecture, so weights can move between the two.
+        ``args`` is PyTorch's deprecated positional form ``(destination, prefix, keep_vars)``.
         """
+        if len(args) > 3:
+            raise TypeError(f"state_dict takes at most 3 positional arguments (destination, prefix, keep_vars), "
+                            f"got {len(args)}; pass them by keyword.")
+        if args:
+            warnings.warn("Positional args to state_dict are deprecated, as in PyTorch; pass destination=, "
+                          "prefix= and keep_vars= by keyword.", FutureWarning, stacklevel=2)
+            destination, prefix, keep_vars = (*args, *(destination, prefix, keep_vars)[len(args):])
         if destination is None:
             destination = OrderedDict()
         for name, param in self._parameters.items():
@@ -418,10 +432,18 @@ class Module(ModuleHooks):
         setattr(module, name, value)
 
     # ---------------------------------------------------------- dtype / device
-    def to(self, *args, dtype=None, device=None, non_blocking=False):
+    def to(self, *args, **kwargs):
         """Move (``to("cuda")``) and/or convert (``to(minitorch.float64)``) every parameter and
         buffer in place, with their grads: the same Parameter objects, so an optimiser built
-        before still holds them. A tensor argument gives both its dtype and its device. Returns self."""
+        before still holds them. A tensor argument gives both its dtype and its device. Returns self.
+
+        Keywords as PyTorch's: ``dtype``, ``device``, ``non_blocking`` and ``memory_format`` (the last
+        two accepted and ignored: copies are synchronous and every tensor is contiguous)."""
+        unknown = sorted(set(kwargs) - {"dtype", "device", "non_blocking", "memory_format"})
+        if unknown:
+            raise TypeError(f"nn.Module.to() got an unexpected keyword argument {unknown[0]!r}; it takes "
+                            f"dtype=, device=, non_blocking= and memory_format=.")
+        dtype, device = kwargs.get("dtype"), kwargs.get("device")
         for arg in args:
             if isinstance(arg, Tensor):
                 dtype, device = arg.dtype, arg.device

@@ -77,7 +77,7 @@ class MultiheadAttention(Module):
         self.dropout = dropout
         self.batch_first = batch_first
         self.add_zero_attn = add_zero_attn
-        dtype = dtypes.to_dtype(dtype) or dtypes.float32
+        dtype = dtypes.to_dtype(dtype) or dtypes.get_default_dtype()
         E, factory = embed_dim, {"dtype": dtype, "device": device}
         if self._qkv_same_embed_dim:
             self.in_proj_weight = Parameter(empty(3 * E, E, **factory))

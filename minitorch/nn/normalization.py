@@ -35,9 +35,9 @@ class _BatchNorm(Module):
         if momentum is not None:
             checks.real(name, "momentum (or None)", momentum, minimum=0, maximum=1)
         self.num_features = int(num_features)
-        self.eps, self.momentum = eps, momentum
+        self.eps, self.momentum = checks.real(name, "eps", eps, minimum=0), momentum
         self.affine, self.track_running_stats = affine, track_running_stats
-        dtype = dtypes.to_dtype(dtype) or dtypes.float32
+        dtype = dtypes.to_dtype(dtype) or dtypes.get_default_dtype()
         if affine:
             self.weight = Parameter(ones(num_features, dtype=dtype, device=device))
             if bias:
@@ -133,7 +133,7 @@ class LayerNorm(Module):
                 f"LayerNorm: normalized_shape must hold positive sizes, got {normalized_shape!r}."
             )
         self.eps, self.elementwise_affine = eps, elementwise_affine
-        dtype = dtypes.to_dtype(dtype) or dtypes.float32
+        dtype = dtypes.to_dtype(dtype) or dtypes.get_default_dtype()
         if elementwise_affine:
             self.weight = Parameter(ones(*self.normalized_shape, dtype=dtype, device=device))
             if bias:

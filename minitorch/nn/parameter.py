@@ -8,6 +8,7 @@ so that ``module.parameters()`` hands it to the optimiser and
 """
 import numpy as np
 
+from ..creation import empty
 from ..dtypes import as_array
 from ..tensor import Tensor
 
@@ -37,3 +38,26 @@ class Parameter(Tensor):
 
     def __repr__(self):
         return "Parameter containing:\n" + super().__repr__()
+
+
+class Buffer(Tensor):
+    """A tensor that a ``Module`` keeps as state but does not learn (PyTorch 2.5's ``nn.Buffer``):
+    assigning one as an attribute registers it as a buffer, as ``register_buffer`` does, so it
+    follows ``to(...)`` and sits in ``state_dict()`` (unless ``persistent=False``).
+
+    ``Buffer(t)`` shares ``t``'s memory, detached from its graph; ``None`` gives an empty tensor.
+
+    >>> import minitorch
+    >>> layer = minitorch.nn.Module()
+    >>> layer.steps = minitorch.nn.Buffer(minitorch.zeros(1))
+    >>> list(layer.state_dict())
+    ['steps']
+    """
+
+    __slots__ = ("persistent",)
+
+    def __init__(self, data=None, *, persistent=True):
+        data = empty(0) if data is None else data.detach()
+        self._array, self._version, self._device = data._array, data._version, data._device
+        self._node, self.grad, self.requires_grad = None, None, data.requires_grad
+        self.persistent = bool(persistent)

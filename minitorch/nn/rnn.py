@@ -63,7 +63,7 @@ class RNNBase(Module):
         self.bias, self.batch_first, self.dropout = bias, batch_first, dropout
         self.bidirectional, self.proj_size = bidirectional, proj_size
         self._suffixes = ("", "_reverse") if bidirectional else ("",)
-        factory = {"dtype": dtypes.to_dtype(dtype) or dtypes.float32, "device": device}
+        factory = {"dtype": dtypes.to_dtype(dtype) or dtypes.get_default_dtype(), "device": device}
         gates, out_size = _GATES[mode] * hidden_size, proj_size or hidden_size
         self._all_weights = []
         for layer in range(num_layers):

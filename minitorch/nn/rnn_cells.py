@@ -97,7 +97,7 @@ class RNNCellBase(Module):
         self.hidden_size = check_sizes(type(self).__name__, input_size, hidden_size)
         self.input_size = input_size
         self.bias = bias
-        factory = {"dtype": dtypes.to_dtype(dtype) or dtypes.float32, "device": device}
+        factory = {"dtype": dtypes.to_dtype(dtype) or dtypes.get_default_dtype(), "device": device}
         self.weight_ih = Parameter(empty(num_chunks * hidden_size, input_size, **factory))
         self.weight_hh = Parameter(empty(num_chunks * hidden_size, hidden_size, **factory))
         if bias:

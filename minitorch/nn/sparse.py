@@ -26,14 +26,22 @@ class Embedding(Module):
     - input: integer ids of any shape (*) -> output (*, embedding_dim)
     - ``weight`` (num_embeddings, embedding_dim), initialised N(0, 1) (PyTorch's choice)
     - ``padding_idx``: that row starts at zero and never gets a gradient (the "no token" id)
+    - ``max_norm``, ``norm_type``, ``scale_grad_by_freq``, ``sparse``: as in ``F.embedding``
+    - ``_weight``/``_freeze``: PyTorch's, a given initial weight (kept as is) and whether it is frozen
     """
 
-    def __init__(self, num_embeddings, embedding_dim, padding_idx=None, device=None, dtype=None):
+    def __init__(self, num_embeddings, embedding_dim, padding_idx=None, max_norm=None, norm_type=2.0,
+                 scale_grad_by_freq=False, sparse=False, _weight=None, _freeze=False, device=None, dtype=None):
         super().__init__()
         self.num_embeddings = checks.integer("Embedding", "num_embeddings", num_embeddings, minimum=1)
         self.embedding_dim = checks.integer("Embedding", "embedding_dim", embedding_dim, minimum=1)
         self.padding_idx = _padding_index(self.num_embeddings, padding_idx)
-        dtype = dtypes.to_dtype(dtype) or dtypes.float32
+        self.max_norm, self.norm_type = max_norm, norm_type
+        self.scale_grad_by_freq, self.sparse = scale_grad_by_freq, sparse
+        if _weight is not None:
+            self.weight = Parameter(_weight, requires_grad=not _freeze)
+            return
+        dtype = dtypes.to_dtype(dtype) or dtypes.get_default_dtype()
         self.weight = Parameter(empty(num_embeddings, embedding_dim, dtype=dtype, device=device))
         self.reset_parameters()
 
@@ -56,7 +64,8 @@ class Embedding(Module):
         return module
 
     def forward(self, input):
-        return F.embedding(input, self.weight, self.padding_idx)
+        return F.embedding(input, self.weight, self.padding_idx, self.max_norm, self.norm_type,
+                           self.scale_grad_by_freq, self.sparse)
 
     def extra_repr(self):
         text = f"{self.num_embeddings}, {self.embedding_dim}"

@@ -67,12 +67,12 @@ class TransformerEncoderLayer(Module):
 
     ``forward(src, src_mask=None, src_key_padding_mask=None, is_causal=False)``: src is
     (S, N, d_model), or (N, S, d_model) with ``batch_first``; masks as in MultiheadAttention
-    (bool True = not allowed, or float added). ``activation`` is "relu", "gelu" or a callable.
+    (bool True = not allowed, or float added). ``activation`` is a callable (default F.relu), "relu" or "gelu".
     Submodules: ``self_attn``, ``linear1``, ``dropout``, ``linear2``, ``norm1``, ``norm2``,
     ``dropout1``, ``dropout2``.
     """
 
-    def __init__(self, d_model, nhead, dim_feedforward=2048, dropout=0.1, activation="relu",
+    def __init__(self, d_model, nhead, dim_feedforward=2048, dropout=0.1, activation=F.relu,
                  layer_norm_eps=1e-5, batch_first=False, norm_first=False, bias=True, device=None, dtype=None):
         super().__init__()
         factory = {"device": device, "dtype": dtype}
@@ -116,7 +116,7 @@ class TransformerDecoderLayer(Module):
     ``dropout``, ``linear2``, ``norm1``, ``norm2``, ``norm3``, ``dropout1``, ``dropout2``, ``dropout3``.
     """
 
-    def __init__(self, d_model, nhead, dim_feedforward=2048, dropout=0.1, activation="relu",
+    def __init__(self, d_model, nhead, dim_feedforward=2048, dropout=0.1, activation=F.relu,
                  layer_norm_eps=1e-5, batch_first=False, norm_first=False, bias=True, device=None, dtype=None):
         super().__init__()
         factory = {"device": device, "dtype": dtype}
@@ -245,7 +245,7 @@ class Transformer(Module):
     """
 
     def __init__(self, d_model=512, nhead=8, num_encoder_layers=6, num_decoder_layers=6, dim_feedforward=2048,
-                 dropout=0.1, activation="relu", custom_encoder=None, custom_decoder=None, layer_norm_eps=1e-5,
+                 dropout=0.1, activation=F.relu, custom_encoder=None, custom_decoder=None, layer_norm_eps=1e-5,
                  batch_first=False, norm_first=False, bias=True, device=None, dtype=None):
         super().__init__()
         layer_args = (d_model, nhead, dim_feedforward, dropout, activation, layer_norm_eps, batch_first,

@@ -1,5 +1,5 @@
 """Optimisers (``SGD``, ``Adam``, ``AdamW``, ``RMSprop``, ``Adagrad``, ``Adadelta``, ``Adamax``,
-``NAdam``, ``RAdam``) and ``lr_scheduler``.
+``NAdam``, ``RAdam``, ``LBFGS``) and ``lr_scheduler``.
 
 Each optimiser's docstring states its update rule; they follow PyTorch's documented
 algorithms, options and ``state_dict`` layout. ``Optimizer`` is the base class to subclass
@@ -11,6 +11,7 @@ from .adagrad import Adagrad
 from .adam import Adam
 from .adamax import Adamax
 from .adamw import AdamW
+from .lbfgs import LBFGS
 from .nadam import NAdam
 from .optimizer import Optimizer
 from .radam import RAdam
@@ -18,4 +19,4 @@ from .rmsprop import RMSprop
 from .sgd import SGD
 
 __all__ = ["Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "Adamax", "NAdam",
-           "RAdam", "lr_scheduler"]
+           "RAdam", "LBFGS", "lr_scheduler"]

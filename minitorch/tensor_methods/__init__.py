@@ -20,12 +20,14 @@ graph node, version counter) and inherits its methods from these classes:
     inplace     add_, sub_, mul_, div_, copy_, fill_, zero_, clamp_, uniform_, normal_, x[index] = v,
                 and <name>_ of the pointwise, trig, rounding and bitwise ops (%= //= &= |= ^= <<= >>=)
     random      bernoulli, multinomial, bernoulli_, random_, exponential_, geometric_, cauchy_, log_normal_
+    autograd    register_hook, detach_, pin_memory, share_memory_
 
 A method checks its arguments (``minitorch.checks``) and calls one op's ``Op.apply``; the
 arithmetic itself lives in ``minitorch/functions/``. A new op's method goes into its family's
 mixin here (see the recipe in ``minitorch/functions/__init__.py``).
 """
 from .arithmetic import ArithmeticMethods
+from .autograd import AutogradMethods
 from .bitwise import BitwiseMethods
 from .indexing import IndexingMethods
 from .inplace import InPlaceMethods
@@ -44,4 +46,5 @@ __all__ = [
     "ArithmeticMethods", "LogicalMethods", "PointwiseMethods", "ReductionMethods", "ShapeMethods",
     "InPlaceMethods", "MaxResult", "MinResult", "ScanMethods", "SortMethods",
     "IndexingMethods", "LinalgMethods", "TrigMethods", "RoundingMethods", "BitwiseMethods", "RandomMethods",
+    "AutogradMethods",
 ]

@@ -142,7 +142,7 @@ class ArithmeticMethods:
         >>> x.div(2), x.div(2, rounding_mode="trunc"), x.div(2, rounding_mode="floor")
         (tensor([ 3.5000, -3.5000]), tensor([ 3, -3]), tensor([ 3, -4]))
         """
-        checks.choice("div", "rounding_mode", rounding_mode, (None, "trunc", "floor"))
+        checks.choice("div", "rounding_mode", rounding_mode, (None, "trunc", "floor"), error=RuntimeError)
         if rounding_mode is None:
             return self._binary(ops.Div, other, floating=True)
         return self._binary(ops.TruncDivide if rounding_mode == "trunc" else ops.FloorDivide, other)

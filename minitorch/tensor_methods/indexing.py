@@ -10,10 +10,11 @@ put, index_copy and index_fill; a RuntimeError for gather, scatter and index_add
 """
 import numpy as np
 
-from .. import checks
+from .. import checks, dtypes
 from .. import functions as ops
-from ..autograd.function import tensor_class
+from ..autograd.function import keep_versions, tensor_class
 from ..autograd.grad_mode import _GradMode
+from ..device import array_module
 from ..functions._util import broadcast_shapes
 from ..functions.scatter import along
 
@@ -69,7 +70,7 @@ class IndexingMethods:
         >>> x.gather(1, minitorch.tensor([[0, 0], [1, 0]])).tolist()
         [[1, 1], [4, 3]]
         """
-        return ops.GetItem.apply(self, self._gather_place("gather", dim, index))
+        return keep_versions(ops.GetItem.apply(self, self._gather_place("gather", dim, index)), index)
 
     def _scatter_source(self, op, index, src, value):
         """The values scatter writes: src cut to index's shape, or ``value`` as a 0-d tensor."""
@@ -92,9 +93,9 @@ class IndexingMethods:
         source = self._scatter_source("scatter", index, src, value)
         place = self._gather_place("scatter", dim, index, *([source] if source.ndim else []))
         if reduce is not None:
-            reduce = {"add": "sum", "multiply": "prod"}[checks.choice("scatter", "reduce", reduce, ("add", "multiply"))]
-            return ops.ScatterReduce.apply(self, source.expand(index.shape), place, reduce, True)
-        return ops.IndexPut.apply(self, source, place, False)
+            reduce = {"add": "sum", "multiply": "prod"}[checks.choice("scatter", "reduce", reduce, ("add", "multiply"), error=RuntimeError)]
+            return keep_versions(ops.ScatterReduce.apply(self, source.expand(index.shape), place, reduce, True), index)
+        return keep_versions(ops.IndexPut.apply(self, source, place, False), index)
 
     def scatter_(self, dim, index, src=None, value=None, *, reduce=None):
         """``scatter`` in place (no gradient reaches src through it); returns self.
@@ -116,7 +117,8 @@ class IndexingMethods:
         [2.0, 0.0, 1.0]
         """
         source = self._scatter_source("scatter_add", index, src, None)
-        return ops.IndexPut.apply(self, source, self._gather_place("scatter_add", dim, index, source), True)
+        place = self._gather_place("scatter_add", dim, index, source)
+        return keep_versions(ops.IndexPut.apply(self, source, place, True), index)
 
     def scatter_reduce(self, dim, index, src, reduce, *, include_self=True):
         """Each src[i][j] meets out[index[i][j]][j] (dim 0; and so on), and every such group is
@@ -128,7 +130,7 @@ class IndexingMethods:
         >>> x.scatter_reduce(0, minitorch.tensor([0, 0, 1]), minitorch.tensor([2.0, 5.0, 3.0]), "amax").tolist()
         [5.0, 10.0]
         """
-        reduce = checks.choice("scatter_reduce", "reduce", reduce, _REDUCTIONS)
+        reduce = checks.choice("scatter_reduce", "reduce", reduce, _REDUCTIONS, error=RuntimeError)
         source = self._scatter_source("scatter_reduce", index, src, None)
         place = self._gather_place("scatter_reduce", dim, index, source)
         return ops.ScatterReduce.apply(self, source, place, reduce, bool(include_self))
@@ -152,7 +154,7 @@ class IndexingMethods:
         [[3, 4], [3, 4], [1, 2]]
         """
         place, _ = self._slices("index_select", dim, index, IndexError)
-        return ops.GetItem.apply(self, place)
+        return keep_versions(ops.GetItem.apply(self, place), index)
 
     def _source(self, op, axis, place, source):
         """``source`` checked: self's dtype, and self's shape with ``len(index)`` along ``axis``."""
@@ -199,6 +201,44 @@ class IndexingMethods:
             value = self._scatter_source("index_fill", None, None, value)
         return ops.IndexPut.apply(self, value, place, False)
 
+    def unfold(self, dimension, size, step):
+        """Every window of ``size`` elements along ``dimension``, ``step`` apart, as a new last dim:
+        that dimension becomes the number of windows, (n - size) // step + 1.
+
+        >>> import minitorch
+        >>> minitorch.arange(5).unfold(0, 2, 2).tolist()
+        [[0, 1], [2, 3]]
+        """
+        axis = self._axis("unfold", dimension) if self.ndim else 0
+        length = self.shape[axis] if self.ndim else 1
+        size = checks.integer("unfold", "size", size, minimum=0, maximum=length)
+        step = checks.integer("unfold", "step", step, minimum=1)
+        xp = array_module(self._array)
+        windows = xp.arange(0, length - size + 1, step)[:, None] + xp.arange(size)[None, :]
+        if not self.ndim:
+            return ops.GetItem.apply(self.reshape(1), (windows[0],))
+        picked = ops.GetItem.apply(self, (slice(None),) * axis + (windows,))
+        return picked.movedim(axis + 1, -1)
+
+    def where(self, condition, other):
+        """self where ``condition`` is True, else ``other`` (``minitorch.where(condition, self, other)``).
+
+        >>> import minitorch
+        >>> x = minitorch.tensor([-1.0, 2.0])
+        >>> x.where(x > 0, 0.0).tolist()
+        [0.0, 2.0]
+        """
+        checks.bool_tensor("where", "condition", condition)
+        dtype = dtypes.common_dtype(self, other)
+        if isinstance(other, tensor_class()):
+            checks.same_device("where", condition=condition, input=self, other=other)
+            other = other.to(dtype)
+        else:  # a number: a numpy scalar of the dtype, which mixes with numpy and cupy arrays alike
+            checks.same_device("where", condition=condition, input=self)
+            other = dtype.np_dtype.type(other)
+        picked = ops.Where.apply(condition._array, self.to(dtype), other)
+        return keep_versions(picked, condition, what="its condition")
+
     # --------------------------------------------------------------------------- masks
     def _mask(self, op, mask, shape):
         if not isinstance(mask, tensor_class()) or mask._array.dtype != np.bool_:
@@ -214,7 +254,8 @@ class IndexingMethods:
         [2, 3, 4]
         """
         shape = broadcast_shapes("masked_select", self.shape, getattr(mask, "shape", ()))
-        return ops.GetItem.apply(self.expand(shape), self._mask("masked_select", mask, shape))
+        picked = ops.GetItem.apply(self.expand(shape), self._mask("masked_select", mask, shape))
+        return keep_versions(picked, mask, what="its mask")
 
     def masked_scatter(self, mask, source):
         """A copy with ``source``'s first elements, in order, at the places where ``mask`` is True.
@@ -265,7 +306,7 @@ class IndexingMethods:
         [1, 4]
         """
         array = self._index("take", index, self.numel(), None, IndexError, negative=True)
-        return ops.GetItem.apply(self.reshape(-1), array)
+        return keep_versions(ops.GetItem.apply(self.reshape(-1), array), index)
 
     def take_along_dim(self, indices, dim=None):
         """``gather`` along ``dim`` with self and ``indices`` broadcast off ``dim``; with dim None,

@@ -116,6 +116,39 @@ class InPlaceMethods:
         self._writable("copy_")[...] = self._on_my_device(source)
         return self
 
+    def _reshaped(self, op, view):
+        """Make self ``view`` (a view of self's elements in another shape), in place; returns self."""
+        self._writable(op)
+        self._array = view(self)._array
+        return self
+
+    def unsqueeze_(self, dim):
+        """In place: self becomes ``self.unsqueeze(dim)`` (a new dimension of size 1); returns self.
+
+        >>> import minitorch
+        >>> minitorch.zeros(2).unsqueeze_(0).shape
+        minitorch.Size([1, 2])
+        """
+        return self._reshaped("unsqueeze_", lambda x: x.unsqueeze(dim))
+
+    def squeeze_(self, dim=None):
+        """In place: self becomes ``self.squeeze(dim)`` (size-1 dimensions dropped); returns self.
+
+        >>> import minitorch
+        >>> minitorch.zeros(1, 2, 1).squeeze_().shape
+        minitorch.Size([2])
+        """
+        return self._reshaped("squeeze_", lambda x: x.squeeze() if dim is None else x.squeeze(dim))
+
+    def t_(self):
+        """In place: self becomes ``self.t()`` (a matrix transposed); returns self.
+
+        >>> import minitorch
+        >>> minitorch.zeros(2, 3).t_().shape
+        minitorch.Size([3, 2])
+        """
+        return self._reshaped("t_", lambda x: x.t())
+
     def fill_(self, value):
         """Every element set to ``value``, in place; returns self.
 
@@ -161,7 +194,7 @@ class InPlaceMethods:
 
         >>> import minitorch
         >>> minitorch.zeros(2, 3).normal_(mean=0.0, std=0.02).shape
-        (2, 3)
+        minitorch.Size([2, 3])
         """
         self._writable("normal_")[...] = self._on_my_device(rng(generator).normal(mean, std, self.shape))
         return self
@@ -201,7 +234,7 @@ IN_PLACE_FORMS = (
     "arctan", "arcsinh", "arccosh", "arctanh", "atan2", "arctan2", "hypot", "sinc", "deg2rad", "rad2deg",
     "floor", "ceil", "trunc", "fix", "round", "frac", "sign", "sgn", "heaviside", "fmod", "remainder",
     "floor_divide", "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not", "bitwise_left_shift",
-    "bitwise_right_shift",
+    "bitwise_right_shift", "masked_fill", "index_add", "index_fill",
 )
 
 

@@ -102,7 +102,7 @@ class LinalgMethods:
 
         >>> import minitorch
         >>> minitorch.zeros(5, 2, 3).bmm(minitorch.zeros(5, 3, 4)).shape
-        (5, 2, 4)
+        minitorch.Size([5, 2, 4])
         """
         self._dims("bmm", mat2, 3, "self")
         if self.shape[0] != mat2.shape[0]:
@@ -152,7 +152,7 @@ class LinalgMethods:
 
         >>> import minitorch
         >>> minitorch.ones(3, 2, 2).baddbmm(minitorch.ones(3, 2, 1), minitorch.ones(3, 1, 2)).shape
-        (3, 2, 2)
+        minitorch.Size([3, 2, 2])
         """
         return self._add_product("baddbmm", batch1.bmm(batch2), beta, alpha)
 
@@ -279,6 +279,32 @@ class LinalgMethods:
         if self.ndim != 2:
             raise RuntimeError(f"trace: expects a matrix (2-D tensor), got shape {tuple(self.shape)}.")
         return self.diagonal().sum()
+
+    def _square(self, op):
+        if self.ndim < 2 or self.shape[-1] != self.shape[-2]:
+            raise RuntimeError(f"{op}: A must be batches of square matrices, but they are "
+                               f"{'x'.join(map(str, self.shape[-2:])) or 'a scalar'} (shape {tuple(self.shape)}).")
+        checks.floating(op, self)
+
+    def det(self):
+        """det(A) of a square matrix (or of each in a batch (*, n, n)); dL/dA = dL/dy det(A) A^-T.
+
+        >>> import minitorch
+        >>> minitorch.tensor([[2.0, 1.0], [1.0, 3.0]]).det()
+        tensor(5.)
+        """
+        self._square("det")
+        return ops.Det.apply(self)
+
+    def inverse(self):
+        """A^-1 of a square matrix (or of each in a batch (*, n, n)); dL/dA = -A^-T (dL/dY) A^-T.
+
+        >>> import minitorch
+        >>> minitorch.tensor([[2.0, 0.0], [0.0, 4.0]]).inverse().tolist()
+        [[0.5, 0.0], [0.0, 0.25]]
+        """
+        self._square("inverse")
+        return ops.Inverse.apply(self)
 
 
 def _lined_up(op, a, b):

@@ -98,6 +98,15 @@ class LogicalMethods:
         """
         return ops.LogicalOr.apply(self, other)
 
+    def logical_xor(self, other):
+        """self xor other, elementwise, as a bool tensor (``^`` on bool tensors).
+
+        >>> import minitorch
+        >>> minitorch.tensor([True, True, False]).logical_xor(minitorch.tensor([True, False, False])).tolist()
+        [False, True, False]
+        """
+        return ops.LogicalXor.apply(self, other)
+
     @dim_alias
     def all(self, dim=None, keepdim=False):
         """True (a bool tensor) if every element is nonzero: of all, or over ``dim`` (an int or a tuple).

@@ -91,7 +91,7 @@ class PointwiseMethods:
         [0, 5]
         """
         if min is None and max is None:
-            raise ValueError("clamp: give at least one of min and max.")
+            raise RuntimeError("clamp: give at least one of min and max.")
         return ops.Clamp.apply(self, min, max)
 
     clip = clamp

@@ -7,9 +7,9 @@ import builtins
 
 import numpy as np
 
-from .. import checks
+from .. import checks, dtypes
 from .. import functions as ops
-from ..autograd.function import tensor_class
+from ..autograd.function import keep_versions, tensor_class
 from ..device import array_module, is_gpu_array
 
 
@@ -17,8 +17,8 @@ def _unwrap_index(index):
     """Turn Tensors inside an index into arrays (int tensors pick, bool tensors mask)."""
     if isinstance(index, tensor_class()):
         return index._array
-    if isinstance(index, tuple):  # lists inside too: backward must see them as index arrays
-        return tuple(_unwrap_index(i) for i in index)
+    if isinstance(index, tuple):  # lists and tuples inside too: backward must see them as index arrays
+        return tuple(_unwrap_index(list(i) if isinstance(i, tuple) else i) for i in index)
     if isinstance(index, list):
         return np.asarray(index)
     return index
@@ -54,7 +54,7 @@ class ShapeMethods:
 
         >>> import minitorch
         >>> minitorch.arange(6).reshape(2, -1).shape
-        (2, 3)
+        minitorch.Size([2, 3])
         """
         shape = checks.sizes("reshape", shape)
         if shape == self.shape:
@@ -64,11 +64,16 @@ class ShapeMethods:
     def view(self, *shape):
         """Like ``reshape``, but only as a view of the same memory, as in PyTorch: raises where
         the layout would need a copy (a transposed tensor flattened, say); use ``reshape`` there.
+        ``view(dtype)`` reads the same bytes as another dtype (no gradient through it).
 
         >>> import minitorch
         >>> minitorch.arange(6).view(3, 2).tolist()
         [[0, 1], [2, 3], [4, 5]]
+        >>> minitorch.tensor([1.0, -2.0]).view(minitorch.int32).tolist()
+        [1065353216, -1073741824]
         """
+        if len(shape) == 1 and isinstance(shape[0], dtypes.DType):
+            return self.view(self.shape) if shape[0] == self.dtype else self._bits_as(shape[0])
         out = self.reshape(*shape)
         if out is not self and out.numel() > 1 and not np.may_share_memory(out._array, self._array):
             raise RuntimeError(
@@ -78,6 +83,21 @@ class ShapeMethods:
                 f"or .contiguous().view(...)."
             )
         return out
+
+    def _bits_as(self, dtype):
+        """``view(dtype)``: the bytes of this tensor read as ``dtype``; the last dim grows or
+        shrinks by the ratio of the item sizes."""
+        if dtype.np_dtype is None:
+            raise TypeError(f"view: minitorch has no {dtype} arrays to read the bytes as; use a numpy dtype.")
+        try:
+            bits = self._array.view(dtype.np_dtype)
+        except ValueError:
+            raise RuntimeError(
+                f"view: cannot read a tensor of shape {tuple(self.shape)} and dtype {self.dtype} as {dtype}: "
+                f"its last dim must be contiguous and hold a multiple of {dtype.itemsize} bytes. "
+                f"Use .contiguous(), or .to({dtype}) for a conversion of the values."
+            ) from None
+        return type(self)._make(bits, False, None, self.device)
 
     def view_as(self, other):
         """This tensor reshaped to ``other``'s shape.
@@ -94,7 +114,7 @@ class ShapeMethods:
         >>> import minitorch
         >>> x = minitorch.zeros(2, 3, 4)
         >>> x.flatten().shape, x.flatten(start_dim=1).shape
-        ((24,), (2, 12))
+        (minitorch.Size([24]), minitorch.Size([2, 12]))
         """
         if self.ndim == 0:
             return self.reshape(1)
@@ -110,7 +130,7 @@ class ShapeMethods:
         >>> import minitorch
         >>> x = minitorch.tensor([1, 2])
         >>> x.unsqueeze(0).tolist(), x.unsqueeze(-1).shape
-        ([[1, 2]], (2, 1))
+        ([[1, 2]], minitorch.Size([2, 1]))
         """
         axis = checks.dim("unsqueeze", dim, self.ndim + 1)
         return self.reshape(self.shape[:axis] + (1,) + self.shape[axis:])
@@ -121,7 +141,7 @@ class ShapeMethods:
         >>> import minitorch
         >>> x = minitorch.zeros(1, 2, 1)
         >>> x.squeeze().shape, x.squeeze(0).shape, x.squeeze(1).shape
-        ((2,), (2, 1), (1, 2, 1))
+        (minitorch.Size([2]), minitorch.Size([2, 1]), minitorch.Size([1, 2, 1]))
         """
         if dim is None:
             return self.reshape(tuple(s for s in self.shape if s != 1))
@@ -133,7 +153,7 @@ class ShapeMethods:
 
         >>> import minitorch
         >>> minitorch.zeros(2, 3, 4).permute(2, 0, 1).shape
-        (4, 2, 3)
+        minitorch.Size([4, 2, 3])
         """
         dims = checks.sizes("permute", dims)
         if len(dims) != self.ndim:
@@ -181,7 +201,7 @@ class ShapeMethods:
         >>> import minitorch
         >>> x = minitorch.zeros(2, 3).T
         >>> x.contiguous().view(-1).shape
-        (6,)
+        minitorch.Size([6])
         """
         if self._array.flags.c_contiguous:
             return self
@@ -196,7 +216,8 @@ class ShapeMethods:
         >>> x[0].tolist(), x[:, 1:].tolist(), x[x > 4].tolist(), x[1, [0, 2]].tolist()
         ([1, 2, 3], [[2, 3], [5, 6]], [5, 6], [4, 6])
         """
-        return ops.GetItem.apply(self, _unwrap_index(index))
+        picked = ops.GetItem.apply(self, _unwrap_index(index))
+        return keep_versions(picked, *(index if isinstance(index, tuple) else (index,)))
 
     def masked_fill(self, mask, value):
         """A copy with ``value`` wherever the bool ``mask`` (broadcast) is True; no gradient reaches those places.
@@ -217,7 +238,7 @@ class ShapeMethods:
 
         >>> import minitorch
         >>> minitorch.arange(6).reshape_as(minitorch.zeros(3, 2)).shape
-        (3, 2)
+        minitorch.Size([3, 2])
         """
         return self.reshape(other.shape)
 
@@ -226,7 +247,7 @@ class ShapeMethods:
 
         >>> import minitorch
         >>> minitorch.zeros(2, 6).unflatten(1, (3, -1)).shape
-        (2, 3, 2)
+        minitorch.Size([2, 3, 2])
         """
         axis = self._axis("unflatten", dim)
         sizes = checks.sizes("unflatten", (sizes,))
@@ -243,7 +264,7 @@ class ShapeMethods:
 
         >>> import minitorch
         >>> minitorch.zeros(2, 3, 4).movedim(0, -1).shape
-        (3, 4, 2)
+        minitorch.Size([3, 4, 2])
         """
         source = _distinct_axes("movedim", _as_dims(source), self.ndim)
         destination = _distinct_axes("movedim", _as_dims(destination), self.ndim)
@@ -260,7 +281,7 @@ class ShapeMethods:
 
         >>> import minitorch
         >>> minitorch.zeros(2, 3).swapaxes(0, 1).shape
-        (3, 2)
+        minitorch.Size([3, 2])
         """
         return self.transpose(axis0, axis1)
 
@@ -269,7 +290,7 @@ class ShapeMethods:
 
         >>> import minitorch
         >>> minitorch.zeros(2, 3, 4).swapdims(0, 2).shape
-        (4, 3, 2)
+        minitorch.Size([4, 3, 2])
         """
         return self.transpose(dim0, dim1)
 
@@ -290,7 +311,7 @@ class ShapeMethods:
 
         >>> import minitorch
         >>> minitorch.zeros(2, 3).H.shape
-        (3, 2)
+        minitorch.Size([3, 2])
         """
         if self.ndim != 2:
             raise RuntimeError(f"H: only for matrices (2-D tensors), got {self.ndim}-D; use .mH for batches.")
@@ -302,7 +323,7 @@ class ShapeMethods:
 
         >>> import minitorch
         >>> minitorch.zeros(4, 2, 3).mH.shape
-        (4, 3, 2)
+        minitorch.Size([4, 3, 2])
         """
         if self.ndim < 2:
             raise RuntimeError(f"mH: only for matrices or batches of matrices, got {self.ndim}-D.")
@@ -313,7 +334,7 @@ class ShapeMethods:
 
         >>> import minitorch
         >>> minitorch.tensor([1, 2]).broadcast_to((3, 2)).shape
-        (3, 2)
+        minitorch.Size([3, 2])
         """
         return self.expand(shape)
 
@@ -331,23 +352,23 @@ class ShapeMethods:
             raise RuntimeError(f"{op}: expects a tensor with at least 1 dimension, got a 0-d tensor.")
         return self._axis(op, dim)
 
-    def split(self, split_size_or_sections, dim=0):
-        """Pieces of ``split_size_or_sections`` elements along ``dim`` (the last may be shorter), or
-        pieces of the listed sizes.
+    def split(self, split_size, dim=0):
+        """Pieces of ``split_size`` elements along ``dim`` (the last may be shorter), or pieces
+        of the listed sizes (``split_size`` a list).
 
         >>> import minitorch
         >>> [p.tolist() for p in minitorch.arange(5).split(2)], [p.shape for p in minitorch.arange(5).split([1, 4])]
-        ([[0, 1], [2, 3], [4]], [(1,), (4,)])
+        ([[0, 1], [2, 3], [4]], [minitorch.Size([1]), minitorch.Size([4])])
         """
         axis = self._split_axis("split", dim)
         size = self.shape[axis]
-        if isinstance(split_size_or_sections, (tuple, list)):
-            sections = checks.sizes("split", (split_size_or_sections,))
+        if isinstance(split_size, (tuple, list)):
+            sections = checks.sizes("split", (split_size,))
             if builtins.sum(sections) != size or builtins.min(sections, default=0) < 0:
                 raise RuntimeError(f"split: sizes {list(sections)} must be non-negative and sum to {size}, "
                                    f"the size of dim {dim}.")
             return self._pieces(axis, np.cumsum((0,) + sections).tolist())
-        step = checks.integer("split", "split_size", split_size_or_sections)
+        step = checks.integer("split", "split_size", split_size)
         if step < 0 or (step == 0 and size):
             raise RuntimeError(f"split: split_size must be positive (0 only for an empty dim), got {step}.")
         return self._pieces(axis, list(range(0, size, step or 1)) + [size]) if size else (self,)
@@ -400,7 +421,7 @@ class ShapeMethods:
 
         >>> import minitorch
         >>> [p.shape for p in minitorch.zeros(2, 4).hsplit(2)]
-        [(2, 2), (2, 2)]
+        [minitorch.Size([2, 2]), minitorch.Size([2, 2])]
         """
         if self.ndim == 0:
             raise RuntimeError("hsplit: expects a tensor with at least 1 dimension, got a 0-d tensor.")
@@ -411,7 +432,7 @@ class ShapeMethods:
 
         >>> import minitorch
         >>> [p.shape for p in minitorch.zeros(4, 2).vsplit([1])]
-        [(1, 2), (3, 2)]
+        [minitorch.Size([1, 2]), minitorch.Size([3, 2])]
         """
         if self.ndim < 2:
             raise RuntimeError(f"vsplit: expects a tensor with at least 2 dimensions, got {self.ndim}.")
@@ -672,7 +693,7 @@ class ShapeMethods:
 
         >>> import minitorch
         >>> minitorch.tensor([1, 2]).new_empty(3).shape
-        (3,)
+        minitorch.Size([3])
         """
         return self._new(_creation().zeros, size, dtype, device, requires_grad)
 

@@ -8,6 +8,6 @@
 The last two import hypothesis, so they are imported on their own:
 ``from minitorch.testing import strategies``.
 """
-from .gradcheck import GradcheckError, gradcheck
+from .gradcheck import GradcheckError, autograd_gradcheck, gradcheck
 
-__all__ = ["gradcheck", "GradcheckError"]
+__all__ = ["gradcheck", "autograd_gradcheck", "GradcheckError"]

@@ -373,7 +373,7 @@ def test_clip_grad_value_and_nonfinite_norm():
     torch.nn.utils.clip_grad_value_(theirs, 1.0)
     for o, t in zip(ours, theirs):
         np.testing.assert_array_equal(o.grad.numpy(), t.grad.numpy())
-    ours[0].grad = minitorch.tensor([[float("nan")]])
+    ours[0].grad = minitorch.full(tuple(ours[0].shape), float("nan"), dtype=ours[0].dtype)
     with pytest.raises(RuntimeError, match="nan"):
         nn.utils.clip_grad_norm_(ours, 1.0, error_if_nonfinite=True)
     assert nn.utils.clip_grad_norm_([nn.Parameter(minitorch.ones(2))], 1.0).item() == 0.0

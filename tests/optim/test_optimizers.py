@@ -308,7 +308,6 @@ def test_bad_params():
 
 
 def test_grad_of_wrong_shape_is_reported():
-    w = _w()
-    w.grad = minitorch.zeros(3)
-    with pytest.raises(ShapeError, match=r"SGD.step: a parameter of shape \(2,\) has a .grad of shape \(3,\)"):
-        minitorch.optim.SGD([w]).step()
+    w = _w()  # as in PyTorch, the wrong gradient is refused where it is assigned (issue 13)
+    with pytest.raises(RuntimeError, match=r"grad: assigned grad has shape \(3,\), but the tensor has shape \(2,\)"):
+        w.grad = minitorch.zeros(3)

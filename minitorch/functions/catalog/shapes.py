@@ -1,5 +1,5 @@
 """The op catalog's entries: shape, indexing and linear algebra (views, gathers and scatters, products)."""
-from .. import einsum, indexing, linalg, scatter, shape
+from .. import einsum, indexing, linalg, matrix, scatter, shape
 from .spec import Case, OpSpec
 
 OPS = (
@@ -32,7 +32,7 @@ OPS = (
     OpSpec("where", (indexing.Where,), "condition, input, other", method=False,
            cases=(Case(lambda m, a, b: m.where(a > b, a, b * 2) + m.where(a > 0, a, 0.5), ((3, 4), (4,))),)),
     # shape, indexing, linalg (shape helper): pieces, repeats, flips, gathers and scatters, products
-    OpSpec("split", (indexing.GetItem,), "input, split_size_or_sections, dim=0",
+    OpSpec("split", (indexing.GetItem,), "input, split_size, dim=0", namespace=False,  # minitorch/toplevel.py
            cases=(Case(lambda m, x: (*x.split(2, 1), *m.split(x, [1, 2], -2)), ((3, 5),)),)),
     OpSpec("tensor_split", (indexing.GetItem,), "input, indices_or_sections, dim=0",
            cases=(Case(lambda m, x: (*x.tensor_split(3, 1), *m.tensor_split(x, [1, -1], dim=0)), ((3, 5),)),)),
@@ -176,4 +176,9 @@ OPS = (
            cases=(Case(lambda m, a, b: m.column_stack([a.t(), b]), ((2, 3), (3,))),)),
     OpSpec("reshape_as", (shape.Reshape,), "input, other", namespace=False,
            cases=(Case(lambda m, a, b: a.reshape_as(b), ((2, 3), (3, 2))),)),
+    # names teaching code uses (the api coverage list): matrices (Tensor.unfold: tests/test_api_more.py,
+    # since the name "unfold" is F.unfold's here)
+    OpSpec("det", (matrix.Det,), "input", cases=(Case(lambda m, a: (a.det(), m.det(a[0])), ((2, 3, 3),)),)),
+    OpSpec("inverse", (matrix.Inverse,), "input",
+           cases=(Case(lambda m, a: (a.inverse(), m.inverse(a[1])), ((2, 3, 3),)),)),
 )

@@ -19,18 +19,25 @@ The modules match ``nn``'s, so a layer, its function and its op share a word:
     normalization  batch_norm layer_norm
     attention      scaled_dot_product_attention attention_weights (and the composite behind it)
     sparse         embedding pad
+    normalization_more  group_norm instance_norm rms_norm local_response_norm
+    dropout        dropout1d dropout2d dropout3d alpha_dropout feature_alpha_dropout
+    vision         pixel_shuffle pixel_unshuffle affine_grid grid_sample
+    bilinear       bilinear;  embedding_bag  embedding_bag
 """
 from .activation import (
     celu, celu_, elu, elu_, gelu, glu, hardshrink, hardsigmoid, hardswish, hardtanh, hardtanh_, leaky_relu,
     leaky_relu_, log_softmax, logsigmoid, mish, prelu, relu, relu6, relu_, rrelu, rrelu_, selu, selu_, sigmoid, silu,
     softmax, softmin, softplus, softshrink, softsign, tanh, tanhshrink, threshold, threshold_,
 )
+from .bilinear import bilinear
 from .attention import attention_weights, scaled_dot_product_attention
 from .distance import cosine_similarity, normalize, one_hot, pairwise_distance, pdist
 from .conv import (
     adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_max_pool1d, adaptive_max_pool2d, avg_pool1d, avg_pool2d,
     conv1d, conv2d, conv_transpose1d, conv_transpose2d, fold, max_pool1d, max_pool2d, unfold,
 )
+from .dropout import alpha_dropout, dropout1d, dropout2d, dropout3d, feature_alpha_dropout
+from .embedding_bag import embedding_bag
 from .linear import dropout, linear
 from .loss import binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, l1_loss, mse_loss, nll_loss
 from .loss_more import (
@@ -39,8 +46,10 @@ from .loss_more import (
     triplet_margin_loss,
 )
 from .normalization import batch_norm, layer_norm
+from .normalization_more import group_norm, instance_norm, local_response_norm, rms_norm
 from .sparse import embedding, pad
 from .upsampling import interpolate
+from .vision import affine_grid, grid_sample, pixel_shuffle, pixel_unshuffle
 
 __all__ = [
     "relu", "sigmoid", "tanh", "gelu", "softmax", "log_softmax", "linear", "dropout",
@@ -57,4 +66,8 @@ __all__ = [
     "smooth_l1_loss", "huber_loss", "kl_div", "poisson_nll_loss", "gaussian_nll_loss", "margin_ranking_loss",
     "hinge_embedding_loss", "soft_margin_loss", "multilabel_soft_margin_loss", "multi_margin_loss",
     "cosine_embedding_loss", "triplet_margin_loss",
+    # more layers (nnlayers helper)
+    "group_norm", "instance_norm", "rms_norm", "local_response_norm", "dropout1d", "dropout2d", "dropout3d",
+    "alpha_dropout", "feature_alpha_dropout", "pixel_shuffle", "pixel_unshuffle", "affine_grid", "grid_sample",
+    "bilinear", "embedding_bag",
 ]

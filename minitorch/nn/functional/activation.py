@@ -9,6 +9,7 @@ gradients come from those ops. ``inplace=True`` writes the result into ``input``
 as in PyTorch, a tensor that requires grad cannot be changed that way.
 """
 import math
+import warnings
 
 from ... import checks
 from ... import functions as ops
@@ -53,13 +54,31 @@ def gelu(input, approximate="none"):
     return ops.GELU.apply(input, approximate)
 
 
-def softmax(input, dim):
-    """softmax(x)_i = e^(x_i) / sum_j e^(x_j) along ``dim`` (the max is subtracted first: no overflow)."""
+def _softmax_input(op, input, dim, dtype):
+    """``input`` cast to ``dtype`` (if given), and the dim to normalise over: ``dim``, or without one
+    PyTorch's legacy choice (0 for 0-, 1- and 3-d inputs, else 1) with its deprecation warning."""
+    if dim is None:
+        dim = 0 if input.ndim in (0, 1, 3) else 1
+        warnings.warn(f"{op}: implicit dimension choice is deprecated (it picked dim={dim}); "
+                      f"pass dim explicitly, e.g. F.{op}(x, dim=-1).", UserWarning, stacklevel=3)
+    return (input if dtype is None else input.to(dtype)), dim
+
+
+def softmax(input, dim=None, _stacklevel=3, dtype=None):
+    """softmax(x)_i = e^(x_i) / sum_j e^(x_j) along ``dim`` (the max is subtracted first: no overflow).
+
+    ``dtype`` casts the input first; ``_stacklevel`` is PyTorch's and ignored.
+    """
+    input, dim = _softmax_input("softmax", input, dim, dtype)
     return input.softmax(dim)
 
 
-def log_softmax(input, dim):
-    """log_softmax(x)_i = x_i - log sum_j e^(x_j) along ``dim``; finite where log(softmax(x)) is -inf."""
+def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
+    """log_softmax(x)_i = x_i - log sum_j e^(x_j) along ``dim``; finite where log(softmax(x)) is -inf.
+
+    ``dtype`` casts the input first; ``_stacklevel`` is PyTorch's and ignored.
+    """
+    input, dim = _softmax_input("log_softmax", input, dim, dtype)
     return input.log_softmax(dim)
 
 

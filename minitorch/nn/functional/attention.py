@@ -33,7 +33,8 @@ from .linear import dropout
 _NEG_INF = float("-inf")
 
 
-def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None):
+def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None,
+                                 enable_gqa=False):
     """softmax(scale * Q K^T + mask) V, with PyTorch's arguments and semantics.
 
     - ``query`` (..., L, E), ``key`` (..., S, E), ``value`` (..., S, Ev) -> output (..., L, Ev).
@@ -45,10 +46,14 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
     - ``dropout_p``: dropout on the attention weights. As in PyTorch it is applied whenever
       dropout_p > 0 (there is no ``training`` flag here): pass ``dropout_p=0.0`` when evaluating.
     - ``scale``: defaults to 1 / sqrt(E).
+    - ``enable_gqa=True``: grouped-query attention; key and value (..., Hkv, S, E) may have fewer
+      heads than query (..., H, L, E), each of their heads serving H // Hkv query heads in turn.
 
     A query whose keys are all masked attends to nothing and its output row is 0 (as in
     PyTorch 2.5 and later, rather than the NaN a plain softmax of -inf scores would give).
     """
+    if enable_gqa:
+        key, value = _grouped_heads(query, key), _grouped_heads(query, value)
     _check_attention_inputs("scaled_dot_product_attention", query, key, value, attn_mask, is_causal)
     if not 0.0 <= dropout_p <= 1.0:
         raise ValueError(f"scaled_dot_product_attention: dropout_p must be in [0, 1], got {dropout_p}.")
@@ -56,6 +61,17 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
         mask = None if attn_mask is None else attn_mask._array
         return FusedAttention.apply(query, key, value, mask, is_causal, scale)
     return composite_attention(query, key, value, attn_mask, dropout_p, is_causal, scale)
+
+
+def _grouped_heads(query, kv):
+    """``kv`` with each head repeated for its group of query heads (grouped-query attention)."""
+    if query.ndim < 3 or kv.ndim < 3 or kv.shape[-3] == query.shape[-3]:
+        return kv
+    heads, kv_heads = query.shape[-3], kv.shape[-3]
+    if heads % kv_heads:
+        raise RuntimeError(f"scaled_dot_product_attention: enable_gqa needs the query's number of heads "
+                           f"({heads}) to be a multiple of the key's and value's ({kv_heads}).")
+    return kv.repeat_interleave(heads // kv_heads, dim=-3)
 
 
 def composite_attention(query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None):

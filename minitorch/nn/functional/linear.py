@@ -19,17 +19,22 @@ def linear(input, weight, bias=None):
             f"linear: bias of shape {tuple(bias.shape)} does not fit weight of shape "
             f"{tuple(weight.shape)}: the bias must have shape ({weight.shape[0]},)."
         )
+    if input.dtype != weight.dtype:
+        raise RuntimeError(
+            f"linear: input ({input.dtype}) and weight ({weight.dtype}) must have the same dtype; an integer "
+            f"input gives no gradient and no float result here. Convert it with .to(weight.dtype) or .float()."
+        )
     return ops.Linear.apply(input, weight, bias)
 
 
-def dropout(input, p=0.5, training=True):
+def dropout(input, p=0.5, training=True, inplace=False):
     """Inverted dropout: y = x * m / (1 - p), each m_i ~ Bernoulli(1 - p) drawn afresh per call.
 
     Every element is zeroed with probability ``p`` and the survivors are scaled by
     1 / (1 - p), so E[y] = x and nothing needs rescaling at evaluation time.
     dL/dx = dL/dy * m / (1 - p). With ``training=False`` (or p = 0) the input is
     returned unchanged. The mask is drawn from ``minitorch.random.rng()``, so
-    ``minitorch.manual_seed`` makes it repeat.
+    ``minitorch.manual_seed`` makes it repeat. ``inplace=True`` writes the result into ``input``.
     """
     if not 0.0 <= p <= 1.0:
         raise ValueError(
@@ -39,4 +44,5 @@ def dropout(input, p=0.5, training=True):
         return input
     keep = rng().random(input.shape) >= p
     scale = 1.0 / (1.0 - p) if p < 1 else 0.0
-    return input * (keep * scale).astype(input._array.dtype)
+    output = input * (keep * scale).astype(input._array.dtype)
+    return input.copy_(output) if inplace else output

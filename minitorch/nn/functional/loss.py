@@ -41,6 +41,15 @@ def _reduce(loss, reduction, divisor=None):
     return loss.mean() if divisor is None else loss.sum() / divisor
 
 
+def _weighted(op, loss, weight, reduction):
+    """Per-element losses times ``weight`` (of the losses' shape), reduced; "mean" divides by sum(weight)."""
+    check_tensors(op, weight=weight)
+    if weight.shape != loss.shape:
+        raise ValueError(f"{op}: weight has shape {tuple(weight.shape)} but input has shape "
+                         f"{tuple(loss.shape)}; weights and input must have the same size.")
+    return _reduce(loss * weight, reduction, weight.sum())
+
+
 def _check_same_shape(op, input, target):
     if input.shape != target.shape:
         raise ShapeError(
@@ -79,24 +88,30 @@ def _softplus(z):
 # ------------------------------------------------------------ regression losses
 
 
-def mse_loss(input, target, size_average=None, reduce=None, reduction="mean"):
+def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
     """Mean squared error: l_i = (x_i - y_i)^2, then reduced; "mean" gives (1/n) sum_i l_i.
 
+    With ``weight`` (input's shape), l_i = w_i (x_i - y_i)^2 and "mean" gives sum_i l_i / sum_i w_i.
     Unlike PyTorch, input and target must have the same shape (no silent broadcasting).
     """
     reduction = _reduction("mse_loss", size_average, reduce, reduction)
     check_tensors("mse_loss", input=input, target=target)
     _check_same_shape("mse_loss", input, target)
+    if weight is not None:
+        return _weighted("mse_loss", (input - target) ** 2, weight, reduction)
     ### BEGIN SOLUTION 3.5: return the squared errors (input - target)^2, reduced with _reduce(..., reduction)
     return _reduce((input - target) ** 2, reduction)
     ### END SOLUTION
 
 
-def l1_loss(input, target, size_average=None, reduce=None, reduction="mean"):
-    """Mean absolute error: l_i = |x_i - y_i|, then reduced; "mean" gives (1/n) sum_i l_i."""
+def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+    """Mean absolute error: l_i = |x_i - y_i|, then reduced; "mean" gives (1/n) sum_i l_i
+    (with ``weight``: l_i = w_i |x_i - y_i| and "mean" gives sum_i l_i / sum_i w_i)."""
     reduction = _reduction("l1_loss", size_average, reduce, reduction)
     check_tensors("l1_loss", input=input, target=target)
     _check_same_shape("l1_loss", input, target)
+    if weight is not None:
+        return _weighted("l1_loss", (input - target).abs(), weight, reduction)
     return _reduce((input - target).abs(), reduction)
 
 

@@ -4,14 +4,25 @@ indices add their gradients) and ``pad`` (constant, reflect, replicate, circular
 import numpy as np
 
 from ... import functions as ops
+from ...autograd.grad_mode import no_grad
+from ...device import array_module
 from ...errors import ShapeError
 from ...functions.padding import NUMPY_MODES as _COPY_MODES
+from ...tensor import Tensor
 from ._checks import check_tensors
 
 
-def embedding(input, weight, padding_idx=None):
+def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, scale_grad_by_freq=False,
+              sparse=False):
     """Look up rows: y[..., :] = weight[input[...], :], for integer indices of any shape and a
-    weight (num_embeddings, embedding_dim). The ``padding_idx`` row gets no gradient."""
+    weight (num_embeddings, embedding_dim). The ``padding_idx`` row gets no gradient.
+
+    - ``max_norm``: first rescale, in place in ``weight``, each looked-up row whose ``norm_type``-norm
+      exceeds it to norm max_norm (as PyTorch: w * max_norm / (norm + 1e-7)); no gradient flows
+      through that rescaling.
+    - ``scale_grad_by_freq``: divide each row's gradient by how often its index occurs in ``input``.
+    - ``sparse``: PyTorch's sparse gradient; minitorch has no sparse tensors, so the gradient is dense.
+    """
     op = "embedding"
     check_tensors(op, input=input, weight=weight)
     if input._array.dtype.kind not in "iu":
@@ -36,7 +47,19 @@ def embedding(input, weight, padding_idx=None):
                 -num <= padding_idx < num):
             raise ValueError(f"{op}: padding_idx must be an int in [-{num}, {num}), got {padding_idx!r}.")
         padding_idx = int(padding_idx) % num
-    return ops.Embedding.apply(input, weight, padding_idx)
+    if max_norm is not None:
+        _renorm_rows(weight, index, max_norm, norm_type)
+    return ops.Embedding.apply(input, weight, padding_idx, bool(scale_grad_by_freq))
+
+
+def _renorm_rows(weight, index, max_norm, norm_type):
+    """Rows ``index`` of ``weight`` with a ``norm_type``-norm above ``max_norm`` scaled to that norm, in place."""
+    xp = array_module(weight._array)
+    rows = xp.unique(index.reshape(-1))
+    with no_grad():
+        norms = weight[Tensor._make(rows, False, None, weight.device)].norm(p=norm_type, dim=1, keepdim=True)
+        scale = (max_norm / (norms + 1e-7)).clamp(max=1.0)
+        weight._writable("embedding")[rows] *= scale._array
 
 
 def pad(input, pad, mode="constant", value=None):
@@ -45,7 +68,8 @@ def pad(input, pad, mode="constant", value=None):
 
     - ``"constant"``: fill with ``value`` (default 0); negative amounts crop.
     - ``"reflect"`` (mirror, edge not repeated), ``"replicate"`` (edge repeated), ``"circular"``
-      (wrap around): for the last 1 to 3 dims of an input with one or two more dims.
+      (wrap around): for the last 1 to 3 dims of an input with one or two more dims; negative
+      amounts crop here too.
     """
     op = "pad"
     check_tensors(op, input=input)
@@ -79,10 +103,23 @@ def pad(input, pad, mode="constant", value=None):
             f"(e.g. (N, C, H, W) with 4 pad values); got {len(amounts)} pad values for shape {tuple(sizes)}."
         )
     for size, (before, after) in zip(sizes, pairs):
-        limit = size - 1 if mode == "reflect" else size
-        if min(before, after) < 0 or max(before, after) > limit or size == 0:
+        limit = {"reflect": size - 1, "circular": size + min(before, 0) + min(after, 0)}.get(mode)
+        if (limit is not None and max(before, after) > limit) or size + before + after < 0 or size == 0:
+            most = "" if limit is None else f"of at most {limit} "
             raise ValueError(
-                f"{op}: mode {mode!r} needs padding amounts between 0 and {limit} for a dim of size "
-                f"{size} (input shape {tuple(sizes)}), got {before} and {after}."
+                f"{op}: mode {mode!r} needs padding amounts {most}for a non-empty dim of size {size} "
+                f"(negative amounts crop, the whole dim at most; input shape {tuple(sizes)}), "
+                f"got {before} and {after}."
             )
-    return ops.Pad.apply(input, tuple(pairs), mode, None)
+    if min(min(pair) for pair in pairs) >= 0:
+        return ops.Pad.apply(input, tuple(pairs), mode, None)
+    # negative amounts crop, as in PyTorch: after reflecting or replicating, before wrapping around
+    positive = tuple((max(b, 0), max(a, 0)) for b, a in pairs)
+    if mode == "circular":
+        return ops.Pad.apply(_crop(input, pairs), positive, mode, None)
+    return _crop(ops.Pad.apply(input, positive, mode, None), pairs)
+
+
+def _crop(input, pairs):
+    """``input`` without the elements that the negative (before, after) amounts of ``pairs`` remove."""
+    return input[tuple(slice(-min(b, 0), n + min(a, 0)) for n, (b, a) in zip(input.shape, pairs))]

@@ -1,0 +1,129 @@
+"""Lazy layers: ``LazyLinear``, ``LazyConv2d``, ``LazyBatchNorm2d``, which learn their input size
+(in_features, in_channels, num_features) from the first input they see.
+
+Until then their parameters and buffers are empty; the first ``forward`` gives each its shape
+in place (the same Parameter objects, so an optimiser built earlier still holds them), draws
+the initial values as the plain layer would, and turns the module into that plain layer
+(``type(layer)`` becomes ``Linear``, ``Conv2d``, ``BatchNorm2d``), as PyTorch does.
+"""
+from ..creation import empty
+from .conv import Conv2d
+from .linear import Linear
+from .normalization import BatchNorm2d
+
+
+class _LazyModule:
+    """The shared first call. A subclass names ``cls_to_become``, ``_input_size(input)`` (the size it
+    learns) and ``_shapes(size)``: the full shape of each parameter or buffer that depends on it."""
+
+    cls_to_become = None
+
+    def _uninitialised(self):
+        """Empty every parameter and buffer whose shape depends on the input size (size 0)."""
+        for name, shape in self._shapes(0).items():
+            tensor = getattr(self, name)
+            if tensor is not None:
+                tensor._array = empty(*shape, dtype=tensor.dtype, device=tensor.device)._array
+
+    def has_uninitialized_params(self):
+        """True until the first call has shaped the parameters."""
+        return type(self) is not self.cls_to_become
+
+    def forward(self, *args):
+        size = self._input_size(args[0])
+        self._learn(size)
+        for name, shape in self._shapes(size).items():
+            tensor = getattr(self, name)
+            if tensor is not None:  # reshaped in place: optimisers and state keep the same object
+                tensor._array = empty(*shape, dtype=tensor.dtype, device=tensor.device)._array
+        self.reset_parameters()
+        self.__class__ = self.cls_to_become
+        return self.forward(*args)
+
+
+class LazyLinear(_LazyModule, Linear):
+    """``Linear`` whose ``in_features`` is the last dim of the first input (0 until then).
+
+    >>> import minitorch
+    >>> layer = minitorch.nn.LazyLinear(3)
+    >>> y = layer(minitorch.ones(2, 5))
+    >>> type(layer).__name__, tuple(layer.weight.shape)
+    ('Linear', (3, 5))
+    """
+
+    cls_to_become = Linear
+
+    def __init__(self, out_features, bias=True, device=None, dtype=None):
+        Linear.__init__(self, 0, out_features, bias, device, dtype)
+
+    def _input_size(self, input):
+        return input.shape[-1]
+
+    def _learn(self, size):
+        self.in_features = size
+
+    def _shapes(self, size):
+        return {"weight": (self.out_features, size)}
+
+    def reset_parameters(self):
+        if self.in_features:  # nothing to draw while the weight is empty
+            Linear.reset_parameters(self)
+
+
+class LazyConv2d(_LazyModule, Conv2d):
+    """``Conv2d`` whose ``in_channels`` is the channel dim of the first input (0 until then).
+
+    >>> import minitorch
+    >>> layer = minitorch.nn.LazyConv2d(4, 3)
+    >>> y = layer(minitorch.ones(1, 2, 5, 5))
+    >>> type(layer).__name__, tuple(layer.weight.shape)
+    ('Conv2d', (4, 2, 3, 3))
+    """
+
+    cls_to_become = Conv2d
+
+    def __init__(self, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1, bias=True,
+                 padding_mode="zeros", device=None, dtype=None):
+        Conv2d.__init__(self, groups, out_channels, kernel_size, stride, padding, dilation, groups, bias,
+                        padding_mode, device, dtype)
+        self.in_channels = 0
+        self._uninitialised()
+
+    def _input_size(self, input):
+        return input.shape[-3]
+
+    def _learn(self, size):
+        if size % self.groups:
+            raise ValueError(f"LazyConv2d: the input's {size} channels must be divisible by groups ({self.groups}).")
+        self.in_channels = size
+
+    def _shapes(self, size):
+        return {"weight": (self.out_channels, size // self.groups, *self.kernel_size)}
+
+
+class LazyBatchNorm2d(_LazyModule, BatchNorm2d):
+    """``BatchNorm2d`` whose ``num_features`` is the channel dim of the first input (0 until then).
+
+    >>> import minitorch
+    >>> layer = minitorch.nn.LazyBatchNorm2d()
+    >>> y = layer(minitorch.randn(2, 3, 4, 4))
+    >>> type(layer).__name__, tuple(layer.running_mean.shape)
+    ('BatchNorm2d', (3,))
+    """
+
+    cls_to_become = BatchNorm2d
+
+    def __init__(self, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True, device=None, dtype=None,
+                 *, bias=True):
+        BatchNorm2d.__init__(self, 1, eps, momentum, affine, track_running_stats, device, dtype, bias=bias)
+        self.num_features = 0
+        self._uninitialised()
+
+    def _input_size(self, input):
+        return input.shape[1]
+
+    def _learn(self, size):
+        self.num_features = size
+
+    def _shapes(self, size):
+        return {name: (size,) for name in ("weight", "bias", "running_mean", "running_var")}

@@ -1,0 +1,58 @@
+"""Every bad input of the battery (cases.py) raises a clear error; PyTorch raises the same class."""
+import numpy as np
+import pytest
+
+import minitorch
+from tests.bad_inputs import files as broken_files
+from tests.bad_inputs.cases import CASES
+from tests.bad_inputs.classify import judge, run
+
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory):
+    return broken_files.make(str(tmp_path_factory.mktemp("broken")))
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_clear_error(case, files):
+    error = run(case, minitorch, files)
+    verdict = judge(case, error)
+    if verdict != "clear":
+        pytest.xfail(f"{verdict}: {type(error).__name__ if error else 'no error'}: {error}")
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.torch], ids=[c.id for c in CASES if c.torch])
+def test_torch_raises_the_same_class(case, files):
+    torch = pytest.importorskip("torch")
+    error = run(case, torch, files)
+    assert isinstance(error, case.error), f"torch gave {error!r}"
+
+
+def test_battery_size():
+    assert len(CASES) >= 300
+
+
+def test_promotion_of_several_tensors_as_torch():
+    torch = pytest.importorskip("torch")
+    names = ["bool", "uint8", "int8", "int16", "int32", "int64", "float16", "float32", "float64"]
+    for a in names:
+        for b in names:
+            ma, mb = minitorch.ones(2, dtype=getattr(minitorch, a)), minitorch.ones(2, dtype=getattr(minitorch, b))
+            ta, tb = torch.ones(2, dtype=getattr(torch, a)), torch.ones(2, dtype=getattr(torch, b))
+            for mine, theirs in ((minitorch.cat([ma, mb]), torch.cat([ta, tb])),
+                                 (minitorch.stack([ma, mb]), torch.stack([ta, tb])),
+                                 (minitorch.where(ma > 0, ma, mb), torch.where(ta > 0, ta, tb))):
+                assert str(mine.dtype).split(".")[1] == str(theirs.dtype).split(".")[1], (a, b)
+
+
+def test_sum_over_no_dims_sums_all_as_torch():
+    torch = pytest.importorskip("torch")
+    x = np.arange(6.0).reshape(2, 3)
+    assert minitorch.tensor(x).sum(dim=()).item() == torch.tensor(x).sum(dim=()).item()
+
+
+def test_integer_creation_refuses_what_torch_refuses_and_wraps_what_it_wraps():
+    torch = pytest.importorskip("torch")
+    assert minitorch.tensor([-200], dtype=minitorch.uint8).tolist() == torch.tensor([-200], dtype=torch.uint8).tolist()
+    assert minitorch.tensor([1.7], dtype=minitorch.int64).tolist() == torch.tensor([1.7], dtype=torch.int64).tolist()
