@@ -23,25 +23,32 @@ import numbers
 import numpy as np
 
 
-def integer(op, name, value, minimum=None, maximum=None):
-    """``value`` as an int (a bool is refused), at least ``minimum`` and at most ``maximum``."""
+def integer(op, name, value, minimum=None, maximum=None, error=None):
+    """``value`` as an int (a bool is refused), at least ``minimum`` and at most ``maximum``.
+
+    A wrong type is a TypeError and a value out of range a ValueError, unless ``error`` names the
+    one class PyTorch raises for both there (``ValueError`` for a scheduler's ``T_0``).
+    """
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{op}: {name} must be an integer, got {value!r}.")
+        raise (error or TypeError)(f"{op}: {name} must be an integer, got {value!r}.")
     value = int(value)
     if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
-        raise ValueError(f"{op}: {name} must be {_range_words(minimum, maximum)}, got {value}.")
+        raise (error or ValueError)(f"{op}: {name} must be {_range_words(minimum, maximum)}, got {value}.")
     return value
 
 
-def real(op, name, value, minimum=None, maximum=None):
-    """``value`` as a float (a bool is refused), in [minimum, maximum]; NaN is refused too."""
+def real(op, name, value, minimum=None, maximum=None, error=None):
+    """``value`` as a float (a bool is refused), in [minimum, maximum]; NaN is refused too.
+
+    ``error``: the one class PyTorch raises for a wrong type and a wrong value, as in ``integer``.
+    """
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{op}: {name} must be a number, got {value!r}.")
+        raise (error or TypeError)(f"{op}: {name} must be a number, got {value!r}.")
     value = float(value)
     low_ok = value >= minimum if minimum is not None else value == value  # `==` is False for NaN
     high_ok = value <= maximum if maximum is not None else True
     if not (low_ok and high_ok):
-        raise ValueError(f"{op}: {name} must be {_range_words(minimum, maximum)}, got {value!r}.")
+        raise (error or ValueError)(f"{op}: {name} must be {_range_words(minimum, maximum)}, got {value!r}.")
     return value
 
 

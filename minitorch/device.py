@@ -15,6 +15,8 @@ import sys
 
 import numpy as np
 
+from . import checks
+
 DEVICES = ("cpu", "cuda")
 
 
@@ -86,9 +88,7 @@ class device:
 
 
 def _index(op, index):
-    if isinstance(index, bool) or not isinstance(index, int) or index < 0:
-        raise RuntimeError(f"{op}: a device index must be an integer >= 0, got {index!r}.")
-    return index
+    return checks.integer(op, "a device index", index, minimum=0, error=RuntimeError)  # PyTorch's class
 
 
 _CUDA0 = device("cuda", 0)

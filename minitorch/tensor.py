@@ -53,7 +53,16 @@ class Tensor(ArithmeticMethods, LogicalMethods, PointwiseMethods, ReductionMetho
     @property
     def grad(self):
         """The gradient that backward accumulated here (None until then): a tensor of self's shape,
-        dtype and device. Assigning one checks those three, as PyTorch does."""
+        dtype and device. Assigning one checks those three, as PyTorch does.
+
+        >>> import minitorch
+        >>> w = minitorch.tensor([1.0, 2.0], requires_grad=True)
+        >>> w.grad is None
+        True
+        >>> (3 * w).sum().backward()
+        >>> w.grad
+        tensor([3., 3.])
+        """
         return self._grad
 
     @grad.setter

@@ -31,3 +31,15 @@ def test_every_public_tensor_method_and_property_has_a_docstring():
             if not (getattr(target, "__doc__", None) or "").strip():
                 missing.append(name)
     assert not missing, f"Tensor members without a docstring: {missing}"
+
+
+def test_every_public_tensor_method_and_property_has_an_example():
+    """The examples are the API reference's first lines: each public member shows itself in use."""
+    missing = []
+    for name in dir(minitorch.Tensor):
+        attribute = inspect.getattr_static(minitorch.Tensor, name)
+        target = attribute.fget if isinstance(attribute, property) else attribute
+        if not name.startswith("_") and (callable(target) or isinstance(attribute, property)):
+            if ">>>" not in (getattr(target, "__doc__", None) or ""):
+                missing.append(name)
+    assert not missing, f"Tensor members without a doctested example: {missing}"

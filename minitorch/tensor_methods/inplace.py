@@ -225,20 +225,31 @@ class InPlaceMethods:
 
 
 #: The ops whose in-place form ``<name>_`` computes ``self.<name>(...)`` and writes it into self
-#: (``x.floor_()``, ``x.bitwise_and_(y)``, ``x %= 3``), as PyTorch's in-place forms of them do.
-IN_PLACE_FORMS = (
-    "exp", "log", "sqrt", "rsqrt", "reciprocal", "square", "sin", "abs", "absolute", "neg", "negative", "pow",
-    "float_power", "tanh", "sigmoid", "log2", "log10", "log1p", "exp2", "expm1", "erf", "erfc", "erfinv",
-    "xlogy", "lerp", "nan_to_num", "copysign", "addcmul", "addcdiv", "divide", "true_divide",
-    "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh", "arcsin", "arccos",
-    "arctan", "arcsinh", "arccosh", "arctanh", "atan2", "arctan2", "hypot", "sinc", "deg2rad", "rad2deg",
-    "floor", "ceil", "trunc", "fix", "round", "frac", "sign", "sgn", "heaviside", "fmod", "remainder",
-    "floor_divide", "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not", "bitwise_left_shift",
-    "bitwise_right_shift", "masked_fill", "index_add", "index_fill",
-)
+#: (``x.floor_()``, ``x.bitwise_and_(y)``, ``x %= 3``), as PyTorch's in-place forms of them do; each
+#: with the arguments of its doctested example (``x`` and ``y`` two tensors of the example's dtype).
+IN_PLACE_FORMS = {
+    **dict.fromkeys((
+        "exp", "log", "sqrt", "rsqrt", "reciprocal", "square", "sin", "abs", "absolute", "neg", "negative",
+        "tanh", "sigmoid", "log2", "log10", "log1p", "exp2", "expm1", "erf", "erfc", "erfinv", "nan_to_num",
+        "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh", "arcsin", "arccos",
+        "arctan", "arcsinh", "arccosh", "arctanh", "sinc", "deg2rad", "rad2deg", "floor", "ceil", "trunc",
+        "fix", "round", "frac", "sign", "sgn",
+    ), ""),
+    **dict.fromkeys((
+        "xlogy", "copysign", "divide", "true_divide", "atan2", "arctan2", "hypot", "heaviside", "fmod",
+        "remainder", "floor_divide",
+    ), "y"),
+    "pow": "2", "lerp": "y, 0.5", "addcmul": "y, y", "addcdiv": "y, y",
+    "masked_fill": "x > 1, 0.0", "index_add": "0, minitorch.tensor([1]), y[:1]",
+    "index_fill": "0, minitorch.tensor([0]), -1.0",
+    **dict.fromkeys(("bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_left_shift", "bitwise_right_shift"),
+                    "y"),
+    "bitwise_not": "",
+}
+_EXAMPLE_VALUES = {"float": "[0.5, 2.0]), minitorch.tensor([1.5, 3.0])", "int": "[5, 12]), minitorch.tensor([3, 2])"}
 
 
-def _in_place_form(name):
+def _in_place_form(name, example_args):
     """``<name>_``: ``self.<name>(*args, **kwargs)`` computed without a graph node and written into self."""
 
     def method(self, *args, **kwargs):
@@ -246,17 +257,23 @@ def _in_place_form(name):
             result = getattr(self, name)(*args, **kwargs)
         return self._store(f"{name}_", result)
 
+    values = _EXAMPLE_VALUES["int" if name.startswith("bitwise") else "float"]
     method.__name__ = method.__qualname__ = f"{name}_"
     method.__doc__ = (
         f"In place: self = self.{name}(...), written into self (same shape, a dtype self can hold); "
-        f"returns self. See ``{name}``."
+        f"returns self. See ``{name}``.\n\n"
+        f"        >>> import minitorch\n"
+        f"        >>> x, y = minitorch.tensor({values}\n"
+        f"        >>> expected = x.{name}({example_args})\n"
+        f"        >>> x.{name}_({example_args}) is x, minitorch.allclose(x.double(), expected.double(), equal_nan=True)\n"
+        f"        (True, True)\n"
     )
     return method
 
 
-for _name in IN_PLACE_FORMS:
-    setattr(InPlaceMethods, f"{_name}_", _in_place_form(_name))
-del _name
+for _name, _args in IN_PLACE_FORMS.items():
+    setattr(InPlaceMethods, f"{_name}_", _in_place_form(_name, _args))
+del _name, _args
 InPlaceMethods.__imod__ = InPlaceMethods.remainder_
 InPlaceMethods.__ifloordiv__ = InPlaceMethods.floor_divide_
 InPlaceMethods.__ipow__ = InPlaceMethods.pow_

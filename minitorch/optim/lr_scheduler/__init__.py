@@ -25,7 +25,7 @@ between the two libraries.
 - ``combine`` -- one schedule after another (``SequentialLR``) or at once (``ChainedScheduler``);
 - ``plateau`` -- ``ReduceLROnPlateau``, driven by a validation metric.
 """
-from .base import LRScheduler, _LRScheduler
+from .base import LRScheduler, _LRScheduler  # noqa: F401  (_LRScheduler: PyTorch's old name, still imported)
 from .combine import ChainedScheduler, SequentialLR
 from .cosine import CosineAnnealingLR, CosineAnnealingWarmRestarts
 from .cyclic import CyclicLR, OneCycleLR

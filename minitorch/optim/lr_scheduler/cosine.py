@@ -61,12 +61,9 @@ class CosineAnnealingWarmRestarts(LRScheduler):
 
     def __init__(self, optimizer, T_0, T_mult=1, eta_min=0.0, last_epoch=-1):
         name = type(self).__name__
-        if not isinstance(T_0, int) or isinstance(T_0, bool) or T_0 <= 0:
-            raise ValueError(f"{name}: T_0 must be a positive integer, got {T_0!r}.")
-        if not isinstance(T_mult, int) or isinstance(T_mult, bool) or T_mult < 1:
-            raise ValueError(f"{name}: T_mult must be an integer >= 1, got {T_mult!r}.")
-        if isinstance(eta_min, bool) or not isinstance(eta_min, (float, int)):
-            raise ValueError(f"{name}: eta_min must be a float or an int, got {eta_min!r}.")
+        T_0 = checks.integer(name, "T_0", T_0, minimum=1, error=ValueError)  # PyTorch: ValueError for both
+        T_mult = checks.integer(name, "T_mult", T_mult, minimum=1, error=ValueError)
+        checks.real(name, "eta_min", eta_min, error=ValueError)
         self.T_0 = T_0
         self.T_i = T_0
         self.T_mult = T_mult

@@ -170,9 +170,7 @@ class OneCycleLR(LRScheduler):
     @staticmethod
     def _total_steps(total_steps, epochs, steps_per_epoch):
         def positive_int(name, value):
-            if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-                raise ValueError(f"OneCycleLR: {name} must be a positive integer, got {value!r}.")
-            return value
+            return checks.integer("OneCycleLR", name, value, minimum=1, error=ValueError)  # as PyTorch
 
         if total_steps is not None:
             return positive_int("total_steps", total_steps)
