@@ -11,15 +11,20 @@ Adding an op (the whole recipe):
    math: ``y = ...;  dy/dx = ...``. ``forward(ctx, *arrays)`` saves what backward needs;
    ``backward(ctx, grad)`` returns one gradient per input (``unbroadcast`` it to the input's
    shape). An op no gradient flows through sets ``differentiable = False`` (``logical.py``).
-3. The Tensor method, in its family's mixin (``minitorch/tensor_methods/``): check the arguments with ``minitorch.checks``
-   (dims, integers, floating-point inputs; never inside ``forward``), then call
-   ``ops.<Class>.apply``. Give it a docstring with an example: it is doctested.
-4. One line in its family's module of ``catalog/``: the function form ``minitorch.<name>`` is made from it, and
-   ``tests/test_catalog.py`` then checks the surfaces against PyTorch's signature and, for the
-   families unary, binary, reduction and logical, tests the op for free: forward against the
-   numpy reference, gradcheck in float64, PyTorch's values and gradients, the cuda device.
-5. Import the class here (``__all__`` lists every ``Op`` imported). Backward runs on raw
-   arrays, outside the graph: there are no higher-order gradients, by design.
+3. The Tensor method, in its family's mixin (``minitorch/tensor_methods/``): check the
+   arguments with ``minitorch.checks`` (dims, integers, floating-point inputs; never inside
+   ``forward``), then call ``ops.<Class>.apply``. Give it a docstring with an example: it is
+   doctested.
+4. One line in its family's module of ``catalog/``: the function form ``minitorch.<name>`` is
+   made from it, and ``tests/test_catalog.py`` then checks the surfaces against PyTorch's
+   signature and tests the op for free: for the families unary, binary, reduction and logical
+   forward against the numpy reference, gradcheck in float64, PyTorch's values and gradients
+   and the cuda device; an op of family "other" lists ``Case`` calls (one expression run with
+   minitorch and with torch) that get the same tests, on cupy-like arrays too.
+5. Nothing to import: every ``Op`` defined in a family module of ``FAMILIES`` (below) is
+   ``minitorch.functions.<Class>`` (``ops.<Class>`` in the mixins). A new family module joins
+   ``FAMILIES``. Backward runs on raw arrays, outside the graph: there are no higher-order
+   gradients, by design.
 
 The families:
 
@@ -57,44 +62,24 @@ The families:
     attention   FusedAttention (the CUDA kernel; the CPU composite is in nn/attention.py)
     catalog     every op once: its classes, its surfaces, PyTorch's signature, its tests
 """
-from .activation import ELU, Softplus
-from .arithmetic import Add, Div, Mul, Neg, Pow, Sub
-from .attention import FusedAttention
-from .bitwise import BitwiseAnd, BitwiseNot, BitwiseOr, BitwiseXor, LeftShift, RightShift
-from .conv import Col2Im, Im2Col, ToNCHW
-from .conversion import Cast, Clone, ToDevice
-from .einsum import Einsum
-from .embedding import Embedding
-from .explog import Erf, Erfc, Erfinv, Exp2, Expm1, Log1p, Log2, Log10, LogAddExp, XLogY
-from .indexing import Cat, GetItem, IndexPut, MaskedFill, NonZero, Stack, Where
-from .linalg import Linear, MatMul
-from .logical import (
-    All, Any, ArgMax, ArgMin, Eq, Ge, Gt, IsClose, IsFinite, IsInf, IsNan, IsNegInf, IsPosInf, IsReal, Le,
-    LogicalAnd, LogicalNot, LogicalOr, LogicalXor, Lt, Ne, SignBit,
+from . import (
+    activation, arithmetic, attention, bitwise, conv, conversion, einsum, embedding, explog,
+    indexing, linalg, logical, loss, matrix, normalization, padding, pointwise, pool, reduction,
+    resample, rounding, scan, scatter, shape, softmax, sort, trig,
 )
-from .loss import BinaryCrossEntropy
-from .matrix import Det, Inverse
-from .normalization import BatchNorm, LayerNorm
-from .padding import Pad
-from .pointwise import (
-    GELU, Abs, Clamp, CopySign, Exp, Fmax, Fmin, Lerp, Log, Maximum, Minimum, NanToNum, Reciprocal, ReLU,
-    Rsqrt, Sigmoid, Sin, Sqrt, Tanh,
-)
-from .pool import AdaptiveAvgPool2d, AdaptiveMaxPool2d, AvgPool2d, MaxPool2d
-from .reduction import LogSumExp, Max, Mean, Min, Norm, Prod, Sum, Var
-from .resample import Interpolate
-from .rounding import Ceil, Floor, FloorDivide, Fmod, Heaviside, Remainder, Round, Sign, Trunc, TruncDivide
-from .scan import CumExtremeIndex, CumProd, CumSum, LogCumSumExp
-from .scatter import ScatterReduce
-from .shape import Expand, Flip, Permute, Repeat, Reshape, Roll
-from .softmax import LogSoftmax, Softmax
-from .sort import (
-    BinCount, Histc, ModeIndex, QuantilePosition, SearchSorted, SelectIndex, SortIndex, TakeAlong, TakeTied,
-    Unique,
-)
-from .trig import Acos, Acosh, Asin, Asinh, Atan, Atan2, Atanh, Cos, Cosh, Hypot, Sinc, Sinh, Tan
-
 from ..autograd.function import Op
 
-__all__ = sorted(name for name, value in dict(globals()).items() if isinstance(value, type) and issubclass(value, Op)
-                 and value is not Op)
+#: The family modules: every ``Op`` class defined in one of them is ``minitorch.functions.<Class>``.
+FAMILIES = (
+    activation, arithmetic, attention, bitwise, conv, conversion, einsum, embedding, explog,
+    indexing, linalg, logical, loss, matrix, normalization, padding, pointwise, pool, reduction,
+    resample, rounding, scan, scatter, shape, softmax, sort, trig,
+)
+
+_OPS = {
+    name: value for family in FAMILIES for name, value in vars(family).items()
+    if isinstance(value, type) and issubclass(value, Op) and value.__module__ == family.__name__
+}
+globals().update(_OPS)
+
+__all__ = sorted(_OPS)
