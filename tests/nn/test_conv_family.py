@@ -40,13 +40,14 @@ def same_as_torch(call, *arrays, dtype="float64", rtol=1e-10):
             (outs[0] * lib.tensor(weights, dtype=outs[0].dtype)).sum().backward()
         results.append(([o.detach().numpy() for o in outs], [t.grad for t in inputs]))
     (ours, our_grads), (theirs, their_grads) = results
+    atol = rtol * 1e-2 if dtype == "float64" else 1e-6  # float32: a few roundings of values near 1
     for a, b in zip(ours, theirs):
         assert a.shape == b.shape and a.dtype == b.dtype
-        np.testing.assert_allclose(a, b, rtol=rtol, atol=rtol * 1e-2)
+        np.testing.assert_allclose(a, b, rtol=rtol, atol=atol)
     for g, h in zip(our_grads, their_grads):
         assert (g is None) == (h is None)
         if g is not None:
-            np.testing.assert_allclose(g.numpy(), h.numpy(), rtol=rtol, atol=rtol * 1e-2)
+            np.testing.assert_allclose(g.numpy(), h.numpy(), rtol=rtol, atol=atol)
 
 
 def check(fn, *inputs):
@@ -225,12 +226,13 @@ def test_interpolate_signals_match_torch(mode, align_corners, kwargs):
 
 
 def test_interpolate_float32_and_uint8_match_torch():
-    x = RNG.standard_normal((1, 2, 9, 7))
+    rng = np.random.default_rng(5)  # its own stream: the data must not depend on which tests ran before
+    x = rng.standard_normal((1, 2, 9, 7))
     for kwargs in (dict(size=(13, 5)), dict(scale_factor=1.3), dict(scale_factor=0.35)):
         same_as_torch(lambda m, x: m.nn.functional.interpolate(x, **kwargs), x, dtype="float32", rtol=1e-6)
         same_as_torch(lambda m, x: m.nn.functional.interpolate(x, mode="bilinear", **kwargs), x, dtype="float32",
                       rtol=1e-5)
-        same_as_torch(lambda m, x: m.nn.functional.interpolate(x, **kwargs), RNG.integers(0, 255, (1, 2, 9, 7)),
+        same_as_torch(lambda m, x: m.nn.functional.interpolate(x, **kwargs), rng.integers(0, 255, (1, 2, 9, 7)),
                       dtype="uint8")
 
 
