@@ -44,10 +44,10 @@ def topological_order(*roots):
 
 def accumulate_leaf_grad(leaf, grad):
     """``leaf.grad += grad``, creating ``.grad`` (an owned copy in the leaf's dtype) the first time."""
-    if leaf.grad is None:
-        leaf.grad = tensor_class()._make(grad.astype(leaf._array.dtype, order="C"), False, None, leaf._device)
+    if leaf._grad is None:  # (the engine's own gradient: no need for the checks of `leaf.grad = ...`)
+        leaf._grad = tensor_class()._make(grad.astype(leaf._array.dtype, order="C"), False, None, leaf._device)
     else:
-        leaf.grad._array += grad
+        leaf._grad._array += grad
 
 
 def _check_gradient_shape(node, index, grad, expected):
@@ -140,6 +140,7 @@ def backpropagate(roots, retain_graph=False, wanted=None):
     tensor), and receives their gradients instead; no ``.grad`` changes (``autograd.grad``).
     """
     pending, leaves = {}, {}
+    direct = wanted is None and not hooks.HOOKS  # no hook needs a leaf's whole gradient: straight to .grad
     for tensor, grad in roots:
         if tensor._node is None:  # a root that is a leaf: its gradient is just `grad`
             _collect(leaves, tensor, grad)
@@ -150,7 +151,8 @@ def backpropagate(roots, retain_graph=False, wanted=None):
             grad = pending.pop(node, None)
             if grad is None:  # every path through this node was cut (no grad needed)
                 continue
-            grad = hooks.run(node, grad, node.out_device or node.device)
+            if hooks.HOOKS:  # tensor hooks (register_hook) exist somewhere: run this node's
+                grad = hooks.run(node, grad, node.out_device or node.device)
             if wanted is None:
                 if node.retained is not None and node.retained() is not None:
                     accumulate_leaf_grad(node.retained(), grad)
@@ -168,11 +170,14 @@ def backpropagate(roots, retain_graph=False, wanted=None):
                     pending[edge] = _add(pending.get(edge), g)
                 else:
                     _check_gradient_shape(node, index, g, edge._array.shape)
-                    _collect(leaves, edge, g)
+                    if direct:
+                        accumulate_leaf_grad(edge, g)
+                    else:
+                        _collect(leaves, edge, g)
             if not retain_graph:
                 node.release()
         for leaf, grad in leaves.values():  # a leaf's hooks see its whole gradient, once
-            _deliver(leaf, hooks.run(leaf, grad, leaf._device), wanted)
+            _deliver(leaf, hooks.run(leaf, grad, leaf._device) if hooks.HOOKS else grad, wanted)
 
 
 def _collect(leaves, leaf, grad):

@@ -53,6 +53,10 @@ class Op:
     #: An op that returns a view only sometimes (indexing) sets ``ctx.is_view`` in forward.
     is_view = False
 
+    #: The ctx attributes in which forward keeps input arrays besides ``save_for_backward`` (an
+    #: index, a mask): changing such a tensor in place before backward is refused, as for saved ones.
+    keeps = ()
+
     #: False for ops that no gradient flows through (comparisons, argmax, isnan, ...): apply()
     #: never records them in the graph, and their outputs never require grad.
     differentiable = True
@@ -113,10 +117,11 @@ class Op:
         device = ctx.out_device or device or "cpu"
         if requires_grad and _GradMode.enabled and out.dtype.kind == "f":  # as PyTorch: only floats get grads
             result = Tensor._make(out, True, ctx, device)
+            if ctx.saved_arrays or cls.keeps:  # forward kept input arrays: backward will check them
+                ctx._remember_versions(args, result)
             ctx.edges = edges
             ctx.needs_input_grad = needs
             ctx.out_shape = out.shape
-            ctx._remember_versions(args, result)
         else:
             result = Tensor._make(out, False, None, device)
         if ctx.is_view:
@@ -125,15 +130,20 @@ class Op:
 
     def _remember_versions(self, args, result):
         """Note the version of every tensor (input or output) whose array forward kept: saved for
-        backward, or stored on ctx (an index, a mask, a condition), alone or in a tuple."""
-        kept = {id(a) for a in self.saved_arrays}
-        for value in vars(self).values():
-            kept.update(id(v) for v in (value if isinstance(value, (tuple, list)) else (value,)))
+        backward, or stored on ctx under a name in ``keeps`` (an index, a mask, a condition)."""
+        kept = list(self.saved_arrays)
+        for name in self.keeps:
+            value = getattr(self, name, None)
+            kept.extend(value if value.__class__ in (tuple, list) else (value,))
         versions = []
         for i, t in enumerate((*args, result)):
-            if isinstance(t, _Tensor) and id(t._array) in kept:
-                where = "its output" if t is result else f"input {i}"
-                versions.append((t._version, t._version[0], where))
+            if isinstance(t, _Tensor):
+                array = t._array
+                for value in kept:
+                    if value is array:
+                        where = "its output" if t is result else f"input {i}"
+                        versions.append((t._version, t._version[0], where))
+                        break
         self.saved_versions = versions
 
     def check_versions(self):

@@ -12,7 +12,7 @@ from collections import OrderedDict
 
 from .function import tensor_class
 
-_HOOKS = {}  # id of a leaf tensor or node -> OrderedDict(handle id -> hook); dropped with the key
+HOOKS = {}  # id of a leaf tensor or node -> OrderedDict(handle id -> hook); dropped with the key
 
 
 class RemovableHandle:
@@ -39,10 +39,10 @@ class RemovableHandle:
 
 def register(key, hook):
     """Add ``hook`` for ``key`` (a leaf tensor or a node); returns its ``RemovableHandle``."""
-    hooks = _HOOKS.get(id(key))
+    hooks = HOOKS.get(id(key))
     if hooks is None:
-        hooks = _HOOKS[id(key)] = OrderedDict()
-        weakref.finalize(key, _HOOKS.pop, id(key), None)
+        hooks = HOOKS[id(key)] = OrderedDict()
+        weakref.finalize(key, HOOKS.pop, id(key), None)
     handle = RemovableHandle(hooks)
     hooks[handle.id] = hook
     return handle
@@ -51,7 +51,7 @@ def register(key, hook):
 def run(key, grad, device):
     """``grad`` (an array) after every hook of ``key``, in order: each gets the gradient as a tensor
     and may return a new one (same shape) that the next hook and the rest of backward then see."""
-    hooks = _HOOKS.get(id(key))
+    hooks = HOOKS.get(id(key))
     if not hooks:
         return grad
     Tensor = tensor_class()

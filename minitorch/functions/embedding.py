@@ -18,6 +18,8 @@ from ._util import scatter_add
 class Embedding(Op):
     """y = W[index];  dL/dW[k] = sum of dL/dy[p] over the positions p with index[p] = k (/ count(k))."""
 
+    keeps = ("index",)
+
     @staticmethod
     def forward(ctx, index, weight, padding_idx, scale_grad_by_freq=False):
         ctx.index, ctx.weight_shape, ctx.padding_idx = index, weight.shape, padding_idx

@@ -39,6 +39,8 @@ class TakeAlong(Op):
     taken gets the gradient (once per time it was taken), all others get 0.
     """
 
+    keeps = ("index",)
+
     @staticmethod
     def forward(ctx, x, index, axis):
         ctx.shape, ctx.index, ctx.axis = x.shape, index, axis
