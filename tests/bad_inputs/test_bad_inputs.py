@@ -1,4 +1,6 @@
 """Every bad input of the battery (cases.py) raises a clear error; PyTorch raises the same class."""
+import pathlib
+
 import numpy as np
 import pytest
 
@@ -8,18 +10,30 @@ from tests.bad_inputs.cases import CASES
 from tests.bad_inputs.classify import judge, run
 
 
-
 @pytest.fixture(scope="module")
 def files(tmp_path_factory):
     return broken_files.make(str(tmp_path_factory.mktemp("broken")))
+
+
+NOT_YET_CLEAR = {
+    line for line in (pathlib.Path(__file__).with_name("not_yet_clear.txt").read_text().splitlines())
+    if line and not line.startswith("#")
+}
+
+
+def test_the_list_of_cases_not_yet_clear_names_only_cases():
+    assert NOT_YET_CLEAR <= {c.id for c in CASES}
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_clear_error(case, files):
     error = run(case, minitorch, files)
     verdict = judge(case, error)
-    if verdict != "clear":
-        pytest.xfail(f"{verdict}: {type(error).__name__ if error else 'no error'}: {error}")
+    outcome = f"{verdict}: {type(error).__name__ if error else 'no error'}: {error}"
+    if case.id in NOT_YET_CLEAR:
+        assert verdict != "clear", "now clear: delete its line from tests/bad_inputs/not_yet_clear.txt"
+        pytest.xfail(outcome)
+    assert verdict == "clear", outcome
 
 
 @pytest.mark.parametrize("case", [c for c in CASES if c.torch], ids=[c.id for c in CASES if c.torch])
