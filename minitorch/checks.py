@@ -187,7 +187,7 @@ def same_device(op, **named):
     placed = {name: t.device for name, t in named.items() if t is not None and hasattr(t, "device")}
     if len({str(d) for d in placed.values()}) > 1:
         listed = ", ".join(f"{name} on {str(d)!r}" for name, d in placed.items())
-        raise RuntimeError(f"{op}: expected all tensors on the same device, got {listed}. "
+        raise RuntimeError(f"{op}: expected all tensors to be on the same device, got {listed}. "
                            f"Move them with .to(device) first.")
 
 

@@ -3,6 +3,8 @@
 Default dtypes follow PyTorch: Python floats give float32, Python ints int64,
 bools bool; a numpy array keeps its dtype (so float64 stays float64).
 """
+import numbers
+
 import numpy as np
 
 from . import checks, dtypes
@@ -20,12 +22,16 @@ def _new(array, requires_grad, device):
     t = Tensor._make(array, False, None, device)
     return t.requires_grad_(True) if requires_grad else t
 
-def _float_dtype(dtype):
+def _float_dtype(op, dtype):
+    """The numpy dtype of ``dtype`` (the default float dtype for None); a name is refused, as in PyTorch."""
+    if isinstance(dtype, str):
+        raise TypeError(f"{op}(): dtype must be a minitorch.dtype, got the string {dtype!r}; "
+                        f"write dtype=minitorch.{dtype} instead.")
     return (dtypes.to_dtype(dtype) or dtypes.get_default_dtype()).np_dtype
 
 def _range_dtype(op, dtype):
     """The numpy dtype of a range (arange, linspace, logspace); bool has none, as in PyTorch."""
-    np_dtype = _float_dtype(dtype)
+    np_dtype = _float_dtype(op, dtype)
     if np_dtype == np.bool_:
         raise NotImplementedError(f'{op}(): a range of dtype bool is not defined; give a number dtype '
                                   f'(and compare, for a mask).')
@@ -77,7 +83,7 @@ def _out(op, result, out):
 def _factory(op, fill, args, size, out, dtype, device, requires_grad):
     """What zeros/ones/empty/rand/randn share: ``fill(shape, np_dtype)`` wrapped as a new tensor
     (``layout=`` is accepted for PyTorch's sake: minitorch has only dense, strided tensors)."""
-    array = fill(_shape(op, args, size), _float_dtype(dtype))
+    array = fill(_shape(op, args, size), _float_dtype(op, dtype))
     return _out(op, _new(array, requires_grad, device), out)
 
 def zeros(*args, size=None, out=None, dtype=None, layout=None, device=None, requires_grad=False):
@@ -98,7 +104,9 @@ def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, re
         dtype = dtypes.bool_ if isinstance(fill_value, bool) else (
             dtypes.int64 if isinstance(fill_value, (int, np.integer)) else dtypes.get_default_dtype()
         )
-    array = np.full(_shape("full", (size,), None), fill_value, _float_dtype(dtype))
+    if not isinstance(fill_value, (numbers.Number, np.bool_, Tensor)):
+        raise TypeError(f"full(): fill_value must be a number, got {fill_value!r} of type {type(fill_value).__name__}.")
+    array = np.full(_shape("full", (size,), None), fill_value, _float_dtype("full", dtype))
     return _out("full", _new(array, requires_grad, device), out)
 
 def _like(t, dtype):
@@ -132,7 +140,7 @@ def arange(start, end=None, step=1, *, out=None, dtype=None, layout=None, device
     if end is None:
         start, end = 0, start
     if step == 0:
-        raise ValueError("arange: step must not be zero.")
+        raise RuntimeError("arange(): step must be nonzero, got step=0.")
     if (end - start) * step < 0:
         raise RuntimeError(f"arange(): upper bound and lower bound inconsistent with step sign "
                            f"(start={start}, end={end}, step={step}).")
@@ -163,7 +171,7 @@ def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_g
     for name, value in (("n", n), ("m", m)):
         if value is not None and (not isinstance(value, (int, np.integer)) or value < 0):
             raise RuntimeError(f"eye(): {name} must be a non-negative integer, got {value!r}.")
-    return _out("eye", _new(np.eye(n, m, dtype=_float_dtype(dtype)), requires_grad, device), out)
+    return _out("eye", _new(np.eye(n, m, dtype=_float_dtype("eye", dtype)), requires_grad, device), out)
 
 def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=False):
     """``obj`` as a tensor: shares memory when it can (``copy=None``), always copies with
@@ -213,7 +221,7 @@ def _integers(op, low, high, shape, generator, dtype):
     if not low < high:
         raise RuntimeError(f"{op}(): expected low < high, but got low={low}, high={high}.")
     values = rng(generator).integers(int(low), int(high), size=shape)
-    return values.astype(_float_dtype(dtype or dtypes.int64))
+    return values.astype(_float_dtype(op, dtype or dtypes.int64))
 
 def randint(*args, low=None, high=None, size=None, generator=None, out=None, dtype=None, layout=None,
             device=None, requires_grad=False):
@@ -242,5 +250,5 @@ def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=Non
     """A random permutation of 0..n-1 (int64 unless ``dtype`` says otherwise)."""
     if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 0:
         raise RuntimeError(f"randperm(): n must be a non-negative integer, got {n!r}.")
-    array = rng(generator).permutation(int(n)).astype(_float_dtype(dtype or dtypes.int64))
+    array = rng(generator).permutation(int(n)).astype(_float_dtype("randperm", dtype or dtypes.int64))
     return _out("randperm", _new(array, requires_grad, device), out)

@@ -14,7 +14,9 @@ Why not pickle (what ``torch.save`` uses)? Unpickling a file can run any code it
 author chose. Here nothing in the file is executed: arrays are read with
 ``allow_pickle=False`` and the structure is parsed as JSON.
 """
+import errno
 import json
+import math
 import os
 import pickle
 import zipfile
@@ -34,6 +36,13 @@ _NUMERIC_KINDS = "biuf"  # bool, signed int, unsigned int, float
 # What numpy and zipfile raise on a damaged file (NotImplementedError, a RuntimeError, for
 # garbled zip flags; a deeply nested JSON header gives RecursionError, also a RuntimeError).
 _READ_ERRORS = (ValueError, KeyError, OSError, EOFError, RuntimeError, zipfile.BadZipFile)
+# minitorch.save stores arrays uncompressed, so its files are as large as their arrays. A file whose
+# members would inflate to more than _MAX_INFLATION times their compressed size (plus _INFLATION_SLACK
+# bytes, for small members of zeros) is refused before any member is read: it is a zip bomb.
+_MAX_INFLATION = 100
+_INFLATION_SLACK = 2 ** 16
+_NPY_HEADER_READERS = {(1, 0): np.lib.format.read_array_header_1_0,
+                       (2, 0): np.lib.format.read_array_header_2_0}
 
 
 # ------------------------------------------------------------------------- save
@@ -189,14 +198,21 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=No
       is read into memory.
 
     Raises ``ValueError`` naming the file if it is not such a checkpoint (a pickle, a text file,
-    a foreign ``.npz``) or is truncated or corrupt.
+    a foreign ``.npz``) or is truncated, corrupt, or would inflate far beyond its size (a zip
+    bomb: refused before anything is decompressed); ``FileNotFoundError`` if there is no such
+    file; ``RuntimeError`` (``TypeError``) for a ``map_location`` that is not a device.
     """
+    place = None if map_location is None else _placer(map_location)  # a bad one fails before reading
     if isinstance(f, (str, os.PathLike)):
-        with open(f, "rb") as file:  # a missing file raises FileNotFoundError here, as usual
-            obj = _load(file, repr(os.fspath(f)))
+        path = os.fspath(f)
+        if not os.path.exists(path):
+            raise FileNotFoundError(
+                errno.ENOENT, f"minitorch.load: no such file (looked in {os.getcwd()!r}; check the path)", path)
+        with open(path, "rb") as file:
+            obj = _load(file, repr(path))
     else:
         obj = _load(f, repr(getattr(f, "name", "<file object>")))
-    return obj if map_location is None else _relocate(obj, _placer(map_location))
+    return obj if place is None else _relocate(obj, place)
 
 
 def _placer(map_location):
@@ -207,7 +223,15 @@ def _placer(map_location):
         target = map_location.get("cpu", "cpu")
     else:
         target = map_location
-    check_device(target)
+    if not isinstance(target, (str, device)):
+        raise TypeError(
+            f"minitorch.load: map_location must be a device, its name ('cpu', 'cuda'), a dict of "
+            f"names or a function, got {type(target).__name__} {target!r}."
+        )
+    try:
+        check_device(target)
+    except ValueError as e:  # PyTorch raises RuntimeError for a device it cannot restore to
+        raise RuntimeError(f"minitorch.load: map_location={target!r} is not a usable device: {e}") from None
     return lambda t: _moved(t, target)
 
 
@@ -227,19 +251,38 @@ def _relocate(obj, place):
     return obj
 
 
+def _refuse_foreign(file, name):
+    """Raise, saying what the file is instead, unless it starts as a zip archive or a .npy file."""
+    start = file.tell()
+    head = file.read(512)
+    end = file.seek(0, os.SEEK_END)
+    file.seek(max(end - 1, start))
+    last = file.read(1)
+    file.seek(start)
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06", b"\x93NUMPY")):
+        return
+    if not head:
+        what, advice = "empty (0 bytes)", "the save was interrupted or the file emptied: save it again"
+    elif head[:1] == b"\x80" or (head[:1] in (b"(", b"]", b"}", b"c") and last == b"."):  # pickle protocols
+        what, advice = ("a Python pickle (torch.save writes those)",
+                        "minitorch never unpickles files, as unpickling can run any code; load it with "
+                        "PyTorch and save its tensors' .numpy() arrays with minitorch.save")
+    elif all(byte >= 32 or byte in b"\t\n\r\f" for byte in head):
+        what, advice = "a text file", "check the path: a checkpoint is the zip archive minitorch.save writes"
+    else:
+        what, advice = (f"neither a zip archive nor a .npy file (it starts with {head[:8]!r})",
+                        "check the path, or save the checkpoint again")
+    raise ValueError(f"minitorch.load: {name} is {what}, not a checkpoint written by minitorch.save; {advice}.")
+
+
 def _load(file, name):
-    first = file.read(1)
-    file.seek(-len(first), 1)
-    if first == b"\x80":  # how pickles (protocol 2 and later) start
-        raise ValueError(
-            f"minitorch.load: {name} is a Python pickle (torch.save writes those), not a checkpoint "
-            f"written by minitorch.save. minitorch never unpickles files: unpickling can run any code."
-        )
+    _refuse_foreign(file, name)
     try:
         archive = np.load(file, allow_pickle=False)
     except _READ_ERRORS as e:
         raise ValueError(
-            f"minitorch.load: {name} is not a checkpoint written by minitorch.save: {e}"
+            f"minitorch.load: {name} starts like a checkpoint but is truncated or corrupt ({e}); "
+            f"save or download it again."
         ) from None
     if not isinstance(archive, np.lib.npyio.NpzFile):
         raise ValueError(
@@ -248,6 +291,7 @@ def _load(file, name):
         )
     with archive:
         try:
+            _check_members(archive.zip)
             return _decode_archive(archive)
         except _CorruptFile as e:
             raise ValueError(f"minitorch.load: {name} is not a valid minitorch checkpoint: {e}.") from None
@@ -255,6 +299,45 @@ def _load(file, name):
             raise ValueError(
                 f"minitorch.load: {name} is corrupt or truncated ({type(e).__name__}: {e})."
             ) from None
+
+
+def _check_members(zf):
+    """Refuse, before any member is read, a file whose members' declared sizes cannot be right.
+
+    Together the members may not inflate more than ``_MAX_INFLATION``-fold; each ``.npy`` member's
+    uncompressed size (``ZipInfo.file_size``, which also bounds what zipfile inflates) must be
+    exactly what its own array header declares (shape times item size, in Python integers).
+    """
+    infos = zf.infolist()
+    declared, packed = sum(i.file_size for i in infos), sum(i.compress_size for i in infos)
+    _require(
+        declared <= _MAX_INFLATION * packed + _INFLATION_SLACK,
+        f"its {packed} compressed bytes would inflate to {declared} (more than {_MAX_INFLATION}-fold, a "
+        f"zip bomb); minitorch.save stores arrays uncompressed, so re-save the checkpoint with it",
+    )
+    for info in infos:
+        if info.filename.endswith(".npy"):
+            _check_npy_size(zf, info)
+
+
+def _check_npy_size(zf, info):
+    """Read only the ``.npy`` header of member ``info`` and check its size against the shape."""
+    with zf.open(info) as member:
+        version = np.lib.format.read_magic(member)
+        read_header = _NPY_HEADER_READERS.get(version)
+        _require(read_header is not None, f"member {info.filename!r} has the unknown .npy version {version}")
+        shape, _, dtype = read_header(member)
+        offset = member.tell()
+    _require(
+        not dtype.hasobject,
+        f"member {info.filename!r} holds Python objects, i.e. a pickle, and minitorch never unpickles",
+    )
+    expected = offset + math.prod(shape) * dtype.itemsize
+    _require(
+        info.file_size == expected,
+        f"member {info.filename!r} declares {info.file_size} bytes, but its header says shape "
+        f"{shape} of {dtype}, which takes {expected}",
+    )
 
 
 def _decode_archive(archive):

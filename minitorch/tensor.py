@@ -256,9 +256,9 @@ class Tensor(ArithmeticMethods, LogicalMethods, PointwiseMethods, ReductionMetho
         2.5
         """
         if self._array.size != 1:
-            raise ValueError(
-                f"item(): only one-element tensors can be converted to a Python number, this one "
-                f"has shape {tuple(self.shape)}."
+            raise RuntimeError(
+                f"item(): a Tensor with {self._array.size} elements cannot be converted to a Python number "
+                f"(only one-element tensors can), this one has shape {tuple(self.shape)}."
             )
         return self._array.reshape(()).item()
 
@@ -296,11 +296,20 @@ class Tensor(ArithmeticMethods, LogicalMethods, PointwiseMethods, ReductionMetho
         array = self.cpu()._array
         return array if dtype is None else array.astype(dtype)
 
+    def _scalar(self, kind):
+        """The one element, for ``float(t)``/``int(t)``: a ValueError otherwise, as PyTorch's."""
+        if self._array.size != 1:
+            raise ValueError(
+                f"{kind}(): only one-element tensors can be converted to Python scalars, this one "
+                f"has shape {tuple(self.shape)}. Index it (t[0]) or reduce it (t.sum()) first."
+            )
+        return self._array.reshape(()).item()
+
     def __float__(self):
-        return float(self.item())
+        return float(self._scalar("float"))
 
     def __int__(self):
-        return int(self.item())
+        return int(self._scalar("int"))
 
     def __bool__(self):
         if self._array.size != 1:

@@ -184,7 +184,7 @@ def test_getitem(data):
     shape = data.draw(S.shapes(min_dims=1))
     a = data.draw(S.arrays(shape))
     x = minitorch.tensor(a)
-    index = data.draw(hnp.basic_indices(shape, allow_newaxis=True))
+    index = data.draw(S.basic_indices(shape))
     assert_values(x[index], a[index])
     picks = data.draw(st.lists(st.integers(-shape[0], shape[0] - 1), min_size=1, max_size=6))
     assert_values(x[minitorch.tensor(picks)], a[np.array(picks)])
@@ -274,7 +274,6 @@ def test_python_floats_give_float32_and_numpy_float64_is_kept():
     (lambda: minitorch.tensor([1.0]) / np.float64(4.0), minitorch.float32, [0.25]),  # np.sqrt(d)
     (lambda: minitorch.tensor([True, False]) * 2.5, minitorch.float32, [2.5, 0.0]),
     (lambda: minitorch.tensor([0, 4]).sqrt(), minitorch.float32, [0.0, 2.0]),
-    (lambda: minitorch.tensor([0, 0]).softmax(0), minitorch.float32, [0.5, 0.5]),
     (lambda: minitorch.tensor([1, 2]).sum(), minitorch.int64, 3),
     (lambda: minitorch.tensor([1, 2]).float().mean(), minitorch.float32, 1.5),
 ])

@@ -200,7 +200,7 @@ def test_expand(data):
 def test_getitem_basic(data):
     shape = data.draw(S.shapes())
     x = data.draw(S.tensors(shape))
-    index = data.draw(hnp.basic_indices(shape, allow_newaxis=True))
+    index = data.draw(S.basic_indices(shape))
     check(lambda x: x[index], x)
 
 

@@ -222,3 +222,85 @@ def test_corrupt_headers_are_refused(tmp_path, header, match):
 def test_missing_file_raises_file_not_found(tmp_path):
     with pytest.raises(FileNotFoundError):
         load(tmp_path / "nope.npz")
+
+
+def test_missing_file_names_the_op_and_path(tmp_path):
+    with pytest.raises(FileNotFoundError, match="minitorch.load.*nope.npz") as info:
+        load(tmp_path / "nope.npz")
+    assert info.value.errno == 2 and info.value.filename.endswith("nope.npz")
+
+
+@pytest.mark.parametrize("content, what", [
+    (b"hello, this is a text file\n", "a text file"),
+    (b"", "empty"),
+    (bytes(range(256)) * 4, "neither a zip archive nor a .npy file"),
+    (pickle.dumps({"a": 1}, protocol=0), "a Python pickle"),
+    (pickle.dumps({"a": 1}, protocol=1), "a Python pickle"),
+])
+def test_foreign_files_say_what_they_are_without_numpy_advice(tmp_path, content, what):
+    path = tmp_path / "thing.pt"
+    path.write_bytes(content)
+    with pytest.raises(ValueError, match=f"minitorch.load: .*thing.pt' is {what}") as info:
+        load(path)
+    assert "allow_pickle" not in str(info.value)
+
+
+def test_a_truncated_checkpoint_says_so(tmp_path):
+    buffer = io.BytesIO()
+    save(make_model().state_dict(), buffer)
+    path = tmp_path / "cut.npz"
+    path.write_bytes(buffer.getvalue()[:-30])
+    with pytest.raises(ValueError, match="cut.npz' starts like a checkpoint but is truncated or corrupt"):
+        load(path)
+
+
+def _deflated(path, members):
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+
+
+def _npy_bytes(array):
+    buffer = io.BytesIO()
+    np.lib.format.write_array(buffer, array)
+    return buffer.getvalue()
+
+
+def test_a_zip_bomb_is_refused_before_inflating(tmp_path):
+    path = tmp_path / "bomb.npz"  # 1 MB of zeros in about 1 KB: far beyond what a checkpoint inflates
+    tree = {"kind": "tensor", "array": "a"}
+    _deflated(path, {"~minitorch.npy": _npy_bytes(_header(tree)), "a.npy": _npy_bytes(np.zeros(2 ** 17))})
+    assert path.stat().st_size < 10_000
+    with pytest.raises(ValueError, match="bomb.npz.*would inflate to .*zip bomb.*re-save"):
+        load(path)
+
+
+def test_a_member_larger_than_its_header_declares_is_refused(tmp_path):
+    path = tmp_path / "padded.npz"
+    tree = {"kind": "tensor", "array": "a"}
+    _write_npz(path, {"~minitorch": _header(tree)})
+    with zipfile.ZipFile(path, "a") as zf:  # a 3-element header followed by 64 more bytes of data
+        zf.writestr("a.npy", _npy_bytes(np.zeros(3)) + bytes(64))
+    with pytest.raises(ValueError, match=r"padded.npz.*'a.npy' declares \d+ bytes.*shape \(3,\) of float64"):
+        load(path)
+
+
+def test_a_bad_map_location_fails_like_pytorch(tmp_path):
+    path = tmp_path / "w.npz"
+    save(minitorch.ones(2), path)
+    with pytest.raises(RuntimeError, match="minitorch.load: map_location='tpu'"):
+        load(path, map_location="tpu")
+    with pytest.raises(RuntimeError, match="'tpu'"):
+        load(path, map_location={"cpu": "tpu"})
+    with pytest.raises(TypeError, match="map_location must be a device.*int 5"):
+        load(path, map_location=5)
+
+
+def test_bad_map_locations_match_pytorch_error_types(tmp_path):
+    torch = pytest.importorskip("torch")
+    buffer = io.BytesIO()
+    torch.save(torch.ones(2), buffer)
+    for bad, error in (("tpu", RuntimeError), (5, TypeError)):
+        buffer.seek(0)
+        with pytest.raises(error):
+            torch.load(buffer, map_location=bad)

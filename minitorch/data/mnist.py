@@ -13,7 +13,9 @@ The IDX format (LeCun et al.) is a tiny binary header followed by raw bytes::
     data           N*28*28 (or N) unsigned bytes, row after row
 """
 import gzip
+import math
 import os
+import zlib
 
 import numpy as np
 
@@ -29,6 +31,10 @@ IDX_FILES = {
     "test": ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"),
 }
 IMAGE_MAGIC, LABEL_MAGIC = 2051, 2049
+# Deflate (gzip's compression) turns at most 1032 bytes into one, so a gzipped IDX file cannot hold
+# more than 1032 times its size; and no real IDX file comes near 2 GiB (MNIST's largest: 47 MB).
+_DEFLATE_MAX_RATIO = 1032
+MAX_IDX_BYTES = 2 ** 31
 _KIND = {IMAGE_MAGIC: "an image file (magic 2051)", LABEL_MAGIC: "a label file (magic 2049)"}
 
 WHERE_TO_GET = (
@@ -51,16 +57,69 @@ def _find(folder, name):
     )
 
 
-def _read_bytes(path):
-    opener = gzip.open if path.endswith(".gz") else open
-    try:
-        with opener(path, "rb") as f:
-            return f.read()
-    except (gzip.BadGzipFile, EOFError) as e:
+def _open(path):
+    return gzip.open(path, "rb") if path.endswith(".gz") else open(path, "rb")
+
+
+def _check_declared(path, sizes, expected):
+    """Refuse, before reading the data, a header whose ``expected`` byte count cannot be right.
+
+    The count is a Python integer (no overflow). An unpacked file must be at least that long;
+    a gzipped one cannot inflate to more than ``_DEFLATE_MAX_RATIO`` times its own size; and no
+    IDX file may exceed ``MAX_IDX_BYTES``. So a corrupt or hostile header never makes the reader
+    allocate or decompress more than the file can honestly hold.
+    """
+    on_disk = os.path.getsize(path)
+    if not path.endswith(".gz"):
+        if expected > on_disk:
+            raise ValueError(
+                f"load_mnist_idx: {path} is truncated: its header announces sizes {sizes}, which take "
+                f"{expected} bytes, but the file has {on_disk}. Download it again."
+            )
+        return
+    if expected > _DEFLATE_MAX_RATIO * on_disk:
         raise ValueError(
-            f"load_mnist_idx: {path} ends in .gz but is not a complete gzip file ({e}); "
-            f"download it again, or unpack it and keep only the unpacked file."
-        ) from None
+            f"load_mnist_idx: {path} announces sizes {sizes}, which take {expected} bytes, but a "
+            f"{on_disk}-byte gzip file cannot hold more than {_DEFLATE_MAX_RATIO * on_disk} (deflate "
+            f"inflates at most {_DEFLATE_MAX_RATIO}-fold); its header is corrupt. Download it again."
+        )
+    if expected > MAX_IDX_BYTES:
+        raise ValueError(
+            f"load_mnist_idx: {path} announces sizes {sizes}, which take {expected} bytes, more than "
+            f"the {MAX_IDX_BYTES} bytes minitorch reads from one IDX file (MNIST's largest file takes "
+            f"47040016); its header is corrupt or it is not an MNIST file. Download it again."
+        )
+
+
+def _read_idx_bytes(f, path, magic, ndim):
+    """The header sizes and the data of the open IDX file ``f``, reading no more than declared."""
+    header_size = 4 * (1 + ndim)
+    header = f.read(header_size)
+    found = int.from_bytes(header[:4], "big") if len(header) >= 4 else None
+    if found is not None and found != magic:
+        what = _KIND.get(found, "not an MNIST IDX file at all")
+        raise ValueError(
+            f"load_mnist_idx: {path} should be {_KIND[magic]}, but its magic number is {found} "
+            f"({what}). Check that the image and label files are not swapped or renamed."
+        )
+    if len(header) < header_size:
+        raise ValueError(
+            f"load_mnist_idx: {path} has only {len(header)} bytes, fewer than the {header_size}-byte "
+            f"header of {_KIND[magic]}; the file is truncated or not an MNIST file."
+        )
+    sizes = tuple(int.from_bytes(header[4 + 4 * k: 8 + 4 * k], "big") for k in range(ndim))
+    expected = header_size + math.prod(sizes)
+    _check_declared(path, sizes, expected)
+    data = f.read(expected - header_size + 1)  # one byte more than declared reveals trailing data
+    length = header_size + len(data)
+    if length != expected:
+        problem = "truncated" if length < expected else "longer than its header says"
+        has = length if length < expected else "more"
+        raise ValueError(
+            f"load_mnist_idx: {path} is {problem}: its header announces sizes {sizes}, which take "
+            f"{expected} bytes, but the file has {has}. Download it again."
+        )
+    return sizes, data
 
 
 def read_idx(path, magic):
@@ -69,31 +128,19 @@ def read_idx(path, magic):
     ``magic`` is 2051 for images (3 sizes: N, rows, cols) or 2049 for labels
     (1 size: N). Raises ``ValueError`` when the file is not of that kind, or when
     its length does not match the sizes in its header (a truncated download).
+    The header is checked first and only the bytes it declares are read, so a
+    corrupt header or a gzip bomb fails before anything large is allocated.
     """
-    raw = _read_bytes(path)
     ndim = 3 if magic == IMAGE_MAGIC else 1
-    header = 4 * (1 + ndim)
-    found = int.from_bytes(raw[:4], "big") if len(raw) >= 4 else None
-    if found is not None and found != magic:
-        what = _KIND.get(found, "not an MNIST IDX file at all")
+    try:
+        with _open(path) as f:
+            sizes, data = _read_idx_bytes(f, path, magic, ndim)
+    except (gzip.BadGzipFile, EOFError, zlib.error) as e:
         raise ValueError(
-            f"load_mnist_idx: {path} should be {_KIND[magic]}, but its magic number is {found} "
-            f"({what}). Check that the image and label files are not swapped or renamed."
-        )
-    if len(raw) < header:
-        raise ValueError(
-            f"load_mnist_idx: {path} has only {len(raw)} bytes, fewer than the {header}-byte header of "
-            f"{_KIND[magic]}; the file is truncated or not an MNIST file."
-        )
-    sizes = tuple(int.from_bytes(raw[4 + 4 * k: 8 + 4 * k], "big") for k in range(ndim))
-    expected = header + int(np.prod(sizes))
-    if len(raw) != expected:
-        problem = "truncated" if len(raw) < expected else "longer than its header says"
-        raise ValueError(
-            f"load_mnist_idx: {path} is {problem}: its header announces sizes {sizes}, which take "
-            f"{expected} bytes, but the file has {len(raw)}. Download it again."
-        )
-    return np.frombuffer(raw, dtype=np.uint8, offset=header).reshape(sizes)
+            f"load_mnist_idx: {path} ends in .gz but is not a complete gzip file ({e}); "
+            f"download it again, or unpack it and keep only the unpacked file."
+        ) from None
+    return np.frombuffer(data, dtype=np.uint8).reshape(sizes)
 
 
 def load_mnist_idx(folder, split="train"):

@@ -10,6 +10,8 @@ On the "cuda" device every product, forward and backward, runs the
 register-blocked CUDA kernel (``kernels/matmul.py``); transposes are strided
 views that the kernel reads without copying.
 """
+import math
+
 import numpy as np
 
 from .. import cuda
@@ -84,6 +86,11 @@ class MatMul(Op):
         return grad_a, grad_b
 
 
+def _rows(a):
+    """``a`` as a matrix of its last dimension's rows (also when that dimension has size 0)."""
+    return a.reshape(math.prod(a.shape[:-1]), a.shape[-1])
+
+
 class Linear(Op):
     """y = x W^T + b for x (..., in), W (out, in), b (out,) or None: PyTorch's ``F.linear``.
 
@@ -100,17 +107,17 @@ class Linear(Op):
     @staticmethod
     def forward(ctx, x, weight, bias):
         ctx.save_for_backward(x, weight)
-        out = product(ctx, x.reshape(-1, x.shape[-1]), weight.T).reshape(*x.shape[:-1], weight.shape[0])
+        out = product(ctx, _rows(x), weight.T).reshape(*x.shape[:-1], weight.shape[0])
         return out if bias is None else out + bias
 
     @staticmethod
     def backward(ctx, grad):
         x, weight = ctx.saved_arrays
-        grad_2d = grad.reshape(-1, grad.shape[-1])
+        grad_2d = _rows(grad)
         grad_x = product(ctx, grad_2d, weight).reshape(x.shape) if ctx.needs_input_grad[0] else None
         grad_w = None
         if ctx.needs_input_grad[1]:
-            x_2d = x.reshape(-1, x.shape[-1])
+            x_2d = _rows(x)
             grad_w = grad_2d.T * x_2d if len(x_2d) == 1 else product(ctx, grad_2d.T, x_2d)
         grad_b = grad_2d.sum(axis=0) if ctx.needs_input_grad[2] else None
         return grad_x, grad_w, grad_b

@@ -97,6 +97,26 @@ class Var(Op):
             return _expand_back(grad, ctx.shape, ctx.axes) * (2 * ctx.centered / ctx.divisor)
 
 
+class Std(Op):
+    """y = sqrt(var(x));  dy/dx_i = (x_i - mean) / ((n - correction) y), and 0 where y = 0.
+
+    Its own op, not ``var().sqrt()``: for a constant x the chain rule would multiply sqrt's
+    infinite slope at 0 by var's zero one, giving NaN; PyTorch (and this op) give 0 there.
+    """
+
+    @staticmethod
+    def forward(ctx, x, axes, keepdim, correction):
+        ctx.y = np.sqrt(Var.forward(ctx, x, axes, keepdim, correction))
+        return ctx.y
+
+    @staticmethod
+    def backward(ctx, grad):
+        xp = array_module(grad)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            grad_var = xp.where(ctx.y > 0, grad / (2 * ctx.y), 0)
+        return Var.backward(ctx, grad_var)
+
+
 class LogSumExp(Op):
     """y = log sum_i e^(x_i), computed as m + log sum_i e^(x_i - m) with m = max x (no overflow);
     dy/dx_i = e^(x_i - y), the softmax of x."""

@@ -13,6 +13,19 @@ from ..autograd.function import tensor_class
 
 
 PYTHON_NUMBERS = (int, float, bool, np.number, np.bool_)
+_SYMBOLS = {"Add": "add (+)", "Sub": "sub (-)", "Mul": "mul (*)", "Div": "div (/)"}
+
+
+def _operand_array(fn, other):
+    """``other`` (not a Tensor nor a number: a list, a numpy array) as a numeric array, else a TypeError
+    naming the op and the type (``x + None``, ``x + 'a'``, ``x + 1j``: minitorch has no complex dtypes)."""
+    array = np.asarray(other) if isinstance(other, (list, tuple, np.ndarray)) else None
+    if array is None or array.dtype.kind not in "biuf":
+        op = _SYMBOLS.get(fn.__name__, fn.__name__.lower())
+        raise TypeError(f"{op}: unsupported operand of type {type(other).__name__} ({other!r}); "
+                        f"expected a Tensor or a real number.")
+    return array
+
 
 def result_type(tensor, other):
     """The numpy dtype of an elementwise op on ``tensor`` and ``other``, by PyTorch's rule
@@ -70,7 +83,7 @@ class ArithmeticMethods:
             other = other.item()  # number, as in PyTorch: x / np.sqrt(d) stays float32
         Tensor = tensor_class()
         if not isinstance(other, (Tensor, *PYTHON_NUMBERS)):
-            other = Tensor._make(np.asarray(other), False, None).to(self._device)
+            other = Tensor._make(_operand_array(fn, other), False, None).to(self._device)
         a, dtype = self, self._array.dtype
         same = other._array.dtype == dtype if isinstance(other, Tensor) else isinstance(other, float)
         if not (same and dtype.kind == "f"):  # else: nothing to promote (the common case, kept fast)

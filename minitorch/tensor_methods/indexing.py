@@ -32,6 +32,7 @@ class IndexingMethods:
         if not isinstance(index, tensor_class()) or index._array.dtype.kind not in "iu":
             what = index.dtype if isinstance(index, tensor_class()) else type(index).__name__
             raise RuntimeError(f"{op}: index must be an integer (int64) tensor, got {what}.")
+        checks.same_device(op, self=self, index=index)
         array = self._on_my_device(index).astype(np.int64, copy=False)
         low = -size if negative else 0
         bad = array[(array < low) | (array >= size)]
@@ -243,6 +244,7 @@ class IndexingMethods:
     def _mask(self, op, mask, shape):
         if not isinstance(mask, tensor_class()) or mask._array.dtype != np.bool_:
             raise RuntimeError(f"{op}: mask must be a bool tensor, got {getattr(mask, 'dtype', type(mask).__name__)}.")
+        checks.same_device(op, self=self, mask=mask)
         return np.broadcast_to(self._on_my_device(mask), shape)
 
     def masked_select(self, mask):

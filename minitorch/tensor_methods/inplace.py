@@ -32,7 +32,8 @@ class InPlaceMethods:
             )
         array = self._array
         # numpy marks broadcast views read-only; cupy has no such flag, so look for repeated elements
-        broadcast = any(stride == 0 and size > 1 for stride, size in zip(array.strides, array.shape))
+        # (an empty array has none, whatever its strides)
+        broadcast = array.size > 0 and any(stride == 0 and size > 1 for stride, size in zip(array.strides, array.shape))
         if broadcast or not getattr(array.flags, "writeable", True):
             raise RuntimeError(
                 f"{op}: this tensor is a read-only view (made by expand or broadcasting); call "

@@ -18,6 +18,13 @@ class PointwiseMethods:
         """Self, or a float32 copy of an integer tensor: exp(int) is float32, as in PyTorch."""
         return self if self._array.dtype.kind == "f" else self.float()
 
+    def _floating(self, op):
+        """Self, refused unless floating-point: softmax of an integer tensor is not defined in PyTorch."""
+        if self._array.dtype.kind != "f":
+            raise RuntimeError(f"{op}: not implemented for integer or bool tensors, got {self.dtype!r}. "
+                               f"Use .float() first, or pass dtype=minitorch.float32.")
+        return self
+
     def exp(self):
         """e^x, elementwise; an integer tensor is made float32 first, as in PyTorch.
 
@@ -79,6 +86,8 @@ class PointwiseMethods:
         >>> minitorch.tensor([-1.0, 0.0, 2.0]).relu().tolist()
         [0.0, 0.0, 2.0]
         """
+        if self._array.dtype.kind == "b":
+            raise RuntimeError("relu: bool inputs are not supported, got minitorch.bool. Use .float() or .long() first.")
         return ops.ReLU.apply(self)
 
     def clamp(self, min=None, max=None):
@@ -104,7 +113,7 @@ class PointwiseMethods:
         tensor([[0.5000, 0.5000],
                 [0.2689, 0.7311]])
         """
-        return ops.Softmax.apply(self._float(), self._axis("softmax", dim))
+        return ops.Softmax.apply(self._floating("softmax"), self._axis("softmax", dim))
 
     def log_softmax(self, dim):
         """x - logsumexp(x) along ``dim``: the log of softmax without its underflow.
@@ -113,7 +122,7 @@ class PointwiseMethods:
         >>> minitorch.tensor([0.0, 0.0]).log_softmax(dim=0)
         tensor([-0.6931, -0.6931])
         """
-        return ops.LogSoftmax.apply(self._float(), self._axis("log_softmax", dim))
+        return ops.LogSoftmax.apply(self._floating("log_softmax"), self._axis("log_softmax", dim))
 
     def rsqrt(self):
         """1 / sqrt(x), elementwise (inf at 0); an integer tensor is made float32 first.

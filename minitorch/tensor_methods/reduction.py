@@ -200,13 +200,17 @@ class ReductionMethods:
     @dim_alias
     def std(self, dim=None, keepdim=False, correction=1, unbiased=None):
         """sqrt(var(...)): the standard deviation over ``dim``; ``correction=1`` divides by n - 1.
+        Its gradient is 0 where the values are all equal, as PyTorch's.
 
         >>> import minitorch
         >>> x = minitorch.tensor([1.0, 3.0])
         >>> x.std(), x.std(correction=0)
         (tensor(1.4142), tensor(1.))
         """
-        return self.var(dim, keepdim, correction, unbiased).sqrt()
+        checks.floating("std", self)
+        if unbiased is not None:
+            correction = 1 if unbiased else 0
+        return ops.Std.apply(self, self._axes("std", dim), keepdim, correction)
 
     @dim_alias
     def logsumexp(self, dim, keepdim=False):

@@ -216,6 +216,10 @@ class ShapeMethods:
         >>> x[0].tolist(), x[:, 1:].tolist(), x[x > 4].tolist(), x[1, [0, 2]].tolist()
         ([1, 2, 3], [[2, 3], [5, 6]], [5, 6], [4, 6])
         """
+        for part in index if isinstance(index, tuple) else (index,):
+            if isinstance(part, slice) and part.step is not None and part.step <= 0:
+                raise ValueError(f"index: slice step must be greater than zero, got {part.step} in {part}. "
+                                 f"Use .flip(dim) to reverse a dimension.")
         picked = ops.GetItem.apply(self, _unwrap_index(index))
         return keep_versions(picked, *(index if isinstance(index, tuple) else (index,)))
 
@@ -227,6 +231,7 @@ class ShapeMethods:
         >>> x.masked_fill(x > 1, 0.0).tolist()
         [1.0, 0.0, 0.0]
         """
+        checks.same_device("masked_fill", self=self, mask=mask)
         mask = self._on_my_device(mask)
         if mask.dtype != np.bool_:
             raise TypeError(f"masked_fill: the mask must be a bool tensor, got dtype {mask.dtype}.")

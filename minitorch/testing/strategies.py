@@ -115,6 +115,19 @@ def reduction_dims(draw, shape):
     return draw(st.one_of(st.none(), st.integers(0, ndim - 1).flatmap(signed), as_tuple))
 
 
+def basic_indices(shape):
+    """Basic indices (ints, slices, ``...``, None) of a tensor of ``shape``, as PyTorch takes them:
+    hypothesis's ``basic_indices`` with every negative slice step made positive (PyTorch refuses
+    negative steps; ``flip`` reverses instead)."""
+
+    def positive_steps(index):
+        parts = index if isinstance(index, tuple) else (index,)
+        return tuple(slice(p.start, p.stop, -p.step) if isinstance(p, slice) and p.step and p.step < 0 else p
+                     for p in parts)
+
+    return hnp.basic_indices(shape, allow_newaxis=True).map(positive_steps)
+
+
 def dim(shape):
     """One dimension of ``shape`` (possibly negative), as taken by softmax, cat or max(dim=...)."""
     ndim = max(len(shape), 1)

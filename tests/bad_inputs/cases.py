@@ -295,7 +295,7 @@ add("devices", RuntimeError, "add", "cpu", "x.to('cuda') + x", torch=False)
 add("devices", RuntimeError, "where", "cpu", "T.where(x > 0, x.to('cuda'), x)", torch=False)
 add("devices", RuntimeError, "cat", "cpu", "T.cat([x.to('cuda'), x])", torch=False)
 add("devices", RuntimeError, "gather", "cpu", "x.to('cuda').gather(1, T.tensor([[0], [1]]))", torch=False)
-add("devices", RuntimeError, "index", "cpu", "x.to('cuda')[T.tensor([0])]", torch=False)
+add("devices", RuntimeError, "index", "cuda", "x[T.tensor([0]).to('cuda')]", torch=False)  # (a cpu index into cuda is fine)
 add("devices", RuntimeError, "embedding", "cpu", "nn.Embedding(4, 2).to('cuda')(T.tensor([0]))", torch=False)
 add("devices", RuntimeError, "Linear", "cpu", "nn.Linear(3, 2)(x.to('cuda'))", torch=False)
 add("devices", RuntimeError, "grad", "cpu",

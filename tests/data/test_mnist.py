@@ -7,6 +7,7 @@ import pytest
 
 import minitorch
 from minitorch.data import MNIST, DataLoader, load_mnist_idx, load_mnist_subset
+from minitorch.data.mnist import read_idx
 from minitorch.data.transforms import RandomHorizontalFlip
 
 
@@ -189,3 +190,34 @@ def test_loader_batches_and_transforms():
     assert label.item() == ds[3][1].item() + 100
     with pytest.raises(TypeError, match="transform must be a function"):
         MNIST(transform="flip")
+
+
+def test_a_gzip_bomb_is_cut_at_the_declared_size(tmp_path, monkeypatch):
+    path = tmp_path / "bomb-idx3-ubyte.gz"  # declares one image, then 2 MB of zeros
+    path.write_bytes(gzip.compress(idx_bytes(np.zeros((1, 28, 28)), 2051) + bytes(2_000_000)))
+    reads = []
+    real_read = gzip.GzipFile.read
+    monkeypatch.setattr(gzip.GzipFile, "read", lambda self, n=-1: reads.append(n) or real_read(self, n))
+    with pytest.raises(ValueError, match="bomb-idx3-ubyte.gz is longer than its header says.*800 bytes"):
+        read_idx(str(path), 2051)
+    assert max(reads) <= 785  # the header, then what it declares plus one byte
+
+
+@pytest.mark.parametrize("sizes, gz, match", [
+    ((2 ** 32 - 1,) * 3, False, r"truncated.*79228162458924105385300197391 bytes.*has 80"),
+    ((2 ** 32 - 1,) * 3, True, "cannot hold more than .*header is corrupt"),
+    ((5000, 1000, 1000), True, "cannot hold more than"),
+])
+def test_impossible_header_sizes_fail_before_reading(tmp_path, sizes, gz, match):
+    data = (2051).to_bytes(4, "big") + b"".join(n.to_bytes(4, "big") for n in sizes) + bytes(64)
+    path = tmp_path / "huge-idx3-ubyte"
+    write(path, data, gz)
+    with pytest.raises(ValueError, match=f"huge-idx3-ubyte.*{match}"):
+        read_idx(str(path) + (".gz" if gz else ""), 2051)
+
+
+def test_a_header_beyond_the_cap_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setattr("minitorch.data.mnist.MAX_IDX_BYTES", 1000)
+    write(tmp_path / "big-idx3-ubyte", idx_bytes(np.zeros((2, 28, 28)), 2051), gz=True)
+    with pytest.raises(ValueError, match=r"big-idx3-ubyte.gz announces sizes \(2, 28, 28\).*more than the 1000"):
+        read_idx(str(tmp_path / "big-idx3-ubyte.gz"), 2051)

@@ -277,7 +277,7 @@ SHAPES = {
     "transpose_permute": lambda a: (a.transpose(0, 2), a.permute(2, 0, 1), a.T, a.mT),
     "unsqueeze_squeeze": lambda a: (a.unsqueeze(1).squeeze(1), a[:, :1].squeeze(), a.unsqueeze(-1)),
     "expand": lambda a: (a[:, :1].expand(2, 3, 4), a[None].expand(3, -1, -1, -1).sum(0)),
-    "getitem_slices": lambda a: (a[1:, ::2], a[0], a[..., None, 1], a[:, ::-1], a[1, 2, 3]),
+    "getitem_slices": lambda a: (a[1:, ::2], a[0], a[..., None, 1], a[:, ::3], a.flip(-1), a[1, 2, 3]),
     "getitem_list_with_repeats": lambda a: a[[0, 1, 0]],
     "getitem_tuple_of_lists": lambda a: a[[0, 1, 1], [2, 0, 2]],
 }

@@ -12,8 +12,9 @@ OPS = (
     OpSpec("var", (reduction.Var,), "input, dim=None, keepdim=False, *, correction=1, unbiased=None",
            cases=(Case(lambda m, x: x.var(dim=1) + x.var(dim=(0, 2), keepdim=True).sum() + m.var(x), ((3, 4, 2),)),
            Case(lambda m, x: (x.var(dim=-1, correction=0), x.var(0, unbiased=False)), ((3, 4),)),)),
-    OpSpec("std", (), "input, dim=None, keepdim=False, *, correction=1, unbiased=None",
-           cases=(Case(lambda m, x: x.std(dim=0, keepdim=True) + m.std(x, 1, correction=0).sum(), ((3, 4),)),)),
+    OpSpec("std", (reduction.Std,), "input, dim=None, keepdim=False, *, correction=1, unbiased=None",
+           cases=(Case(lambda m, x: x.std(dim=0, keepdim=True) + m.std(x, 1, correction=0).sum(), ((3, 4),)),
+                  Case(lambda m, x: m.stack([x[0], x[0]]).std(0), ((3, 4),)))),  # std 0: its gradient is 0
     OpSpec("amax", (reduction.Max,), "input, dim=(), keepdim=False", "reduction", numpy=np.max),
     OpSpec("amin", (reduction.Min,), "input, dim=(), keepdim=False", "reduction", numpy=np.min),
     OpSpec("max", (reduction.Max, logical.ArgMax), "input, dim=None, keepdim=False",

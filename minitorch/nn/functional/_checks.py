@@ -1,15 +1,18 @@
 """Argument checks that several topics of ``nn.functional`` share: tensors, and optional parameters.
 """
+from ... import checks
 from ...errors import ShapeError
 from ...tensor import Tensor
 
 
 def check_tensors(op, **tensors):
+    """Refuse arguments that are not Tensors, or Tensors on different devices."""
     for name, t in tensors.items():
         if not isinstance(t, Tensor):
             raise TypeError(
                 f"{op}: {name} must be a Tensor, got {type(t).__name__}. Wrap it with minitorch.tensor(...)."
             )
+    checks.same_device(op, **tensors)
 
 
 def check_param(op, name, t, shape, dtype=None):

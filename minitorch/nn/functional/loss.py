@@ -43,7 +43,7 @@ def _reduce(loss, reduction, divisor=None):
 
 def _weighted(op, loss, weight, reduction):
     """Per-element losses times ``weight`` (of the losses' shape), reduced; "mean" divides by sum(weight)."""
-    check_tensors(op, weight=weight)
+    check_tensors(op, input=loss, weight=weight)
     if weight.shape != loss.shape:
         raise ValueError(f"{op}: weight has shape {tuple(weight.shape)} but input has shape "
                          f"{tuple(loss.shape)}; weights and input must have the same size.")
@@ -155,6 +155,7 @@ def _class_targets(op, input, target, weight, ignore_index):
     if weight is None:
         w = array_module(input.device).ones(num_classes, dtype)
     else:
+        checks.same_device(op, input=input, weight=weight)
         w = tensor(weight, dtype=input.dtype, device=input.device)._array
         if w.shape != (num_classes,):
             raise ShapeError(
@@ -225,6 +226,7 @@ def _cross_entropy_probabilities(input, target, weight, reduction, label_smoothi
         target = (1 - label_smoothing) * target + label_smoothing / num_classes
     weighted = input.log_softmax(class_dim) * target
     if weight is not None:
+        checks.same_device(op, input=input, weight=weight)
         w = tensor(weight, dtype=input.dtype, device=input.device)
         weighted = weighted * w.reshape([num_classes if d == class_dim else 1 for d in range(input.ndim)])
     loss = -weighted.sum(class_dim)

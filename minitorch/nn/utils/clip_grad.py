@@ -4,6 +4,7 @@ The total norm treats all gradients as one long vector:
 ``total = (sum_i |g_i|^p)^(1/p)`` (the largest |g_i| for ``norm_type=inf``). Clipping by norm
 multiplies every gradient by ``min(1, max_norm / (total + 1e-6))``: the direction of the update
 is kept, only its length shrinks. Used against exploding gradients (RNNs, transformers).
+``norm_type=0`` counts nonzero values instead (PyTorch: the number of gradients with one).
 ``foreach`` (PyTorch's choice of a fused kernel) is accepted and changes nothing here.
 """
 import math
@@ -21,6 +22,15 @@ def _grads(parameters):
     return [p.grad for p in _tensors(parameters) if p.grad is not None]
 
 
+def _norm(values, norm_type):
+    """The norm of order ``norm_type`` of a float64 array of absolute values; order 0 counts the nonzero ones."""
+    if norm_type == math.inf:
+        return float(np.max(values, initial=0.0))
+    if norm_type == 0:
+        return float(np.count_nonzero(values))
+    return float(np.sum(values**norm_type)) ** (1.0 / norm_type)
+
+
 def get_total_norm(tensors, norm_type=2.0, error_if_nonfinite=False, foreach=None):
     """The norm of order ``norm_type`` of all ``tensors`` taken together, as a 0-d tensor."""
     tensors = _tensors(tensors)
@@ -28,10 +38,7 @@ def get_total_norm(tensors, norm_type=2.0, error_if_nonfinite=False, foreach=Non
     if not tensors:
         return Tensor._make(np.asarray(0.0, np.float32), False, None)
     flat = [np.abs(np.asarray(t.detach().cpu()._array).ravel()).astype(np.float64) for t in tensors]
-    if norm_type == math.inf:
-        total = max((float(f.max()) for f in flat if f.size), default=0.0)
-    else:
-        total = sum(float(np.sum(f**norm_type)) for f in flat) ** (1.0 / norm_type)
+    total = _norm(np.array([_norm(f, norm_type) for f in flat]), norm_type)  # the norm of the norms, as PyTorch
     if error_if_nonfinite and not math.isfinite(total):
         raise RuntimeError(
             f"clip_grad_norm_: the total norm of order {norm_type} of the gradients is {total}, "
