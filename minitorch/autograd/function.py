@@ -53,8 +53,10 @@ class Op:
     #: An op that returns a view only sometimes (indexing) sets ``ctx.is_view`` in forward.
     is_view = False
 
-    #: The ctx attributes in which forward keeps input arrays besides ``save_for_backward`` (an
-    #: index, a mask): changing such a tensor in place before backward is refused, as for saved ones.
+    #: The ctx attributes in which forward keeps arrays of its Tensor arguments besides
+    #: ``save_for_backward`` (embedding's index): changing such a tensor in place before backward is
+    #: refused, as for saved ones. (A wrapper that passes an index or a mask as a raw array marks
+    #: its tensor with ``keep_versions`` instead.)
     keeps = ()
 
     #: False for ops that no gradient flows through (comparisons, argmax, isnan, ...): apply()

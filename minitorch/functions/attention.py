@@ -20,8 +20,6 @@ class FusedAttention(Op):
     ``causal``: query i sees keys j <= i. Rows that may attend to nothing give 0.
     """
 
-    keeps = ("mask",)
-
     @staticmethod
     def forward(ctx, q, k, v, mask, causal, scale):
         kernels = cuda.kernels().attention

@@ -100,8 +100,6 @@ class IndexPut(Op):
     ``index`` is a numpy index (one step: the callers build it); ``values`` broadcast to x[index].
     """
 
-    keeps = ("index",)
-
     @staticmethod
     def forward(ctx, x, values, index, accumulate):
         ctx.index, ctx.accumulate, ctx.values_shape = index, accumulate, values.shape
@@ -175,8 +173,6 @@ class Stack(Op):
 class Where(Op):
     """y = a where condition else b;  dL/da = dL/dy where condition, dL/db = dL/dy elsewhere."""
 
-    keeps = ("condition",)
-
     @staticmethod
     def forward(ctx, condition, a, b):
         broadcast_shapes("where", np.shape(condition), np.shape(a), np.shape(b))
@@ -193,8 +189,6 @@ class Where(Op):
 
 class MaskedFill(Op):
     """y = x with ``value`` where mask is True;  dL/dx = dL/dy where mask is False, else 0."""
-
-    keeps = ("mask",)
 
     @staticmethod
     def forward(ctx, x, mask, value):

@@ -34,8 +34,6 @@ class ScatterReduce(Op):
     among the elements equal to the result.
     """
 
-    keeps = ("index",)
-
     @staticmethod
     def forward(ctx, x, src, index, reduce, include_self):
         xp = array_module(x)

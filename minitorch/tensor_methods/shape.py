@@ -232,10 +232,10 @@ class ShapeMethods:
         [1.0, 0.0, 0.0]
         """
         checks.same_device("masked_fill", self=self, mask=mask)
-        mask = self._on_my_device(mask)
-        if mask.dtype != np.bool_:
-            raise TypeError(f"masked_fill: the mask must be a bool tensor, got dtype {mask.dtype}.")
-        return ops.MaskedFill.apply(self, mask, value)
+        array = self._on_my_device(mask)
+        if array.dtype != np.bool_:
+            raise TypeError(f"masked_fill: the mask must be a bool tensor, got dtype {array.dtype}.")
+        return keep_versions(ops.MaskedFill.apply(self, array, value), mask, what="its mask")
 
     # ------------------------------------------------------------ more views of the same elements
     def reshape_as(self, other):

@@ -23,6 +23,7 @@ import math
 import numpy as np
 
 from ... import dtypes
+from ...autograd.function import keep_versions
 from ...creation import arange
 from ...errors import ShapeError
 from ...functions._util import broadcasts_to
@@ -59,7 +60,8 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
         raise ValueError(f"scaled_dot_product_attention: dropout_p must be in [0, 1], got {dropout_p}.")
     if _fused_kernel_applies(query, key, value, attn_mask, dropout_p):
         mask = None if attn_mask is None else attn_mask._array
-        return FusedAttention.apply(query, key, value, mask, is_causal, scale)
+        out = FusedAttention.apply(query, key, value, mask, is_causal, scale)
+        return out if attn_mask is None else keep_versions(out, attn_mask, what="its attn_mask")
     return composite_attention(query, key, value, attn_mask, dropout_p, is_causal, scale)
 
 
