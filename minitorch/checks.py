@@ -123,7 +123,7 @@ def dims(op, dim, ndim):
     """
     if dim is None or (isinstance(dim, (tuple, list)) and not dim):
         return tuple(range(ndim))
-    listed = (dim,) if isinstance(dim, (numbers.Integral, np.bool_)) else tuple(dim)
+    listed = tuple(dim) if isinstance(dim, (tuple, list)) else (dim,)
     bound = max(ndim, 1)
     axes = []
     for d in listed:
@@ -135,7 +135,7 @@ def dims(op, dim, ndim):
             )
         axes.append(d % ndim if ndim else 0)
     if len(set(axes)) != len(axes):
-        raise ValueError(f"{op}: dim {dim} names the same dimension twice.")
+        raise RuntimeError(f"{op}: dim {dim} names the same dimension twice.")
     return tuple(sorted(axes)) if ndim else ()
 
 
@@ -148,7 +148,7 @@ def dim(op, dim, ndim):
 def floating(op, tensor, name="input"):
     """Refuse a tensor that is not floating-point (mean, var, ... have no integer version)."""
     if not tensor.is_floating_point():
-        raise TypeError(
+        raise RuntimeError(
             f"{op}: {name} must be a floating-point tensor, this one is {tensor.dtype!r}. "
             f"Use .float() first."
         )

@@ -168,7 +168,7 @@ def _refuse_elements(array):
     for item in array.flat:
         if isinstance(item, builtins.int) and not -2 ** 63 <= item < 2 ** 63:
             raise ValueError(f"tensor(): the integer {item} does not fit in 64 bits (int64 holds "
-                             f"{-2 ** 63} to {2 ** 63 - 1}); use a float (e.g. {float(item):g}) instead.")
+                             f"{-2 ** 63} to {2 ** 63 - 1}); use a float (e.g. {builtins.float(item):g}) instead.")
 
 
 # ------------------------------------------------------------------- type promotion

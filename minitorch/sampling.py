@@ -22,7 +22,8 @@ def _host(t):
 
 def _check_probabilities(op, p):
     if not np.all((p >= 0) & (p <= 1)):
-        raise RuntimeError(f"{op}: expected every probability p to satisfy 0 <= p <= 1, got values outside it.")
+        bad = np.asarray(p)[~((p >= 0) & (p <= 1))].flat[0]
+        raise RuntimeError(f"{op}: expected every probability p to satisfy 0 <= p <= 1, got {bad}.")
 
 
 def _check_floating(op, t):
@@ -61,7 +62,8 @@ def multinomial(input, num_samples, replacement=False, *, generator=None, out=No
         raise RuntimeError(f"multinomial: cannot sample {num_samples!r} samples: num_samples must be a positive int.")
     weights = np.atleast_2d(_host(input)).astype(np.float64)
     if not np.all(np.isfinite(weights) & (weights >= 0)):
-        raise RuntimeError("multinomial: probability tensor contains either `inf`, `nan` or element < 0.")
+        bad = weights[~(np.isfinite(weights) & (weights >= 0))].flat[0]
+        raise RuntimeError(f"multinomial: probability tensor contains either `inf`, `nan` or element < 0, got {bad}.")
     if np.any(weights.sum(axis=1) <= 0):
         raise RuntimeError("multinomial: invalid multinomial distribution (sum of probabilities <= 0).")
     if not replacement and num_samples > weights.shape[1]:
@@ -107,7 +109,7 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None, dtype=None
         result_dtype = dtypes.to_dtype(dtype) or dtypes.get_default_dtype()
         size = _shape("normal", (), size)
     if np.any(np.asarray(stds) < 0):
-        raise RuntimeError("normal: expects all elements of std >= 0.0.")
+        raise RuntimeError(f"normal: expects all elements of std >= 0.0, got std {np.min(stds)}.")
     draws = rng(generator).normal(means, stds, size).astype(result_dtype.np_dtype)
     return _out("normal", _new(np.asarray(draws), requires_grad, device), out)
 

@@ -147,7 +147,7 @@ def test_float_operands_of_bitwise_ops_are_refused_with_the_op_named():
     for call, name in ((lambda: x & x, "bitwise_and"), (lambda: x | 1, "bitwise_or"), (lambda: ~x, "bitwise_not"),
                        (lambda: minitorch.tensor([1]) << 1.5, "bitwise_left_shift"),
                        (lambda: minitorch.tensor([True]) >> minitorch.tensor([True]), "bitwise_right_shift")):
-        with pytest.raises(TypeError, match=name):
+        with pytest.raises(TypeError if name == "bitwise_not" else RuntimeError, match=name):  # as PyTorch
             call()
 
 
@@ -207,9 +207,9 @@ def test_lerp_addcmul_addcdiv_dtypes_and_errors():
     _same_as_torch(lambda a, b: a.lerp(b, 0.25), FLOAT32, FLOAT32[::-1].copy())
     _same_as_torch(lambda a, b, c: a.addcmul(b, c, value=2), INT64, INT64, DIVISORS["int64"])
     _same_as_torch(lambda a, b, c: a.addcdiv(b, c, value=0.5), FLOAT32, FLOAT32, FLOAT32 + 4)
-    with pytest.raises(TypeError, match="lerp"):
+    with pytest.raises(RuntimeError, match="lerp"):
         minitorch.tensor([1, 2]).lerp(minitorch.tensor([3, 4]), 0.5)
-    with pytest.raises(TypeError, match="lerp: end"):
+    with pytest.raises(RuntimeError, match="lerp: end"):
         minitorch.tensor([1.0]).lerp(minitorch.tensor([2.0], dtype=minitorch.float64), 0.5)
     with pytest.raises(TypeError, match="addcdiv"):
         minitorch.tensor([1]).addcdiv(minitorch.tensor([1]), minitorch.tensor([2]))

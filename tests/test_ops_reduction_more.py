@@ -200,7 +200,7 @@ def test_reductions_over_nothing():
         empty.max()
     with pytest.raises(IndexError, match="amin.*empty"):
         empty.amin(0)
-    with pytest.raises(RuntimeError, match="argmax"):
+    with pytest.raises(IndexError, match="argmax"):
         empty.argmax()
 
 
@@ -237,7 +237,7 @@ def test_bad_arguments_name_the_op():
         x.quantile(0.5, interpolation="cubic")
     with pytest.raises(NotImplementedError, match="nuc"):
         x.norm("nuc")
-    with pytest.raises(TypeError, match="floating-point"):
+    with pytest.raises(RuntimeError, match="floating-point"):
         minitorch.tensor([1, 2]).quantile(0.5)
     with pytest.raises(RuntimeError, match="bincount"):
         minitorch.tensor([-1, 2]).bincount()

@@ -51,6 +51,7 @@ The families:
                 ArgMax ArgMin (no gradient: differentiable = False)
     inplace     the arithmetic of in-place updates (add_, clamp_, ...): no graph node
     loss        BinaryCrossEntropy
+    ctc         CTCLoss (ctc_loss: the alpha and beta recursions of connectionist temporal classification)
     conv        Im2Col ToNCHW (conv2d: im2col, one matmul, back to NCHW images) Col2Im (its adjoint:
                 fold, conv_transpose2d)
     pool        MaxPool2d AvgPool2d AdaptiveAvgPool2d AdaptiveMaxPool2d
@@ -63,7 +64,7 @@ The families:
     catalog     every op once: its classes, its surfaces, PyTorch's signature, its tests
 """
 from . import (
-    activation, arithmetic, attention, bitwise, conv, conversion, einsum, embedding, explog,
+    activation, arithmetic, attention, bitwise, conv, conversion, ctc, einsum, embedding, explog,
     indexing, linalg, logical, loss, matrix, normalization, padding, pointwise, pool, reduction,
     resample, rounding, scan, scatter, shape, softmax, sort, trig,
 )
@@ -71,7 +72,7 @@ from ..autograd.function import Op
 
 #: The family modules: every ``Op`` class defined in one of them is ``minitorch.functions.<Class>``.
 FAMILIES = (
-    activation, arithmetic, attention, bitwise, conv, conversion, einsum, embedding, explog,
+    activation, arithmetic, attention, bitwise, conv, conversion, ctc, einsum, embedding, explog,
     indexing, linalg, logical, loss, matrix, normalization, padding, pointwise, pool, reduction,
     resample, rounding, scan, scatter, shape, softmax, sort, trig,
 )

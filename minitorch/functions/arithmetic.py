@@ -97,7 +97,7 @@ def _integer_power(a, b):
     towards zero (+-1 for a = +-1, else 0; numpy raises), a negative Python number is an error."""
     if isinstance(b, int):
         if b < 0:
-            raise RuntimeError("pow: integers to negative integer powers are not allowed. Use a float base.")
+            raise RuntimeError(f"pow: integers to negative integer powers are not allowed, got exponent {b}. Use a float base.")
         return a**b
     magnitude = a ** np.abs(b)
     return np.where((b >= 0) | (a == 1) | (a == -1), magnitude, 0)

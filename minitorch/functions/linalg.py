@@ -24,7 +24,7 @@ def _explain_matmul_error(a, b):
     """Called when numpy refused the shapes: raise a ShapeError that says why."""
     if a.ndim == 0 or b.ndim == 0:
         raise ShapeError(
-            f"matmul: both operands need at least one dimension, got shapes {tuple(a.shape)} and "
+            f"matmul: both operands need at least one dimension, got a {min(a.ndim, b.ndim)}-D operand: shapes {tuple(a.shape)} and "
             f"{tuple(b.shape)}. Use * to multiply by a scalar."
         )
     k_a = a.shape[-1]

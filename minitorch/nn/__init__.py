@@ -12,7 +12,7 @@
 - recurrent: ``RNN``, ``LSTM``, ``GRU`` and their one-step cells ``RNNCell``, ``LSTMCell``, ``GRUCell``
 - containers: ``Sequential``, ``ModuleList``, ``ModuleDict``, ``ParameterList``, ``ParameterDict``
 - losses: ``MSELoss``, ``L1Loss``, ``CrossEntropyLoss``, ``NLLLoss``, ``BCELoss``, ``BCEWithLogitsLoss``,
-  ``SmoothL1Loss``, ``HuberLoss``, ``KLDivLoss``, ``PoissonNLLLoss``, ``GaussianNLLLoss`` and the margin losses
+  ``SmoothL1Loss``, ``HuberLoss``, ``KLDivLoss``, ``PoissonNLLLoss``, ``GaussianNLLLoss``, ``CTCLoss`` and the margin losses
 - more activations (``LeakyReLU``, ``ELU``, ``PReLU``, ``Softplus``, ...); ``Unflatten``; distances
   ``CosineSimilarity``, ``PairwiseDistance``
 - more layers: ``GroupNorm``, ``InstanceNorm1d/2d/3d``, ``RMSNorm``, ``LocalResponseNorm``, ``Dropout1d/2d/3d``,
@@ -39,7 +39,7 @@ from .linear import Identity, Linear
 from .loss import (
     BCELoss, BCEWithLogitsLoss, CosineEmbeddingLoss, CrossEntropyLoss, GaussianNLLLoss, HingeEmbeddingLoss, HuberLoss,
     KLDivLoss, L1Loss, MarginRankingLoss, MSELoss, MultiLabelSoftMarginLoss, MultiMarginLoss, NLLLoss, PoissonNLLLoss,
-    SmoothL1Loss, SoftMarginLoss, TripletMarginLoss,
+    SmoothL1Loss, SoftMarginLoss, TripletMarginLoss, CTCLoss,
 )
 from .module import Module
 from .multihead_attention import MultiheadAttention

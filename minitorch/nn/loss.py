@@ -232,3 +232,14 @@ class TripletMarginLoss(_OptionsLoss):
     def __init__(self, margin=1.0, p=2.0, eps=1e-06, swap=False, size_average=None, reduce=None, reduction="mean"):
         super().__init__(size_average, reduce, reduction)
         self.margin, self.p, self.eps, self.swap = margin, p, eps, swap
+
+
+class CTCLoss(_OptionsLoss):
+    """Connectionist temporal classification: -log of the summed probability of every alignment; see
+    ``F.ctc_loss``. Called as ``criterion(log_probs, targets, input_lengths, target_lengths)``."""
+
+    function, options = F.ctc_loss, ("blank", "zero_infinity")
+
+    def __init__(self, blank=0, reduction="mean", zero_infinity=False):
+        super().__init__(reduction=reduction)
+        self.blank, self.zero_infinity = blank, zero_infinity

@@ -96,7 +96,7 @@ class Module(ModuleHooks):
         if not isinstance(name, str):
             raise TypeError(f"{op}: the name must be a string, got {type(name).__name__}.")
         if name == "" or "." in name:
-            raise KeyError(f'{op}: the name must be a non-empty string without ".", got {name!r}.')
+            raise KeyError(f'{op}: the name must be a non-empty string without ".", got "{name}".')
         if hasattr(self, name) and name not in registry:
             raise KeyError(f"{op}: attribute {name!r} already exists on {type(self).__name__}.")
 

@@ -76,7 +76,7 @@ class _BatchNorm(Module):
             expected = " or ".join(f"{r}-D" for r in self.ranks)
             raise ValueError(f"{name}: expected {expected} input, got shape {tuple(input.shape)}.")
         if input.shape[1] != self.num_features:
-            raise ValueError(
+            raise RuntimeError(
                 f"{name}({self.num_features}) expects {self.num_features} channels in dim 1, got input of "
                 f"shape {tuple(input.shape)}. Set num_features to the number of channels."
             )

@@ -167,7 +167,7 @@ class RNNBase(Module):
     def _check_input(self, input):
         op = type(self).__name__
         if not isinstance(input, PackedSequence) and input.ndim not in (2, 3):
-            raise ValueError(f"{op}: expected input to be 2-D or 3-D, got {input.ndim}-D input instead.")
+            raise ValueError(f"{op}: expected input to be 2-D or 3-D, got {input.ndim}-D input of shape {tuple(input.shape)} instead.")
         features = input.data.shape[-1]
         if features != self.input_size:
             raise RuntimeError(

@@ -215,7 +215,8 @@ class Optimizer:
         """
         name = type(self).__name__
         if not isinstance(state_dict, dict) or set(state_dict) != {"state", "param_groups"}:
-            raise ValueError(
+            missing = isinstance(state_dict, dict) and not {"state", "param_groups"} <= set(state_dict)
+            raise (KeyError if missing else ValueError)(
                 f"{name}.load_state_dict: expected a dict with keys 'state' and 'param_groups' (as "
                 f"made by optimizer.state_dict()), got {type(state_dict).__name__}"
                 + (f" with keys {sorted(state_dict)}" if isinstance(state_dict, dict) else "")
@@ -270,12 +271,11 @@ def check_range(optimizer, label, value, low, high=None, high_open=True):
     name = type(optimizer).__name__
     what = f">= {low}" if high is None else f"in [{low}, {high}{')' if high_open else ']'}"
     if not isinstance(value, numbers.Real) or isinstance(value, bool):
-        raise TypeError(f"{name}: {label} must be a number {what}, got {value!r}.")
+        raise TypeError(f"{name}: {label} must be a number {what}, got {value!r} (a {type(value).__name__}).")
     too_high = high is not None and (value >= high if high_open else value > high)
     if not value >= low or too_high:  # `not >=` also catches nan
-        default = optimizer.defaults.get(label)
-        hint = f" (the default is {default})" if default is not None else ""
-        raise ValueError(f"{name}: invalid {label}={value!r}; it must be {what}{hint}.")
+        noun = "epsilon value eps" if label == "eps" else label
+        raise ValueError(f"{name}: invalid {noun}={value!r}; it must be {what}.")
 
 
 def check_betas_eps_decay(optimizer, group):

@@ -18,7 +18,7 @@ def _integer_operand(op, tensor, other, shift=False):
     dtype = result_type(tensor, other)
     if dtype.kind == "f" or (shift and dtype.kind == "b"):
         allowed = "integer" if shift else "integer or bool"
-        raise TypeError(
+        raise RuntimeError(
             f"{op}: defined for {allowed} tensors only, got {dtypes.from_numpy_dtype(dtype)!r} operands. "
             f"Convert with .long() (or compare, for a mask) first."
         )

@@ -196,7 +196,7 @@ class LinalgMethods:
     def _triangle(self, op, diagonal, lower):
         diagonal = checks.integer(op, "diagonal", diagonal)
         if self.ndim < 2:
-            raise RuntimeError(f"{op}: input must have at least 2 dimensions, got shape {tuple(self.shape)}.")
+            raise RuntimeError(f"{op}: input must have at least 2 dimensions, got {self.ndim} (shape {tuple(self.shape)}).")
         n, m = self.shape[-2:]
         below = array_module(self._array).tri(n, m, diagonal if lower else diagonal - 1, dtype=bool)
         return ops.MaskedFill.apply(self, ~below if lower else below, 0)

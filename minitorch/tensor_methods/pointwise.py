@@ -100,7 +100,7 @@ class PointwiseMethods:
         [0, 5]
         """
         if min is None and max is None:
-            raise RuntimeError("clamp: give at least one of min and max.")
+            raise RuntimeError("clamp: give at least one of min and max (both are None).")
         return ops.Clamp.apply(self, min, max)
 
     clip = clamp
@@ -289,7 +289,7 @@ class PointwiseMethods:
         checks.floating("lerp", self)
         for name, other in (("end", end), ("weight", weight)):
             if isinstance(other, tensor_class()) and other.dtype != self.dtype:
-                raise TypeError(f"lerp: {name} must have the input's dtype {self.dtype!r}, got {other.dtype!r}.")
+                raise RuntimeError(f"lerp: {name} must have the input's dtype {self.dtype!r}, got {other.dtype!r}.")
         return ops.Lerp.apply(self, end, weight)
 
     def nan_to_num(self, nan=0.0, posinf=None, neginf=None):

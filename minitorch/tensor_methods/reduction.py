@@ -60,8 +60,9 @@ class ReductionMethods:
     def _nonempty(self, op, dim, axes):
         """Refuse a max/min over nothing: it has no value (a sum over nothing is 0, a product 1)."""
         if dim is None and self._array.size == 0:
-            raise RuntimeError(f"{op}(): the tensor is empty (shape {tuple(self.shape)}) and has no {op}. "
-                               f"Pass dim= to reduce over a dimension that is not empty.")
+            error = IndexError if op.startswith("arg") else RuntimeError  # as PyTorch
+            raise error(f"{op}(): the tensor is empty (shape {tuple(self.shape)}) and has no {op}. "
+                        f"Pass dim= to reduce over a dimension that is not empty.")
         for axis in axes:
             if self.shape[axis] == 0:
                 raise IndexError(f"{op}(): dimension {axis} of shape {tuple(self.shape)} is empty, so it has "

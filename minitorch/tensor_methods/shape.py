@@ -234,7 +234,7 @@ class ShapeMethods:
         checks.same_device("masked_fill", self=self, mask=mask)
         array = self._on_my_device(mask)
         if array.dtype != np.bool_:
-            raise TypeError(f"masked_fill: the mask must be a bool tensor, got dtype {array.dtype}.")
+            raise RuntimeError(f"masked_fill: the mask must be a bool tensor, got dtype {array.dtype}.")
         return keep_versions(ops.MaskedFill.apply(self, array, value), mask, what="its mask")
 
     # ------------------------------------------------------------ more views of the same elements

@@ -131,7 +131,7 @@ def test_prelu_learns_its_slopes():
     (lambda: F.softshrink(minitorch.ones(2), -1.0), ValueError, "lambd"),
     (lambda: F.celu(minitorch.ones(2), 0.0), ValueError, "alpha"),
     (lambda: F.softplus(minitorch.ones(2), beta="a"), TypeError, "beta"),
-    (lambda: F.elu(minitorch.ones(2, dtype=minitorch.int64)), TypeError, "floating"),
+    (lambda: F.elu(minitorch.ones(2, dtype=minitorch.int64)), RuntimeError, "floating"),
     (lambda: F.softmin(minitorch.ones(2)), ValueError, "dim"),
     (lambda: F.rrelu(minitorch.ones(2), 0.5, 0.1), ValueError, "lower"),
     (lambda: nn.Softmax2d()(minitorch.ones(2, 3)), ValueError, "Softmax2d"),
@@ -165,9 +165,9 @@ def test_distances_and_one_hot_same_as_pytorch():
     ours = F.one_hot(minitorch.tensor(index))
     assert ours.dtype == minitorch.int64 and ours.tolist() == torch.nn.functional.one_hot(torch.tensor(index)).tolist()
     assert F.one_hot(minitorch.tensor([1]), num_classes=4).tolist() == [[0, 1, 0, 0]]
-    with pytest.raises(ValueError, match="num_classes"):
+    with pytest.raises(RuntimeError, match="num_classes"):
         F.one_hot(minitorch.tensor([5]), num_classes=3)
-    with pytest.raises(TypeError, match="integer"):
+    with pytest.raises(RuntimeError, match="integer"):
         F.one_hot(minitorch.tensor([1.0]))
 
 

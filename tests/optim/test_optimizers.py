@@ -221,7 +221,7 @@ def test_load_state_dict_rejects_mismatches():
     swapped = [params[0], params[2], params[1], params[3]]  # shapes (5,8),(8,3) | (8,),(3,)
     with pytest.raises(ShapeError, match="'exp_avg' has shape"):
         minitorch.optim.Adam(two_groups(swapped)).load_state_dict(saved)
-    with pytest.raises(ValueError, match="keys 'state' and 'param_groups'"):
+    with pytest.raises(KeyError, match="keys 'state' and 'param_groups'"):
         minitorch.optim.Adam(two_groups(params)).load_state_dict({"state": {}})
     extra = opt.state_dict()
     extra["state"][7] = extra["state"][0]
@@ -267,7 +267,7 @@ def _w():
     (lambda: minitorch.optim.Adam([_w()], betas=(1.0, 0.999)), r"invalid betas\[0\]=1.0; it must be in \[0.0, 1.0\)"),
     (lambda: minitorch.optim.Adam([_w()], betas=(0.9, -0.1)), r"invalid betas\[1\]=-0.1"),
     (lambda: minitorch.optim.Adam([_w()], betas=0.9), r"betas must be a pair"),
-    (lambda: minitorch.optim.AdamW([_w()], eps=-1e-8), r"AdamW: invalid eps=-1e-08"),
+    (lambda: minitorch.optim.AdamW([_w()], eps=-1e-8), r"AdamW: invalid epsilon value eps=-1e-08"),
     (lambda: minitorch.optim.Adam([_w()], lr=float("nan")), r"invalid lr=nan"),
     (lambda: minitorch.optim.RMSprop([_w()], alpha=1.5), r"RMSprop: invalid alpha=1.5"),
     (lambda: minitorch.optim.RMSprop([_w()], momentum=-1), r"invalid momentum=-1"),

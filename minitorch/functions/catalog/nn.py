@@ -1,6 +1,6 @@
 """The op catalog's entries: copies, dtypes and devices; softmax and the nn ops
 (linear, conv, pooling, normalization, losses, activations)."""
-from .. import activation, attention, conv, conversion, embedding, linalg, loss, normalization
+from .. import activation, attention, conv, conversion, ctc, embedding, linalg, loss, normalization
 from .. import padding, pool, resample, softmax
 from .spec import Case, OpSpec
 
@@ -95,6 +95,14 @@ OPS = (
            "input, target, weight=None, size_average=None, reduce=None, reduction='mean'", method=False,
            namespace=False, functional=True,
            cases=(Case(lambda m, p: m.nn.functional.binary_cross_entropy(p, (p.detach() > 0.5).to(p.dtype)), ((3, 4),), 'probability'),)),
+    # connectionist temporal classification (issue 12 helper)
+    OpSpec("ctc_loss", (ctc.CTCLoss,), "log_probs, targets, input_lengths, target_lengths, blank=0, reduction='mean', "
+           "zero_infinity=False", method=False, namespace=False, functional=True,
+           cases=(Case(lambda m, x: m.nn.functional.ctc_loss(
+               x.log_softmax(2), m.tensor([[1, 1, 2], [3, 1, 0]], device=x.device), [6, 4], [3, 2]), ((6, 2, 4),)),
+           Case(lambda m, x: m.nn.functional.ctc_loss(
+               x.log_softmax(1), m.tensor([2, 2], device=x.device), m.tensor(5), m.tensor(2), blank=1,
+               reduction="sum"), ((5, 3),)),)),
     # activations (activations helper)
     OpSpec("softplus", (activation.Softplus,), "input, beta=1.0, threshold=20.0", method=False, namespace=False,
            functional=True,

@@ -11,7 +11,7 @@ The modules match ``nn``'s, so a layer, its function and its op share a word:
                    softshrink hardshrink threshold glu prelu rrelu, in-place relu_ elu_ ...
     linear         linear dropout
     loss           mse_loss l1_loss cross_entropy nll_loss binary_cross_entropy(_with_logits)
-    loss_more      smooth_l1 huber kl_div poisson_nll gaussian_nll and the margin losses
+    loss_more      smooth_l1 huber kl_div poisson_nll gaussian_nll, the margin losses and ctc_loss
     distance       normalize cosine_similarity pairwise_distance pdist one_hot
     conv           conv1d conv2d conv_transpose1d conv_transpose2d unfold fold, the 1-D and 2-D
                    max/avg/adaptive-avg/adaptive-max pools
@@ -41,7 +41,7 @@ from .embedding_bag import embedding_bag
 from .linear import dropout, linear
 from .loss import binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, l1_loss, mse_loss, nll_loss
 from .loss_more import (
-    cosine_embedding_loss, gaussian_nll_loss, hinge_embedding_loss, huber_loss, kl_div, margin_ranking_loss,
+    cosine_embedding_loss, ctc_loss, gaussian_nll_loss, hinge_embedding_loss, huber_loss, kl_div, margin_ranking_loss,
     multi_margin_loss, multilabel_soft_margin_loss, poisson_nll_loss, smooth_l1_loss, soft_margin_loss,
     triplet_margin_loss,
 )
@@ -65,7 +65,7 @@ __all__ = [
     "normalize", "one_hot", "cosine_similarity", "pairwise_distance", "pdist",
     "smooth_l1_loss", "huber_loss", "kl_div", "poisson_nll_loss", "gaussian_nll_loss", "margin_ranking_loss",
     "hinge_embedding_loss", "soft_margin_loss", "multilabel_soft_margin_loss", "multi_margin_loss",
-    "cosine_embedding_loss", "triplet_margin_loss",
+    "cosine_embedding_loss", "triplet_margin_loss", "ctc_loss",
     # more layers (nnlayers helper)
     "group_norm", "instance_norm", "rms_norm", "local_response_norm", "dropout1d", "dropout2d", "dropout3d",
     "alpha_dropout", "feature_alpha_dropout", "pixel_shuffle", "pixel_unshuffle", "affine_grid", "grid_sample",

@@ -47,7 +47,7 @@ def one_hot(tensor, num_classes=-1):
     """
     check_tensors("one_hot", tensor=tensor)
     if tensor._array.dtype.kind not in "iu":
-        raise TypeError(f"one_hot: tensor must hold class indices in an integer tensor, got {tensor.dtype!r}.")
+        raise RuntimeError(f"one_hot: tensor must hold class indices in an integer tensor, got {tensor.dtype!r}.")
     num_classes = checks.integer("one_hot", "num_classes", num_classes, minimum=-1)
     values = tensor._array
     if values.size and values.min() < 0:
@@ -55,5 +55,5 @@ def one_hot(tensor, num_classes=-1):
     if num_classes == -1:
         num_classes = int(values.max()) + 1 if values.size else 0
     elif values.size and values.max() >= num_classes:
-        raise ValueError(f"one_hot: class index {values.max()} is too large for num_classes={num_classes}.")
+        raise RuntimeError(f"one_hot: class index {values.max()} is too large for num_classes={num_classes}.")
     return (tensor.unsqueeze(-1) == arange(num_classes, device=tensor.device)).long()

@@ -70,7 +70,7 @@ def _check_broadcasts_to(op, name, t, shape):
 def _check_probabilities(op, name, t):
     a = t._array
     if not ((a >= 0) & (a <= 1)).all():
-        raise ValueError(
+        raise RuntimeError(
             f"{op}: every element of {name} must be in [0, 1], got values from {a.min()} to {a.max()}. "
             f"Apply sigmoid to raw scores first, or use binary_cross_entropy_with_logits on them."
         )
@@ -127,10 +127,11 @@ def _class_targets(op, input, target, weight, ignore_index):
     """
     check_tensors(op, input=input, target=target)
     if not input.is_floating_point():
-        raise TypeError(f"{op}: input must be a floating-point tensor of scores, got {input.dtype!r}.")
+        raise RuntimeError(f"{op}: input must be a floating-point tensor of scores, got {input.dtype!r}.")
     if target._array.dtype.kind not in "iu":
-        raise TypeError(
-            f"{op}: target must hold class indices in an integer tensor (int64), got {target.dtype!r}. "
+        raise RuntimeError(
+            f"{op}: target must hold class indices in an integer tensor (int64), got {target.dtype!r} "
+            f"of shape {tuple(target.shape)}. "
             f"Convert it with target.long(), or give class probabilities as a float tensor of the input's shape."
         )
     if input.ndim == 0:
@@ -207,7 +208,7 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     """
     reduction = _reduction("cross_entropy", size_average, reduce, reduction)
     if not 0.0 <= label_smoothing <= 1.0:
-        raise ValueError(f"cross_entropy: label_smoothing must be between 0 and 1, got {label_smoothing}.")
+        raise RuntimeError(f"cross_entropy: label_smoothing must be between 0 and 1, got {label_smoothing}.")
     if isinstance(target, Tensor) and target.is_floating_point() and target.shape == getattr(input, "shape", None):
         return _cross_entropy_probabilities(input, target, weight, reduction, label_smoothing)
     class_dim, safe_target, keep, w = _class_targets("cross_entropy", input, target, weight, ignore_index)

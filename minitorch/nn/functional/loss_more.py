@@ -1,14 +1,18 @@
 """More loss functions: robust regression (smooth_l1, huber), distributions (kl_div,
 poisson_nll, gaussian_nll), margins (margin_ranking, hinge_embedding, soft_margin,
-multilabel_soft_margin, multi_margin, cosine_embedding, triplet_margin).
+multilabel_soft_margin, multi_margin, cosine_embedding, triplet_margin), and ctc_loss.
 
 Each is a composition of engine ops, so its gradient comes from their hand-written backward
 passes, and takes ``reduction`` (and PyTorch's deprecated ``size_average``/``reduce``) as the
-losses of ``loss.py`` do. ``ctc_loss`` is not implemented.
+losses of ``loss.py`` do; ``ctc_loss`` is one op (``functions/ctc.py``), its alpha-beta
+recursions written by hand.
 """
 import math
 
 from ... import checks
+from ... import functions as ops
+from ...device import array_module
+from ...tensor import Tensor
 from ...namespace import where
 from .activation import softplus
 from .distance import cosine_similarity, pairwise_distance
@@ -197,3 +201,71 @@ def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-06, 
     if swap:
         d_neg = d_neg.minimum(pairwise_distance(positive, negative, p, eps))
     return _reduce((d_pos - d_neg + margin).relu(), reduction)
+
+
+def _lengths(name, lengths, batch, unbatched, xp):
+    """``input_lengths``/``target_lengths`` (a Tensor, list or tuple of N integers; one integer
+    unbatched) as an int64 array."""
+    values = lengths.tolist() if isinstance(lengths, Tensor) else lengths
+    if unbatched and not isinstance(values, (list, tuple)):
+        values = [values]
+    if not isinstance(values, (list, tuple)) or len(values) != batch:
+        raise ValueError(f"ctc_loss: {name} must hold one length per sample ({batch}), got {values!r}.")
+    for value in values:
+        checks.integer("ctc_loss", name, value, minimum=0)
+    return xp.asarray(values, dtype="int64")
+
+
+def _padded_targets(targets, target_lengths, batch):
+    """Targets as an (N, S_max) int64 array: padded as given, or split from their concatenation."""
+    array = targets._array.astype("int64")
+    if targets.ndim == 2 and targets.shape[0] == batch:
+        if int(target_lengths.max()) > targets.shape[1]:
+            raise RuntimeError(f"ctc_loss: a target length exceeds the padded targets' width {targets.shape[1]}.")
+        return array
+    if targets.ndim != 1 or targets.shape[0] != int(target_lengths.sum()):
+        raise RuntimeError(
+            f"ctc_loss: targets of shape {tuple(targets.shape)} are neither padded ({batch}, S) nor the "
+            f"concatenation of the target_lengths (sum {int(target_lengths.sum())})."
+        )
+    xp = array_module(array)
+    padded = xp.zeros((batch, int(target_lengths.max())), dtype="int64")
+    ends = target_lengths.cumsum()
+    for n in range(batch):
+        padded[n, : int(target_lengths[n])] = array[int(ends[n] - target_lengths[n]): int(ends[n])]
+    return padded
+
+
+def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reduction="mean", zero_infinity=False):
+    """loss_n = -log sum over the alignments of target n of prod_t exp(log_probs[t, n, a_t]) (CTC).
+
+    ``log_probs`` (T, N, C) or (T, C) from ``log_softmax``; ``targets`` padded (N, S) or
+    concatenated (sum of target_lengths); "mean" divides each loss by its target length
+    (at least 1) before averaging over the batch, as PyTorch does. ``zero_infinity`` turns
+    the infinite loss of an impossible alignment (and its gradient) into zeros.
+    """
+    reduction = _reduction("ctc_loss", None, None, reduction)
+    check_tensors("ctc_loss", log_probs=log_probs, targets=targets)
+    checks.floating("ctc_loss", log_probs, "log_probs")
+    unbatched = log_probs.ndim == 2
+    if unbatched:
+        log_probs, targets = log_probs.unsqueeze(1), targets.unsqueeze(0)
+    if log_probs.ndim != 3:
+        raise ValueError(f"ctc_loss: log_probs must be (T, N, C) or (T, C), got shape {tuple(log_probs.shape)}.")
+    if targets.dtype.is_floating_point:
+        raise TypeError(f"ctc_loss: targets must hold integer class indices, got {targets.dtype!r}.")
+    frames, batch, classes = log_probs.shape
+    blank = checks.integer("ctc_loss", "blank", blank, minimum=0, maximum=classes - 1, error=IndexError)
+    xp = array_module(log_probs._array)
+    input_lengths = _lengths("input_lengths", input_lengths, batch, unbatched, xp)
+    target_lengths = _lengths("target_lengths", target_lengths, batch, unbatched, xp)
+    if int(input_lengths.max()) > frames or int(input_lengths.min()) < 1:
+        raise RuntimeError(f"ctc_loss: input_lengths must lie in [1, {frames}] (the frames), got {input_lengths.tolist()}.")
+    padded = _padded_targets(targets, target_lengths, batch)
+    loss = ops.CTCLoss.apply(log_probs, padded, input_lengths, target_lengths, blank, bool(zero_infinity))
+    if unbatched:
+        loss = loss.squeeze(0)
+    if reduction == "mean":
+        divisor = xp.maximum(target_lengths, 1).astype(log_probs._array.dtype).reshape(loss.shape)
+        return (loss / Tensor._make(divisor, False, None, log_probs._device)).mean()
+    return _reduce(loss, reduction)

@@ -26,7 +26,7 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, sca
     op = "embedding"
     check_tensors(op, input=input, weight=weight)
     if input._array.dtype.kind not in "iu":
-        raise TypeError(
+        raise RuntimeError(
             f"{op}: input must hold integer indices (an int64 tensor), got {input.dtype!r}. "
             f"Convert it with .long()."
         )
@@ -76,7 +76,7 @@ def pad(input, pad, mode="constant", value=None):
     amounts = tuple(pad)
     if len(amounts) % 2 or len(amounts) // 2 > input.ndim or not all(
             isinstance(a, (int, np.integer)) and not isinstance(a, bool) for a in amounts):
-        raise ValueError(
+        raise RuntimeError(
             f"{op}: pad must be an even-length sequence of ints with at most 2 * ndim = {2 * input.ndim} "
             f"entries ((before, after) for the last dim first), got {pad!r}."
         )

@@ -176,7 +176,8 @@ class OneCycleLR(LRScheduler):
             return positive_int("total_steps", total_steps)
         if epochs is not None and steps_per_epoch is not None:
             return positive_int("epochs", epochs) * positive_int("steps_per_epoch", steps_per_epoch)
-        raise ValueError("OneCycleLR: give either total_steps, or epochs and steps_per_epoch.")
+        raise ValueError(f"OneCycleLR: give either total_steps, or epochs and steps_per_epoch; got total_steps=None, "
+                         f"epochs={epochs}, steps_per_epoch={steps_per_epoch}.")
 
     def _anneal(self, start, end, pct):
         if self._anneal_func_type == "cos":
