@@ -166,7 +166,7 @@ def test_sdpa_gradcheck_with_float_mask_and_scale():
 
 def test_sdpa_errors_name_the_problem():
     q, k, v = (minitorch.tensor(a) for a in qkv())
-    with pytest.raises(ValueError, match="attn_mask or is_causal"):
+    with pytest.raises(RuntimeError, match="attn_mask or is_causal"):
         F.scaled_dot_product_attention(q, k, v, attn_mask=minitorch.ones(4, 6) == 1, is_causal=True)
     with pytest.raises(ShapeError, match=r"query \(2, 3, 4, 5\) and key \(2, 3, 6, 4\)"):
         F.scaled_dot_product_attention(q, k[..., :4], v)

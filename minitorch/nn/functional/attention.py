@@ -177,7 +177,7 @@ def _check_attention_inputs(op, query, key, value, attn_mask, is_causal):
     if attn_mask is None:
         return
     if is_causal:
-        raise ValueError(
+        raise RuntimeError(  # PyTorch's class
             f"{op}: give either attn_mask or is_causal=True, not both (is_causal already is the mask). "
             f"To combine a causal mask with another, build it yourself: "
             f"~causal_future_mask(L, S) & your_bool_mask."

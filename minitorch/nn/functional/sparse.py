@@ -92,7 +92,7 @@ def pad(input, pad, mode="constant", value=None):
                 )
         return ops.Pad.apply(input, tuple(pairs), mode, 0 if value is None else value)
     if mode not in _COPY_MODES:
-        raise ValueError(
+        raise NotImplementedError(  # PyTorch's class for a padding mode it does not have
             f"{op}: mode must be 'constant', 'reflect', 'replicate' or 'circular', got {mode!r}."
         )
     if value is not None and value != 0:
