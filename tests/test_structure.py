@@ -9,6 +9,8 @@
   file that grows past it along a seam (a family of ops, a topic), as ``nn/functional/`` is.
 """
 import ast
+import subprocess
+import sys
 import io
 import pathlib
 import token
@@ -150,3 +152,19 @@ def test_no_file_is_over_its_line_budget():
     sizes = {str(p.relative_to(ROOT)): code_lines(p.read_text(encoding="utf-8")) for p in modules().values()}
     over = {p: n for p, n in sizes.items() if n > FILE_CAP}
     assert not over, f"over {FILE_CAP} lines of code: {over}; split the file along a seam"
+
+
+def test_minitorch_imports_and_trains_with_numpy_alone():
+    """numba (erf, the SGD loop), matplotlib and tqdm are loaded on first use, not by ``import minitorch``."""
+    code = (
+        "import sys\n"
+        "for name in ('numba', 'matplotlib', 'tqdm', 'cupy'):\n"
+        "    sys.modules[name] = None  # importing any of them now fails\n"
+        "import minitorch\n"
+        "w = minitorch.ones(2, requires_grad=True)\n"
+        "(w * w).sum().backward()\n"
+        "print(w.grad.tolist())\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[2.0, 2.0]"

@@ -7,16 +7,12 @@ arithmetic needs, and for a large weight matrix memory is the whole cost (PyTorc
 exactly as numpy does (the product, then the sum, each rounded to the dtype).
 
 The compiled loop runs on contiguous numpy arrays of one dtype; anything else (cupy arrays on a
-GPU, strided views, mixed dtypes) takes numpy's expression, which gives the same values.
+GPU, strided views, mixed dtypes) takes numpy's expression, which gives the same values. It lives
+in ``_compiled.py``, imported at the first step: ``import minitorch`` needs only numpy.
 """
-import numba
+import importlib
+
 import numpy as np
-
-
-@numba.njit(cache=True)
-def _add_scaled_flat(p, g, alpha):
-    for i in range(p.size):
-        p[i] += alpha * g[i]
 
 
 def add_scaled_(param, grad, alpha):
@@ -24,7 +20,8 @@ def add_scaled_(param, grad, alpha):
     if (isinstance(param, np.ndarray) and isinstance(grad, np.ndarray) and param.dtype == grad.dtype
             and param.dtype in (np.float32, np.float64) and param.shape == grad.shape
             and param.flags.c_contiguous and grad.flags.c_contiguous):
-        _add_scaled_flat(param.reshape(-1), grad.reshape(-1), param.dtype.type(alpha))
+        loop = importlib.import_module("._compiled", __package__).add_scaled_flat
+        loop(param.reshape(-1), grad.reshape(-1), param.dtype.type(alpha))
     else:
         param += alpha * grad
     return param
