@@ -204,17 +204,24 @@ def vjp(func, inputs, v=None, create_graph=False, strict=False):
     is_tuple_in, leaves = _inputs_for("vjp", inputs)
     result = func(*leaves)
     outputs = _as_tuple("vjp: outputs of func", result)
-    if v is None:
-        if any(o.numel() != 1 for o in outputs):
-            raise RuntimeError("vjp: v can only be None if the output of func has a single element.")
-        v = tuple(o.detach() * 0 + 1 for o in outputs)
-    v = _as_tuple("vjp: v", v)
-    for o, g in zip(outputs, v):
-        if tuple(o.shape) != tuple(g.shape):
-            raise RuntimeError(f"vjp: v has shape {tuple(g.shape)} but the output of func has shape {tuple(o.shape)}.")
+    v = _vector("vjp", v, outputs, "output of func")
     products = _pullback(outputs, leaves, v)
     detached = tuple(o.detach() for o in outputs)
     return (detached if isinstance(result, (tuple, list)) else detached[0]), (products if is_tuple_in else products[0])
+
+
+def _vector(op, v, against, what):
+    """``v`` as a tuple shaped like ``against`` (func's outputs for vjp, its inputs for jvp); None
+    stands for 1 when ``against`` is a single element."""
+    if v is None:
+        if any(t.numel() != 1 for t in against):
+            raise RuntimeError(f"{op}: v can only be None if the {what} has a single element.")
+        v = tuple(t.detach() * 0 + 1 for t in against)
+    v = _as_tuple(f"{op}: v", v)
+    for t, g in zip(against, v):
+        if tuple(t.shape) != tuple(g.shape):
+            raise RuntimeError(f"{op}: v has shape {tuple(g.shape)} but the {what} has shape {tuple(t.shape)}.")
+    return v
 
 
 def jvp(func, inputs, v=None, create_graph=False, strict=False):
@@ -229,14 +236,7 @@ def jvp(func, inputs, v=None, create_graph=False, strict=False):
     """
     _first_order_only("jvp", create_graph)
     is_tuple_in, leaves = _inputs_for("jvp", inputs)
-    if v is None:
-        if any(x.numel() != 1 for x in leaves):
-            raise RuntimeError("jvp: v can only be None if the input to func has a single element.")
-        v = tuple(x.detach() * 0 + 1 for x in leaves)
-    v = _as_tuple("jvp: v", v)
-    for x, t in zip(leaves, v):
-        if tuple(x.shape) != tuple(t.shape):
-            raise RuntimeError(f"jvp: v has shape {tuple(t.shape)} but the input has shape {tuple(x.shape)}.")
+    v = _vector("jvp", v, leaves, "input to func")
     result = func(*leaves)
     is_tuple_out = isinstance(result, (tuple, list))
     outputs = _as_tuple("jvp: outputs of func", result)

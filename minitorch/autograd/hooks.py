@@ -16,19 +16,22 @@ HOOKS = {}  # id of a leaf tensor or node -> OrderedDict(handle id -> hook); dro
 
 
 class RemovableHandle:
-    """What ``Tensor.register_hook`` returns: ``handle.remove()`` unregisters the hook."""
+    """What ``register_hook`` and the module ``register_*_hook`` methods return:
+    ``handle.remove()`` unregisters the hook from every table it was added to (also on leaving a
+    ``with handle:`` block)."""
 
     _ids = itertools.count()
 
-    def __init__(self, hooks):
+    def __init__(self, hooks_dict, *, extra_dict=None):
         self.id = next(self._ids)
-        self._hooks = weakref.ref(hooks)
+        self._dicts = [weakref.ref(d) for d in (hooks_dict, *([] if extra_dict is None else [extra_dict]))]
 
     def remove(self):
         """Unregister the hook (a second call does nothing)."""
-        hooks = self._hooks()
-        if hooks is not None:
-            hooks.pop(self.id, None)
+        for ref in self._dicts:
+            hooks = ref()
+            if hooks is not None:
+                hooks.pop(self.id, None)
 
     def __enter__(self):
         return self

@@ -1,14 +1,12 @@
 """``EmbeddingBag``: the sum, mean or max of the embeddings of each bag of ids, in one layer."""
 from .. import checks
 from .. import dtypes
-from ..autograd.grad_mode import no_grad
 from ..creation import empty
 from ..tensor import Tensor
 from . import functional as F
-from . import init
 from .module import Module
 from .parameter import Parameter
-from .sparse import _padding_index
+from .sparse import Embedding, _padding_index
 
 
 class EmbeddingBag(Module):
@@ -38,12 +36,7 @@ class EmbeddingBag(Module):
         self.weight = Parameter(empty(num_embeddings, embedding_dim, dtype=dtype, device=device))
         self.reset_parameters()
 
-    def reset_parameters(self):
-        """Draw N(0, 1) weights (seeded generator) and zero the padding row."""
-        init.normal_(self.weight)
-        if self.padding_idx is not None:
-            with no_grad():
-                self.weight[self.padding_idx] = 0
+    reset_parameters = Embedding.reset_parameters  # N(0, 1) weights, the padding row zeroed
 
     def forward(self, input, offsets=None, per_sample_weights=None):
         return F.embedding_bag(input, self.weight, offsets, self.max_norm, self.norm_type, self.scale_grad_by_freq,

@@ -13,36 +13,13 @@ Each returns a ``RemovableHandle`` whose ``remove()`` unregisters the hook (it a
 context manager). Backward hooks work by passing the module's tensor inputs and outputs through
 an identity ``autograd.Function`` whose backward sees, and may replace, their gradients.
 """
-import itertools
 import weakref
 from collections import OrderedDict
 
 from ..autograd.custom_function import Function
+from ..autograd.hooks import RemovableHandle
 from ..autograd.grad_mode import is_grad_enabled
 from ..tensor import Tensor
-
-
-class RemovableHandle:
-    """What ``register_*_hook`` returns: ``handle.remove()`` unregisters the hook."""
-
-    _ids = itertools.count()
-
-    def __init__(self, hooks_dict, *, extra_dict=None):
-        self.id = next(self._ids)
-        self._dicts = [weakref.ref(d) for d in (hooks_dict, *([] if extra_dict is None else [extra_dict]))]
-
-    def remove(self):
-        """Unregister the hook (a second call does nothing)."""
-        for ref in self._dicts:
-            hooks = ref()
-            if hooks is not None:
-                hooks.pop(self.id, None)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.remove()
 
 
 _HOOK_DICTS = ("_forward_pre_hooks", "_forward_pre_hooks_with_kwargs", "_forward_hooks",

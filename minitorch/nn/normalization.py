@@ -22,6 +22,15 @@ from .module import Module
 from .parameter import Parameter
 
 
+
+def reset_affine(module):
+    """weight to 1 and bias to 0, where the module has them: a normalisation layer starts as the
+    plain normalisation. (The ``reset_parameters`` of LayerNorm, GroupNorm, RMSNorm, ...)"""
+    if module.weight is not None:
+        init.ones_(module.weight)
+    if getattr(module, "bias", None) is not None:
+        init.zeros_(module.bias)
+
 class _BatchNorm(Module):
     """Shared by BatchNorm1d and BatchNorm2d, which differ only in the input ranks they accept."""
 
@@ -65,10 +74,7 @@ class _BatchNorm(Module):
     def reset_parameters(self):
         """Reset the running statistics, and weight to 1 and bias to 0."""
         self.reset_running_stats()
-        if self.weight is not None:
-            init.ones_(self.weight)
-        if self.bias is not None:
-            init.zeros_(self.bias)
+        reset_affine(self)
 
     def forward(self, input):
         name = type(self).__name__
@@ -144,11 +150,7 @@ class LayerNorm(Module):
             self.register_parameter("weight", None)
             self.register_parameter("bias", None)
 
-    def reset_parameters(self):
-        if self.weight is not None:
-            init.ones_(self.weight)
-        if self.bias is not None:
-            init.zeros_(self.bias)
+    reset_parameters = reset_affine
 
     def forward(self, input):
         return F.layer_norm(input, self.normalized_shape, self.weight, self.bias, self.eps)

@@ -12,9 +12,8 @@ from .. import checks
 from .. import dtypes
 from ..creation import ones, zeros
 from . import functional as F
-from . import init
 from .module import Module
-from .normalization import _BatchNorm
+from .normalization import _BatchNorm, reset_affine
 from .parameter import Parameter
 
 
@@ -47,12 +46,7 @@ class GroupNorm(Module):
         self.register_parameter("bias", None)
         _affine(self, (num_channels,), affine, bias, dtype, device)
 
-    def reset_parameters(self):
-        """weight 1 and bias 0."""
-        if self.weight is not None:
-            init.ones_(self.weight)
-        if self.bias is not None:
-            init.zeros_(self.bias)
+    reset_parameters = reset_affine  # weight 1 and bias 0
 
     def forward(self, input):
         return F.group_norm(input, self.num_groups, self.weight, self.bias, self.eps)
@@ -138,10 +132,7 @@ class RMSNorm(Module):
         if elementwise_affine:
             self.weight = Parameter(ones(*self.normalized_shape, dtype=dtype, device=device))
 
-    def reset_parameters(self):
-        """weight 1."""
-        if self.weight is not None:
-            init.ones_(self.weight)
+    reset_parameters = reset_affine  # weight 1
 
     def forward(self, x):
         return F.rms_norm(x, self.normalized_shape, self.weight, self.eps)

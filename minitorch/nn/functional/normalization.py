@@ -4,9 +4,21 @@ closed-form backward (``functions/normalization.py``).
 """
 import numpy as np
 
+from ... import checks
 from ... import functions as ops
 from ...errors import ShapeError
 from ._checks import check_param, check_tensors
+
+
+def check_channel_params(op, channels, dtype, running_mean, running_var, weight, bias):
+    """The per-channel tensors of a normalisation: each None or of shape (channels,) (weight and
+    bias also of the input's ``dtype``), and the two running statistics given together."""
+    for name, t in (("running_mean", running_mean), ("running_var", running_var)):
+        check_param(op, name, t, (channels,))
+    for name, t in (("weight", weight), ("bias", bias)):
+        check_param(op, name, t, (channels,), dtype)
+    if (running_mean is None) != (running_var is None):
+        raise ValueError(f"{op}: give both running_mean and running_var, or neither.")
 
 
 def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1,
@@ -23,15 +35,9 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     check_tensors(op, input=input)
     if input.ndim < 2:
         raise ShapeError(f"{op}: input must be (N, C) or (N, C, *), got shape {tuple(input.shape)}.")
-    if not input.is_floating_point():
-        raise TypeError(f"{op}: input must be a floating-point tensor, got {input.dtype!r}. Use .float().")
+    checks.floating(op, input)
     channels = input.shape[1]
-    for name, t in (("running_mean", running_mean), ("running_var", running_var)):
-        check_param(op, name, t, (channels,))
-    for name, t in (("weight", weight), ("bias", bias)):
-        check_param(op, name, t, (channels,), input.dtype)
-    if (running_mean is None) != (running_var is None):
-        raise ValueError(f"{op}: give both running_mean and running_var, or neither.")
+    check_channel_params(op, channels, input.dtype, running_mean, running_var, weight, bias)
     if not training and running_mean is None:
         raise ValueError(
             f"{op}: training=False normalises with running_mean and running_var, but they are None. "

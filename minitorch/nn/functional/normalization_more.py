@@ -11,7 +11,7 @@ from ... import checks
 from ...dtypes import finfo
 from ...errors import ShapeError
 from ._checks import check_param, check_tensors
-from .normalization import batch_norm, layer_norm
+from .normalization import batch_norm, check_channel_params, layer_norm
 from .sparse import pad
 
 
@@ -74,12 +74,7 @@ def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=
     op = "instance_norm"
     _floating_input(op, input, 3, "(N, C, *) with at least one spatial dim")
     batch, channels = input.shape[:2]
-    for name, t in (("running_mean", running_mean), ("running_var", running_var)):
-        check_param(op, name, t, (channels,))
-    for name, t in (("weight", weight), ("bias", bias)):
-        check_param(op, name, t, (channels,), input.dtype)
-    if (running_mean is None) != (running_var is None):
-        raise ValueError(f"{op}: give both running_mean and running_var, or neither.")
+    check_channel_params(op, channels, input.dtype, running_mean, running_var, weight, bias)
     if not use_input_stats and running_mean is None:
         raise ValueError(f"{op}: use_input_stats=False needs running_mean and running_var, but they are None.")
     stats = [None if t is None else t.detach().repeat(batch) for t in (running_mean, running_var)]
