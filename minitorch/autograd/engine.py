@@ -146,10 +146,15 @@ def backpropagate(roots, retain_graph=False, wanted=None):
             _collect(leaves, tensor, grad)
         else:
             pending[tensor._node] = _add(pending.get(tensor._node), grad)
+    order = topological_order(*pending)
+    # A leaf's hooks run as soon as its last contribution arrives (DDP starts a bucket's
+    # allreduce there, while backward goes on): count the edges that reach each leaf.
+    remaining = None if direct else _leaf_edge_counts(order)
     with set_grad_enabled(False):
-        for node in topological_order(*pending):
+        for node in order:
             grad = pending.pop(node, None)
             if grad is None:  # every path through this node was cut (no grad needed)
+                _leaf_edges_done(node, remaining, leaves, wanted)
                 continue
             if hooks.HOOKS:  # tensor hooks (register_hook) exist somewhere: run this node's
                 grad = hooks.run(node, grad, node.out_device or node.device)
@@ -174,10 +179,33 @@ def backpropagate(roots, retain_graph=False, wanted=None):
                         accumulate_leaf_grad(edge, g)
                     else:
                         _collect(leaves, edge, g)
+            _leaf_edges_done(node, remaining, leaves, wanted)
             if not retain_graph:
                 node.release()
-        for leaf, grad in leaves.values():  # a leaf's hooks see its whole gradient, once
-            _deliver(leaf, hooks.run(leaf, grad, leaf._device) if hooks.HOOKS else grad, wanted)
+        for leaf, grad in list(leaves.values()):  # leaves that were roots themselves
+            _deliver(leaf, grad, wanted)
+
+
+def _leaf_edge_counts(order):
+    """For each leaf (by id), how many edges of the nodes in ``order`` lead to it."""
+    counts = {}
+    for node in order:
+        for edge in node.edges or ():
+            if edge is not None and not isinstance(edge, Op):
+                counts[id(edge)] = counts.get(id(edge), 0) + 1
+    return counts
+
+
+def _leaf_edges_done(node, remaining, leaves, wanted):
+    """``node`` has passed its gradients down: deliver each leaf that has now received all of its
+    gradient (its hooks see the whole gradient, once)."""
+    if remaining is None:
+        return
+    for edge in node.edges or ():
+        if edge is not None and not isinstance(edge, Op):
+            remaining[id(edge)] -= 1
+            if remaining[id(edge)] == 0 and id(edge) in leaves:
+                _deliver(*leaves.pop(id(edge)), wanted)
 
 
 def _collect(leaves, leaf, grad):
@@ -187,6 +215,9 @@ def _collect(leaves, leaf, grad):
 
 
 def _deliver(leaf, grad, wanted):
+    """Run the leaf's hooks on its whole gradient, then store it in ``.grad`` or ``wanted``."""
+    if hooks.HOOKS:
+        grad = hooks.run(leaf, grad, leaf._device)
     if wanted is None:
         accumulate_leaf_grad(leaf, grad)
     elif id(leaf) in wanted:
