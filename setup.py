@@ -5,6 +5,8 @@
     pip install -e ".[gpu-cu13]" the same for CUDA 13
     pip install -e ".[bench]"   benchmarks: PyTorch (install its CPU build) and the peers
     pip install -e ".[distributed]"  mpi4py with an MPI from PyPI, for data-parallel training
+    pip install -e ".[docs]"    the lessons as a book: `mkdocs serve` (mkdocs.yml), and its browser test
+    pip install -e ".[notebooks]"  JupyterLab opening the .py lessons as notebooks: `jupyter lab lessons/`
 """
 from setuptools import find_packages, setup
 
@@ -34,13 +36,23 @@ setup(
             "hypothesis>=6.100",
             # reads the lessons' percent format as notebooks (tests/lessons/test_notebooks.py)
             "jupytext>=1.16",
-            f"numba-cuda[cu12]>=0.20; {HAS_CUDA_WHEELS}",
+            f"numba-cuda[cu12]>=0.25; {HAS_CUDA_WHEELS}",
+            # disassembles ptxas's machine code for kernels.ptx's loop report (any CUDA >= 13
+            # nvdisasm reads sm_80 and sm_90 cubins)
+            f"nvidia-cuda-nvdisasm>=13.2; {HAS_CUDA_WHEELS}",
         ],
-        "gpu": [f"numba-cuda[cu12]>=0.20; {HAS_CUDA_WHEELS}", f"cupy-cuda12x>=13; {HAS_CUDA_WHEELS}"],
-        "gpu-cu13": [f"numba-cuda[cu13]>=0.20; {HAS_CUDA_WHEELS}", f"cupy-cuda13x>=13; {HAS_CUDA_WHEELS}"],
+        # numba-cuda 0.25 is the first to pass cupy arrays by DLPack: no stream sync per array
+        "gpu": [f"numba-cuda[cu12]>=0.25; {HAS_CUDA_WHEELS}", f"cupy-cuda12x>=13; {HAS_CUDA_WHEELS}"],
+        "gpu-cu13": [f"numba-cuda[cu13]>=0.25; {HAS_CUDA_WHEELS}", f"cupy-cuda13x>=13; {HAS_CUDA_WHEELS}"],
         "bench": ["torch>=2.1", "micrograd>=0.1", "tinygrad>=0.9"],
         # lesson 12: MPI from PyPI wheels (mpiexec lands in the environment's bin folder)
         "distributed": ["mpi4py>=4.0", "mpich; platform_system != 'Windows'", "impi-rt; platform_system == 'Windows'"],
+        # the book (mkdocs.yml): lessons executed by mkdocs-jupyter, API pages by mkdocstrings, MathJax
+        # served from the site; Selenium drives Chromium in tests/docs/test_book_in_browser.py
+        "docs": ["mkdocs>=1.6", "mkdocs-material>=9.5", "mkdocs-jupyter>=0.25", "mkdocstrings[python]>=0.26",
+                 "ipykernel>=6.29", "jupyter-server-mathjax>=0.2.6", "selenium>=4.20"],
+        # `jupyter lab lessons/` opens the percent-format lessons as notebooks (jupytext's contents manager)
+        "notebooks": ["jupyterlab>=4.2", "jupytext>=1.16", "ipykernel>=6.29"],
     },
     entry_points={"console_scripts": ["minitorch-examples=minitorch.examples.__main__:main"]},
     classifiers=[

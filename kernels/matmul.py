@@ -37,23 +37,37 @@ or one broadcast over the batch (stride 0) costs no copy: the kernel reads throu
                         +------------------+
             +---+       +------------------+
             | A |       | . . . . . . . .  |
-         BM | s|  -->   | . t . . t . . .  |   thread t owns rows  ty, ty+16, ..., ty+112
-        128 | l|        | . . . . . . . .  |   and columns tx, tx+16, ..., tx+112:
-            | i|        | . t . . t . . .  |   8 x 8 = 64 accumulators in registers
+         BM | s|  -->   | . t t . . t t .  |   thread t owns rows ty*8 .. ty*8+7 and
+        128 | l|        | . t t . . t t .  |   columns tx*4 .. tx*4+3 and 64+tx*4 .. +3:
+            | i|        | . . . . . . . .  |   8 x 8 = 64 accumulators in registers
             | c|        |      C block     |
             | e|        +------------------+
             +---+  a thread reads the TM = 8 rows it owns
 
    Shared-memory reads per multiply-add fall from 2 to (TM + TN) / (TM * TN) = 1/4, and global
    traffic to M*N*K * (1/BM + 1/BN): each element of A is fetched once per 128 columns of C.
-   A thread's outputs are strided by 16 (not 8 adjacent ones), so the 16 threads of a half-warp
-   read 16 adjacent shared-memory words (no bank conflicts) and write adjacent addresses of C
-   (coalesced). The A slice is stored transposed (k-major) so a thread's TM values of one k lie
-   in one shared row; both slices have 4 words of padding per row so that staging them, in
-   either operand layout, hits 32 different banks. Loops run over compile-time constants
-   (the kernel is built by a factory), so NVVM unrolls them and the 64 accumulators live in
-   registers, never in (slow, off-chip) local memory: ``tests/kernels/test_compile.py`` checks
-   the PTX for that.
+   The A slice is stored transposed (k-major) so a thread's TM values of one k lie in one
+   shared row. What makes it fast is read off the machine code (``python -m kernels.ptx``,
+   ``kernels/sass.py``); each of these changes bought issue slots or hid latency:
+
+   - **Contiguous fragments.** A thread's 8 rows are adjacent, and its columns come in groups
+     of 4 adjacent ones, so ptxas reads them with 128-bit shared loads (``LDS.128``: 4 numbers
+     an instruction, 4 loads per k instead of 16). A quarter-warp's 8 threads read 128
+     adjacent bytes of B: no bank conflicts. Rows of both slices are padded by 4 words, which
+     keeps them 16-byte aligned and makes staging hit 32 different banks.
+   - **The K slice unrolled.** NVVM does not unroll a loop whose body is 64 FMAs; a chain of
+     inlined device functions with a constant k (``k_slice``) does, so every shared address is
+     a register plus a constant and the loop counter disappears.
+   - **Register-staged prefetch.** Each thread issues its 8 global loads of the *next* slice
+     into registers before multiplying the current one, and stores them to shared memory
+     after: the loads are in flight together, hidden behind ~500 instructions of arithmetic,
+     instead of one at a time.
+   - **An interior path.** Tiles wholly inside C, with K a multiple of BK (most of them),
+     run a copy of the loop without bounds tests; thread coordinates are bit operations.
+
+   In the K-step loop that leaves 512 FFMA of about 850 instructions (60%; it was 45% of a
+   loop that did one k, with the loads serialised). ``tests/kernels/test_machine_code.py``
+   holds it there, and that no kernel spills.
 
    Small problems, whose 128 x 128 tiles would leave most of the GPU idle, get 64 x 64 tiles of
    4 x 4 outputs per thread (also 256 threads): see ``choose_tiling``.
@@ -85,14 +99,19 @@ def threads(tiling):
     return (tiling.bm // tiling.tm) * (tiling.bn // tiling.tn)
 
 
-def choose_tiling(m, n, batch, simulated=SIMULATOR):
+def choose_tiling(m, n, batch, simulated=SIMULATOR, dtype=np.float32):
     """LARGE tiles when they still make >= 256 blocks (two waves on a 132-SM H100), else SMALL.
 
-    Under the simulator, which runs a Python thread per CUDA thread, SIMULATED (16 threads a
-    block) keeps whole-model tests fast; tests/kernels runs LARGE and SMALL explicitly.
+    float64 always gets SMALL: LARGE's 64 accumulators would take 128 of the 255 registers a
+    thread may have, and with the next slice staged and a K slice's shared reads in flight,
+    ptxas spills (sm_90). Under the simulator, which runs a Python thread per CUDA thread,
+    SIMULATED (16 threads a block) keeps whole-model tests fast; tests/kernels runs LARGE and
+    SMALL explicitly.
     """
     if simulated:
         return SIMULATED
+    if np.dtype(dtype).itemsize > 4:
+        return SMALL
     return LARGE if cdiv(m, LARGE.bm) * cdiv(n, LARGE.bn) * batch >= 256 else SMALL
 
 
@@ -152,24 +171,72 @@ def tiled_kernel(dtype, tile=TEACHING_TILE):
 
 
 @jit_device
-def load_tile(src, z, row0, col0, rows, cols, tile, transposed, tid, nthreads, zero):
-    """Stage src[z, row0:row0+rows, col0:col0+cols] in shared ``tile``, zero past src's edges.
+def fetch(src, z, row0, col0, rows, cols, along_cols, out, tid, nthreads, checked, zero):
+    """Load this thread's share of src[z, row0:row0+rows, col0:col0+cols] into registers ``out``.
 
-    The tile gets ``tile[r, c]``, or ``tile[c, r]`` when ``transposed``. Consecutive threads
-    take consecutive elements along src's contiguous axis, so a warp reads one stretch of memory.
+    Element e of the slice goes to thread e % nthreads; e runs along src's contiguous axis
+    (``along_cols``: the columns), so a warp reads one stretch of memory. ``checked`` (a
+    constant) reads zero past src's edges; interior slices skip the tests. Every load is issued
+    before any result is used: they are all in flight together.
     """
-    along_rows = src.strides[2] <= src.strides[1]
-    for e in range(tid, rows * cols, nthreads):
-        if along_rows:
-            r, c = e // cols, e % cols
-        else:
-            r, c = e % rows, e // rows
+    for slot in range(out.shape[0]):
+        e = tid + slot * nthreads
+        r, c = (e // cols, e % cols) if along_cols else (e % rows, e // rows)
         i, j = row0 + r, col0 + c
-        value = src[z, i, j] if i < src.shape[1] and j < src.shape[2] else zero
-        if transposed:
-            tile[c, r] = value
+        if checked:
+            out[slot] = src[z, i, j] if i < src.shape[1] and j < src.shape[2] else zero
         else:
-            tile[r, c] = value
+            out[slot] = src[z, i, j]
+
+
+@jit_device
+def stash(values, tile, rows, cols, along_cols, transposed, tid, nthreads):
+    """Store what ``fetch`` loaded in shared ``tile``: tile[r, c], or tile[c, r] if transposed."""
+    for slot in range(values.shape[0]):
+        e = tid + slot * nthreads
+        r, c = (e // cols, e % cols) if along_cols else (e % rows, e // rows)
+        if transposed:
+            tile[c, r] = values[slot]
+        else:
+            tile[r, c] = values[slot]
+
+
+def k_slice(tiling):
+    """A device function doing the BK = 8 steps of one K slice, unrolled: a call per constant k.
+
+    NVVM does not unroll a loop whose body is 64 FMAs, and numba has no unroll pragma; eight
+    inlined calls of ``k_step``, each with a constant k, put the steps one after the other with
+    every shared-memory offset a constant. (A chain of closures would do any BK, but numba
+    copies each link's whole IR when it inlines it: minutes of compilation.)
+    """
+    BM, BN, BK, TM, TN = tiling
+    W = min(TN, 4)                      # columns of B one (up to 128-bit) shared load reads
+    GAP = BN * W // TN                  # columns between a thread's groups of W
+
+    @jit_device
+    def k_step(sa, sb, acc, ra, rb, tx, ty, k):
+        """acc += outer(sa[k, rows of ty], sb[k, columns of tx]): TM * TN multiply-adds."""
+        for i in range(TM):
+            ra[i] = sa[k, ty * TM + i]
+        for g in range(TN // W):
+            for j in range(W):
+                rb[g * W + j] = sb[k, g * GAP + tx * W + j]
+        for i in range(TM):
+            for j in range(TN):
+                acc[i, j] += ra[i] * rb[j]
+
+    @jit_device
+    def steps(sa, sb, acc, ra, rb, tx, ty):
+        k_step(sa, sb, acc, ra, rb, tx, ty, 0)
+        k_step(sa, sb, acc, ra, rb, tx, ty, 1)
+        k_step(sa, sb, acc, ra, rb, tx, ty, 2)
+        k_step(sa, sb, acc, ra, rb, tx, ty, 3)
+        k_step(sa, sb, acc, ra, rb, tx, ty, 4)
+        k_step(sa, sb, acc, ra, rb, tx, ty, 5)
+        k_step(sa, sb, acc, ra, rb, tx, ty, 6)
+        k_step(sa, sb, acc, ra, rb, tx, ty, 7)
+
+    return steps
 
 
 @lru_cache(maxsize=None)
@@ -178,9 +245,41 @@ def register_kernel(dtype, tiling=LARGE):
     BM, BN, BK, TM, TN = tiling
     NTX, NTY = BN // TN, BM // TM      # threads along the columns and along the rows of C
     NT = NTX * NTY
+    if BK != 8 or (BM * BK) % NT or (BK * BN) % NT or TN % min(TN, 4) or NTX & (NTX - 1):
+        raise ValueError(f"tiling {tiling}: BK must be 8 (k_slice), each of the {NT} threads "
+                         f"must stage whole elements of both slices, TN must be a multiple of "
+                         f"min(TN, 4) and BN / TN a power of two")
+    W, GAP = min(TN, 4), BN * min(TN, 4) // TN
+    LA, LB = BM * BK // NT, BK * BN // NT     # elements of the A and B slices a thread stages
+    SHIFT = NTX.bit_length() - 1              # ty = tid >> SHIFT, tx = tid & (NTX - 1)
     SA, SB = (BK, BM + PAD), (BK, BN + PAD)   # shared shapes: numba needs them as constants
     ntype = numba_type(dtype)
     zero = ntype(0)
+    compute = k_slice(tiling)
+
+    @jit_device
+    def slices(a, b, sa, sb, acc, ra, rb, ga, gb, z, row0, col0, tid, checked):
+        """acc += the block's A rows @ B columns, one K slice at a time, the next one in flight.
+
+        While the block multiplies the slice in shared memory, each thread's loads of the next
+        slice (into registers ``ga``, ``gb``) are under way; they go to shared memory after
+        the arithmetic. ``checked`` (a constant): test every load against the edges.
+        """
+        tx, ty = tid & (NTX - 1), tid >> SHIFT
+        a_along_k = a.strides[2] <= a.strides[1]
+        b_along_n = b.strides[2] <= b.strides[1]
+        kk = a.shape[2]
+        for k0 in range(0, kk + BK, BK):      # a slice's loads, then the previous slice's math
+            # the last trip has no next slice: it loads zeros (checked) or the last one again
+            kn = k0 if checked else min(k0, kk - BK)
+            fetch(a, z, row0, kn, BM, BK, a_along_k, ga, tid, NT, checked, zero)
+            fetch(b, z, kn, col0, BK, BN, b_along_n, gb, tid, NT, checked, zero)
+            if k0:
+                compute(sa, sb, acc, ra, rb, tx, ty)
+                cuda.syncthreads()
+            stash(ga, sa, BM, BK, a_along_k, True, tid, NT)
+            stash(gb, sb, BK, BN, b_along_n, False, tid, NT)
+            cuda.syncthreads()
 
     @jit_kernel(NT)
     def register_blocked(a, b, c):
@@ -189,32 +288,29 @@ def register_kernel(dtype, tiling=LARGE):
         acc = cuda.local.array((TM, TN), ntype)
         ra = cuda.local.array(TM, ntype)
         rb = cuda.local.array(TN, ntype)
+        ga = cuda.local.array(LA, ntype)       # the next slices, staged in registers
+        gb = cuda.local.array(LB, ntype)
         tid = cuda.threadIdx.x
-        tx, ty = tid % NTX, tid // NTX
         z = cuda.blockIdx.z
+        m, n = c.shape[1], c.shape[2]
         row0, col0 = cuda.blockIdx.y * BM, cuda.blockIdx.x * BN
         for i in range(TM):
             for j in range(TN):
                 acc[i, j] = zero
-        for k0 in range(0, a.shape[2], BK):
-            load_tile(a, z, row0, k0, BM, BK, sa, True, tid, NT, zero)
-            load_tile(b, z, k0, col0, BK, BN, sb, False, tid, NT, zero)
-            cuda.syncthreads()
-            for k in range(BK):
-                for i in range(TM):
-                    ra[i] = sa[k, ty + i * NTY]
-                for j in range(TN):
-                    rb[j] = sb[k, tx + j * NTX]
-                for i in range(TM):
-                    for j in range(TN):
-                        acc[i, j] += ra[i] * rb[j]
-            cuda.syncthreads()
+        # interior tiles (most of them) run a copy of the loop without edge tests
+        kk = a.shape[2]
+        interior = row0 + BM <= m and col0 + BN <= n and kk > 0 and kk % BK == 0
+        if interior:
+            slices(a, b, sa, sb, acc, ra, rb, ga, gb, z, row0, col0, tid, False)
+        else:
+            slices(a, b, sa, sb, acc, ra, rb, ga, gb, z, row0, col0, tid, True)
+        rows = row0 + (tid >> SHIFT) * TM
+        cols = col0 + (tid & (NTX - 1)) * W
         for i in range(TM):
-            row = row0 + ty + i * NTY
             for j in range(TN):
-                col = col0 + tx + j * NTX
-                if row < c.shape[1] and col < c.shape[2]:
-                    c[z, row, col] = acc[i, j]
+                col = cols + (j // W) * GAP + j % W
+                if interior or (rows + i < m and col < n):
+                    c[z, rows + i, col] = acc[i, j]
 
     return register_blocked
 
@@ -222,27 +318,35 @@ def register_kernel(dtype, tiling=LARGE):
 # ----------------------------------------------------------------------------- host side
 
 def _kernel_and_shape(kind, dtype, m, n, batch, tiling, tile):
-    """The kernel for ``kind`` with its (grid x, grid y) and block shapes for an M x N output."""
+    """The kernel for ``kind``, the (rows, columns) of C one block computes, and the block shape."""
     if kind == "naive":
-        return naive_kernel(dtype), (cdiv(n, tile), cdiv(m, tile)), (tile, tile)
+        return naive_kernel(dtype), (tile, tile), (tile, tile)
     if kind == "tiled":
-        return tiled_kernel(dtype, tile), (cdiv(n, tile), cdiv(m, tile)), (tile, tile)
+        return tiled_kernel(dtype, tile), (tile, tile), (tile, tile)
     if kind == "register":
-        tiling = Tiling(*tiling) if tiling else choose_tiling(m, n, batch)
-        grid = (cdiv(n, tiling.bn), cdiv(m, tiling.bm))
-        return register_kernel(dtype, tiling), grid, threads(tiling)
+        tiling = Tiling(*tiling) if tiling else choose_tiling(m, n, batch, dtype=dtype)
+        return register_kernel(dtype, tiling), (tiling.bm, tiling.bn), threads(tiling)
     raise ValueError(f"kernel must be 'naive', 'tiled' or 'register', not {kind!r}")
 
 
 def matmul3d(a, b, out, kernel="register", tiling=None, tile=TEACHING_TILE):
-    """out[z] = a[z] @ b[z] for 3-D views (Z, M, K) and (Z, K, N), any strides; out is (Z, M, N)."""
+    """out[z] = a[z] @ b[z] for 3-D views (Z, M, K) and (Z, K, N), any strides; out is (Z, M, N).
+
+    The grid is (column tiles, row tiles, batch). CUDA allows at most 65535 blocks along y and z
+    (2**31 - 1 along x, which no array here can fill), so batches of more than 65535 matrices
+    and more than 65535 row tiles (8.4M rows at 128 a tile) take several launches.
+    """
     batch, m, n = out.shape
     if out.size == 0:
         return out
-    fn, grid, block = _kernel_and_shape(kernel, out.dtype, m, n, batch, tiling, tile)
+    fn, (bm, bn), block = _kernel_and_shape(kernel, out.dtype, m, n, batch, tiling, tile)
+    rows = MAX_GRID_YZ * bm                     # rows of C one launch can cover
     for z0 in range(0, batch, MAX_GRID_YZ):
-        part = slice(z0, z0 + MAX_GRID_YZ)
-        launch(fn, grid + (min(MAX_GRID_YZ, batch - z0),), block, a[part], b[part], out[part])
+        zs = slice(z0, z0 + MAX_GRID_YZ)
+        for r0 in range(0, m, rows):
+            part = (zs, slice(r0, r0 + rows))
+            grid = (cdiv(n, bn), cdiv(min(rows, m - r0), bm), min(MAX_GRID_YZ, batch - z0))
+            launch(fn, grid, block, a[part], b[zs], out[part])
     return out
 
 

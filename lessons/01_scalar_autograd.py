@@ -23,26 +23,11 @@
 
 # %%
 import os
-import sys
 
-import matplotlib
+from minitorch.lesson_setup import setup
 
-IN_NOTEBOOK = "ipykernel" in sys.modules  # Jupyter or VS Code: figures also show inline
-if not IN_NOTEBOOK:
-    matplotlib.use("Agg")  # as a script: figures go to files only
+IN_NOTEBOOK, FAST, OUT, show = setup("01_scalar_autograd")  # see minitorch/lesson_setup.py
 import matplotlib.pyplot as plt
-
-FAST = os.environ.get("MINITORCH_FAST") == "1"  # CI runs every lesson in fast mode
-OUT = os.path.join(os.environ.get("LESSON_OUTPUT_DIR", "outputs"), "01_scalar_autograd")
-os.makedirs(OUT, exist_ok=True)
-
-
-def show(fig=None):
-    """Figures are saved to OUT; a notebook also shows them inline, a script just frees them."""
-    if IN_NOTEBOOK:
-        plt.show()
-    else:
-        plt.close(fig)
 
 # %% [markdown]
 # ## 1. A derivative is a slope, and we can measure it
@@ -102,9 +87,11 @@ plt.savefig(os.path.join(OUT, "difference_errors.png"))
 show()
 
 error = dict(zip(hs, central_errors))
-assert error[1e-3] < 1e-5 < 1e-3 < forward_errors[2]  # at h = 1e-3 central is ~1000x better
+assert error[1e-3] < 1e-5 and forward_errors[2] > 1e-3  # at h = 1e-3: central ~1e-6, forward ~5e-3
+assert forward_errors[2] > 1000 * error[1e-3]  # so at h = 1e-3 central is over 1000x better
 assert error[1e-12] > 100 * error[1e-5]  # too small an h: rounding error takes over
 print("best central h:", min(error, key=error.get))
+assert min(error, key=error.get) in (1e-5, 1e-6)  # the sweet spot the text names
 
 # %% [markdown]
 # ## 2. The chain rule on a tiny neuron
@@ -174,6 +161,17 @@ print(dot_text)
 assert 'label="tanh"' in dot_text and 'label="*"' in dot_text and "{ x | data 2.0000" in dot_text
 y.draw_graph(os.path.join(OUT, "neuron_graph_forward.png"))
 
+
+def show_file(path):
+    """`draw_graph` writes an image file: a notebook (and the book) also shows it below the cell."""
+    if IN_NOTEBOOK:
+        from IPython.display import Image, display
+
+        display(Image(filename=path))
+
+
+show_file(os.path.join(OUT, "neuron_graph_forward.png"))
+
 # %% [markdown]
 # ## 4. Backpropagation: the chain rule, run backwards
 #
@@ -196,12 +194,10 @@ print(by_hand)
 assert abs(by_hand["w"] - dy_dw) < 1e-12  # the same number as section 2
 
 # %% [markdown]
-# `backward()` does exactly this for any graph. Here is its whole code:
-
-# %%
-import inspect
-
-print(inspect.getsource(Scalar.backward))
+# `backward()` does exactly this for any graph: it lists the nodes so that every node comes
+# after the nodes it was computed from (`topological_order()`), then walks that list backwards,
+# passing each node's `grad` on to its children through the local derivatives. You write both in
+# lab 1 (tasks 1.4 and 1.5, see `labs/README.md`); here we call them.
 
 # %%
 for s in (x, w, b):
@@ -210,6 +206,7 @@ y.backward()
 print(x, w, b, sep="\n")
 assert all(abs(s.grad - by_hand[s.label]) < 1e-15 for s in (x, w, b))
 y.draw_graph(os.path.join(OUT, "neuron_graph_backward.png"))
+show_file(os.path.join(OUT, "neuron_graph_backward.png"))
 
 # %% [markdown]
 # The drawing now shows every gradient. Read it from right to left: each box's grad is the
@@ -274,6 +271,7 @@ print(f"breadth-first: {wrong:.6f}   topological: {x.grad:.6f}   exact: {exact:.
 print("topological order:", [n.label or n.op or f"{n.data:g}" for n in out.topological_order()])
 assert abs(x.grad - exact) < 1e-12 and abs(wrong - exact) > 1
 out.draw_graph(os.path.join(OUT, "diamond_graph.png"))
+show_file(os.path.join(OUT, "diamond_graph.png"))
 
 # %% [markdown]
 # Breadth-first visited $a$ right after `out`, before $e^a$ had sent its contribution, so

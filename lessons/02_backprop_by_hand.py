@@ -21,34 +21,21 @@
 
 # %%
 import os
-import sys
 
-import matplotlib
+from minitorch.lesson_setup import setup
 
-IN_NOTEBOOK = "ipykernel" in sys.modules  # Jupyter or VS Code: figures also show inline
-if not IN_NOTEBOOK:
-    matplotlib.use("Agg")  # as a script: figures go to files only
+IN_NOTEBOOK, FAST, OUT, show = setup("02_backprop_by_hand")  # see minitorch/lesson_setup.py
 import matplotlib.pyplot as plt
-
-FAST = os.environ.get("MINITORCH_FAST") == "1"  # CI runs every lesson in fast mode
-OUT = os.path.join(os.environ.get("LESSON_OUTPUT_DIR", "outputs"), "02_backprop_by_hand")
-os.makedirs(OUT, exist_ok=True)
-
-
-def show(fig=None):
-    """Figures are saved to OUT; a notebook also shows them inline, a script just frees them."""
-    if IN_NOTEBOOK:
-        plt.show()
-    else:
-        plt.close(fig)
 
 # %% [markdown]
 # ## 1. The network
 #
 # Seed 003 ("具体例子", a concrete example) describes 2 inputs, 3 hidden neurons and 1
 # output, all with ReLU, trained with $\text{MSE} = \tfrac12 (\hat y - y)^2$. Seed 002
-# (section 1.4.4) describes the same shape with input $x = [1, 2]$ and the loss
-# $J = \tfrac12 (y - \hat y)^2$. Neither gives weights, so we pick some. In matrix form:
+# (section 1.4.4) gives no layer sizes: only the input $x = [1, 2]$, the two layers
+# $z = \text{ReLU}(W x + b)$ and $\hat y = \text{ReLU}(W' z + b')$, and the loss
+# $J = \tfrac12 (y - \hat y)^2$ (its $z$ is our activation $a$ below). We take seed 003's
+# sizes and seed 002's input. Neither seed gives weights, so we pick some. In matrix form:
 # $$z = W_1 x + b_1,\quad a = \text{ReLU}(z),\quad z_o = W_2 a + b_2,\quad
 #   \hat y = \text{ReLU}(z_o),\quad L = \tfrac12 (\hat y - y)^2,$$
 # with $W_1$ of shape $3 \times 2$ (row $i$ holds the weights into hidden neuron $i$),
@@ -299,8 +286,11 @@ show()
 # **Seed 002.**
 # - *The sign of the output gradients is flipped.* $\partial J / \partial \hat y =
 #   -(y - \hat y) = \hat y - y$: the minus sign from the inner derivative
-#   $\partial (y - \hat y) / \partial \hat y = -1$ was dropped. Section 1.4.2 has the
-#   mirror error: $\text{MSE}' = -2(\hat y - y)$ where $2(\hat y - y)$ is right.
+#   $\partial (y - \hat y) / \partial \hat y = -1$ was dropped. (Section 1.4.2's
+#   $\text{MSE}' = -2(\hat y - y)$ is not a second sign error: it does not say which variable
+#   it differentiates by, and it is the right derivative with respect to the *target* $y$,
+#   as lesson 4 reads it. Backpropagation needs the one with respect to the prediction
+#   $\hat y$, which is $+2(\hat y - y)$; the cell below checks both.)
 # - *The hidden gradients lost everything above them.* $\nabla_W J$ should be
 #   $\big((\hat y - y)\,\text{ReLU}'(z_o)\, W_2^\top \odot \text{ReLU}'(z)\big)\, x^\top$:
 #   the seed keeps only the last two factors, as if the loss did not depend on the output
@@ -314,11 +304,13 @@ upstream = (W2.T @ hand["b2"])[:, None]  # (y_hat - y) ReLU'(z_o) W2^T: the fact
 assert np.allclose(upstream * s002["W1"], hand["W1"]) and not np.allclose(s002["W1"], hand["W1"])
 print("seed 002: output sign flipped; hidden gradients missing the factor", upstream.ravel())
 
-h, yh = 1e-6, y_hat[0]  # section 1.4.2's MSE' on one example, against a central difference
-numeric_mse_prime = ((yh + h - y) ** 2 - (yh - h - y) ** 2) / (2 * h)
-print(f"d(y - y_hat)^2/dy_hat: numeric {numeric_mse_prime:.6f}, 2(y_hat - y) = {2 * (yh - y):.6f}, "
+h, yh = 1e-6, y_hat[0]  # section 1.4.2's MSE' on one example, against central differences
+by_prediction = ((yh + h - y) ** 2 - (yh - h - y) ** 2) / (2 * h)   # d(y_hat - y)^2 / d y_hat
+by_target = ((yh - y - h) ** 2 - (yh - y + h) ** 2) / (2 * h)       # d(y_hat - y)^2 / d y
+print(f"numeric d/dy_hat {by_prediction:.6f}, d/dy {by_target:.6f};  2(y_hat - y) = {2 * (yh - y):.6f}, "
       f"seed's -2(y_hat - y) = {-2 * (yh - y):.6f}")
-assert np.isclose(numeric_mse_prime, 2 * (yh - y)) and not np.isclose(numeric_mse_prime, -2 * (yh - y))
+assert np.isclose(by_prediction, 2 * (yh - y)) and not np.isclose(by_prediction, -2 * (yh - y))
+assert np.isclose(by_target, -2 * (yh - y))   # the seed's formula, read as d/dy: right
 
 # %% [markdown]
 # **Seed 003.**
@@ -399,9 +391,15 @@ assert curves["seed 002"][1] > curves["seed 002"][0]  # one step uphill
 assert curves["correct"][-1] < 1e-6
 assert curves["seed 002"][-1] == curves["seed 003"][-1] == 0.5  # stuck: the output ReLU died
 
+print("losses at steps 0-3:", {name: np.round(losses[:4], 4).tolist() for name, losses in curves.items()})
+assert curves["seed 002"][1] < curves["seed 003"][1] == 0.5            # the seeds differ at step 1 only:
+assert curves["seed 002"][2:] == curves["seed 003"][2:] == [0.5] * (steps - 1)   # from step 2 on both sit at 0.5
+
 plt.figure(figsize=(6, 4))
+styles = {"correct": dict(marker="."), "seed 002": dict(marker="o", lw=5, alpha=0.4),  # wide, under...
+          "seed 003": dict(marker="x", ls="--")}                                       # ...the dashed one
 for name, losses in curves.items():
-    plt.plot(losses, marker=".", label=name)
+    plt.plot(losses, label=name, **styles[name])
 plt.yscale("symlog", linthresh=1e-3)
 plt.xlabel("gradient-descent step")
 plt.ylabel("loss  ½(ŷ - y)²")
@@ -413,7 +411,9 @@ show()
 # %% [markdown]
 # With the correct gradients the loss falls to zero within a few steps. With either seed's
 # formulas the output is pushed down until $z_o < 0$: the output ReLU switches off, $\hat y$
-# stays 0, and the loss is stuck at $\tfrac12 (0 - 1)^2 = 0.5$ forever. Nothing crashed and
+# stays 0, and the loss is stuck at $\tfrac12 (0 - 1)^2 = 0.5$ forever. (The two seed curves
+# differ only at step 1, 0.46 against 0.5; from step 2 on they lie on top of each other, the
+# wide pale seed-002 line under the dashed seed-003 one.) Nothing crashed and
 # no error was printed: a wrong gradient fails *silently*. This is why every op in minitorch
 # is gradchecked.
 #

@@ -20,26 +20,11 @@
 
 # %%
 import os
-import sys
 
-import matplotlib
+from minitorch.lesson_setup import setup
 
-IN_NOTEBOOK = "ipykernel" in sys.modules  # Jupyter or VS Code: figures also show inline
-if not IN_NOTEBOOK:
-    matplotlib.use("Agg")  # as a script: figures go to files only
+IN_NOTEBOOK, FAST, OUT, show = setup("03_tensors_and_broadcasting")  # see minitorch/lesson_setup.py
 import matplotlib.pyplot as plt
-
-FAST = os.environ.get("MINITORCH_FAST") == "1"  # CI runs every lesson in fast mode (all cells here are fast)
-OUT = os.path.join(os.environ.get("LESSON_OUTPUT_DIR", "outputs"), "03_tensors_and_broadcasting")
-os.makedirs(OUT, exist_ok=True)
-
-
-def show(fig=None):
-    """Figures are saved to OUT; a notebook also shows them inline, a script just frees them."""
-    if IN_NOTEBOOK:
-        plt.show()
-    else:
-        plt.close(fig)
 
 # %% [markdown]
 # ## 1. Shape

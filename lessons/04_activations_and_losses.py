@@ -20,27 +20,13 @@
 
 # %%
 import os
-import sys
 
-import matplotlib
+from minitorch.lesson_setup import setup
 
-IN_NOTEBOOK = "ipykernel" in sys.modules  # Jupyter or VS Code: figures also show inline
-if not IN_NOTEBOOK:
-    matplotlib.use("Agg")  # as a script: figures go to files only
+IN_NOTEBOOK, FAST, OUT, show = setup("04_activations_and_losses")  # see minitorch/lesson_setup.py
 import matplotlib.pyplot as plt
 
-FAST = os.environ.get("MINITORCH_FAST") == "1"   # CI runs every lesson in fast mode
-OUT = os.path.join(os.environ.get("LESSON_OUTPUT_DIR", "outputs"), "04_activations_and_losses")
 # (this lesson takes a few seconds in either mode, so FAST changes nothing here)
-os.makedirs(OUT, exist_ok=True)
-
-
-def show(fig=None):
-    """Figures are saved to OUT; a notebook also shows them inline, a script just frees them."""
-    if IN_NOTEBOOK:
-        plt.show()
-    else:
-        plt.close(fig)
 
 # %%
 import math
@@ -337,20 +323,23 @@ assert np.allclose(logits.grad.numpy(), (probs - onehot) / 2)
 assert np.isclose(loss.item(), -np.mean(np.log(probs[[0, 1], [0, 1]])))
 
 # %% [markdown]
-# **Where the seeds go wrong.** Seed 002 gives the MSE derivative as $-2(\hat y - y)$: that is
-# the derivative with respect to the *target* $y$, which we never update; with respect to the
-# prediction it is $+2(\hat y - y)$, and for the mean over $n$ values $\frac{2}{n}(\hat y - y)$
+# **Where the seeds go wrong.** Seed 002 gives the MSE derivative as $-2(\hat y - y)$ without
+# saying with respect to what. Read fairly, it is the derivative with respect to the *target*
+# $y$, which we never update (lesson 2 checks this too); backpropagation needs the one with
+# respect to the prediction, $+2(\hat y - y)$, and for the mean over $n$ values $\frac{2}{n}(\hat y - y)$
 # (seed 003 drops the $\frac1n$). Seed 002 also writes the cross-entropy derivative as
 # $\hat y - y$: correct, but only with respect to the *logits*, when $\hat y$ is a softmax;
 # with respect to $\hat y$ itself it is $-y/\hat y$ (as seed 003 has it). The engine settles it:
 
 # %%
 pred = minitorch.tensor([0.5, 2.0, -1.0], dtype=minitorch.float64, requires_grad=True)
-y_true = minitorch.tensor([1.0, 1.0, 1.0], dtype=minitorch.float64)
+y_true = minitorch.tensor([1.0, 1.0, 1.0], dtype=minitorch.float64, requires_grad=True)
 F.mse_loss(pred, y_true).backward()
 print("d MSE / d prediction:", pred.grad.numpy(), " = 2/n (prediction - target):",
       2 / 3 * (pred.detach().numpy() - 1))
-assert np.allclose(pred.grad.numpy(), 2 / 3 * (pred.detach().numpy() - y_true.numpy()))
+print("d MSE / d target:    ", y_true.grad.numpy(), " = -2/n (prediction - target): seed 002's sign")
+assert np.allclose(pred.grad.numpy(), 2 / 3 * (pred.detach().numpy() - y_true.detach().numpy()))
+assert np.allclose(y_true.grad.numpy(), -pred.grad.numpy())
 
 # %% [markdown]
 # ## 4. Softmax and log-sum-exp without overflow

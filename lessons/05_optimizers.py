@@ -21,26 +21,11 @@
 
 # %%
 import os
-import sys
 
-import matplotlib
+from minitorch.lesson_setup import setup
 
-IN_NOTEBOOK = "ipykernel" in sys.modules  # Jupyter or VS Code: figures also show inline
-if not IN_NOTEBOOK:
-    matplotlib.use("Agg")  # as a script: figures go to files only
+IN_NOTEBOOK, FAST, OUT, show = setup("05_optimizers")  # see minitorch/lesson_setup.py
 import matplotlib.pyplot as plt
-
-FAST = os.environ.get("MINITORCH_FAST") == "1"   # CI runs every lesson in fast mode
-OUT = os.path.join(os.environ.get("LESSON_OUTPUT_DIR", "outputs"), "05_optimizers")
-os.makedirs(OUT, exist_ok=True)
-
-
-def show(fig=None):
-    """Figures are saved to OUT; a notebook also shows them inline, a script just frees them."""
-    if IN_NOTEBOOK:
-        plt.show()
-    else:
-        plt.close(fig)
 
 # %%
 import numpy as np
@@ -174,15 +159,32 @@ draw_paths(bowl, gd_paths, (-5, 5), (-2.5, 2.5), "gd_learning_rates.png",
 # $$b_t = \mu\, b_{t-1} + \nabla f(\theta_{t-1}), \qquad \theta_t = \theta_{t-1} - \eta\, b_t ,$$
 #
 # with $\mu$ typically 0.9. Components that keep their sign pile up (up to a factor
-# $1/(1-\mu) = 10$), components that flip sign cancel. `SGD(params, lr, momentum=0.9)`.
-# We count the steps each needs to come within $10^{-3}$ of the minimum.
+# $1/(1-\mu) = 10$), components that flip sign partly cancel. `SGD(params, lr, momentum=0.9)`.
+# We count the steps each needs to come within $10^{-3}$ of the minimum, and measure the
+# zigzag: the largest $|y|$ (the distance across the valley) between steps 10 and 60.
 
 # %%
 plain = optimise(bowl, start, lambda p: SGD(p, lr=0.038), 500)
 heavy = optimise(bowl, start, lambda p: SGD(p, lr=0.038, momentum=0.9), 500)
 n_plain, n_heavy = steps_to_reach(plain, [0, 0], 1e-3), steps_to_reach(heavy, [0, 0], 1e-3)
 print(f"steps to within 1e-3 of the minimum: gradient descent {n_plain}, momentum {n_heavy}")
-assert n_heavy < n_plain
+swing_plain, swing_heavy = np.abs(plain[10:61, 1]).max(), np.abs(heavy[10:61, 1]).max()
+print(f"largest |y| in steps 10-60: gradient descent {swing_plain:.2f}, momentum {swing_heavy:.2f}; "
+      f"largest x: gradient descent {plain[:, 0].max():.1g}, momentum {heavy[:, 0].max():.2f}")
+assert n_heavy < n_plain                          # momentum arrives sooner...
+assert swing_heavy > swing_plain                  # ...though it zigzags wider across the valley
+assert plain[:, 0].max() < 0 < heavy[:, 0].max()  # and overshoots the minimum along it too
+
+# %% [markdown]
+# Momentum arrives in fewer steps, but it does **not** cancel the zigzag here: across the
+# valley it swings wider and for longer than gradient descent, and along the valley it
+# overshoots $x = 0$, which gradient descent never does. The algebra of section 2 explains
+# both. With momentum each coordinate follows $u_{t+1} = (1 + \mu - \eta\lambda)\,u_t - \mu\, u_{t-1}$
+# (for $\lambda = 1$ along and $50$ across the valley); with $\mu = 0.9$ and $\eta = 0.038$ both
+# directions oscillate and shrink by $\sqrt\mu \approx 0.949$ per step. That is faster than
+# gradient descent's $1 - \eta = 0.962$ along the valley, where the remaining distance is, but
+# slower than its $|1 - 50\eta| = 0.9$ across. The velocity carries every step past the
+# valley floor; a smaller $\mu$ damps it (exercise 1).
 
 # %% [markdown]
 # ## 4. Stochastic gradient descent
@@ -391,6 +393,36 @@ draw_paths(rosenbrock, rosen_paths, (-2, 2), (-1, 3), "rosenbrock_trajectories.p
            f"{ROSEN_STEPS} steps on the Rosenbrock function (minimum at (1, 1))")
 
 # %% [markdown]
+# Momentum and Adam arrive; gradient descent, AdaGrad and RMSprop do not, and the two adaptive
+# methods fail for different reasons:
+#
+# - **AdaGrad** never forgets. Its first steps, down the steep wall, add huge squared gradients
+#   to its sum $s$, so every later step $\eta\, g_t/\sqrt{s_t}$ is tiny: it then crawls along
+#   the valley floor like gradient descent.
+# - **RMSprop** forgets, so its steps stay about $\eta$ per coordinate, but it has no momentum:
+#   in the narrow curved valley each step lands on the opposite wall, and the next one jumps
+#   back. It travels a long way and gets almost nowhere.
+#
+# We measure both: AdaGrad's step length early and late, and, over RMSprop's last 500 steps,
+# the length of its path against the distance it actually moved.
+
+# %%
+def step_lengths(path):
+    return np.linalg.norm(np.diff(path, axis=0), axis=1)
+
+
+adagrad, rmsprop = rosen_paths["AdaGrad (lr 0.5)"], rosen_paths["RMSprop (lr 0.01)"]
+early, late = step_lengths(adagrad)[:10].mean(), step_lengths(adagrad)[-500:].mean()
+print(f"AdaGrad: mean step {early:.3f} in its first 10 steps, {late:.4f} in its last 500")
+last_rms = rmsprop[-501:]
+travelled, moved = step_lengths(last_rms).sum(), np.linalg.norm(last_rms[-1] - last_rms[0])
+reversals = np.mean(np.sign(np.diff(last_rms[:, 0])[1:]) != np.sign(np.diff(last_rms[:, 0])[:-1]))
+print(f"RMSprop, last 500 steps: path {travelled:.2f} long, net move {moved:.2f}; "
+      f"{reversals:.0%} of its steps reverse the x direction of the one before")
+assert late < early / 50 and np.linalg.norm(adagrad[-1] - [1, 1]) > 0.5   # tiny steps, still far away
+assert travelled > 20 * moved and reversals > 0.95                        # bouncing between the walls
+
+# %% [markdown]
 # ## 6. Weight decay: Adam's L2 penalty versus AdamW
 #
 # **Weight decay** pulls parameters towards zero, to keep a model simple (lesson 6 shows why
@@ -544,18 +576,25 @@ show()
 #
 # - Gradient descent's learning rate is capped by the steepest direction ($\eta < 2/\lambda_\max$),
 #   so an ill-conditioned loss makes it slow along the flat directions; above the cap it diverges.
-# - Momentum accumulates the consistent part of the gradient and cancels the zigzag.
+# - Momentum accumulates the consistent part of the gradient and speeds up the flat directions;
+#   with $\mu = 0.9$ it overshoots and zigzags *more* on the bowl, yet arrives sooner, and it is
+#   what carries Adam (and SGD with momentum) along the curved Rosenbrock valley.
 # - SGD trades exact gradients for many cheap, noisy steps; the noise makes it hover around the
 #   minimum unless the learning rate decays.
 # - AdaGrad, RMSprop and Adam scale each coordinate's step by its own gradient size; Adam's step
-#   is about $\eta$ per coordinate, thanks to momentum plus bias correction.
+#   is about $\eta$ per coordinate, thanks to momentum plus bias correction. AdaGrad's steps
+#   shrink for good after large early gradients, and RMSprop without momentum bounces between
+#   the walls of a narrow valley: neither reaches the Rosenbrock minimum here.
 # - Use AdamW for weight decay with Adam, and a schedule (often warm-up then cosine) for $\eta$.
 #
 # ## Exercises
 #
 # 1. **Tune momentum.** On the bowl, find the momentum $\mu$ (with $\eta = 0.038$) that reaches
-#    the minimum in the fewest steps. *Hint:* try $\mu$ from 0.5 to 0.95; theory says the best is
-#    $\left(\frac{\sqrt\kappa - 1}{\sqrt\kappa + 1}\right)^2 \approx 0.4$ with a matching $\eta$.
+#    the minimum in the fewest steps, then try theory's best pair. *Hint:* try $\mu$ from 0.3 to
+#    0.95; for a quadratic with curvatures $\lambda_\min = 1$, $\lambda_\max = 50$ ($\kappa = 50$)
+#    theory says the best is $\mu = \left(\frac{\sqrt\kappa - 1}{\sqrt\kappa + 1}\right)^2 \approx 0.566$
+#    together with $\eta = 4/(\sqrt{\lambda_\max} + \sqrt{\lambda_\min})^2 \approx 0.061$ (not 0.038),
+#    which makes both directions shrink by $\sqrt\mu \approx 0.75$ per step.
 # 2. **Nesterov.** Repeat the Rosenbrock run with `SGD(p, lr=1e-3, momentum=0.9, nesterov=True)`.
 #    Does it reach $(1, 1)$ sooner? *Hint:* use `steps_to_reach`.
 # 3. **Adam's learning rate.** Run Adam on Rosenbrock with lr 0.005, 0.05 and 0.5. Explain the

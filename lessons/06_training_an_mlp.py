@@ -20,26 +20,11 @@
 
 # %%
 import os
-import sys
 
-import matplotlib
+from minitorch.lesson_setup import setup
 
-IN_NOTEBOOK = "ipykernel" in sys.modules  # Jupyter or VS Code: figures also show inline
-if not IN_NOTEBOOK:
-    matplotlib.use("Agg")  # as a script: figures go to files only
+IN_NOTEBOOK, FAST, OUT, show = setup("06_training_an_mlp")  # see minitorch/lesson_setup.py
 import matplotlib.pyplot as plt
-
-FAST = os.environ.get("MINITORCH_FAST") == "1"   # CI runs every lesson in fast mode
-OUT = os.path.join(os.environ.get("LESSON_OUTPUT_DIR", "outputs"), "06_training_an_mlp")
-os.makedirs(OUT, exist_ok=True)
-
-
-def show(fig=None):
-    """Figures are saved to OUT; a notebook also shows them inline, a script just frees them."""
-    if IN_NOTEBOOK:
-        plt.show()
-    else:
-        plt.close(fig)
 
 # %%
 import numpy as np
@@ -88,8 +73,13 @@ minitorch.manual_seed(0)
 #
 # **About the seed's formulas.** Seed 003 writes Gaussian init as $\mathcal N(0, \frac{1}{\sqrt n})$,
 # Xavier as $\mathcal N(0, \frac{1}{\sqrt{f_\text{in} + f_\text{out}}})$ and He as $\mathcal N(0,
-# \frac{2}{f_\text{in}})$. With the usual convention that the second argument is the variance,
-# only He is right; the other two would have variance $1/n$ and $\frac{2}{f_\text{in} + f_\text{out}}$.
+# \frac{2}{f_\text{in}})$, without saying whether the second argument is the variance (the usual
+# convention in maths) or the standard deviation (numpy's and PyTorch's `normal(mean, std)`).
+# Read as variances, only He is right: the other two should have variance $1/n$ and
+# $\frac{2}{f_\text{in} + f_\text{out}}$. Read as standard deviations, $\mathcal N(0, \frac{1}{\sqrt n})$
+# has variance $1/n$, which is exactly LeCun's initialisation, Xavier's is $\sqrt 2$ too narrow
+# (variance $\frac{1}{f_\text{in} + f_\text{out}}$), and He's is far too narrow (variance
+# $4/f_\text{in}^2$). No single reading makes all three right: the seed mixes the conventions.
 # The seed also calls Xavier "based on the uniform distribution" while writing a normal one;
 # both exist: $\mathcal N(0, \frac{2}{f_\text{in} + f_\text{out}})$ or $U(-a, a)$ with
 # $a = \sqrt{6/(f_\text{in} + f_\text{out})}$, which has the same variance $a^2/3$. We check
@@ -548,11 +538,18 @@ assert metrics.accuracy(test_pred, y_test) > (0.95 if FAST else 0.97)   # fewer 
 #
 # Seed 003 gives accuracy as $\frac{TP + TN}{TP + TN + FP + FN}$, the two-class form; with many
 # classes it is the diagonal's sum over the total, $\operatorname{tr}(M) / \sum_{ij} M_{ij}$.
-# "Macro" averages give each class the same weight. `minitorch.metrics` computes all of them
-# (the same definitions as scikit-learn):
+# "Macro" averages give each class the same weight. `minitorch.metrics` computes all of them,
+# with scikit-learn's definitions but **not its argument order**: minitorch's metrics take
+# `(pred, target)`, scikit-learn's take `(y_true, y_pred)`. Swapping the two arguments swaps
+# the roles of rows and columns (it transposes the confusion matrix, and turns precision
+# into recall), so check the order when you move code between the two.
 
 # %%
 cm = metrics.confusion_matrix(test_pred, y_test, num_classes=10)
+swapped = metrics.confusion_matrix(y_test, test_pred, num_classes=10)   # scikit-learn's order, by mistake
+assert np.array_equal(swapped, cm.T) and not np.array_equal(swapped, cm)
+assert np.allclose(metrics.precision(y_test, test_pred, average="none"),
+                   metrics.recall(test_pred, y_test, average="none"))
 precision = metrics.precision(test_pred, y_test, average="none")
 recall = metrics.recall(test_pred, y_test, average="none")
 f1 = metrics.f1_score(test_pred, y_test, average="none")

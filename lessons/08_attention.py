@@ -22,12 +22,10 @@
 
 # %%
 import os
-import sys
 
-import matplotlib
-IN_NOTEBOOK = "ipykernel" in sys.modules  # Jupyter or VS Code: figures also show inline
-if not IN_NOTEBOOK:
-    matplotlib.use("Agg")  # as a script: figures go to files only
+from minitorch.lesson_setup import setup
+
+IN_NOTEBOOK, FAST, OUT, show = setup("08_attention")  # see minitorch/lesson_setup.py
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -35,17 +33,6 @@ import minitorch
 import minitorch.nn.functional as F
 from minitorch import nn
 
-FAST = os.environ.get("MINITORCH_FAST") == "1"   # CI runs every lesson in fast mode
-OUT = os.path.join(os.environ.get("LESSON_OUTPUT_DIR", "outputs"), "08_attention")
-os.makedirs(OUT, exist_ok=True)
-
-
-def show(fig=None):
-    """Figures are saved to OUT; a notebook also shows them inline, a script just frees them."""
-    if IN_NOTEBOOK:
-        plt.show()
-    else:
-        plt.close(fig)
 minitorch.manual_seed(0)
 print("fast mode" if FAST else "full mode", "- figures go to", OUT)
 
@@ -55,7 +42,8 @@ print("fast mode" if FAST else "full mode", "- figures go to", OUT)
 # %%
 def heatmap(ax, weights, title, labels=None, annotate=False):
     """Draw an (L, S) attention matrix: row i = how much query i attends to each key j."""
-    ax.imshow(weights, cmap="viridis", vmin=0.0, vmax=1.0)
+    image = ax.imshow(weights, cmap="viridis", vmin=0.0, vmax=1.0)
+    ax.figure.colorbar(image, ax=ax, fraction=0.046, pad=0.04, label="attention weight")
     ax.set_title(title, fontsize=10)
     ax.set_xlabel("key j")
     ax.set_ylabel("query i")
@@ -140,8 +128,8 @@ print("weights:\n", weights.numpy().round(3))
 print("outputs:", out.reshape(3).numpy().round(3))
 
 e = np.exp([1.0, 2.0, 3.0])
-assert np.allclose(weights[0].numpy(), e / e.sum())          # token 0 prefers the key 3
-assert np.allclose(weights[1].numpy(), [1 / 3] * 3)          # query 0 scores every key 0: a plain average
+assert np.allclose(weights[0].numpy(), e / e.sum())          # token 0 (query 1) prefers token 2 (key 3)
+assert np.allclose(weights[1].numpy(), [1 / 3] * 3)          # token 1's query is 0: all scores 0, a plain average
 assert np.allclose(out.reshape(3).numpy(), [(e @ [3, 2, 1]) / e.sum(), 2.0, (e @ [3, 2, 1]) / e.sum()])
 
 # %% [markdown]
@@ -361,6 +349,7 @@ fig, axes = plt.subplots(1, 3, figsize=(11, 3.6))
 heatmap(axes[0], F.attention_weights(Qb, Kb)[0].numpy(), "no mask")
 heatmap(axes[1], causal_w.numpy(), "causal mask (is_causal=True)")
 heatmap(axes[2], pad_w[1].numpy(), "padding mask: 4 real tokens + 2 pad")
+assert all(ax.images[0].colorbar is not None for ax in axes)   # every heatmap has its colour scale
 plt.tight_layout()
 plt.savefig(os.path.join(OUT, "masks.png"))
 show()
@@ -532,10 +521,11 @@ show()
 #    $[1.08, 0.72, 0.28]$ and $[1.26, 0.84, 0.32]$ and "aggregates" them into
 #    $[2.34, 1.56, 0.60]$. Which output matrix $W_o$ did it use without saying so?
 #    *Hint:* add the two vectors.
-# 2. **Temperature.** Replace $\sqrt d$ by $\tau \sqrt d$ (the `scale` argument of
-#    `F.scaled_dot_product_attention`) for $\tau = 0.1, 1, 10$ and plot the toy
-#    example's weights. What happens as $\tau \to 0$ and $\tau \to \infty$?
-#    *Hint:* an argmax and a plain average.
+# 2. **Temperature.** Divide the scores by $\tau \sqrt d$ instead of $\sqrt d$ for
+#    $\tau = 0.1, 1, 10$ and plot the toy example's weights. What happens as $\tau \to 0$
+#    and $\tau \to \infty$? *Hint:* the `scale` argument of `F.scaled_dot_product_attention`
+#    *multiplies* the scores (its default is $1/\sqrt d$), so pass `scale=1 / (tau * d ** 0.5)`,
+#    not $\tau \sqrt d$; expect an argmax and a plain average.
 # 3. **No positions.** Remove `self.position` from `Reverser` and train again. Why
 #    can it not learn? *Hint:* section 3's shuffling experiment.
 # 4. **Causal reversal.** Pass `attn_mask=...` and `is_causal=True` to the

@@ -6,24 +6,29 @@
 # of the model, each one processes a different slice of the batch, and the workers average
 # their gradients before every step. In this lesson we prove that this gives *exactly* the
 # same training as one process on the full batch, run it with real processes that talk
-# through **MPI**, and work out why it scales to hundreds of machines (the ring allreduce).
+# through **MPI** using `minitorch.distributed` (PyTorch's `torch.distributed` API), and work out
+# why it scales to hundreds of machines (the ring allreduce, which is what the library asks MPI
+# to do).
 #
 # **Learning goals**
 # - show from the chain rule that averaging per-shard gradients gives the full-batch gradient
 #   (and where that breaks: unequal shards);
 # - see that gradient accumulation over micro-batches is the same computation, done in time
 #   instead of in space;
-# - train with `mpi4py` on two processes using `Allreduce`, and check the parameters against a
-#   single-process run to float64 precision;
-# - compute the bytes each worker sends in a ring allreduce and explain why it hardly grows with
-#   the number of workers.
+# - train on two processes with the library, as PyTorch code does: the launcher,
+#   `init_process_group`, `DistributedSampler` and `DistributedDataParallel`, and check the
+#   parameters against a single-process run to float64 precision;
+# - build a ring allreduce from scratch, compute the bytes each worker sends, and explain why
+#   it hardly grows with the number of workers.
 #
 # **Time:** about 45 minutes. **Builds on:** autograd and `.grad` (lessons 1–3), `nn`,
 # `optim` and `data` (lessons 5–6).
 #
 # **New API in this lesson:** `Module.double()` (parameters to float64), `Tensor.copy_` under
-# `no_grad`, and, from the optional `mpi4py` package, `MPI.COMM_WORLD` with its `rank`, `size`,
-# `Bcast`, `Allreduce` and `gather`.
+# `no_grad`, `DistributedSampler` with `set_epoch`, and `minitorch.distributed` (the optional
+# `distributed` extra: `pip install -e ".[distributed]"`): `python -m minitorch.distributed.run`,
+# `init_process_group`, `get_rank`, `get_world_size`, `all_gather_object`,
+# `destroy_process_group`, and `minitorch.nn.parallel.DistributedDataParallel`.
 
 # %%
 import os
@@ -40,25 +45,11 @@ import subprocess
 import sys
 import sysconfig
 
-import matplotlib
+from minitorch.lesson_setup import setup
 
-IN_NOTEBOOK = "ipykernel" in sys.modules  # Jupyter or VS Code: figures also show inline
-if not IN_NOTEBOOK:
-    matplotlib.use("Agg")  # as a script: figures go to files only
+IN_NOTEBOOK, FAST, OUT, show = setup("12_distributed")  # see minitorch/lesson_setup.py
 import matplotlib.pyplot as plt
 import numpy as np
-
-FAST = os.environ.get("MINITORCH_FAST") == "1"   # CI runs every lesson in fast mode
-OUT = os.path.join(os.environ.get("LESSON_OUTPUT_DIR", "outputs"), "12_distributed")
-os.makedirs(OUT, exist_ok=True)
-
-
-def show(fig=None):
-    """Figures are saved to OUT; a notebook also shows them inline, a script just frees them."""
-    if IN_NOTEBOOK:
-        plt.show()
-    else:
-        plt.close(fig)
 
 import minitorch
 import minitorch.nn as nn
@@ -157,19 +148,32 @@ assert np.allclose(accumulated, full, rtol=1e-12, atol=1e-14)
 # %% [markdown]
 # ## 3. Training: the reference run on one process
 #
-# Now whole training runs. Every step draws a batch from a random generator seeded with the
-# step number, so *any* process can compute which examples step $t$ uses without being told.
-# The reference trains on the full batch of 64 with SGD and momentum.
+# Now whole training runs. The batches come from shuffled passes (epochs) over the training
+# set, in the order that `DistributedSampler` draws: epoch $e$ reads the permutation seeded with
+# `seed + e` (`set_epoch(e)` picks the epoch), so *any* process can compute it without being
+# told. It is the sampler that section 4 gives every rank; told that there is one replica, it
+# is a plain shuffle. The reference trains on the full batch of 64 with SGD and momentum.
 
 # %%
+import itertools
+
+from minitorch.utils.data import DataLoader, TensorDataset     # PyTorch's spelling of minitorch.data
+from minitorch.utils.data.distributed import DistributedSampler
+
 STEPS = 20 if FAST else 100
 BATCH = 64
 LR, MOMENTUM = 0.1, 0.9
+dataset = TensorDataset(X, Y)
 
 
-def batch_indices(step, n, batch_size):
-    """The examples of training step `step`: the same in every process."""
-    return np.random.default_rng(step).choice(n, size=batch_size, replace=False)
+def batches(dataset, batch_size, steps, num_replicas=1, rank=0):
+    """`steps` batches of rank `rank`'s share of shuffled passes over `dataset` (DistributedSampler)."""
+    sampler = DistributedSampler(dataset, num_replicas=num_replicas, rank=rank, shuffle=True, seed=0)
+    loader = DataLoader(dataset, batch_size=batch_size, sampler=sampler)
+    per_epoch = len(dataset) // (batch_size * num_replicas)       # whole batches of all ranks only
+    for epoch in range(-(-steps // per_epoch)):
+        sampler.set_epoch(epoch)                                  # a new order every epoch
+        yield from itertools.islice(loader, min(per_epoch, steps - epoch * per_epoch))
 
 
 def parameter_vector(model):
@@ -180,9 +184,8 @@ def train_full_batch(steps):
     model = make_model()
     optimizer = minitorch.optim.SGD(model.parameters(), lr=LR, momentum=MOMENTUM)
     losses = []
-    for step in range(steps):
-        index = batch_indices(step, len(X), BATCH)
-        loss = F.cross_entropy(model(X[index]), Y[index])
+    for x, y in batches(dataset, BATCH, steps):
+        loss = F.cross_entropy(model(x), y)
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
@@ -195,86 +198,87 @@ print(f"{STEPS} steps: loss {reference_losses[0]:.3f} -> {reference_losses[-1]:.
 assert reference_losses[-1] < reference_losses[0]
 
 # %% [markdown]
-# ## 4. Data-parallel training with MPI
+# ## 4. Data-parallel training with `minitorch.distributed`
 #
-# **MPI** (the Message Passing Interface) is the standard way for processes — on one machine or
-# on thousands — to exchange data. `mpiexec -n 2 python script.py` starts the script twice; the
-# copies are **ranks** 0 and 1 of a communicator, `MPI.COMM_WORLD`, and call collective
-# operations together. `mpi4py` is its Python binding. The two we need:
+# **MPI** (the Message Passing Interface) is the standard way for processes, on one machine or
+# on thousands, to exchange data; `mpi4py` is its Python binding, and `minitorch.distributed`
+# puts PyTorch's names (`torch.distributed`) on top of it. A data-parallel script has four pieces:
 #
-# - `comm.Bcast(array, root=0)`: every rank's `array` becomes rank 0's (to start from the same
-#   weights even if the seeds differed);
-# - `comm.Allreduce(MPI.IN_PLACE, array, op=MPI.SUM)`: every rank's `array` becomes the
-#   element-wise sum over all ranks.
+# 1. **The launcher** starts $p$ copies of the script, the **ranks** $0, \dots, p - 1$:
+#    `python -m minitorch.distributed.run -n 2 train.py` (on MPI's `mpiexec`; as PyTorch's
+#    `torchrun`, it gives each rank `RANK`, `WORLD_SIZE` and `LOCAL_RANK` in its environment, so
+#    scripts written for torchrun run unchanged; `--hostfile FILE` spreads the ranks over machines).
+# 2. **`dist.init_process_group("mpi")`** joins the ranks into a group; `dist.get_rank()` and
+#    `dist.get_world_size()` tell each one where it stands.
+# 3. **`DistributedSampler`** gives rank $r$ every $p$-th index of the epoch's permutation. With
+#    `BATCH // p` examples per rank, the ranks' batches of step $t$ together are exactly the 64
+#    examples that one process reads at step $t$: section 1's shards, without sending any index.
+# 4. **`DistributedDataParallel(model)`** copies rank 0's weights to every rank when it is
+#    built; then, during every `backward()`, it averages each gradient over the ranks: an
+#    **allreduce** (section 5 builds one), started by gradient hooks on buckets of parameters as
+#    backward produces their gradients. After `backward()` every rank holds the full-batch
+#    gradient and `optimizer.step()` keeps the copies equal. `model.module` is the plain model:
+#    save it from rank 0 only.
 #
-# (Capitalised methods work on numpy buffers directly; the lower-case ones pickle Python objects.)
-# Two small helpers write a flat vector back into the parameters or their gradients:
+# First the sampler's promise, for $p = 2$:
 
 # %%
-def load_vector(tensors, flat):
-    """Copy consecutive pieces of the flat vector into each tensor, in place."""
-    offset = 0
-    with minitorch.no_grad():
-        for t in tensors:
-            t.copy_(minitorch.from_numpy(flat[offset:offset + t.numel()].reshape(t.shape)))
-            offset += t.numel()
-
-
-def train_data_parallel(steps, rank, world_size, allreduce, broadcast):
-    """Each rank trains on its shard of every batch; gradients are averaged by `allreduce`."""
-    model = make_model(seed=rank)                       # different seeds on purpose ...
-    start = parameter_vector(model)
-    broadcast(start)                                    # ... rank 0's weights win
-    load_vector(list(model.parameters()), start)
-    optimizer = minitorch.optim.SGD(model.parameters(), lr=LR, momentum=MOMENTUM)
-    for step in range(steps):
-        shard = np.array_split(batch_indices(step, len(X), BATCH), world_size)[rank]
-        _, gradient = gradient_vector(model, X[shard], Y[shard])
-        gradient = allreduce(gradient) / world_size    # now equal on every rank
-        load_vector([p.grad for p in model.parameters()], gradient)
-        optimizer.step()
-    return parameter_vector(model)
+whole = list(DistributedSampler(dataset, num_replicas=1, rank=0, seed=0))
+shares = [list(DistributedSampler(dataset, num_replicas=2, rank=r, seed=0)) for r in range(2)]
+print(f"one process reads {whole[:4]} ...; rank 0 reads {shares[0][:2]} ..., rank 1 reads {shares[1][:2]} ...")
+assert sorted(shares[0] + shares[1]) == list(range(len(dataset)))          # every example once
+assert sorted(shares[0][:BATCH // 2] + shares[1][:BATCH // 2]) == sorted(whole[:BATCH])   # step 0's batch
 
 # %% [markdown]
-# The worker script that each MPI rank runs is built from the very functions above (`inspect`
-# reads their source), plus a `main` that connects them to MPI:
+# The script that every rank runs is built from the functions above (`inspect` reads their
+# source) and a `main` written with the library, as a PyTorch script would be:
 
 # %%
-def mpi_main(steps, out_path):
-    from mpi4py import MPI
+def ddp_main(steps, out_path):
+    import minitorch.distributed as dist
+    from minitorch.nn.parallel import DistributedDataParallel
 
-    comm = MPI.COMM_WORLD
+    dist.init_process_group("mpi")                      # finds RANK, WORLD_SIZE from the launcher
+    rank, world = dist.get_rank(), dist.get_world_size()
+    model = DistributedDataParallel(make_model(seed=rank))   # different seeds on purpose: rank 0's win
+    optimizer = minitorch.optim.SGD(model.parameters(), lr=LR, momentum=MOMENTUM)
+    for x, y in batches(dataset, BATCH // world, int(steps), world, rank):
+        loss = F.cross_entropy(model(x), y)             # the mean over this rank's shard
+        optimizer.zero_grad()
+        loss.backward()                                 # DDP averages the gradients over the ranks
+        optimizer.step()
+    everyone = [None] * world
+    dist.all_gather_object(everyone, parameter_vector(model.module))   # to check that they agree
+    if rank == 0:                                       # one rank writes the files
+        np.savez(out_path, *everyone)
+    dist.destroy_process_group()
 
-    def allreduce(vector):
-        comm.Allreduce(MPI.IN_PLACE, vector, op=MPI.SUM)
-        return vector
 
-    def broadcast(vector):
-        comm.Bcast(vector, root=0)
+header = f'''"""Written by lessons/12_distributed.py: one rank of data-parallel training.
 
-    params = train_data_parallel(int(steps), comm.rank, comm.size, allreduce, broadcast)
-    gathered = comm.gather(params, root=0)               # to check that the ranks agree
-    if comm.rank == 0:
-        np.savez(out_path, *gathered)
-
-
-header = f'''"""Written by lessons/12_distributed.py: one rank of data-parallel training."""
+    python -m minitorch.distributed.run -n 2 dp_worker.py STEPS RESULT.npz
+"""
+import itertools
 import sys
+
 import numpy as np
+
 import minitorch
 import minitorch.nn as nn
 import minitorch.nn.functional as F
 from minitorch.data import load_digits
+from minitorch.utils.data import DataLoader, TensorDataset
+from minitorch.utils.data.distributed import DistributedSampler
 
 BATCH, LR, MOMENTUM = {BATCH}, {LR}, {MOMENTUM}
 
 
 '''
-functions = (load_data, make_model, gradient_vector, batch_indices, parameter_vector, load_vector,
-             train_data_parallel, mpi_main)
+functions = (load_data, make_model, batches, parameter_vector, ddp_main)
 worker_source = header + "\n\n".join(inspect.getsource(f) for f in functions) + '''
 X, Y = load_data()
-mpi_main(sys.argv[1], sys.argv[2])
+dataset = TensorDataset(X, Y)
+ddp_main(sys.argv[1], sys.argv[2])
 '''
 worker_path = os.path.join(OUT, "dp_worker.py")
 with open(worker_path, "w") as f:
@@ -286,54 +290,70 @@ print(f"wrote {worker_path} ({len(worker_source.splitlines())} lines)")
 #
 # MPI is an optional extra of minitorch: `pip install -e ".[distributed]"` installs `mpi4py`
 # and an MPI library from PyPI (the `mpich` wheel on Linux and macOS, Intel MPI's `impi-rt` on
-# Windows), which brings the `mpiexec` launcher into the environment's scripts folder. If it is
-# missing, the cell says so and the next one simulates the ranks in this process instead.
+# Windows), which brings the `mpiexec` launcher into the environment's scripts folder.
+#
+# **Without it this lesson cannot start real processes.** It then prints a banner saying so, in
+# capitals, and the next cell simulates the ranks inside this one process: that checks the
+# arithmetic of data parallelism, not the communication. Do not mistake one for the other.
 
 # %%
-def find_mpiexec():
-    """mpiexec from this environment (a wheel puts it beside python), else from the PATH."""
-    folders = [sysconfig.get_path("scripts"), os.path.dirname(sys.executable),
-               os.path.join(sys.prefix, "Library", "bin"),          # impi-rt on Windows
-               os.environ.get("PATH", "")]
-    return shutil.which("mpiexec", path=os.pathsep.join(folders))
+from minitorch.distributed.run import find_mpiexec
+
+
+def warn_loudly(reason):
+    """A banner nobody scrolls past: the ranks of this lesson are NOT real processes."""
+    bar = "!" * 78
+    print(f"\n{bar}\n!!  NO REAL MPI RANKS: {reason}\n"
+          f"!!  The ranks below are SIMULATED inside this one process (same arithmetic, no\n"
+          f"!!  communication). To run real ranks: pip install -e \".[distributed]\", then run\n"
+          f"!!  this lesson again.\n{bar}\n")
 
 
 RANKS = 2
 results_path = os.path.join(OUT, "dp_result.npz")
-mpi_ranks = None                                        # the ranks' parameters, if MPI ran
-if importlib.util.find_spec("mpi4py") is None or find_mpiexec() is None:
-    print("MPI part SKIPPED: mpi4py (or its mpiexec launcher) is not installed.\n"
-          "To run it: pip install -e \".[distributed]\"   (mpi4py plus the mpich wheel)\n"
-          "or by hand: pip install mpi4py mpich      and run this lesson again.")
+mpi_ranks, mpi_problem = None, None                     # the ranks' parameters, or why MPI did not run
+if not minitorch.distributed.is_available() or find_mpiexec() is None:
+    mpi_problem = "mpi4py (or its mpiexec launcher) is not installed."
 else:
-    command = [find_mpiexec(), "-n", str(RANKS), sys.executable, worker_path, str(STEPS), results_path]
-    print("running:", " ".join(command))
+    command = [sys.executable, "-m", "minitorch.distributed.run", "-n", str(RANKS), worker_path, str(STEPS),
+               results_path]
+    print("running: python", " ".join(command[1:]))
     try:
         proc = subprocess.run(command, capture_output=True, text=True, timeout=300)
         if proc.returncode == 0:
             with np.load(results_path) as saved:
                 mpi_ranks = [saved[name] for name in saved.files]
         else:
-            print(f"MPI part FAILED (exit code {proc.returncode}); falling back to simulated ranks.\n"
-                  + proc.stderr[-2000:])
+            mpi_problem = f"the launch FAILED (exit code {proc.returncode}):\n{proc.stderr[-2000:]}"
     except subprocess.TimeoutExpired:
-        print("MPI part FAILED: mpiexec did not finish in 300 s; falling back to simulated ranks.")
+        mpi_problem = "the ranks did not finish in 300 s."
+if mpi_problem is not None:
+    warn_loudly(mpi_problem)
 
 # %% [markdown]
 # ### Simulating the ranks (no MPI needed)
 #
-# The same `train_data_parallel`, run once per rank. Since the ranks cannot meet inside one
-# process, the simulation runs them in lock step: every "rank" computes its gradient, then the
-# allreduce is done by hand (sum, divide by $p$). This is what every rank would see after
-# `Allreduce`.
+# The same shards, one after another in this process: every "rank" computes its gradient on its
+# share of the step's batch, then the allreduce is done by hand (sum, divide by $p$). This is
+# what every rank holds after DDP's allreduce. A small helper writes the flat vector back into
+# the gradients.
 
 # %%
+def load_vector(tensors, flat):
+    """Copy consecutive pieces of the flat vector into each tensor, in place."""
+    offset = 0
+    with minitorch.no_grad():
+        for t in tensors:
+            t.copy_(minitorch.from_numpy(flat[offset:offset + t.numel()].reshape(t.shape)))
+            offset += t.numel()
+
+
 def train_simulated(steps, world_size):
     model = make_model(seed=0)
     optimizer = minitorch.optim.SGD(model.parameters(), lr=LR, momentum=MOMENTUM)
-    for step in range(steps):
-        shards = np.array_split(batch_indices(step, len(X), BATCH), world_size)
-        gradients = [gradient_vector(model, X[s], Y[s])[1] for s in shards]   # one per rank
+    ranks = [batches(dataset, BATCH // world_size, steps, world_size, r) for r in range(world_size)]
+    for shards in zip(*ranks):                                                # one step: a batch per rank
+        gradients = [gradient_vector(model, x, y)[1] for x, y in shards]
         load_vector([p.grad for p in model.parameters()], sum(gradients) / world_size)   # allreduce by hand
         optimizer.step()
     return parameter_vector(model)
@@ -358,7 +378,7 @@ if mpi_ranks is not None:
         assert np.allclose(params, expected, rtol=0, atol=1e-9)
     assert np.array_equal(mpi_ranks[0], mpi_ranks[1])       # the ranks never drifted apart
 else:
-    print("MPI was not run (see above); checking the simulated ranks instead.")
+    print("REAL RANKS NOT CHECKED (no MPI, see the banner above): checking the simulated ranks only.")
 assert np.allclose(simulated, expected, rtol=0, atol=1e-9)
 print(f"max |parameter| = {np.abs(expected).max():.2f}: "
       f"the agreement is to ~{np.abs(simulated - expected).max():.0e}")
@@ -366,7 +386,9 @@ print(f"max |parameter| = {np.abs(expected).max():.2f}: "
 # %% [markdown]
 # ## 5. How this scales: the ring allreduce
 #
-# With $p$ workers and a gradient of $n$ numbers, how much must each worker send?
+# `DistributedDataParallel` hands each bucket of gradients to `dist.all_reduce`, which asks MPI
+# to sum it over the ranks. What does MPI do with it? With $p$ workers and a gradient of $n$
+# numbers, how much must each worker send?
 #
 # **Naive: everyone sends to one root**, which adds and sends the sum back. The root receives
 # $(p - 1)\, n$ numbers and sends as many: its link is the bottleneck, and the time grows
@@ -387,7 +409,8 @@ print(f"max |parameter| = {np.abs(expected).max():.2f}: "
 # (bytes/s), for $b$-byte numbers,
 # $$T_{\text{ring}} = 2(p - 1)\,\alpha + 2\,\frac{p - 1}{p}\,\frac{n b}{\beta}.$$
 # The bandwidth term is almost independent of $p$: that is why data parallelism scales to
-# hundreds of GPUs. Let's simulate the ring and count the bytes.
+# hundreds of GPUs. MPI libraries use this ring (or a tree, for short messages) inside their
+# `MPI_Allreduce`. Let's build the ring from scratch and count the bytes.
 
 # %%
 def ring_allreduce(vectors):
@@ -463,42 +486,48 @@ assert ring_seconds(128) - 2 * 127 * LATENCY < 2 * GRADIENT_BYTES / BANDWIDTH   
 # growing until each worker's share of the compute, $1/p$ s, shrinks to that size; the naive root
 # is swamped after a handful of workers. Real systems add a few more ideas:
 #
-# - **Overlap.** Gradients of the last layers are ready first. PyTorch's
-#   `DistributedDataParallel` groups them into buckets and starts each bucket's allreduce while
-#   backward is still computing earlier layers, hiding much of the communication.
+# - **Overlap.** Gradients of the last layers are ready first. `DistributedDataParallel` (PyTorch's
+#   and minitorch's) groups them into buckets and starts each bucket's allreduce (`async_op=True`)
+#   while backward is still producing the other gradients, hiding part of the communication.
+#   `python -m benchmarks.distributed` measures $\alpha$ and $\beta$ on your machine and puts
+#   them into this model (`benchmarks/results/distributed.md`).
 # - **Many machines.** The same script runs on several machines with
-#   `mpiexec -n 16 -hosts node1,node2 python train.py` (MPICH); on GPUs, NVIDIA's NCCL library
-#   implements the ring (and tree variants) over NVLink inside a machine and InfiniBand between machines.
+#   `python -m minitorch.distributed.run -n 16 --hostfile hosts train.py` (an MPI hostfile lists
+#   the machines); on GPUs, NVIDIA's NCCL library implements the ring (and tree variants) over
+#   NVLink inside a machine and InfiniBand between machines.
 # - **The batch grows with p.** With $p$ workers of $B/p$ each the math is unchanged, but people
 #   usually keep $B/p$ fixed and let $B$ grow, then raise the learning rate (the "linear scaling
 #   rule") with a warm-up.
 # - **Where exactness ends.** Layers with batch statistics (`BatchNorm`) normalise each shard by
-#   its own mean, dropout draws per-rank random numbers, and each rank should shuffle its data
-#   differently (PyTorch's `DistributedSampler`). Our MLP has none of these, which is why the
-#   check above holds to rounding.
+#   its own mean, and dropout draws per-rank random numbers. Our MLP has neither, and
+#   `DistributedSampler` split every batch exactly, which is why the check above holds to rounding.
 #
 # ## Summary
 #
 # - The mean loss of a batch is the mean of its equal shards' mean losses, so the averaged shard
 #   gradients *are* the full-batch gradient. Unequal shards need weights $B_r / B$.
 # - Gradient accumulation computes the same sum on one worker, one micro-batch after another.
-# - With MPI, each rank computes its shard's gradient, `Allreduce` sums them, and identical
-#   steps keep the model copies identical: after many steps they match one process to ~1e-15.
+# - With `minitorch.distributed`, the launcher starts the ranks, `init_process_group` joins them,
+#   `DistributedSampler` gives each its shard, and `DistributedDataParallel` averages the
+#   gradients during backward: identical steps keep the model copies identical, and after many
+#   steps they match one process to ~1e-15. Without MPI the lesson says so loudly and simulates.
 # - A ring allreduce sends $2\frac{p-1}{p} n$ numbers per worker, nearly independent of $p$.
 #
 # ## Exercises
 #
 # 1. **More ranks.** Run with `RANKS = 4` (MPI or simulated): is the agreement as good? Then try
-#    3 ranks, where `np.array_split` cuts 64 into 22 + 21 + 21. How large is the difference now?
-#    Fix `train_data_parallel` with the shard weights $B_r / B$ of section 1. *Hint:* multiply each
-#    rank's gradient by `len(shard) / BATCH * world_size` before the allreduce.
-# 2. **Sum instead of mean.** Change the workers to allreduce the *sum* of their shard losses'
-#    gradients (`reduction="sum"`) and divide by the global batch size. Show this handles unequal
-#    shards without weights. *Hint:* redo section 1's 40 + 24 split: the sum over all 64 examples
-#    is the sum of the two shards' sums, whatever their sizes.
-# 3. **Allreduce by hand with MPI.** Replace `comm.Allreduce` with your own ring using
-#    `comm.Sendrecv` (send to `(rank + 1) % size`, receive from `(rank - 1) % size`).
-#    *Hint:* follow `ring_allreduce` step by step; each rank only keeps its own `chunks`.
+#    3 ranks: `BATCH // 3` is 21, so the ranks read 63 examples a step, not the reference's 64.
+#    Which examples go missing, and how large is the difference now? *Hint:* compare
+#    `sorted(whole[:BATCH])` with the ranks' first batches, as in section 4.
+# 2. **Sum instead of mean.** In `train_simulated`, let each rank compute the gradient of the
+#    *sum* of its shard's losses (`reduction="sum"`), add the ranks' gradients and divide by the
+#    global batch size. Show this handles unequal shards without weights. (DDP divides by $p$:
+#    what must `ddp_main` multiply its loss by to do the same?) *Hint:* redo section 1's 40 + 24
+#    split: the sum over all 64 examples is the sum of the two shards' sums, whatever their sizes.
+# 3. **Allreduce by hand with MPI.** Write `my_all_reduce(tensor)` for the worker with
+#    `dist.isend` to `(rank + 1) % world` and `dist.recv` from `(rank - 1) % world`, and check it
+#    against `dist.all_reduce`. *Hint:* follow `ring_allreduce` step by step; each rank only
+#    keeps its own `chunks`; `isend` returns a work handle to `wait()` on after the `recv`.
 # 4. **BatchNorm breaks it.** Put a `nn.BatchNorm1d(32)` after the first layer and rerun the
 #    comparison of section 1 (in training mode BatchNorm normalises each feature with the mean
 #    and variance of the current batch). How large is the difference now, and why? *Hint:* a

@@ -3,7 +3,7 @@
 The API follows PyTorch's names, so ``import minitorch as torch`` runs most
 simple PyTorch model code unchanged.
 """
-from . import accelerator, amp, autograd, backends, cuda, functions
+from . import accelerator, amp, autograd, backends, cuda, functions, onnx
 from .amp import autocast
 from .api import Size, is_complex, is_floating_point, is_tensor
 from .autograd import (
@@ -26,7 +26,7 @@ from .dtypes import (
 from .errors import InPlaceModificationError, ShapeError
 from .namespace import *  # noqa: F403  (the function forms of the ops: exp, sum, cat, ...)
 from .joining import *  # noqa: F403  (einsum, meshgrid, hstack, broadcast_tensors, ...)
-from .random import Generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state
+from .random import Generator, default_generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state
 from .printing import set_printoptions
 from .sampling import bernoulli, multinomial, normal, poisson
 from .serialization import load, save

@@ -18,29 +18,35 @@ they need the arrays' values.
     Traceback (most recent call last):
     ValueError: make_circles: factor must lie strictly between 0 and 1, got 1.5.
 """
+import contextlib
 import numbers
 
 import numpy as np
 
+from .errors import ShapeError
 
-def integer(op, name, value, minimum=None, maximum=None, error=None):
+
+def integer(op, name, value, minimum=None, maximum=None, error=None, range_error=None):
     """``value`` as an int (a bool is refused), at least ``minimum`` and at most ``maximum``.
 
     A wrong type is a TypeError and a value out of range a ValueError, unless ``error`` names the
-    one class PyTorch raises for both there (``ValueError`` for a scheduler's ``T_0``).
+    one class PyTorch raises for both there (``ValueError`` for a scheduler's ``T_0``), or
+    ``range_error`` its class for a wrong value alone (RuntimeError for ``one_hot``'s ``num_classes``).
     """
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
         raise (error or TypeError)(f"{op}: {name} must be an integer, got {value!r}.")
     value = int(value)
     if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
-        raise (error or ValueError)(f"{op}: {name} must be {_range_words(minimum, maximum)}, got {value}.")
+        raise (range_error or error or ValueError)(
+            f"{op}: {name} must be {_range_words(minimum, maximum)}, got {value}.")
     return value
 
 
-def real(op, name, value, minimum=None, maximum=None, error=None):
+def real(op, name, value, minimum=None, maximum=None, error=None, range_error=None):
     """``value`` as a float (a bool is refused), in [minimum, maximum]; NaN is refused too.
 
-    ``error``: the one class PyTorch raises for a wrong type and a wrong value, as in ``integer``.
+    ``error``: the one class PyTorch raises for a wrong type and a wrong value, as in ``integer``;
+    ``range_error``: its class for a wrong value alone (RuntimeError for a loss's ``beta``).
     """
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
         raise (error or TypeError)(f"{op}: {name} must be a number, got {value!r}.")
@@ -48,16 +54,26 @@ def real(op, name, value, minimum=None, maximum=None, error=None):
     low_ok = value >= minimum if minimum is not None else value == value  # `==` is False for NaN
     high_ok = value <= maximum if maximum is not None else True
     if not (low_ok and high_ok):
-        raise (error or ValueError)(f"{op}: {name} must be {_range_words(minimum, maximum)}, got {value!r}.")
+        raise (range_error or error or ValueError)(
+            f"{op}: {name} must be {_range_words(minimum, maximum)}, got {value!r}.")
     return value
 
 
-def positive(op, name, value, maximum=None):
-    """``value`` as a float above 0 (0 itself is refused, as are a bool and NaN), at most ``maximum``."""
+def boolean(op, name, value):
+    """``value`` as a bool: True, False (or a numpy bool); anything else is a TypeError, as in PyTorch
+    (``training="yes"`` would otherwise count as True)."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{op}: {name} must be True or False, got {value!r}.")
+    return bool(value)
+
+
+def positive(op, name, value, maximum=None, range_error=ValueError):
+    """``value`` as a float above 0 (0 itself is refused, as are a bool and NaN), at most ``maximum``;
+    a wrong type is a TypeError, a wrong value a ``range_error``."""
     value = real(op, name, value)
     if not (value > 0 and (maximum is None or value <= maximum)):
         bound = "" if maximum is None else f" and at most {maximum}"
-        raise ValueError(f"{op}: {name} must be above 0{bound}, got {value!r}.")
+        raise range_error(f"{op}: {name} must be above 0{bound}, got {value!r}.")
     return value
 
 
@@ -91,8 +107,13 @@ def choice(op, name, value, options, otherwise=None, error=ValueError):
     return value
 
 
-def sizes(op, size):
-    """A shape given as f(2, 3), f((2, 3)) or f([2, 3]), as a tuple of ints."""
+def sizes(op, size, named=None, name="size"):
+    """A shape given as f(2, 3), f((2, 3)), f([2, 3]) or by keyword, f(size=(2, 3)) (``named``, the
+    value of the keyword ``name``, as PyTorch's methods take it), as a tuple of ints."""
+    if named is not None:
+        if size:
+            raise TypeError(f"{op}: give {name} positionally or as {name}=..., not both.")
+        size = (named,)
     if len(size) == 1 and isinstance(size[0], (tuple, list)):
         size = tuple(size[0])
     for s in size:
@@ -101,10 +122,21 @@ def sizes(op, size):
     return tuple(int(s) for s in size)
 
 
-def pair(op, name, value, minimum, real=False):
+def size(op, name, value):
+    """``value`` as a size of a tensor (``in_features``, ``num_embeddings``): an int (TypeError
+    otherwise) of at least 0; a negative one is a ``ShapeError``: PyTorch's RuntimeError ("negative
+    dimension"), and a ValueError."""
+    value = integer(op, name, value)
+    if value < 0:
+        raise ShapeError(f"{op}: {name} must be at least 0, got {value} (it is the size of a dimension).")
+    return value
+
+
+def pair(op, name, value, minimum, real=False, error=ValueError):
     """An int or a pair of ints as a pair (``kernel_size=3`` -> (3, 3)), each >= ``minimum``.
 
-    With ``real``, any real numbers (``translate=0.1`` -> (0.1, 0.1)), as floats.
+    With ``real``, any real numbers (``translate=0.1`` -> (0.1, 0.1)), as floats. ``error``: the
+    class PyTorch raises for a bad one there (RuntimeError for a pool's stride).
     """
     kind = numbers.Real if real else numbers.Integral
     values = (value, value) if isinstance(value, kind) else value
@@ -112,7 +144,7 @@ def pair(op, name, value, minimum, real=False):
     ok = ok and all(isinstance(v, kind) and not isinstance(v, (bool, np.bool_)) for v in values)
     if not ok or min(values) < minimum:
         what = "a number or a pair of numbers" if real else "an int or a pair of ints"
-        raise ValueError(f"{op}: {name} must be {what}, each at least {minimum}, got {value!r}.")
+        raise error(f"{op}: {name} must be {what}, each at least {minimum}, got {value!r}.")
     return (float(values[0]), float(values[1])) if real else (int(values[0]), int(values[1]))
 
 
@@ -155,17 +187,57 @@ def floating(op, tensor, name="input"):
     return tensor
 
 
-def tensors(op, values):
-    """A non-empty sequence of Tensors (for cat, stack, ...) as a list."""
+def tensor(op, name, value):
+    """``value``, once checked to be a Tensor: for the arguments that PyTorch takes as a Tensor only
+    (``matmul``'s other, ``isclose``'s, ``addcmul``'s tensor1, ...), a Python number is a TypeError there too."""
+    from .autograd import function
+
+    if not isinstance(value, function.tensor_class()):
+        raise TypeError(f"{op}: {name} must be a Tensor, got {type(value).__name__} {value!r}. "
+                        f"Wrap a number with minitorch.tensor(...) first.")
+    return value
+
+
+def no_bool_product(op, tensor):
+    """Refuse a sum of products (matrix product, contraction) of bool tensors: PyTorch has no kernel
+    for it (NotImplementedError, a RuntimeError)."""
+    if tensor._array.dtype == np.bool_:
+        raise NotImplementedError(f"{op}: sums of products of bool tensors are not supported (as in PyTorch); "
+                                  f"convert with .int() or .float() first.")
+
+
+def tensors(op, values, empty_error=ValueError):
+    """A non-empty sequence of Tensors (for cat, stack, ...) as a list; an empty one raises
+    ``empty_error`` (PyTorch's class there: ValueError for cat, RuntimeError for stack)."""
     from .autograd import function
 
     values = list(values)
     if not values:
-        raise ValueError(f"{op}: expected a non-empty sequence of tensors.")
+        raise empty_error(f"{op}: expected a non-empty sequence of tensors, got an empty one.")
     for v in values:
         if not isinstance(v, function.tensor_class()):
             raise TypeError(f"{op}: expected a sequence of Tensors, got an element of type {type(v).__name__}.")
     return values
+
+
+@contextlib.contextmanager
+def called_as(public, internal):
+    """Re-label the errors that ``internal`` raises inside the block with ``public``, the name the
+    user called (``view`` runs ``reshape``, ``broadcast_to`` runs ``expand``): same class, same text.
+
+    >>> from minitorch import checks
+    >>> with checks.called_as("view", "reshape"):
+    ...     raise RuntimeError("reshape: cannot reshape (2, 3) into (5,).")
+    Traceback (most recent call last):
+    RuntimeError: view: cannot reshape (2, 3) into (5,).
+    """
+    try:
+        yield
+    except (TypeError, ValueError, IndexError, RuntimeError) as e:
+        message = str(e)
+        if not message.startswith(internal + ":"):
+            raise
+        raise type(e)(public + message[len(internal):]) from None
 
 
 def assigned_grad(tensor, grad):
@@ -189,6 +261,16 @@ def same_device(op, **named):
         listed = ", ".join(f"{name} on {str(d)!r}" for name, d in placed.items())
         raise RuntimeError(f"{op}: expected all tensors to be on the same device, got {listed}. "
                            f"Move them with .to(device) first.")
+
+
+def same_dtype(op, **named):
+    """Refuse tensors (given by argument name; None and numbers skipped) of different dtypes, for the
+    ops that PyTorch does not promote (matmul, einsum, cross): it raises rather than convert."""
+    typed = {name: t.dtype for name, t in named.items() if hasattr(t, "dtype")}
+    if len({str(d) for d in typed.values()}) > 1:
+        listed = ", ".join(f"{name} {d!r}" for name, d in typed.items())
+        raise RuntimeError(f"{op}: expected all tensors to have the same dtype, got {listed}. "
+                           f"Convert them with .to(dtype) first.")
 
 
 def representable(op, array, dtype):

@@ -13,10 +13,10 @@ from .random import rng
 from .tensor import Tensor
 
 
-def _new(array, requires_grad, device):
+def _new(array, requires_grad, device, op="tensor"):
     """Wrap a freshly made numpy array, moved to ``device``. Every constructor, random ones
     included, fills its values on the CPU first, so a seed gives the same numbers on every device."""
-    device = check_device(device)
+    device = check_device(device, op)
     if device != "cpu":
         array = move(array, device)
     t = Tensor._make(array, False, None, device)
@@ -84,7 +84,7 @@ def _factory(op, fill, args, size, out, dtype, device, requires_grad):
     """What zeros/ones/empty/rand/randn share: ``fill(shape, np_dtype)`` wrapped as a new tensor
     (``layout=`` is accepted for PyTorch's sake: minitorch has only dense, strided tensors)."""
     array = fill(_shape(op, args, size), _float_dtype(op, dtype))
-    return _out(op, _new(array, requires_grad, device), out)
+    return _out(op, _new(array, requires_grad, device, op), out)
 
 def zeros(*args, size=None, out=None, dtype=None, layout=None, device=None, requires_grad=False):
     """A tensor of zeros of the given size (default dtype float32)."""

@@ -11,6 +11,7 @@ import types
 import time
 
 from . import amp as _amp
+from . import device_checks
 
 
 @functools.lru_cache(maxsize=None)
@@ -53,13 +54,15 @@ def require():
 
 
 def synchronize(device=None):
-    """Wait until every kernel queued on the GPU has finished (a no-op in the simulator); minitorch
-    uses one GPU, so ``device`` (PyTorch's) is accepted and the one GPU is waited for."""
+    """Wait until every kernel queued on the GPU has finished (a no-op in the simulator), then raise
+    the error of any value check that failed on the device meanwhile (``minitorch.device_checks``);
+    minitorch uses one GPU, so ``device`` (PyTorch's) is accepted and the one GPU is waited for."""
     require()
     if not simulated():
         import cupy
 
         cupy.cuda.get_current_stream().synchronize()
+        device_checks.flush()  # value checks queued on the device (minitorch/device_checks.py) fail here
 
 
 def kernels():

@@ -16,6 +16,8 @@ import sys
 import numpy as np
 
 from . import checks
+from .dtypes import _BY_NAME as dtype_names
+from .errors import DeviceError
 
 DEVICES = ("cpu", "cuda")
 
@@ -48,12 +50,12 @@ class device:
             raise TypeError(f"device(): expected a string such as 'cuda:0' or a device, got {type!r}.")
         kind, colon, number = type.partition(":")
         if kind not in DEVICES:
-            raise ValueError(f"unknown device {type!r}: expected 'cpu', 'cuda' or 'cuda:0'.")
+            raise DeviceError(f"device(): unknown device {type!r}: expected 'cpu', 'cuda' or 'cuda:0'.")
         if colon and index is not None:
             raise RuntimeError(f"device(): {type!r} already holds an index, and index={index!r} was passed too.")
         if colon:
             if not number.isdigit():
-                raise ValueError(f"unknown device {type!r}: expected 'cpu', 'cuda' or 'cuda:0'.")
+                raise DeviceError(f"device(): unknown device {type!r}: expected 'cpu', 'cuda' or 'cuda:0'.")
             index = int(number)
         elif index is not None:
             index = _index("device", index)
@@ -123,15 +125,16 @@ def as_device(name):
 
 def names_a_device(arg):
     """Whether a positional argument of ``to(...)`` names a device (a device, "cpu", "cuda:0")
-    rather than a dtype."""
-    return isinstance(arg, device) or isinstance(arg, str) and arg.split(":")[0] in DEVICES
+    rather than a dtype. Every string but a dtype's name ("float32") counts as a device, as in
+    PyTorch, so that ``to("tpu")`` is refused as an unknown device rather than an unknown dtype."""
+    return isinstance(arg, device) or isinstance(arg, str) and arg not in dtype_names
 
 
-def check_device(device):
+def check_device(device, op="device"):
     """Return the canonical name of ``device`` ("cpu" or "cuda"), or raise if it is unusable here.
 
     ``device`` is a string, a ``device`` object, a GPU number (an int, as PyTorch accepts), or
-    None for the default device (see ``set_default_device``).
+    None for the default device (see ``set_default_device``); ``op`` names the caller in errors.
     """
     if device is None:
         return _Default.device
@@ -140,7 +143,7 @@ def check_device(device):
     name = str(device)
     kind, _, index = name.partition(":")
     if kind not in DEVICES or (index and not index.isdigit()):
-        raise ValueError(f"unknown device {name!r}: expected 'cpu', 'cuda' or 'cuda:0'.")
+        raise DeviceError(f"{op}: unknown device {name!r}: expected 'cpu', 'cuda' or 'cuda:0'.")
     if index and int(index) != 0:
         raise RuntimeError(f"device {name!r}: minitorch uses one GPU, 'cuda:0' (or just 'cuda').")
     if kind == "cuda":

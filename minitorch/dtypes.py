@@ -151,8 +151,9 @@ def as_array(data, dtype=None):
     if array.dtype == object:
         _refuse_elements(array)
     if array.dtype == object or array.dtype.kind in "USV":
+        held = " (it holds a str)" if array.dtype.kind == "U" else ""
         raise TypeError(
-            f"tensor(): could not turn {type(data).__name__} into a numeric array "
+            f"tensor(): could not turn {type(data).__name__} into a numeric array{held} "
             f"(got numpy dtype {array.dtype}). Nested lists must be rectangular and hold numbers."
         )
     if dtype is not None:

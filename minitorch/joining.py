@@ -33,7 +33,19 @@ def einsum(*args):
     equation, operands = args[0], _listed("einsum", args[1:])
     if not isinstance(equation, str):
         raise TypeError(f"einsum: the equation must be a string, got {type(equation).__name__}.")
+    checks.same_dtype("einsum", **{f"operand {i}": t for i, t in enumerate(operands)})
+    if len(operands) > 1 and _sums_over(equation):
+        checks.no_bool_product("einsum", operands[0])
     return ops.Einsum.apply(equation, *operands)
+
+
+def _sums_over(equation):
+    """Whether an einsum equation sums over a letter (one of the inputs' that the output lacks)."""
+    inputs, arrow, output = equation.partition("->")
+    letters = [c for c in inputs if c.isalpha()]
+    if not arrow:
+        output = [c for c in letters if letters.count(c) == 1]
+    return bool(set(letters) - set(output))
 
 
 def broadcast_tensors(*tensors):

@@ -37,7 +37,7 @@ def stack(tensors, dim=0):
     >>> minitorch.stack([minitorch.zeros(2), minitorch.ones(2)], dim=1).tolist()
     [[0.0, 1.0], [0.0, 1.0]]
     """
-    tensors = _promoted(checks.tensors("stack", tensors))
+    tensors = _promoted(checks.tensors("stack", tensors, empty_error=RuntimeError))
     return ops.Stack.apply(checks.dim("stack", dim, tensors[0].ndim + 1), *tensors)
 
 
@@ -58,6 +58,18 @@ def _where(condition, input, other):
         return other.where(condition.logical_not(), input)
     dtype = dtypes.common_dtype(input, other)
     return Tensor._make(np.asarray(input, dtype.np_dtype), False, None, condition.device).where(condition, other)
+
+
+def rsub(input, other, *, alpha=1):
+    """other - alpha * input: ``sub`` with its operands swapped (``other`` a tensor or a number).
+
+    >>> import minitorch
+    >>> minitorch.rsub(minitorch.tensor([1.0, 2.0]), 10, alpha=2).tolist()
+    [8.0, 6.0]
+    """
+    if isinstance(other, Tensor):
+        return other.sub(input, alpha=alpha)
+    return (input if alpha == 1 else input * alpha).__rsub__(other)
 
 
 def _promoted(tensors):
@@ -105,11 +117,16 @@ def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=N
     if sorter is not None:
         sorted_sequence = sorted_sequence.gather(-1, sorter)
     values = input if isinstance(input, Tensor) else _scalar_tensor(input, sorted_sequence)
+    if sorted_sequence.ndim == 0:
+        raise RuntimeError("searchsorted: sorted_sequence must have at least 1 dimension, got a 0-d tensor.")
     if sorted_sequence.ndim > 1 and tuple(sorted_sequence.shape[:-1]) != tuple(values.shape[:-1]):
         raise RuntimeError(
             f"searchsorted: the leading dims of sorted_sequence {tuple(sorted_sequence.shape)} and of input "
             f"{tuple(values.shape)} must match; or pass a 1-d sorted_sequence."
         )
+    if sorted_sequence.dtype == values.dtype == dtypes.bool_:  # PyTorch has no kernel for it
+        raise NotImplementedError("searchsorted: a bool sequence with bool values is not supported (as in "
+                                  "PyTorch); convert both with .int() first.")
     return ops.SearchSorted.apply(sorted_sequence, values, right, np.int32 if out_int32 else np.int64)
 
 
@@ -121,9 +138,10 @@ def bucketize(input, boundaries, *, out_int32=False, right=False):
     >>> minitorch.bucketize(minitorch.tensor([1, 4, 9]), minitorch.tensor([2, 4, 6])).tolist()
     [0, 1, 3]
     """
-    if boundaries.ndim != 1:
+    if checks.tensor("bucketize", "boundaries", boundaries).ndim != 1:
         raise RuntimeError(f"bucketize: boundaries must be 1-d, got shape {tuple(boundaries.shape)}.")
-    return searchsorted(boundaries, input, out_int32=out_int32, right=right)
+    with checks.called_as("bucketize", "searchsorted"):
+        return searchsorted(boundaries, input, out_int32=out_int32, right=right)
 
 
 def _scalar_tensor(value, like):
@@ -149,5 +167,5 @@ def _function_form(name):
 _DELEGATING = [op.name for op in OPS if op.method and op.namespace]
 globals().update({name: _function_form(name) for name in _DELEGATING})
 
-__all__ = ["cat", "concat", "concatenate", "stack", "where", "std_mean", "var_mean", "searchsorted", "bucketize",
+__all__ = ["cat", "concat", "concatenate", "stack", "where", "std_mean", "var_mean", "searchsorted", "bucketize", "rsub",
            *_DELEGATING]

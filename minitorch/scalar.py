@@ -60,45 +60,66 @@ class Scalar:
 
     def __add__(self, other):
         """c = a + b;  dc/da = 1, dc/db = 1."""
+        ### BEGIN SOLUTION 1.1: return c = a + b (other a Scalar or a number) with children and local derivatives
         other = _as_scalar(other, "+")
         return self._result(self.data + other.data, "+", (self, other), (1.0, 1.0))
+        ### END SOLUTION
 
     def __sub__(self, other):
         """c = a - b;  dc/da = 1, dc/db = -1."""
+        ### BEGIN SOLUTION 1.1: return c = a - b (other a Scalar or a number) with children and local derivatives
         other = _as_scalar(other, "-")
         return self._result(self.data - other.data, "-", (self, other), (1.0, -1.0))
+        ### END SOLUTION
 
     def __mul__(self, other):
         """c = a * b;  dc/da = b, dc/db = a."""
+        ### BEGIN SOLUTION 1.1: return c = a * b (other a Scalar or a number) with children and local derivatives
         other = _as_scalar(other, "*")
-        ### BEGIN SOLUTION 1.1: return c = a * b: children (self, other), local derivatives (dc/da, dc/db)
         return self._result(self.data * other.data, "*", (self, other), (other.data, self.data))
         ### END SOLUTION
 
     def __truediv__(self, other):
-        """c = a / b;  dc/da = 1/b, dc/db = -a/b^2."""
+        """c = a / b;  dc/da = 1/b, dc/db = -a/b^2. Division by zero raises ZeroDivisionError."""
+        ### BEGIN SOLUTION 1.2: return c = a / b (other a Scalar or a number) and local derivatives; raise if b = 0
         other = _as_scalar(other, "/")
         a, b = self.data, other.data
         if b == 0:
             raise ZeroDivisionError(f"Scalar division: {a} / 0 is undefined (the divisor is zero).")
-        ### BEGIN SOLUTION 1.2: return c = a / b: children (self, other), local derivatives (dc/da, dc/db)
         return self._result(a / b, "/", (self, other), (1 / b, -a / b**2))
         ### END SOLUTION
 
-    def __radd__(self, other):  # number + Scalar
+    def __radd__(self, other):
+        """number + Scalar: c = other + a."""
+        ### BEGIN SOLUTION 1.1: return c = other + self for a number other
         return _as_scalar(other, "+") + self
+        ### END SOLUTION
 
-    def __rsub__(self, other):  # number - Scalar
+    def __rsub__(self, other):
+        """number - Scalar: c = other - a."""
+        ### BEGIN SOLUTION 1.1: return c = other - self for a number other
         return _as_scalar(other, "-") - self
+        ### END SOLUTION
 
-    def __rmul__(self, other):  # number * Scalar
+    def __rmul__(self, other):
+        """number * Scalar: c = other * a."""
+        ### BEGIN SOLUTION 1.1: return c = other * self for a number other
         return _as_scalar(other, "*") * self
+        ### END SOLUTION
 
-    def __rtruediv__(self, other):  # number / Scalar
+    def __rtruediv__(self, other):
+        """number / Scalar: c = other / a."""
+        ### BEGIN SOLUTION 1.2: return c = other / self for a number other
         return _as_scalar(other, "/") / self
+        ### END SOLUTION
 
     def __pow__(self, exponent):
-        """c = a ** n for a plain number n;  dc/da = n a^(n-1)."""
+        """c = a ** n for a plain number n;  dc/da = n a^(n-1).
+
+        A Scalar exponent raises TypeError, a negative base to a fractional power ValueError,
+        0 to a negative power ZeroDivisionError.
+        """
+        ### BEGIN SOLUTION 1.2: return a ** n (op "**n") and dc/da (0 if n = 0, inf at a = 0 if n < 1); raise as said
         if not isinstance(exponent, numbers.Real):
             raise TypeError(
                 f"Scalar ** {type(exponent).__name__}: the exponent must be a plain number. For a "
@@ -110,54 +131,64 @@ class Scalar:
         if a == 0 and n < 0:
             raise ZeroDivisionError(f"Scalar ** {n}: 0 to a negative power is undefined.")
         if n == 0:
-            local = 0.0  # a ** 0 = 1 is a constant
+            local = 0.0
         elif a == 0 and n < 1:
-            local = math.inf  # e.g. a square root at 0: the slope is vertical
+            local = math.inf
         else:
             local = n * a ** (n - 1)
         return self._result(a**n, f"**{n:g}", (self,), (local,))
+        ### END SOLUTION
 
     def __neg__(self):
         """c = -a;  dc/da = -1."""
+        ### BEGIN SOLUTION 1.1: return c = -a (op "neg") and its local derivative
         return self._result(-self.data, "neg", (self,), (-1.0,))
+        ### END SOLUTION
 
     def exp(self):
-        """c = e^a;  dc/da = e^a = c."""
+        """c = e^a;  dc/da = e^a = c. An e^a too large for a float raises OverflowError."""
+        ### BEGIN SOLUTION 1.3: return c = e^a and its local derivative; too large an a raises OverflowError
         try:
             c = math.exp(self.data)
         except OverflowError:
             raise OverflowError(f"Scalar.exp: e^{self.data} is too large for a float.") from None
         return self._result(c, "exp", (self,), (c,))
+        ### END SOLUTION
 
     def log(self):
-        """c = ln a (a > 0);  dc/da = 1/a."""
+        """c = ln a (a > 0);  dc/da = 1/a. An a <= 0 raises ValueError."""
+        ### BEGIN SOLUTION 1.3: return c = ln a and its local derivative; a <= 0 raises ValueError
         if self.data <= 0:
             raise ValueError(f"Scalar.log: the logarithm needs a positive number, got {self.data}.")
         return self._result(math.log(self.data), "log", (self,), (1 / self.data,))
+        ### END SOLUTION
 
     def tanh(self):
         """c = tanh a;  dc/da = 1 - c^2."""
-        ### BEGIN SOLUTION 1.3: return c = tanh(a) and its local derivative (math.tanh: e^a overflows)
+        ### BEGIN SOLUTION 1.3: return c = tanh(a) and its local derivative, for every float a (e^800 overflows)
         c = math.tanh(self.data)
         return self._result(c, "tanh", (self,), (1 - c * c,))
         ### END SOLUTION
 
     def relu(self):
         """c = max(a, 0);  dc/da = 1 if a > 0 else 0 (PyTorch's choice at the kink a = 0)."""
+        ### BEGIN SOLUTION 1.3: return c = max(a, 0) and its local derivative (0 at a = 0)
         return self._result(max(self.data, 0.0), "relu", (self,), (1.0 if self.data > 0 else 0.0,))
+        ### END SOLUTION
 
     def sigmoid(self):
         """c = 1 / (1 + e^-a);  dc/da = c (1 - c)."""
+        ### BEGIN SOLUTION 1.3: return c = sigmoid(a) and its local derivative, for every float a without overflow
         a = self.data
-        c = 1 / (1 + math.exp(-a)) if a >= 0 else math.exp(a) / (1 + math.exp(a))  # never overflows
+        c = 1 / (1 + math.exp(-a)) if a >= 0 else math.exp(a) / (1 + math.exp(a))
         return self._result(c, "sigmoid", (self,), (c * (1 - c),))
+        ### END SOLUTION
 
     # ------------------------------------------------------------------ backward
     def topological_order(self):
         """Every Scalar this one depends on (itself included), each after all of its children.
 
-        Depth-first search with an explicit stack: a node is appended once all of its
-        children have been appended (the ``True`` entries mark "children done").
+        Works for graphs deeper than Python's recursion limit.
         """
         ### BEGIN SOLUTION 1.4: every node once, each after its children; a stack, no recursion
         order, visited = [], set()
@@ -180,15 +211,15 @@ class Scalar:
         yourself) add to what they already hold, as in PyTorch, so reset them with
         ``p.grad = 0.0`` between training steps.
         """
+        ### BEGIN SOLUTION 1.5: fill every node's grad by the chain rule: intermediates restart from 0, leaves add up
         order = self.topological_order()
         for node in order:
             if node.children:
                 node.grad = 0.0
-        ### BEGIN SOLUTION 1.5: self.grad += 1; in reverse order, child.grad += node.grad * local
-        self.grad += 1.0  # dself/dself
-        for node in reversed(order):  # every node after all the nodes that used it
+        self.grad += 1.0
+        for node in reversed(order):
             for child, local in zip(node.children, node.local_grads):
-                child.grad += node.grad * local  # the chain rule; += sums over every use
+                child.grad += node.grad * local
         ### END SOLUTION
 
     # ------------------------------------------------------------------ drawing
@@ -236,12 +267,15 @@ class Scalar:
 
 
 def _as_scalar(x, op):
-    """``x`` as a Scalar: plain numbers become constant leaves of the graph."""
+    """``x`` as a Scalar: plain numbers become constant leaves of the graph; anything else is a
+    TypeError naming the operation ``op``."""
+    ### BEGIN SOLUTION 1.1: return x as a Scalar (a number becomes a new leaf); other types raise TypeError
     if isinstance(x, Scalar):
         return x
     if isinstance(x, numbers.Real):
         return Scalar(x)
     raise TypeError(f"Scalar {op} {type(x).__name__}: a Scalar combines only with numbers and Scalars.")
+    ### END SOLUTION
 
 
 def _box_text(node):

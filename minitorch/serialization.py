@@ -1,18 +1,30 @@
-"""``minitorch.save`` and ``minitorch.load``: checkpoints as plain ``.npz`` files.
+"""``minitorch.save`` and ``minitorch.load``: checkpoints that PyTorch reads, and PyTorch's that minitorch reads.
 
-A checkpoint is what you get from ``model.state_dict()`` or ``optimizer.state_dict()``:
-nested dicts, lists and tuples of tensors, numpy arrays, numbers, strings, bools and None.
+A checkpoint is what you get from ``model.state_dict()`` or ``optimizer.state_dict()`` (nested
+dicts, lists and tuples of tensors, numpy arrays, numbers, strings, bools and None), or a whole
+model (``save(model, f)``).
 
-File format (a zip archive that ``numpy.load`` can open):
+Two formats, both zip archives:
 
-- one ``.npy`` member per tensor or array, named after its place in the structure
-  (``fc1.weight``, ``state.0.exp_avg``), so ``np.load("model.npz").files`` is readable;
-- one member ``~minitorch`` holding a JSON string that describes the structure: dicts
-  (with their key order), lists, tuples, the plain values, and which member holds each array.
+- **PyTorch's** (``minitorch/torch_format.py``), the default: what ``torch.save`` writes, so that a
+  program ported with ``import minitorch as torch`` exchanges files with PyTorch both ways.
+  ``torch.load(f, weights_only=True)`` reads a state dict that minitorch saved, and
+  ``minitorch.load`` reads torch's. It is a pickle plus raw storages; the reader unpickles with an
+  allow-list and builds every object itself, so loading never runs code from the file.
+- **minitorch's own** ``.npz``, written when the path ends in ``.npz``: one ``.npy`` member per
+  tensor or array, named after its place in the structure (``fc1.weight``, ``state.0.exp_avg``), so
+  ``np.load("model.npz").files`` is readable, and a member ``~minitorch`` holding a JSON string that
+  describes the structure (dicts with their key order, lists, tuples, the plain values, and which
+  member holds each array). No pickle at all: arrays are read with ``allow_pickle=False``. Use it
+  to open a checkpoint with numpy alone.
 
-Why not pickle (what ``torch.save`` uses)? Unpickling a file can run any code its
-author chose. Here nothing in the file is executed: arrays are read with
-``allow_pickle=False`` and the structure is parsed as JSON.
+Why PyTorch's format by default: programs that exchange files (train here, evaluate or deploy with
+PyTorch; a grader loading a student's ``model.pt``; a pretrained checkpoint) expect the file that
+``torch.save`` makes. ``_use_new_zipfile_serialization`` is PyTorch's switch between its zip format
+(True, the default) and its legacy one; minitorch writes only the zip format and says so for False.
+
+``load`` tells the formats apart by their content, not their name, and refuses anything else (a
+bare pickle, PyTorch's legacy format, a text file, a zip bomb) with a ``ValueError`` naming the file.
 """
 import errno
 import json
@@ -25,9 +37,12 @@ from urllib.parse import quote
 
 import numpy as np
 
+from . import torch_format
 from .device import check_device, device
 from .dtypes import from_numpy_dtype
 from .tensor import Tensor
+from .torch_format import CorruptFile as _CorruptFile
+from .torch_format import require as _require
 
 _HEADER = "~minitorch"
 _FORMAT = "minitorch.save"
@@ -88,9 +103,10 @@ class _Encoder:
                     )
                 items.append([key, self.encode(value, path + [key])])
             return {"kind": "odict" if isinstance(obj, OrderedDict) else "dict", "items": items}
-        hint = " Save module.state_dict() instead of the module." if hasattr(obj, "state_dict") else ""
+        hint = (" Save module.state_dict() instead, or save the whole module to a path not ending in .npz."
+                if hasattr(obj, "state_dict") else "")
         raise TypeError(
-            f"minitorch.save: cannot store a {type(obj).__name__} (at {_show(path)}); a checkpoint "
+            f"minitorch.save: cannot store a {type(obj).__name__} (at {_show(path)}); an .npz checkpoint "
             f"may hold dicts, lists, tuples, tensors, numpy arrays, numbers, strings and None.{hint}"
         )
 
@@ -101,21 +117,33 @@ def _show(path):
 
 def save(obj, f, pickle_module=pickle, pickle_protocol=2, _use_new_zipfile_serialization=True,
          _disable_byteorder_record=False):
-    """Write ``obj`` (e.g. ``model.state_dict()``) to ``f``: a path (used exactly as given) or a
-    binary file object open for writing.
+    """Write ``obj`` (``model.state_dict()``, an optimiser's, a dict of them, or a whole model) to
+    ``f``: a path (used exactly as given) or a binary file object open for writing.
 
-    The other arguments are PyTorch's, accepted and ignored: the file is never a pickle (see the
-    module docstring), so neither ``pickle_module`` (PyTorch's default, the ``pickle`` module) nor
-    ``pickle_protocol`` applies."""
+    The file is PyTorch's checkpoint format (``torch.load`` reads it), unless ``f`` is a path
+    ending in ``.npz``: then it is minitorch's numpy archive (see the module docstring), which holds
+    state dicts only. ``pickle_module`` and ``pickle_protocol`` are PyTorch's, accepted and ignored:
+    the pickle inside is always written by minitorch's own pickler, in protocol 2 (PyTorch's
+    default); ``_use_new_zipfile_serialization=False`` (PyTorch's legacy format) is refused with a
+    ``ValueError``; ``_disable_byteorder_record`` is accepted and ignored (the byte order is always
+    recorded)."""
+    if not _use_new_zipfile_serialization:
+        raise ValueError("minitorch.save: _use_new_zipfile_serialization=False asks for PyTorch's legacy "
+                         "format, which minitorch does not write; leave it True (PyTorch's default).")
+    npz = isinstance(f, (str, os.PathLike)) and os.fspath(f).lower().endswith(".npz")
+    write = _npz_writer(obj) if npz else torch_format.writer(obj)  # refuses what it cannot save, before writing
+    if isinstance(f, (str, os.PathLike)):
+        with open(f, "wb") as file:
+            write(file)
+    else:
+        write(f)
+
+
+def _npz_writer(obj):
     encoder = _Encoder()
     tree = encoder.encode(obj, [])
     header = json.dumps({"format": _FORMAT, "version": _VERSION, "tree": tree})
-    members = {_HEADER: np.array(header), **encoder.arrays}
-    if isinstance(f, (str, os.PathLike)):
-        with open(f, "wb") as file:
-            _write_npz(file, members)
-    else:
-        _write_npz(f, members)
+    return lambda file: _write_npz(file, {_HEADER: np.array(header), **encoder.arrays})
 
 
 def _write_npz(file, members):
@@ -126,15 +154,6 @@ def _write_npz(file, members):
 
 
 # ------------------------------------------------------------------------- load
-class _CorruptFile(Exception):
-    pass
-
-
-def _require(condition, what):
-    if not condition:
-        raise _CorruptFile(what)
-
-
 class _Decoder:
     """Rebuilds the checkpoint from the JSON tree, checking every node as it goes."""
 
@@ -187,68 +206,83 @@ class _Decoder:
 
 
 def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=None, **pickle_load_args):
-    """Read a checkpoint written by ``minitorch.save`` from a path or a binary file object.
+    """Read a checkpoint from a path or a binary file object: one that ``torch.save`` or
+    ``minitorch.save`` wrote (PyTorch's zip format, or minitorch's ``.npz``).
 
-    - ``map_location``: where the tensors go. None: the CPU (files hold CPU arrays); a device or
-      its string ("cuda", ``device("cuda:0")``); a dict from saved to wanted location
-      (``{"cuda:0": "cpu"}``: saved tensors count as "cpu"); or a callable
-      ``f(tensor, "cpu")`` returning the tensor to use (PyTorch passes a storage; here the tensor).
-    - ``weights_only``, ``mmap``, ``pickle_module`` and other keywords are PyTorch's, accepted and
-      ignored: nothing in the file is ever executed, whatever ``weights_only`` says, and the file
-      is read into memory.
+    - ``map_location``: where the tensors go. None: where they were saved (a PyTorch file records
+      each storage's device; an ``.npz`` holds CPU arrays); a device or its string ("cuda",
+      ``device("cuda:0")``); a dict from saved to wanted location (``{"cuda:0": "cpu"}``); or a
+      callable ``f(tensor, saved location)`` returning the tensor to use (PyTorch passes a storage;
+      here the tensor).
+    - ``weights_only`` (PyTorch's default since 2.6: True when None): load only tensors, numpy
+      arrays, numbers, strings and containers of them. False also rebuilds whole models saved with
+      ``save(model, f)``, but only from ``nn.Module`` subclasses already imported by the program
+      (and ``minitorch.nn.functional``'s functions, for layers' activations),
+      never running code from the file (see ``minitorch/torch_format.py``); any other class or
+      function the file names is refused with ``pickle.UnpicklingError`` naming it, whatever
+      ``weights_only`` says.
+    - ``mmap``, ``pickle_module`` and other keywords are PyTorch's, accepted and ignored: the file
+      is read into memory with minitorch's own unpickler.
 
-    Raises ``ValueError`` naming the file if it is not such a checkpoint (a pickle, a text file,
-    a foreign ``.npz``) or is truncated, corrupt, or would inflate far beyond its size (a zip
-    bomb: refused before anything is decompressed); ``FileNotFoundError`` if there is no such
-    file; ``RuntimeError`` (``TypeError``) for a ``map_location`` that is not a device.
+    Raises ``ValueError`` naming the file if it is not such a checkpoint (a bare pickle, PyTorch's
+    legacy format, a text file, a foreign ``.npz``) or is truncated, corrupt, or would inflate far
+    beyond its size (a zip bomb: refused before anything is decompressed); ``FileNotFoundError`` if
+    there is no such file; ``RuntimeError`` (``TypeError``) for a ``map_location`` that is not a device.
     """
-    place = None if map_location is None else _placer(map_location)  # a bad one fails before reading
+    place = _placer(map_location)  # a bad one fails before reading
+    weights_only = weights_only is not False
     if isinstance(f, (str, os.PathLike)):
         path = os.fspath(f)
         if not os.path.exists(path):
             raise FileNotFoundError(
                 errno.ENOENT, f"minitorch.load: no such file (looked in {os.getcwd()!r}; check the path)", path)
         with open(path, "rb") as file:
-            obj = _load(file, repr(path))
-    else:
-        obj = _load(f, repr(getattr(f, "name", "<file object>")))
-    return obj if place is None else _relocate(obj, place)
+            return _load(file, repr(path), place, weights_only)
+    return _load(f, repr(getattr(f, "name", "<file object>")), place, weights_only)
 
 
 def _placer(map_location):
-    """A function tensor -> tensor that puts a loaded (CPU) tensor where ``map_location`` says."""
+    """A function (tensor, saved location) -> tensor that puts a loaded tensor where ``map_location`` says."""
     if callable(map_location) and not isinstance(map_location, (str, device)):
-        return lambda t: map_location(t, "cpu")
+        return map_location
+    targets = map_location if isinstance(map_location, dict) else {None: map_location}
+    for target in targets.values():
+        if target is None:
+            continue
+        if not isinstance(target, (str, device)):
+            raise TypeError(
+                f"minitorch.load: map_location must be a device, its name ('cpu', 'cuda'), a dict of "
+                f"names or a function, got {type(target).__name__} {target!r}."
+            )
+        try:
+            check_device(target)
+        except ValueError as e:  # PyTorch raises RuntimeError for a device it cannot restore to
+            raise RuntimeError(f"minitorch.load: map_location={target!r} is not a usable device: {e}") from None
     if isinstance(map_location, dict):
-        target = map_location.get("cpu", "cpu")
-    else:
-        target = map_location
-    if not isinstance(target, (str, device)):
-        raise TypeError(
-            f"minitorch.load: map_location must be a device, its name ('cpu', 'cuda'), a dict of "
-            f"names or a function, got {type(target).__name__} {target!r}."
-        )
-    try:
-        check_device(target)
-    except ValueError as e:  # PyTorch raises RuntimeError for a device it cannot restore to
-        raise RuntimeError(f"minitorch.load: map_location={target!r} is not a usable device: {e}") from None
-    return lambda t: _moved(t, target)
+        return lambda t, saved: _moved(t, map_location.get(saved, saved))
+    return lambda t, saved: _moved(t, saved if map_location is None else map_location)
 
 
 def _moved(t, target):
+    if str(t.device) == str(device(target)):
+        return t
     moved = t.detach().to(target)
     return moved.requires_grad_(True) if t.requires_grad else moved
 
 
 def _relocate(obj, place):
-    """``obj`` with every tensor in it replaced by ``place(tensor)``."""
+    """``obj`` with every tensor in it replaced by ``place(tensor, "cpu")``."""
     if isinstance(obj, Tensor):
-        return place(obj)
+        return place(obj, "cpu")
     if isinstance(obj, (list, tuple)):
         return type(obj)(_relocate(v, place) for v in obj)
     if isinstance(obj, dict):
         return type(obj)((k, _relocate(v, place)) for k, v in obj.items())
     return obj
+
+
+# PyTorch's legacy (non-zip) format starts with a pickle of this magic number.
+_LEGACY_MAGIC = b"\x80\x02\x8a\x0a" + (0x1950A86A20F9469CFC6C).to_bytes(10, "little")
 
 
 def _refuse_foreign(file, name):
@@ -263,20 +297,47 @@ def _refuse_foreign(file, name):
         return
     if not head:
         what, advice = "empty (0 bytes)", "the save was interrupted or the file emptied: save it again"
+    elif head.startswith(_LEGACY_MAGIC):
+        what, advice = ("a Python pickle in PyTorch's legacy format (torch.save with "
+                        "_use_new_zipfile_serialization=False)", "minitorch reads only PyTorch's zip format: "
+                        "load it in PyTorch and torch.save it again with the default settings")
     elif head[:1] == b"\x80" or (head[:1] in (b"(", b"]", b"}", b"c") and last == b"."):  # pickle protocols
-        what, advice = ("a Python pickle (torch.save writes those)",
-                        "minitorch never unpickles files, as unpickling can run any code; load it with "
-                        "PyTorch and save its tensors' .numpy() arrays with minitorch.save")
+        what, advice = ("a Python pickle (a bare one, as pickle.dump writes)",
+                        "minitorch never unpickles such files, as unpickling can run any code; save the "
+                        "object with torch.save or minitorch.save instead")
     elif all(byte >= 32 or byte in b"\t\n\r\f" for byte in head):
-        what, advice = "a text file", "check the path: a checkpoint is the zip archive minitorch.save writes"
+        what, advice = "a text file", "check the path: a checkpoint is the zip archive torch.save writes"
     else:
         what, advice = (f"neither a zip archive nor a .npy file (it starts with {head[:8]!r})",
                         "check the path, or save the checkpoint again")
-    raise ValueError(f"minitorch.load: {name} is {what}, not a checkpoint written by minitorch.save; {advice}.")
+    raise ValueError(f"minitorch.load: {name} is {what}, not a checkpoint (PyTorch's zip format or minitorch's "
+                     f".npz); {advice}.")
 
 
-def _load(file, name):
+def _load(file, name, place, weights_only):
     _refuse_foreign(file, name)
+    start = file.tell()
+    try:
+        with zipfile.ZipFile(file) as archive:
+            _check_inflation(archive)
+            prefix = torch_format.prefix_of(archive)
+            if prefix is not None:
+                return torch_format.read(archive, prefix, place, weights_only)
+    except zipfile.BadZipFile:
+        pass  # a .npy file, or a damaged archive: numpy says which below
+    except _CorruptFile as e:
+        raise ValueError(f"minitorch.load: {name} is not a valid checkpoint: {e}.") from None
+    except torch_format.Refused as e:
+        raise pickle.UnpicklingError(f"minitorch.load: {name}: {e}") from None
+    except (*_READ_ERRORS, pickle.PickleError, TypeError, AttributeError, IndexError) as e:
+        raise ValueError(
+            f"minitorch.load: {name} is corrupt or truncated ({type(e).__name__}: {e})."
+        ) from None
+    file.seek(start)
+    return _relocate(_load_npz(file, name), place)
+
+
+def _load_npz(file, name):
     try:
         archive = np.load(file, allow_pickle=False)
     except _READ_ERRORS as e:
@@ -301,21 +362,27 @@ def _load(file, name):
             ) from None
 
 
-def _check_members(zf):
-    """Refuse, before any member is read, a file whose members' declared sizes cannot be right.
-
-    Together the members may not inflate more than ``_MAX_INFLATION``-fold; each ``.npy`` member's
-    uncompressed size (``ZipInfo.file_size``, which also bounds what zipfile inflates) must be
-    exactly what its own array header declares (shape times item size, in Python integers).
-    """
+def _check_inflation(zf):
+    """Refuse, before any member is read, an archive whose members together would inflate more
+    than ``_MAX_INFLATION``-fold (both formats store their members uncompressed)."""
     infos = zf.infolist()
     declared, packed = sum(i.file_size for i in infos), sum(i.compress_size for i in infos)
     _require(
         declared <= _MAX_INFLATION * packed + _INFLATION_SLACK,
         f"its {packed} compressed bytes would inflate to {declared} (more than {_MAX_INFLATION}-fold, a "
-        f"zip bomb); minitorch.save stores arrays uncompressed, so re-save the checkpoint with it",
+        f"zip bomb); torch.save and minitorch.save store arrays uncompressed, so re-save the checkpoint",
     )
-    for info in infos:
+
+
+def _check_members(zf):
+    """Refuse, before any member is read, a file whose members' declared sizes cannot be right.
+
+    Beyond ``_check_inflation``, each ``.npy`` member's uncompressed size (``ZipInfo.file_size``,
+    which also bounds what zipfile inflates) must be exactly what its own array header declares
+    (shape times item size, in Python integers).
+    """
+    _check_inflation(zf)
+    for info in zf.infolist():
         if info.filename.endswith(".npy"):
             _check_npy_size(zf, info)
 

@@ -14,9 +14,7 @@ surface is inherited from one mixin per family of ops (``minitorch/tensor_method
 method checks its arguments (``minitorch.checks``) and calls one op's ``Op.apply``
 (``minitorch.functions``); the arithmetic itself, in-place updates included, lives there.
 """
-import numpy as np
-
-from . import checks, dtypes
+from . import checks, device_checks, dtypes
 from . import functions as ops
 from .api import Size
 from .autograd import engine
@@ -36,7 +34,7 @@ class Tensor(ArithmeticMethods, LogicalMethods, PointwiseMethods, ReductionMetho
              InPlaceMethods, RandomMethods, AutogradMethods):
     """An array with autograd. Create one with ``minitorch.tensor(data)`` (or zeros, randn, ...)."""
 
-    __slots__ = ("_array", "requires_grad", "_grad", "_node", "_version", "_device", "__weakref__")
+    __slots__ = ("_array", "requires_grad", "_grad", "_node", "_version", "_device", "_view", "__weakref__")
     __array_priority__ = 1000  # numpy_array + tensor goes to Tensor.__radd__
     __hash__ = object.__hash__  # comparisons return tensors, so hash by identity
 
@@ -44,6 +42,7 @@ class Tensor(ArithmeticMethods, LogicalMethods, PointwiseMethods, ReductionMetho
         self._array = dtypes.as_array(data.detach().cpu()._array if isinstance(data, Tensor) else data, dtype)
         self._node = None
         self._version = [0]
+        self._view = None  # for a view: its base and how it was taken (autograd.function.View)
         self._device = "cpu"
         self._grad = None
         self.requires_grad = False
@@ -78,6 +77,7 @@ class Tensor(ArithmeticMethods, LogicalMethods, PointwiseMethods, ReductionMetho
         t._grad = None
         t._node = node
         t._version = [0]
+        t._view = None
         t._device = device if device.__class__ is str else check_device(device)
         return t
 
@@ -260,6 +260,7 @@ class Tensor(ArithmeticMethods, LogicalMethods, PointwiseMethods, ReductionMetho
                 f"item(): a Tensor with {self._array.size} elements cannot be converted to a Python number "
                 f"(only one-element tensors can), this one has shape {tuple(self.shape)}."
             )
+        device_checks.flush()
         return self._array.reshape(()).item()
 
     def numpy(self):
@@ -303,6 +304,7 @@ class Tensor(ArithmeticMethods, LogicalMethods, PointwiseMethods, ReductionMetho
                 f"{kind}(): only one-element tensors can be converted to Python scalars, this one "
                 f"has shape {tuple(self.shape)}. Index it (t[0]) or reduce it (t.sum()) first."
             )
+        device_checks.flush()
         return self._array.reshape(()).item()
 
     def __float__(self):
@@ -317,6 +319,7 @@ class Tensor(ArithmeticMethods, LogicalMethods, PointwiseMethods, ReductionMetho
                 f"The truth value of a tensor of shape {tuple(self.shape)} is ambiguous: use "
                 f".any() or .all()."
             )
+        device_checks.flush()
         return bool(self._array.reshape(()))
 
     def __index__(self):
@@ -407,8 +410,8 @@ class Tensor(ArithmeticMethods, LogicalMethods, PointwiseMethods, ReductionMetho
             )
         if not requires_grad and self._node is not None:
             raise RuntimeError(
-                "requires_grad_(False) on a tensor computed by an op: use .detach() to get a copy "
-                "outside the graph."
+                "requires_grad_(False) on a non-leaf tensor (one computed by an op): use .detach() to get "
+                "a copy outside the graph."
             )
         self.requires_grad = bool(requires_grad)
         return self
@@ -436,8 +439,10 @@ class Tensor(ArithmeticMethods, LogicalMethods, PointwiseMethods, ReductionMetho
         return ops.Clone.apply(self)
 
     # ------------------------------------------------------------------ dtypes
-    def to(self, *args, dtype=None, device=None):
-        """``to(dtype)``, ``to(device)`` or both (differentiable); returns self when nothing changes.
+    def to(self, *args, dtype=None, device=None, non_blocking=False, copy=False, memory_format=None):
+        """``to(dtype)``, ``to(device)`` or both (differentiable); returns self when nothing changes,
+        unless ``copy``. ``non_blocking`` and ``memory_format`` are PyTorch's, accepted and ignored
+        (copies are synchronous and every tensor is contiguous).
 
         >>> import minitorch
         >>> x = minitorch.tensor([1, 2])
@@ -454,12 +459,15 @@ class Tensor(ArithmeticMethods, LogicalMethods, PointwiseMethods, ReductionMetho
             else:
                 dtype = a
         out = self
-        if device is not None and check_device(device) != self._device:
-            out = ops.ToDevice.apply(out, check_device(device))
+        device = None if device is None else check_device(device, "to")
+        if device is not None and device != self._device:
+            if device == "cpu":
+                device_checks.flush()  # the host reads device values: report the checks queued there
+            out = ops.ToDevice.apply(out, device)
         dtype = dtypes.to_dtype(dtype)
         if dtype is not None and dtype.np_dtype != out._array.dtype:
             out = ops.Cast.apply(out, dtype.np_dtype)
-        return out
+        return ops.Clone.apply(out) if copy and out is self else out
 
     def type(self, dtype):
         """This tensor converted to ``dtype`` (``x.type(minitorch.float64)``).
@@ -523,6 +531,33 @@ class Tensor(ArithmeticMethods, LogicalMethods, PointwiseMethods, ReductionMetho
         tensor([2], dtype=minitorch.int32)
         """
         return self.to(dtypes.int32)
+
+    def short(self):
+        """This tensor as int16.
+
+        >>> import minitorch
+        >>> minitorch.tensor([-2.5]).short()
+        tensor([-2], dtype=minitorch.int16)
+        """
+        return self.to(dtypes.int16)
+
+    def char(self):
+        """This tensor as int8 (PyTorch's name for it: a C ``char``).
+
+        >>> import minitorch
+        >>> minitorch.tensor([100]).char()
+        tensor([100], dtype=minitorch.int8)
+        """
+        return self.to(dtypes.int8)
+
+    def byte(self):
+        """This tensor as uint8.
+
+        >>> import minitorch
+        >>> minitorch.tensor([3.9]).byte()
+        tensor([3], dtype=minitorch.uint8)
+        """
+        return self.to(dtypes.uint8)
 
     def bool(self):
         """This tensor as bool (nonzero is True).

@@ -13,7 +13,9 @@ MODULES = ["minitorch.tensor", *(f"minitorch.tensor_methods.{m}" for m in ("arit
            "minitorch.tensor_methods.random", "minitorch.sampling", "minitorch.random", "minitorch.tensor_methods.autograd",
            *(f"minitorch.nn.{m}" for m in ("functional.normalization_more", "functional.dropout", "functional.vision",
                                              "functional.bilinear", "functional.embedding_bag", "normalization_more",
-                                             "dropout", "pixelshuffle", "bilinear", "embedding_bag", "lazy", "parameter"))]
+                                             "dropout", "pixelshuffle", "bilinear", "embedding_bag", "lazy", "parameter",
+                                             "functional.volumetric", "functional.pooling", "functional.channel_shuffle",
+                                             "conv", "pooling", "normalization", "channelshuffle"))]
 
 
 @pytest.mark.parametrize("name", MODULES)

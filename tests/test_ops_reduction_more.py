@@ -53,9 +53,10 @@ def test_order_statistics_pick_pytorchs_indices_among_ties(seed, shape, dim):
 def test_topk_among_ties_takes_the_right_values_in_the_original_order():
     torch = _torch()
     a = np.array([1.0, 1.0, 1.0, 2.0, 2.0, 2.0])
-    values, indices = minitorch.tensor(a).topk(4)
-    _same(values, torch.tensor(a).topk(4).values)
-    assert indices.tolist() == [3, 4, 5, 0]  # stable; PyTorch's CPU order among ties is unspecified
+    for sort in (True, False):
+        values, indices = minitorch.tensor(a).topk(4, sorted=sort)
+        _same(values, torch.tensor(a).topk(4).values)
+        assert indices.tolist() == [3, 4, 5, 0]  # stable; PyTorch's CPU order among ties is unspecified
 
 
 @pytest.mark.parametrize("a", [[1.0, NAN, 0.0, NAN], [NAN, 2.0, 1.0], [3.0, 1.0, NAN, 1.0, NAN]])
@@ -300,7 +301,8 @@ def test_ties_and_nans_on_cuda_give_the_cpus_results():
     a[1, 2] = NAN
     x = minitorch.tensor(a)
     calls = [lambda t: t.sort(1), lambda t: t.median(1), lambda t: t.nanmedian(1), lambda t: t.mode(0),
-             lambda t: t.kthvalue(2, 1), lambda t: t.cummax(1), lambda t: t.topk(3, 1), lambda t: (t.prod(1),),
+             lambda t: t.kthvalue(2, 1), lambda t: t.cummax(1), lambda t: t.topk(3, 1),
+             lambda t: t.topk(2, 0, False, False), lambda t: (t.prod(1),),
              lambda t: (t.nanquantile(0.3, 1),), lambda t: (t.unique(),), lambda t: (t.cumprod(0),)]
     for call in calls:
         for on_cpu, on_cuda in zip(call(x), call(x.to("cuda"))):

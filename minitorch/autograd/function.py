@@ -25,6 +25,8 @@ The engine knows arrays and nodes, not the Tensor class: ``minitorch/tensor.py``
 registers its class once with ``use_tensor_class``, and ``apply`` wraps results in
 it. So autograd sits below the tensor, as the layers say, with no import circle.
 """
+import re
+
 import numpy as np
 
 from ..errors import InPlaceModificationError
@@ -59,13 +61,17 @@ class Op:
     #: its tensor with ``keep_versions`` instead.)
     keeps = ()
 
+    #: PyTorch's name of the op, for error messages, where it is not the class name in snake case
+    #: (``MatMul``: "matmul"; ``MaskedFill`` needs none, it is "masked_fill"): see ``public``. Not inherited.
+    op_name = None
+
     #: False for ops that no gradient flows through (comparisons, argmax, isnan, ...): apply()
     #: never records them in the graph, and their outputs never require grad.
     differentiable = True
 
     # Filled in by apply() when the node is recorded:
     edges = None  # per forward argument: the input's node, the leaf Tensor itself, or None
-    needs_input_grad = ()  # per forward argument: does backward need to compute its gradient?
+    needs_input_grad = ()  # per forward argument: does backward need to compute its gradient? (set before forward)
     saved_arrays = ()
     saved_versions = ()  # (version counter, value at save time, description) triples
     out_shape = None
@@ -97,6 +103,8 @@ class Op:
         Tensor = _Tensor
         for a in args:
             if isinstance(a, Tensor):
+                if a._view is not None and _GradMode.enabled:
+                    a._view.refresh(a)
                 if device != a._device:
                     device = _same_device(cls, device, a._device)
                 arrays.append(a._array)
@@ -111,6 +119,8 @@ class Op:
             needs.append(False)
         if device == "cuda":
             ctx.device = device
+        if requires_grad and _GradMode.enabled:  # forward may skip saving what backward will not need
+            ctx.needs_input_grad = needs
         out = cls.forward(ctx, *arrays)
         if isinstance(out, np.generic):  # numpy returns 0-d results as scalars: keep an array
             out = np.asarray(out)
@@ -122,12 +132,12 @@ class Op:
             if ctx.saved_arrays or cls.keeps:  # forward kept input arrays: backward will check them
                 ctx._remember_versions(args, result)
             ctx.edges = edges
-            ctx.needs_input_grad = needs
             ctx.out_shape = out.shape
         else:
             result = Tensor._make(out, False, None, device)
         if ctx.is_view:
             result._version = args[0]._version
+            result._view = View(args[0], cls, args[1:])
         return result
 
     def _remember_versions(self, args, result):
@@ -167,8 +177,54 @@ class Op:
     def name(self):
         return type(self).__name__
 
+    @classmethod
+    def public(cls):
+        """The name users call the op by (``minitorch.<name>``, ``Tensor.<name>``), for error messages."""
+        return vars(cls).get("op_name") or re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", cls.__name__).lower()
+
     def __repr__(self):
         return f"<{self.name}Backward0>"
+
+
+class View:
+    """How a view was taken: its ``base`` (the tensor that owns the memory, itself no view) and the
+    ``steps`` (view ops with their other arguments) that lead from the base to the view.
+
+    An in-place op on a view becomes an op on its base (``Tensor._rebase``), and a view whose base
+    got a new history since (an in-place op on the base, or on another view of it) takes it up
+    before its next use (``refresh``), as PyTorch's views do. A view taken in no_grad mode is left
+    out of the base's history (``in_no_grad``)."""
+
+    __slots__ = ("base", "steps", "in_no_grad", "base_node")
+
+    def __init__(self, source, op, args):
+        parent = source._view
+        self.base = source if parent is None else parent.base
+        self.steps = ((op, args),) if parent is None else parent.steps + ((op, args),)
+        self.in_no_grad = not _GradMode.enabled or (parent is not None and parent.in_no_grad)
+        self.base_node = self.base._node
+
+    def replay(self, tensor):
+        """The view taken again, with the same steps, from ``tensor`` (the base, or one of its shape)."""
+        for op, args in self.steps:
+            tensor = op.apply(tensor, *args)
+        return tensor
+
+    def __reduce__(self):
+        """A pickled or deep-copied view is a tensor of its own: the copy forgets the base, which
+        would otherwise travel with it (a whole data set with each sample a DataLoader worker sends)."""
+        return _no_view, ()
+
+    def refresh(self, view):
+        """Give ``view`` its base's current history, if the base's changed since the view's was set."""
+        if self.base._node is not self.base_node and not self.in_no_grad:
+            self.base_node = self.base._node
+            view._node, view.requires_grad = self.replay(self.base)._node, self.base.requires_grad
+
+
+def _no_view():
+    """What a ``View`` becomes when pickled or deep-copied: None (see ``View.__reduce__``)."""
+    return None
 
 
 def keep_versions(result, *tensors, what="its index"):
@@ -187,6 +243,6 @@ def _same_device(op, device, other):
     if device is None:
         return other
     raise RuntimeError(
-        f"{op.__name__}: expected all tensors on the same device, but found tensors on '{device}' "
+        f"{op.public()}: expected all tensors on the same device, but found tensors on '{device}' "
         f"and on '{other}'. Move them first, e.g. with .to('{device}') or .cpu()."
     )

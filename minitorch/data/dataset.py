@@ -10,7 +10,7 @@ import itertools
 import math
 import numbers
 
-from ..random import Generator, rng
+from ..random import Generator, default_generator, rng
 from ..tensor import Tensor
 
 __all__ = [
@@ -111,9 +111,12 @@ class Subset(Dataset):
         self.indices = indices
 
     def __getitem__(self, index):
-        if isinstance(index, list):
-            return self.dataset[[self.indices[i] for i in index]]
-        return self.dataset[self.indices[index]]
+        picked = [self.indices[i] for i in index] if isinstance(index, list) else self.indices[index]
+        try:
+            return self.dataset[picked]
+        except IndexError as e:
+            raise IndexError(f"Subset: sample {index} is index {picked} of the dataset, which refuses it "
+                             f"({e}). Check the indices the Subset was made with.") from None
 
     def __len__(self):
         return len(self.indices)
@@ -224,14 +227,14 @@ def _split_lengths(lengths, n):
     return counts
 
 
-def random_split(dataset, lengths, generator=None):
+def random_split(dataset, lengths, generator=default_generator):
     """Split ``dataset`` into disjoint, randomly chosen ``Subset`` objects of the given lengths.
 
     ``lengths`` are either ints that add up to ``len(dataset)`` or fractions that
     add up to 1 (``[0.8, 0.2]``); with fractions, each part gets
     ``floor(n * fraction)`` samples and the leftover ones go to the first parts,
-    one each. The shuffle draws from ``generator`` (a ``minitorch.Generator``) or
-    from the default generator, so ``minitorch.manual_seed`` makes it repeat.
+    one each. The shuffle draws from ``generator`` (a ``minitorch.Generator``; by default
+    ``minitorch.default_generator``, as PyTorch's), so ``minitorch.manual_seed`` makes it repeat.
     """
     counts = _split_lengths(lengths, len(dataset))
     order = _rng("random_split", generator).permutation(len(dataset)).tolist()

@@ -3,9 +3,11 @@
 As in PyTorch: with ``shuffle=True`` every rank draws the same permutation (seeded by
 ``seed + epoch``, so call ``set_epoch(epoch)`` at the start of each epoch for a new order), pads it
 by repeating its first indices until it divides evenly (or, with ``drop_last=True``, cuts the
-tail), and rank ``r`` takes every ``num_replicas``-th index starting at ``r``. minitorch has no
-process group (``torch.distributed``), so ``num_replicas`` and ``rank`` must be given, e.g. from
-``mpi4py``'s ``MPI.COMM_WORLD.size`` and ``.rank`` or a launcher's ``WORLD_SIZE`` and ``RANK``.
+tail), and rank ``r`` takes every ``num_replicas``-th index starting at ``r``, so the ranks' shares
+together cover the dataset once (plus the padding). ``num_replicas`` and ``rank`` default to the
+process group's world size and rank (``minitorch.distributed.init_process_group`` first); given
+explicitly, no process group is needed. The permutation is numpy's, so a seeded order differs from
+PyTorch's; every rank of one run draws the same one.
 """
 import math
 
@@ -27,11 +29,15 @@ class DistributedSampler(Sampler):
     def __init__(self, dataset, num_replicas=None, rank=None, shuffle=True, seed=0, drop_last=False):
         op = "DistributedSampler"
         if num_replicas is None or rank is None:
-            raise ValueError(
-                f"{op}: no default process group exists in minitorch, so num_replicas and rank cannot be "
-                f"looked up; pass both, e.g. DistributedSampler(dataset, num_replicas=comm.size, "
-                f"rank=comm.rank)."
-            )
+            from .. import distributed  # the process group knows them
+
+            if not distributed.is_initialized():
+                raise distributed.DistributedNotInitializedError(
+                    f"{op}: num_replicas and rank were not given and the default process group has not been "
+                    f"initialized; call minitorch.distributed.init_process_group() first, or pass both."
+                )
+            num_replicas = distributed.get_world_size() if num_replicas is None else num_replicas
+            rank = distributed.get_rank() if rank is None else rank
         self.num_replicas = checks.integer(op, "num_replicas", num_replicas, minimum=1)
         rank = checks.integer(op, "rank", rank)
         if not 0 <= rank < self.num_replicas:

@@ -74,12 +74,13 @@ class RandomSampler(Sampler):
         return len(self.data_source) if self._num_samples is None else self._num_samples
 
     def __iter__(self):
-        n, rng = len(self.data_source), _rng("RandomSampler", self.generator)
-        if self.replacement:
-            return iter(rng.integers(0, n, size=self.num_samples).tolist())
-        full, rest = divmod(self.num_samples, n)
-        orders = [rng.permutation(n) for _ in range(full)] + ([rng.permutation(n)[:rest]] if rest else [])
-        return iter(np.concatenate(orders).tolist())
+        """Draws as they are asked for (32 at a time with replacement, one permutation at a time
+        without), as PyTorch's: ``num_samples`` may be huge, as in an endless loader's sampler."""
+        n, rng, left = len(self.data_source), _rng("RandomSampler", self.generator), self.num_samples
+        while left > 0:
+            drawn = rng.integers(0, n, size=min(32, left)) if self.replacement else rng.permutation(n)[:left]
+            left -= len(drawn)
+            yield from drawn.tolist()
 
     def __len__(self):
         return self.num_samples

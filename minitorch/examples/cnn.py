@@ -2,6 +2,7 @@
 
     python -m minitorch.examples cnn [--epochs 10] [--device cpu|cuda] [--data-dir FOLDER]
                                      [--augment] [--early-stopping PATIENCE]
+    python -m minitorch.distributed.run -n 2 -m minitorch.examples cnn --distributed [options]
 
 Without ``--data-dir`` it trains on the 5,000 real MNIST digits that ship with
 minitorch (4,000 to train, 1,000 held out to test); with a folder holding the
@@ -9,6 +10,12 @@ four IDX files it uses the full 60,000/10,000 set (measured: 98.99% test accurac
 10 epochs, 300 s on a 2-core CPU; the shipped subset: 96.8%). It prints a progress bar per
 epoch and the test accuracy, and saves loss/accuracy curves, the confusion
 matrix, the first layer's filters and a checkpoint (``minitorch.save``).
+
+With ``--distributed`` (started by the launcher, one process per rank) every rank trains a
+replica on its share of the training set (``DistributedSampler``, reshuffled each epoch with
+``set_epoch``), ``DistributedDataParallel`` averages the gradients, so ``--batch-size`` is per
+rank and the global batch is ranks x batch size; the test set is split over the ranks too. The
+losses and accuracies printed are over all ranks, and rank 0 alone prints and saves the files.
 
 The seed's code flattens to 64 * 6 * 6, which does not fit 28x28 inputs:
 28 -conv3-> 26 -pool2-> 13 -conv3-> 11 -pool2-> 5, so the flattened size is 64 * 5 * 5.
@@ -23,8 +30,10 @@ import minitorch
 import minitorch.nn.functional as F
 from minitorch import metrics, nn
 from minitorch.data import MNIST, DataLoader, Subset, random_split
+from minitorch.data.distributed import DistributedSampler
 from minitorch.data.transforms import Compose, RandomAffine, RandomCrop
 
+from .parallel import Ranks, process_group
 from .plots import save_curves, save_filters
 
 
@@ -65,7 +74,14 @@ def predict(model, dataset, device, batch_size=500):
 
 
 def labels_of(dataset):
+    """The labels of every sample of ``dataset`` (numpy)."""
     return np.concatenate([y.numpy() for _, y in DataLoader(dataset, batch_size=1000)])
+
+
+def evaluate(model, dataset, device, ranks):
+    """(predicted, true) classes of every sample of ``dataset``; each of the ``ranks`` predicts its share."""
+    share = Subset(dataset, ranks.share(len(dataset)))
+    return ranks.concatenate(predict(model, share, device)), ranks.concatenate(labels_of(share))
 
 
 def augmentation():
@@ -89,12 +105,20 @@ def load_data(data_dir, limit_train=None, limit_test=None, validation=0):
 
 def train(epochs=10, batch_size=64, lr=1e-3, device="cpu", data_dir=None, augment=False,
           early_stopping=None, seed=0, out="outputs/cnn", limit_train=None, limit_test=None,
-          progress=True, channels=(32, 64), hidden=128):
-    """Train SimpleCNN with Adam; return the history, the test accuracy and where files went."""
+          progress=True, channels=(32, 64), hidden=128, distributed=False):
+    """Train SimpleCNN with Adam; return the history, the test accuracy and where files went.
+
+    ``distributed=True``: this process is one rank of a launched group (``init_process_group``
+    first; see the module docstring); every rank returns the same result, rank 0 writes the files.
+    """
     minitorch.manual_seed(seed)
+    ranks = Ranks(distributed)
+    progress = progress and ranks.main
     train_set, val_set, test_set = load_data(data_dir, limit_train, limit_test, 0.1 if early_stopping else 0)
-    loader = DataLoader(train_set, batch_size=batch_size, shuffle=True)
-    model = SimpleCNN(channels, hidden).to(device)
+    sampler = DistributedSampler(train_set, ranks.world, ranks.rank, seed=seed) if distributed else None
+    loader = DataLoader(train_set, batch_size=batch_size, shuffle=sampler is None, sampler=sampler)
+    net = SimpleCNN(channels, hidden).to(device)
+    model = ranks.wrap(net)
     optimizer = minitorch.optim.Adam(model.parameters(), lr=lr)
     augment_batch = augmentation() if augment else None
     history = {"train_loss": [], "test_acc": []}
@@ -104,6 +128,8 @@ def train(epochs=10, batch_size=64, lr=1e-3, device="cpu", data_dir=None, augmen
     start = time.perf_counter()
     for epoch in range(1, epochs + 1):
         losses = []
+        if sampler is not None:
+            sampler.set_epoch(epoch)
         for X, y in tqdm(loader, desc=f"epoch {epoch}/{epochs}", leave=False, disable=not progress):
             if augment_batch is not None:
                 X = augment_batch(X)
@@ -112,16 +138,18 @@ def train(epochs=10, batch_size=64, lr=1e-3, device="cpu", data_dir=None, augmen
             loss.backward()
             optimizer.step()
             losses.append(loss.item())
-        history["train_loss"].append(float(np.mean(losses)))
-        history["test_acc"].append(float(np.mean(predict(model, test_set, device) == labels_of(test_set))))
+        history["train_loss"].append(ranks.mean(np.mean(losses)))
+        predicted, target = evaluate(net, test_set, device, ranks)
+        history["test_acc"].append(float(np.mean(predicted == target)))
         line = f"epoch {epoch:3d}  loss {history['train_loss'][-1]:.4f}  test acc {history['test_acc'][-1]:.2%}"
         if val_set is not None:
-            val_acc = float(np.mean(predict(model, val_set, device) == labels_of(val_set)))
+            predicted, target = evaluate(net, val_set, device, ranks)
+            val_acc = float(np.mean(predicted == target))
             history["val_acc"].append(val_acc)
             line += f"  val acc {val_acc:.2%}"
             if val_acc > best:
                 best, waited = val_acc, 0
-                best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
+                best_state = {k: v.detach().clone() for k, v in net.state_dict().items()}
             else:
                 waited += 1
         if progress:
@@ -131,18 +159,24 @@ def train(epochs=10, batch_size=64, lr=1e-3, device="cpu", data_dir=None, augmen
                 print(f"early stopping: no better validation accuracy for {early_stopping} epochs")
             break
     if best_state is not None:
-        model.load_state_dict(best_state)
+        net.load_state_dict(best_state)
     seconds = time.perf_counter() - start
-    predicted, target = predict(model, test_set, device), labels_of(test_set)
+    predicted, target = evaluate(net, test_set, device, ranks)
     result = {"history": history, "test_acc": float(np.mean(predicted == target)), "seconds": seconds,
               "epochs_run": len(history["train_loss"]), "out": out}
+    if ranks.main:
+        save_outputs(out, net, history, predicted, target)
+    return result
+
+
+def save_outputs(out, net, history, predicted, target):
+    """Curves, confusion matrix, first-layer filters and the checkpoint of ``net``, in the folder ``out``."""
     os.makedirs(out, exist_ok=True)
     save_curves(os.path.join(out, "curves.png"), history, "SimpleCNN on MNIST")
     metrics.plot_confusion_matrix(metrics.confusion_matrix(predicted, target, 10),
                                   path=os.path.join(out, "confusion_matrix.png"))
-    save_filters(os.path.join(out, "filters.png"), model.conv1.weight.detach().cpu().numpy())
-    minitorch.save(model.state_dict(), os.path.join(out, "cnn.npz"))
-    return result
+    save_filters(os.path.join(out, "filters.png"), net.conv1.weight.detach().cpu().numpy())
+    minitorch.save(net.state_dict(), os.path.join(out, "cnn.npz"))
 
 
 def benchmark_step(device, batch_size=64):
@@ -171,17 +205,23 @@ def add_arguments(parser):
     parser.add_argument("--early-stopping", type=int, default=None, metavar="PATIENCE",
                         help="hold out 10%% of the training set; stop after PATIENCE epochs without improvement")
     parser.add_argument("--limit-train", type=int, default=None, help="use only this many training images")
+    parser.add_argument("--limit-test", type=int, default=None, help="test on only this many images")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--channels", type=int, nargs=2, default=[32, 64], metavar=("C1", "C2"),
                         help="output channels of the two convolutions (the seed's: 32 64)")
     parser.add_argument("--hidden", type=int, default=128, help="width of the dense layer (the seed's: 128)")
     parser.add_argument("--out", default="outputs/cnn")
+    parser.add_argument("--distributed", action="store_true",
+                        help="one rank of python -m minitorch.distributed.run -n N (data-parallel, DDP)")
 
 
 def main(args):
-    result = train(args.epochs, args.batch_size, args.lr, args.device, args.data_dir, args.augment,
-                   args.early_stopping, args.seed, args.out, args.limit_train,
-                   channels=tuple(args.channels), hidden=args.hidden)
+    with process_group(args.distributed):
+        result = train(args.epochs, args.batch_size, args.lr, args.device, args.data_dir, args.augment,
+                       args.early_stopping, args.seed, args.out, args.limit_train, args.limit_test,
+                       channels=tuple(args.channels), hidden=args.hidden, distributed=args.distributed)
+        if not Ranks(args.distributed).main:
+            return
     print(
         f"\nfinal test accuracy: {result['test_acc']:.2%} after {result['epochs_run']} epochs "
         f"({result['seconds']:.0f} s)\nsaved curves.png, confusion_matrix.png, filters.png and cnn.npz in {args.out}"

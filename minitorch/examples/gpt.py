@@ -2,6 +2,7 @@
 
     python -m minitorch.examples gpt [--steps 1200] [--device cpu|cuda] [--layers 4] [--heads 4]
                                      [--width 128] [--context 64] [--batch-size 16] [--lr 3e-3]
+    python -m minitorch.distributed.run -n 2 -m minitorch.examples gpt --distributed [options]
 
 The model reads a window of characters and predicts, at every position, the next
 one: token embedding + learned position embedding, then ``layers`` pre-norm
@@ -18,11 +19,18 @@ sees 64 characters of context instead of one. It saves a generated sample
 (``sample.txt``), the loss curves, one attention head as a heatmap, and a
 checkpoint (``gpt.npz``: the configuration, the vocabulary and the weights).
 
+With ``--distributed`` (started by the launcher, one process per rank) every rank trains a
+replica on its share of the training windows (``DistributedSampler`` over every window, in a
+new order each pass with ``set_epoch``) and ``DistributedDataParallel`` averages the gradients:
+``--batch-size`` is per rank. The validation windows are split over the ranks, the losses
+reported are over all ranks, and rank 0 alone prints, samples and saves the files.
+
 A run of the defaults on a 2-core CPU (one BLAS thread) took 149 s to train and
 ended at a validation loss of 1.59 nats per character, against 2.39 for the best
 bigram model: its samples have the shape of the play (speaker names, line breaks,
 mostly real words) without its sense.
 """
+import itertools
 import math
 import os
 import time
@@ -37,8 +45,11 @@ from tqdm import trange  # noqa: E402
 import minitorch  # noqa: E402
 import minitorch.nn.functional as F  # noqa: E402
 from minitorch import checks, nn  # noqa: E402
-from minitorch.data import CharLMDataset, CharTokenizer, load_corpus  # noqa: E402
+from minitorch.data import CharLMDataset, CharTokenizer, DataLoader, load_corpus  # noqa: E402
+from minitorch.data.distributed import DistributedSampler  # noqa: E402
 from minitorch.optim import lr_scheduler  # noqa: E402
+
+from .parallel import Ranks, process_group  # noqa: E402
 
 HELD_OUT = 0.1  # the last 10% of the corpus is the validation text
 
@@ -81,16 +92,22 @@ class GPT(nn.Module):
                 f"GPT: expects ids of shape (batch, T) with 1 <= T <= context={self.context}, "
                 f"got shape {tuple(idx.shape)}; cut longer sequences to their last {self.context} ids."
             )
+        ### BEGIN SOLUTION 5.6: the token embeddings of idx plus their positions' encodings, (N, T, width)
         return self.position(self.token_embedding(idx))
+        ### END SOLUTION
 
     def features(self, idx):
         """The blocks' output after the final LayerNorm, (N, T, width): what the head reads."""
+        ### BEGIN SOLUTION 5.6: the embedded ids through the blocks, each position seeing itself and the past only
         T = idx.shape[-1]
         mask = nn.Transformer.generate_square_subsequent_mask(T, device=idx.device)
         return self.blocks(self.embed(idx), mask=mask, is_causal=True)
+        ### END SOLUTION
 
     def forward(self, idx):
+        ### BEGIN SOLUTION 5.6: the logits (N, T, vocab_size) of the next id at every position
         return self.head(self.features(idx))
+        ### END SOLUTION
 
 
 # ---------------------------------------------------------------------- baseline and evaluation
@@ -123,25 +140,29 @@ def best_bigram_loss(train_ids, val_ids, vocab_size, alphas=(0.01, 0.03, 0.1, 0.
     return min((bigram_loss(train_ids, val_ids, vocab_size, a), a) for a in alphas)
 
 
-def evaluate_loss(model, ids, device, batch_size=64):
-    """Mean next-character cross-entropy of ``model`` over non-overlapping windows of ``ids``."""
+def evaluate_loss(model, ids, device, batch_size=64, ranks=None):
+    """Mean next-character cross-entropy of ``model`` over non-overlapping windows of ``ids``.
+
+    With ``ranks`` (``parallel.Ranks``), each rank scores its share of the windows and the
+    result is the mean over all of them, the same on every rank."""
+    ranks = ranks or Ranks(False)
     C = model.context
     n = (len(ids) - 1) // C
     if n < 1:
         raise ValueError(f"evaluate_loss: {len(ids)} ids are too few for one window of {C} plus a target.")
-    rows = np.arange(n)[:, None] * C + np.arange(C + 1)[None, :]
+    rows = np.array(ranks.share(n), dtype=np.int64)[:, None] * C + np.arange(C + 1)[None, :]
     windows = np.asarray(ids)[rows]
     model.eval()
     total = 0.0
     with minitorch.no_grad():
-        for start in range(0, n, batch_size):
+        for start in range(0, len(windows), batch_size):
             chunk = windows[start:start + batch_size]
             x = minitorch.from_numpy(np.ascontiguousarray(chunk[:, :-1])).to(device)
             y = minitorch.from_numpy(np.ascontiguousarray(chunk[:, 1:])).to(device)
             logits = model(x)
             total += F.cross_entropy(logits.reshape(-1, logits.shape[-1]), y.reshape(-1)).item() * len(chunk)
     model.train()
-    return total / n
+    return ranks.sum(total) / n
 
 
 # ---------------------------------------------------------------------- sampling and attention
@@ -164,6 +185,7 @@ def generate(model, tokenizer, prompt, max_new_tokens, temperature=1.0, top_k=No
     was_training = model.training
     model.eval()
     with minitorch.no_grad():
+        ### BEGIN SOLUTION 5.6: append max_new_tokens ids to ids, each drawn with rng from the model's next-id distribution (temperature, top_k)
         for _ in range(max_new_tokens):
             x = minitorch.tensor([ids[-model.context:]]).to(device)
             logits = model(x)[0, -1].cpu().numpy().astype(np.float64) / temperature
@@ -171,6 +193,7 @@ def generate(model, tokenizer, prompt, max_new_tokens, temperature=1.0, top_k=No
                 logits[logits < np.sort(logits)[-top_k]] = -np.inf
             probs = np.exp(logits - logits.max())
             ids.append(int(rng.choice(len(probs), p=probs / probs.sum())))
+        ### END SOLUTION
     model.train(was_training)
     return tokenizer.decode(ids)
 
@@ -262,20 +285,43 @@ def make_optimizer(modules_and_lrs, weight_decay, steps, warmup):
     return optimizer, lr_scheduler.LambdaLR(optimizer, warmup_cosine(steps, warmup))
 
 
+def batches(data, batch_size, ranks, seed=0):
+    """Endless ``(x, y)`` batches of windows of ``data`` (a CharLMDataset): random windows
+    (``get_batch``) in one process; with distributed ``ranks``, this rank's share of the windows
+    (``DistributedSampler``), a new order on each pass over them (``set_epoch``)."""
+    if not ranks.distributed:
+        return (data.get_batch(batch_size) for _ in itertools.count())
+    sampler = DistributedSampler(data, ranks.world, ranks.rank, seed=seed)
+    loader = DataLoader(data, batch_size=batch_size, sampler=sampler, drop_last=True)
+
+    def passes():
+        for epoch in itertools.count():
+            sampler.set_epoch(epoch)
+            yield from loader
+
+    return passes()
+
+
 def train_lm(model, data, steps, batch_size, lr, device, warmup=100, weight_decay=0.1, clip=1.0,
-             eval_every=None, val_ids=None, progress=True, desc="training"):
+             eval_every=None, val_ids=None, progress=True, desc="training", ranks=None):
     """Train ``model`` for ``steps`` steps on random windows of ``data`` (a CharLMDataset); return its history.
 
     Every ``eval_every`` steps (and at the end) the history records the mean training loss
-    since the last record and, when ``val_ids`` are given, the validation loss.
+    since the last record and, when ``val_ids`` are given, the validation loss. With distributed
+    ``ranks`` (``parallel.Ranks``) ``model`` trains wrapped in ``DistributedDataParallel`` on this
+    rank's share of the windows, and the losses recorded are over all ranks.
     """
+    ranks = ranks or Ranks(False)
+    net, model = model, ranks.wrap(model)
     optimizer, schedule = make_optimizer([(model, lr)], weight_decay, steps, warmup)
     history = {"step": [], "train_loss": [], "val_loss": []}
     eval_every = eval_every or steps
     losses = []
-    bar = trange(1, steps + 1, desc=desc, unit="step", disable=not progress)
+    bar = trange(1, steps + 1, desc=desc, unit="step", disable=not (progress and ranks.main))
+    stream = batches(data, batch_size, ranks)
     for step in bar:
-        x, y = data.get_batch(batch_size)
+        ### BEGIN SOLUTION 5.7: one training step on the next batch: next-id cross-entropy, gradients clipped to norm clip, the optimiser's and the schedule's steps; record the loss in losses
+        x, y = next(stream)
         logits = model(x.to(device))
         loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), y.to(device).reshape(-1))
         optimizer.zero_grad()
@@ -284,12 +330,13 @@ def train_lm(model, data, steps, batch_size, lr, device, warmup=100, weight_deca
         optimizer.step()
         schedule.step()
         losses.append(loss.item())
+        ### END SOLUTION
         if step % eval_every == 0 or step == steps:
             history["step"].append(step)
-            history["train_loss"].append(float(np.mean(losses)))
+            history["train_loss"].append(ranks.mean(np.mean(losses)))
             losses = []
             if val_ids is not None:
-                history["val_loss"].append(evaluate_loss(model, val_ids, device))
+                history["val_loss"].append(evaluate_loss(net, val_ids, device, ranks=ranks))
                 bar.set_postfix(train=f"{history['train_loss'][-1]:.3f}", val=f"{history['val_loss'][-1]:.3f}")
     return history
 
@@ -310,39 +357,48 @@ def load_checkpoint(path, device="cpu"):
 def train(steps=1200, epochs=None, layers=4, heads=4, width=128, context=64, batch_size=16, lr=3e-3,
           dropout=0.0, warmup=50, weight_decay=0.1, clip=1.0, eval_every=100, tie_weights=False,
           device="cpu", seed=0, out="outputs/gpt", corpus_chars=None, prompt="First Citizen:\n",
-          sample_length=500, temperature=0.8, top_k=None, progress=True):
+          sample_length=500, temperature=0.8, top_k=None, progress=True, distributed=False):
     """Train the GPT; return the history, the GPT's and the bigram's validation losses, the sample.
 
     ``epochs`` (if given) replaces ``steps``: one epoch is as many steps as it takes to draw
-    as many characters as the training text has. ``corpus_chars`` uses only the start of the
-    corpus (for quick tests).
+    as many characters as the training text has (all ranks together). ``corpus_chars`` uses
+    only the start of the corpus (for quick tests). ``distributed=True``: this process is one
+    rank of a launched group (``init_process_group`` first; see the module docstring); rank 0
+    alone samples (the others' ``sample`` is None) and writes the files.
     """
     minitorch.manual_seed(seed)
+    ranks = Ranks(distributed)
     text = load_corpus()[:corpus_chars]
     tokenizer = CharTokenizer(text)
     train_text, val_text = split_corpus(text)
     train_ids, val_ids = np.array(tokenizer.encode(train_text)), np.array(tokenizer.encode(val_text))
     if epochs is not None:
-        steps = max(1, math.ceil(epochs * len(train_ids) / (batch_size * context)))
+        steps = max(1, math.ceil(epochs * len(train_ids) / (ranks.world * batch_size * context)))
     bigram, alpha = best_bigram_loss(train_ids, val_ids, tokenizer.vocab_size)
     model = GPT(tokenizer.vocab_size, context, width, layers, heads, dropout, tie_weights).to(device)
     start = time.perf_counter()
     data = CharLMDataset(train_text, tokenizer, context)
     history = train_lm(model, data, steps, batch_size, lr, device, warmup, weight_decay, clip, eval_every, val_ids,
-                       progress)
+                       progress, ranks=ranks)
     seconds = time.perf_counter() - start
-    sample = generate(model, tokenizer, prompt, sample_length, temperature, top_k)
+    sample = generate(model, tokenizer, prompt, sample_length, temperature, top_k) if ranks.main else None
+    if ranks.main:
+        save_outputs(out, model, tokenizer, history, bigram, prompt, sample)
+    return {"history": history, "val_loss": history["val_loss"][-1], "bigram_loss": bigram,
+            "bigram_alpha": alpha, "sample": sample, "steps": steps, "seconds": seconds, "out": out,
+            "model": model, "tokenizer": tokenizer}
+
+
+def save_outputs(out, model, tokenizer, history, bigram, prompt, sample):
+    """The sample, the loss curves, block 0's first attention head and the checkpoint, in the folder ``out``."""
     os.makedirs(out, exist_ok=True)
     with open(os.path.join(out, "sample.txt"), "w") as f:
         f.write(sample)
     save_loss_curves(os.path.join(out, "loss.png"), history, bigram)
-    shown = prompt[:min(len(prompt), context)]
+    shown = prompt[:min(len(prompt), model.context)]
     save_attention_heatmap(os.path.join(out, "attention.png"), attention_map(model, tokenizer.encode(shown))[0],
                            shown, "block 0, head 0: causal self-attention")
     save_checkpoint(os.path.join(out, "gpt.npz"), model, tokenizer)
-    return {"history": history, "val_loss": history["val_loss"][-1], "bigram_loss": bigram,
-            "bigram_alpha": alpha, "sample": sample, "steps": steps, "seconds": seconds, "out": out,
-            "model": model, "tokenizer": tokenizer}
 
 
 def benchmark_step(device, layers=4, heads=4, width=128, batch_size=16, context=64):
@@ -385,12 +441,22 @@ def add_arguments(parser):
     parser.add_argument("--top-k", type=int, default=None)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", default="outputs/gpt", help="folder for the sample, plots and checkpoint")
+    parser.add_argument("--eval-every", type=int, default=100, help="steps between validation losses")
+    parser.add_argument("--corpus-chars", type=int, default=None, help="use only the corpus' first characters")
+    parser.add_argument("--sample-length", type=int, default=500, help="characters to generate at the end")
+    parser.add_argument("--distributed", action="store_true",
+                        help="one rank of python -m minitorch.distributed.run -n N (data-parallel, DDP)")
 
 
 def main(args):
-    result = train(args.steps, args.epochs, args.layers, args.heads, args.width, args.context, args.batch_size,
-                   args.lr, args.dropout, tie_weights=args.tie_weights, device=args.device, seed=args.seed,
-                   out=args.out, prompt=args.prompt, temperature=args.temperature, top_k=args.top_k)
+    with process_group(args.distributed):
+        result = train(args.steps, args.epochs, args.layers, args.heads, args.width, args.context, args.batch_size,
+                       args.lr, args.dropout, eval_every=args.eval_every, tie_weights=args.tie_weights,
+                       device=args.device, seed=args.seed, out=args.out, corpus_chars=args.corpus_chars,
+                       prompt=args.prompt, sample_length=args.sample_length, temperature=args.temperature,
+                       top_k=args.top_k, distributed=args.distributed)
+        if not Ranks(args.distributed).main:
+            return
     print(f"\n--- sample ---\n{result['sample']}\n--------------")
     print(
         f"validation loss: GPT {result['val_loss']:.3f} vs bigram {result['bigram_loss']:.3f} nats per "

@@ -31,12 +31,29 @@ def make_mlp(n_in, hidden, n_out):
 
 def evaluate(model, dataset, device="cpu"):
     """Fraction of ``dataset`` that ``model`` classifies correctly (eval mode, no graph)."""
+    ### BEGIN SOLUTION 3.14: the accuracy (a float) of the model's most likely class on every sample, in eval mode without a graph, back in train mode after
     X, y = (t.to(device) for t in dataset.tensors)
     model.eval()
     with minitorch.no_grad():
         predicted = model(X).argmax(dim=1)
     model.train()
     return (predicted == y).float().mean().item()
+    ### END SOLUTION
+
+
+def train_epoch(model, loader, optimizer, device="cpu"):
+    """One pass over ``loader``'s batches (X, y): a step of ``optimizer`` on the cross-entropy of
+    each; returns the batches' mean loss (a float)."""
+    ### BEGIN SOLUTION 3.14: one optimiser step per batch on the cross-entropy loss; return the mean of the batches' losses
+    losses = []
+    for X, y in loader:
+        loss = F.cross_entropy(model(X.to(device)), y.to(device))
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.item())
+    return float(np.mean(losses))
+    ### END SOLUTION
 
 
 def train(epochs=30, hidden=(128, 64), lr=1e-3, batch_size=32, seed=0, out="outputs/mlp", progress=True,
@@ -53,14 +70,7 @@ def train(epochs=30, hidden=(128, 64), lr=1e-3, batch_size=32, seed=0, out="outp
     start = time.perf_counter()
     epoch_bar = trange(1, epochs + 1, desc="training", unit="epoch", disable=not progress)
     for epoch in epoch_bar:
-        losses = []
-        for X, y in loader:
-            loss = F.cross_entropy(model(X.to(device)), y.to(device))
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-            losses.append(loss.item())
-        history["train_loss"].append(float(np.mean(losses)))
+        history["train_loss"].append(train_epoch(model, loader, optimizer, device))
         history["train_acc"].append(evaluate(model, train_set, device))
         history["test_acc"].append(evaluate(model, test_set, device))
         epoch_bar.set_postfix(loss=f"{history['train_loss'][-1]:.4f}", test_acc=f"{history['test_acc'][-1]:.2%}")

@@ -30,11 +30,11 @@ The families:
 
     arithmetic  Add Sub Mul Div Pow Neg
     pointwise   Exp Log Sqrt Rsqrt Reciprocal Sin Abs Tanh Sigmoid ReLU GELU Clamp NanToNum
-                Maximum Minimum Fmax Fmin CopySign Lerp
+                Maximum Minimum Fmax Fmin CopySign NextAfter Lerp
     trig        Cos Tan Asin Acos Atan Sinh Cosh Asinh Acosh Atanh Atan2 Hypot Sinc
-    explog      Log2 Log10 Log1p Exp2 Expm1 Erf Erfc Erfinv LogAddExp XLogY
+    explog      Log2 Log10 Log1p Exp2 Expm1 Erf Erfc Erfinv LogAddExp LogAddExp2 XLogY
     rounding    Floor Ceil Trunc Round Sign Heaviside Fmod Remainder FloorDivide TruncDivide
-    bitwise     BitwiseAnd BitwiseOr BitwiseXor BitwiseNot LeftShift RightShift (no gradient)
+    bitwise     BitwiseAnd BitwiseOr BitwiseXor BitwiseNot LeftShift RightShift Gcd Lcm (no gradient)
     reduction   Sum Mean Max Min Var LogSumExp Prod Norm
     scan        CumSum CumProd LogCumSumExp CumExtremeIndex (cumsum ... cummax)
     sort        TakeAlong TakeTied QuantilePosition (the gradients of sort, topk, median, quantile)
@@ -49,7 +49,8 @@ The families:
     logical     Eq Ne Lt Le Gt Ge LogicalAnd LogicalOr LogicalXor LogicalNot IsNan IsFinite IsInf IsPosInf IsNegInf
                 IsReal SignBit IsClose All Any
                 ArgMax ArgMin (no gradient: differentiable = False)
-    inplace     the arithmetic of in-place updates (add_, clamp_, ...): no graph node
+    inplace     Copy (copy_, fill_ in the graph) WriteThroughView (an in-place op on a view, on its base);
+                the arithmetic of in-place updates outside the graph (add_, clamp_, ...)
     loss        BinaryCrossEntropy
     ctc         CTCLoss (ctc_loss: the alpha and beta recursions of connectionist temporal classification)
     conv        Im2Col ToNCHW (conv2d: im2col, one matmul, back to NCHW images) Col2Im (its adjoint:
@@ -65,7 +66,7 @@ The families:
 """
 from . import (
     activation, arithmetic, attention, bitwise, conv, conversion, ctc, einsum, embedding, explog,
-    indexing, linalg, logical, loss, matrix, normalization, padding, pointwise, pool, reduction,
+    indexing, inplace, linalg, logical, loss, matrix, normalization, padding, pointwise, pool, reduction,
     resample, rounding, scan, scatter, shape, softmax, sort, trig,
 )
 from ..autograd.function import Op
@@ -73,7 +74,7 @@ from ..autograd.function import Op
 #: The family modules: every ``Op`` class defined in one of them is ``minitorch.functions.<Class>``.
 FAMILIES = (
     activation, arithmetic, attention, bitwise, conv, conversion, ctc, einsum, embedding, explog,
-    indexing, linalg, logical, loss, matrix, normalization, padding, pointwise, pool, reduction,
+    indexing, inplace, linalg, logical, loss, matrix, normalization, padding, pointwise, pool, reduction,
     resample, rounding, scan, scatter, shape, softmax, sort, trig,
 )
 

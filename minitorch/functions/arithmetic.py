@@ -18,6 +18,15 @@ def _shape(x):
     return getattr(x, "shape", ())
 
 
+def _if_needed(ctx, x, i):
+    """``x`` to save for backward if the gradient of input ``i`` needs its values, else a stand-in of
+    its shape (a zero-strided array): an input that only another one's gradient reads is not kept,
+    so it may change in place before backward (``h.copy_(h * 3)``), as in PyTorch."""
+    if i < len(ctx.needs_input_grad) and ctx.needs_input_grad[i] or not hasattr(x, "shape"):
+        return x
+    return np.broadcast_to(x.dtype.type(0), x.shape)
+
+
 def _check_broadcast(op, a, b):
     shape_a, shape_b = _shape(a), _shape(b)
     if shape_a != shape_b:
@@ -60,7 +69,7 @@ class Mul(Op):
     @staticmethod
     def forward(ctx, a, b):
         _check_broadcast("mul", a, b)
-        ctx.save_for_backward(a, b)
+        ctx.save_for_backward(_if_needed(ctx, a, 1), _if_needed(ctx, b, 0))
         return a * b
 
     @staticmethod
@@ -79,7 +88,7 @@ class Div(Op):
     @staticmethod
     def forward(ctx, a, b):
         _check_broadcast("div", a, b)
-        ctx.save_for_backward(a, b)
+        ctx.save_for_backward(_if_needed(ctx, a, 1), b)
         return a / b
 
     @staticmethod
@@ -115,7 +124,11 @@ class Pow(Op):
     @staticmethod
     def forward(ctx, a, b):
         _check_broadcast("pow", a, b)
-        out = _integer_power(a, b) if getattr(a, "dtype", getattr(b, "dtype", None)).kind in "iu" else a**b
+        kind = getattr(a, "dtype", getattr(b, "dtype", None)).kind
+        if kind == "b":  # a bool tensor ** a bool number, as PyTorch: x ** True is x, x ** False is True
+            out = a | ~np.asarray(b)
+        else:
+            out = _integer_power(a, b) if kind in "iu" else a**b
         ctx.save_for_backward(a, b, out)
         return out
 

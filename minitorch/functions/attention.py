@@ -20,6 +20,8 @@ class FusedAttention(Op):
     ``causal``: query i sees keys j <= i. Rows that may attend to nothing give 0.
     """
 
+    op_name = "scaled_dot_product_attention"  # for error messages
+
     @staticmethod
     def forward(ctx, q, k, v, mask, causal, scale):
         kernels = cuda.kernels().attention

@@ -1,4 +1,5 @@
-"""Bitwise ops on integer and bool tensors: ``& | ^ ~ << >>`` (no gradient flows).
+"""Bitwise ops on integer and bool tensors: ``& | ^ ~ << >>``, and gcd and lcm on integers (no
+gradient flows).
 
 On bool tensors and, or, xor and not are the logical ones. Shifts follow PyTorch: a shift by
 the type's width or more gives 0 (or -1 for a negative number shifted right), and so does a
@@ -79,6 +80,20 @@ class RightShift(Bitwise):
 
     op_name = "bitwise_right_shift"
     ufunc = _right_shift
+
+
+class Gcd(Bitwise):
+    """gcd(a, b), the greatest common divisor of |a| and |b| (gcd(0, 0) = 0), on integers."""
+
+    op_name = "gcd"
+    ufunc = np.gcd
+
+
+class Lcm(Bitwise):
+    """lcm(a, b), the least common multiple of |a| and |b| (0 if either is 0), on integers."""
+
+    op_name = "lcm"
+    ufunc = np.lcm
 
 
 class BitwiseNot(Op):

@@ -32,18 +32,19 @@ from ..autograd.function import Op
 from ..errors import ShapeError
 
 
-def out_size(op, size, kernel, stride, pad_before, pad_after, dilation, ceil_mode=False):
+def out_size(op, size, kernel, stride, pad_before, pad_after, dilation, ceil_mode=False, shape=None):
     """Output length along one axis; a ShapeError if the (dilated) kernel is larger than the padded input.
 
     With ``ceil_mode`` the last, partial window counts as long as it starts inside the input or
-    the padding before it (PyTorch's rule).
+    the padding before it (PyTorch's rule). ``shape``: the whole input's, for the message.
     """
     span = dilation * (kernel - 1) + 1
     room = size + pad_before + pad_after - span
     if room < 0:
+        of = "" if shape is None else f" of the input of shape {tuple(shape)}"
         raise ShapeError(
             f"{op}: the kernel spans {span} pixels (kernel size {kernel}, dilation {dilation}) but the "
-            f"padded input is only {size + pad_before + pad_after} wide (size {size}, padding "
+            f"padded input is only {size + pad_before + pad_after} wide (size {size}{of}, padding "
             f"{pad_before}+{pad_after}). Use a smaller kernel, more padding or a larger input."
         )
     if not ceil_mode:
@@ -56,9 +57,11 @@ def out_size(op, size, kernel, stride, pad_before, pad_after, dilation, ceil_mod
 
 def windows(x_pad, kernel, stride, dilation, out_hw):
     """A read-only view of shape (N, C, H_out, W_out, kH, kW): every window of a padded batch."""
+    ### BEGIN SOLUTION 4.1: return the (N, C, H_out, W_out, kH, kW) view of every window (no copy)
     (kh, kw), (sh, sw), (dh, dw), (oh, ow) = kernel, stride, dilation, out_hw
     view = sliding_window_view(x_pad, (dh * (kh - 1) + 1, dw * (kw - 1) + 1), axis=(2, 3))
     return view[:, :, : (oh - 1) * sh + 1 : sh, : (ow - 1) * sw + 1 : sw, ::dh, ::dw]
+    ### END SOLUTION
 
 
 def offset_slices(i, j, stride, dilation, out_hw):
@@ -76,11 +79,13 @@ def col2im(grad, padded_shape, kernel, stride, dilation, out_hw, grad_at):
     array type) to which ``grad_at(i, j)`` (shape (..., H_out, W_out), the gradient of what kernel
     offset (i, j) read) is added at the pixels that offset read. One vectorised slice addition per
     kernel offset, none per pixel."""
+    ### BEGIN SOLUTION 4.2: return the padded-shape array with each grad_at(i, j) added where offset (i, j) read
     out = np.zeros_like(grad, shape=padded_shape)
     for i in range(kernel[0]):
         for j in range(kernel[1]):
             out[offset_slices(i, j, stride, dilation, out_hw)] += grad_at(i, j)
     return out
+    ### END SOLUTION
 
 
 def crop(x_pad, padding):
@@ -98,12 +103,12 @@ class Im2Col(Op):
 
     @staticmethod
     def forward(ctx, x, kernel, dilation, padding, stride):
+        ### BEGIN SOLUTION 4.1: pad x, save ctx.geometry for backward, return every window as a column: (C*kH*kW, N*oh*ow)
         n, c, h, w = x.shape
         oh = out_size("im2col", h, kernel[0], stride[0], *padding[0], dilation[0])
         ow = out_size("im2col", w, kernel[1], stride[1], *padding[1], dilation[1])
         x_pad = np.pad(x, ((0, 0), (0, 0), *padding)) if any(map(any, padding)) else x
         ctx.geometry = (x_pad.shape, kernel, (oh, ow), padding, stride, dilation)
-        ### BEGIN SOLUTION 4.1: return every window of x_pad (windows()) as a column: (C*kH*kW, N*oh*ow)
         view = windows(x_pad, kernel, stride, dilation, (oh, ow))  # (N, C, oh, ow, kH, kW)
         cols = view.transpose(1, 4, 5, 0, 2, 3).copy()  # the one copy: (C, kH, kW, N, oh, ow)
         return cols.reshape(c * kernel[0] * kernel[1], n * oh * ow)
@@ -111,8 +116,8 @@ class Im2Col(Op):
 
     @staticmethod
     def backward(ctx, grad):
+        ### BEGIN SOLUTION 4.2: return dL/dx (NCHW) from ctx.geometry: each column entry added back to its pixel, the padding cropped, then 4 Nones
         (n, c, hp, wp), kernel, out_hw, padding, stride, dilation = ctx.geometry
-        ### BEGIN SOLUTION 4.2: return dL/dx (NCHW): each column entry added back to its pixel (col2im), crop, then 4 Nones
         grad_cols = grad.reshape(c, *kernel, n, *out_hw)  # (C, kH, kW, N, oh, ow)
         # Summed in (C, N, H, W) order, the order grad_cols has its pixels in, then copied to NCHW
         # so that the ops before see their own layout (mixed layouts make numpy several times slower).
@@ -161,18 +166,24 @@ class ToNCHW(Op):
     dL/db[o] = sum of dL/dy over n, p and q.
     """
 
+    op_name = "conv2d"  # for error messages
+
     @staticmethod
     def forward(ctx, m, bias, images_shape):
+        ### BEGIN SOLUTION 4.7: return y (N, C_out, H_out, W_out), a contiguous copy, plus the bias if there is one
         n, oh, ow = images_shape
         # .copy() is C-ordered; np.ascontiguousarray would not work on cupy (it makes host arrays)
         y = m.reshape(-1, n, oh, ow).transpose(1, 0, 2, 3).copy()
         if bias is not None:
             y += bias.reshape(1, -1, 1, 1)
         return y
+        ### END SOLUTION
 
     @staticmethod
     def backward(ctx, grad):
+        ### BEGIN SOLUTION 4.7: return dL/dm (C_out, N*L), dL/dbias (None unless needed), None
         grad_m = grad.transpose(1, 0, 2, 3).reshape(grad.shape[1], -1)
         grad_bias = grad.sum(axis=(0, 2, 3)) if ctx.needs_input_grad[1] else None
         return grad_m, grad_bias, None
+        ### END SOLUTION
 

@@ -89,6 +89,8 @@ class CTCLoss(Op):
     gradient instead of inf). Output: the per-sample losses (N,).
     """
 
+    op_name = "ctc_loss"  # for error messages
+
     @staticmethod
     def forward(ctx, log_probs, targets, input_lengths, target_lengths, blank, zero_infinity):
         xp = array_module(log_probs)

@@ -9,6 +9,7 @@ import math
 import numpy as np
 
 from ..autograd.function import Op
+from ..device import array_module
 from ._util import unbroadcast
 from .arithmetic import _check_broadcast, _shape
 from .special import erf, erfc, erfinv
@@ -139,27 +140,43 @@ class LogAddExp(Op):
     numpy's logaddexp computes max + ln(1 + e^-|a - b|), which never overflows.
     """
 
+    op_name = "logaddexp"  # for error messages
+    ufunc, power = np.logaddexp, np.exp  # the op, and the exponential of its base
+
     @staticmethod
     def forward(ctx, a, b):
-        _check_broadcast("logaddexp", a, b)
+        _check_broadcast(type(ctx).op_name, a, b)
         ctx.save_for_backward(a, b)
-        return np.logaddexp(a, b)
+        return type(ctx).ufunc(a, b)
 
     @staticmethod
     def backward(ctx, grad):
         a, b = ctx.saved_arrays
+        power = type(ctx).power
         with np.errstate(invalid="ignore", over="ignore"):
-            grad_a = unbroadcast(grad / (1 + np.exp(b - a)), _shape(a)) if ctx.needs_input_grad[0] else None
-            grad_b = unbroadcast(grad / (1 + np.exp(a - b)), _shape(b)) if ctx.needs_input_grad[1] else None
+            grad_a = unbroadcast(grad / (1 + power(b - a)), _shape(a)) if ctx.needs_input_grad[0] else None
+            grad_b = unbroadcast(grad / (1 + power(a - b)), _shape(b)) if ctx.needs_input_grad[1] else None
         return grad_a, grad_b
+
+
+class LogAddExp2(LogAddExp):
+    """z = log2(2^a + 2^b);  dz/da = 1 / (1 + 2^(b - a)), dz/db = 1 / (1 + 2^(a - b)) (numpy's
+    logaddexp2, which never overflows)."""
+
+    op_name = "logaddexp2"
+    ufunc, power = np.logaddexp2, np.exp2
 
 
 class XLogY(Op):
     """z = x ln y, 0 where x = 0 unless y is NaN;  dz/dx = ln y (0 where x = 0 and y <= 0), dz/dy = x / y."""
 
+    op_name = "xlogy"  # for error messages
+
     @staticmethod
     def forward(ctx, x, y):
         _check_broadcast("xlogy", x, y)
+        if not hasattr(y, "dtype"):  # a Python number: in x's dtype, as PyTorch (np.log would give float64)
+            y = array_module(x).asarray(y, dtype=x.dtype)
         ctx.save_for_backward(x, y)
         with np.errstate(divide="ignore", invalid="ignore"):
             return np.where((x == 0) & ~np.isnan(y), 0, x * np.log(y))

@@ -76,6 +76,8 @@ class GetItem(Op):
                 out = out[step]
         except IndexError as e:
             raise IndexError(f"indexing a tensor of shape {tuple(x.shape)} with {index!r}: {e}") from None
+        if isinstance(out, np.generic):  # numpy gives a scalar for ints only; x[0, ...] is a 0-d view
+            out = x[(*index, Ellipsis) if isinstance(index, tuple) else (index, Ellipsis)]
         # Slices and ints give a view of x (writing to it writes to x); index arrays give a copy.
         ctx.is_view = np.may_share_memory(out, x)
         return out
@@ -97,17 +99,19 @@ class IndexPut(Op):
     """y = x with y[index] = values (``accumulate``: y[index] += values, repeated places adding up);
     dL/dx = dL/dy (zero at index unless accumulating),  dL/dvalues = dL/dy[index] summed to values' shape.
 
-    ``index`` is a numpy index (one step: the callers build it); ``values`` broadcast to x[index].
+    ``index`` is any index of ``x[index]`` (PyTorch's placement, ``torch_steps``); ``values`` (an
+    array or a number) broadcast to x[index].
     """
 
     @staticmethod
     def forward(ctx, x, values, index, accumulate):
-        ctx.index, ctx.accumulate, ctx.values_shape = index, accumulate, values.shape
+        ctx.steps, ctx.accumulate, ctx.values_shape = torch_steps(index), accumulate, np.shape(values)
         out = x.copy()
+        target, last = _placed(out, ctx.steps)
         if accumulate:
-            scatter_add(out, index, values.astype(x.dtype, copy=False))
+            scatter_add(target, last, values.astype(x.dtype, copy=False))
         else:
-            out[index] = values
+            target[last] = values
         return out
 
     @staticmethod
@@ -117,10 +121,19 @@ class IndexPut(Op):
             grad_x = grad
             if not ctx.accumulate:
                 grad_x = grad.copy()
-                grad_x[ctx.index] = 0
+                target, last = _placed(grad_x, ctx.steps)
+                target[last] = 0
         if ctx.needs_input_grad[1]:
-            grad_values = unbroadcast(grad[ctx.index], ctx.values_shape)
+            target, last = _placed(grad, ctx.steps)
+            grad_values = unbroadcast(target[last], ctx.values_shape)
         return grad_x, grad_values, None, None
+
+
+def _placed(array, steps):
+    """The view of ``array`` that the last of ``steps`` (``torch_steps``) indexes, and that step."""
+    for step in steps[:-1]:
+        array = array[step]
+    return array, steps[-1]
 
 
 class NonZero(Op):

@@ -60,6 +60,8 @@ def product(ctx, a, b):
 class MatMul(Op):
     """C = A @ B;  dL/dA = dL/dC @ B^T,  dL/dB = A^T @ dL/dC (see the module docstring)."""
 
+    op_name = "matmul"  # for error messages
+
     @staticmethod
     def forward(ctx, a, b):
         out = product(ctx, a, b)

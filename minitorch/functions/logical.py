@@ -160,6 +160,8 @@ class SignBit(Op):
 class IsClose(Op):
     """|a - b| <= atol + rtol * |b|, elementwise (NaNs equal only with ``equal_nan``)."""
 
+    op_name = "isclose"  # for error messages
+
     differentiable = False
 
     @staticmethod

@@ -24,14 +24,17 @@ class BinaryCrossEntropy(Op):
 
     @staticmethod
     def forward(ctx, x, t):
+        ### BEGIN SOLUTION 3.15: l = -(t log x + (1 - t) log(1 - x)) with each log clamped to >= LOG_FLOOR, no warning at log 0
         with np.errstate(divide="ignore"):
             log_x = np.maximum(np.log(x), LOG_FLOOR)
             log_1mx = np.maximum(np.log1p(-x), LOG_FLOOR)
         ctx.save_for_backward(x, t, log_x, log_1mx)
         return -(t * log_x + (1 - t) * log_1mx)
+        ### END SOLUTION
 
     @staticmethod
     def backward(ctx, grad):
+        ### BEGIN SOLUTION 3.15: dL/dx and dL/dt (None unless needed), finite at x = 0 and x = 1 (denominator >= EPSILON)
         x, t, log_x, log_1mx = ctx.saved_arrays
         grad_x = grad_t = None
         if ctx.needs_input_grad[0]:
@@ -39,3 +42,4 @@ class BinaryCrossEntropy(Op):
         if ctx.needs_input_grad[1]:
             grad_t = grad * (log_1mx - log_x)
         return grad_x, grad_t
+        ### END SOLUTION

@@ -206,22 +206,36 @@ class GELU(Op):
         return grad * (second + x * pdf), None
 
 
+def check_bool_bounds(op, array, lo, hi):
+    """Refuse, as PyTorch (which has no kernel for it), to clamp a bool array by a Python bool."""
+    if array.dtype == np.bool_ and any(isinstance(b, bool) for b in (lo, hi)):
+        raise NotImplementedError(f"{op}: a bool tensor cannot be clamped by a bool number (PyTorch has no "
+                                  f"such kernel); convert it first, e.g. x.int().{op}(...).")
+
+
 class Clamp(Op):
-    """y = min(max(x, lo), hi);  dy/dx = 1 where lo <= x <= hi, else 0 (lo > hi: y = hi everywhere)."""
+    """y = min(max(x, lo), hi);  dy/dx = 1 where lo <= x <= hi, dy/dlo = 1 where x < lo < hi,
+    dy/dhi = 1 where x > hi or hi < lo, else 0 (lo > hi: y = hi everywhere), as PyTorch."""
 
     @staticmethod
     def forward(ctx, x, lo, hi):
-        inside = np.ones_like(x, dtype=bool)
+        check_bool_bounds("clamp", x, lo, hi)
+        inside = True  # bounds that are arrays may broadcast x to a larger shape
         if lo is not None:
-            inside &= x >= lo
+            inside = inside & (x >= lo)
+            ctx.to_lo = (x < lo) & (True if hi is None else lo < hi)
         if hi is not None:
-            inside &= x <= hi
-        ctx.inside = inside
+            inside = inside & (x <= hi)
+            ctx.to_hi = (x > hi) | (False if lo is None else hi < lo)
+        ctx.inside, ctx.shapes = inside, [_shape(a) for a in (x, lo, hi)]
         return np.clip(x, lo, hi).astype(x.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, grad):
-        return grad * ctx.inside, None, None
+        needs, shapes = ctx.needs_input_grad, ctx.shapes
+        return (unbroadcast(grad * ctx.inside, shapes[0]) if needs[0] else None,
+                unbroadcast(grad * ctx.to_lo, shapes[1]) if needs[1] else None,
+                unbroadcast(grad * ctx.to_hi, shapes[2]) if needs[2] else None)
 
 
 class NanToNum(Op):
@@ -309,8 +323,27 @@ class Fmin(Pick):
         return _pick_gradients(ctx, np.where(to_a, grad, 0), np.where(to_a, 0, grad))
 
 
+class NextAfter(Op):
+    """z = the next floating-point value after a in the direction of b (a where a = b);  dz/da = 1,
+    dz/db = 0 (PyTorch's: a step of one unit in the last place counts as no change)."""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        _check_broadcast("nextafter", a, b)
+        ctx.shapes = _shape(a), _shape(b)
+        return np.nextafter(a, b)
+
+    @staticmethod
+    def backward(ctx, grad):
+        needs = ctx.needs_input_grad
+        return (unbroadcast(grad, ctx.shapes[0]) if needs[0] else None,
+                unbroadcast(grad * 0, ctx.shapes[1]) if needs[1] else None)
+
+
 class CopySign(Op):
     """z = |a| with the sign of b;  dz/da = z / a (+-1; 0 at a = 0), dz/db = 0."""
+
+    op_name = "copysign"  # for error messages
 
     @staticmethod
     def forward(ctx, a, b):

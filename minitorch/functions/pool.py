@@ -28,7 +28,7 @@ def pool_geometry(op, shape, kernel, stride, padding, dilation, ceil_mode):
     out_hw, pads = [], []
     for axis in range(2):
         size, k, s, p, d = shape[axis - 2], kernel[axis], stride[axis], padding[axis], dilation[axis]
-        out = out_size(op, size, k, s, p, p, d, ceil_mode)
+        out = out_size(op, size, k, s, p, p, d, ceil_mode, shape)
         needed = (out - 1) * s + d * (k - 1) + 1  # the padded length the last window reaches
         out_hw.append(out)
         pads.append((p, max(p, needed - size - p)))
@@ -48,13 +48,11 @@ def _lowest(dtype):
 
 def max_pool_argmax(x, kernel, stride, padding, dilation, ceil_mode):
     """(y, winner, out_hw, pads): the window maxima and, per window, the flat kernel offset
-    i*kW + j of its maximum (the first one on a tie, as in PyTorch).
+    i*kW + j of its maximum (the first one on a tie, as in PyTorch; a NaN propagates to y).
 
-    One pass per kernel offset k = 1, 2, ...: compare the strided slice that offset reads (one
-    element per window) with the best so far; a strictly larger value takes over, so ties keep
-    the first. As k grows, "winner = k where larger" is max(winner, k * larger): plain arithmetic,
-    several times faster in numpy than np.where or np.putmask.
+    y owns its memory; no loop over pixels (see the module docstring).
     """
+    ### BEGIN SOLUTION 4.5: return (y, winner, out_hw, pads) without a loop over pixels
     out_hw, pads = pool_geometry("max_pool2d", x.shape, kernel, stride, padding, dilation, ceil_mode)
     x_pad = _pad(x, pads, _lowest(x.dtype))
     y = x_pad[offset_slices(0, 0, stride, dilation, out_hw)]
@@ -66,6 +64,7 @@ def max_pool_argmax(x, kernel, stride, padding, dilation, ceil_mode):
     if y.base is not None:  # a 1x1 window: y is still a view of x; the output must own its memory
         y = y.copy()
     return y, winner, out_hw, pads
+    ### END SOLUTION
 
 
 def max_pool_indices(x, kernel, stride, padding, dilation, ceil_mode):
@@ -90,25 +89,27 @@ class MaxPool2d(Op):
 
     @staticmethod
     def backward(ctx, grad):
+        ### BEGIN SOLUTION 4.3: return dL/dx (from ctx.winner and ctx.geometry) then 5 Nones
         shape, pads, kernel, stride, dilation, out_hw = ctx.geometry
         padded = (*shape[:2], *(s + a + b for s, (a, b) in zip(shape[2:], pads)))
 
         def grad_at(i, j):  # offset (i, j) gets the gradient of the windows it won
-            ### BEGIN SOLUTION 4.3: return grad where offset (i, j) won its window (ctx.winner == i * kW + j), else 0
             return (ctx.winner == i * kernel[1] + j) * grad
-            ### END SOLUTION
 
         grad_pad = col2im(grad, padded, kernel, stride, dilation, out_hw, grad_at)
         return crop(grad_pad, pads), None, None, None, None, None
+        ### END SOLUTION
 
 
 def _window_counts(size, kernel, stride, pad, out, count_include_pad):
     """Per output position along one axis, how many of its window's pixels the average divides by."""
+    ### BEGIN SOLUTION 4.6: return the divisor of each of the ``out`` windows (the ceil_mode overhang past the padding never counts)
     start = np.arange(out) * stride - pad
-    end = np.minimum(start + kernel, size + pad)  # the ceil_mode overhang past the padding never counts
+    end = np.minimum(start + kernel, size + pad)
     if count_include_pad:
         return end - start
     return np.minimum(end, size) - np.maximum(start, 0)
+    ### END SOLUTION
 
 
 class AvgPool2d(Op):
@@ -120,6 +121,7 @@ class AvgPool2d(Op):
 
     @staticmethod
     def forward(ctx, x, kernel, stride, padding, ceil_mode, count_include_pad, divisor_override):
+        ### BEGIN SOLUTION 4.6: save ctx.divisor (on x's device) and ctx.geometry; return the window averages
         one = (1, 1)
         out_hw, pads = pool_geometry("avg_pool2d", x.shape, kernel, stride, padding, one, ceil_mode)
         if divisor_override is not None:
@@ -138,16 +140,17 @@ class AvgPool2d(Op):
         offsets = [(i, j) for i in range(kernel[0]) for j in range(kernel[1])]
         total = sum(x_pad[offset_slices(i, j, stride, one, out_hw)] for i, j in offsets)
         return total / divisor
+        ### END SOLUTION
 
     @staticmethod
     def backward(ctx, grad):
+        ### BEGIN SOLUTION 4.4: return dL/dx (from ctx.divisor and ctx.geometry) then 6 Nones
         shape, pads, kernel, stride, out_hw = ctx.geometry
         padded = (*shape[:2], *(s + a + b for s, (a, b) in zip(shape[2:], pads)))
-        ### BEGIN SOLUTION 4.4: grad_pad: each window's pixels get dL/dy / ctx.divisor, added up with col2im
         share = grad / ctx.divisor
         grad_pad = col2im(grad, padded, kernel, stride, (1, 1), out_hw, lambda i, j: share)
-        ### END SOLUTION
         return crop(grad_pad, pads), None, None, None, None, None, None
+        ### END SOLUTION
 
 
 def adaptive_windows(size, out):

@@ -1,4 +1,5 @@
-"""Resampling the last two axes of (N, C, H, W) images: nearest and (bi)linear interpolation.
+"""Resampling the spatial axes of (N, C, L) signals, (N, C, H, W) images and (N, C, D, H, W) volumes:
+nearest and (bi/tri)linear interpolation.
 
 Along one axis, output position k reads the input around a source position s(k):
 
@@ -7,7 +8,8 @@ Along one axis, output position k reads the input around a source position s(k):
 
 Both are linear maps along the axis, y = A x, with one or two non-zeros per row of A; a 2-D
 resampling applies one along W, then one along H (bilinear interpolation is separable):
-y = A_H x A_W^T, and dL/dx = A_H^T (dL/dy) A_W. Forward gathers the few pixels each output
+y = A_H x A_W^T, and dL/dx = A_H^T (dL/dy) A_W (trilinear adds A_D along depth the same way).
+Forward gathers the few pixels each output
 reads (exact: a NaN or inf spreads only to the outputs that read it, as in PyTorch); backward,
 the adjoint, multiplies by the small dense (out, size) matrices.
 
@@ -62,34 +64,57 @@ def axis_matrix(size, weights, dtype):
     return a
 
 
+def _fixed_point(t):
+    """PyTorch's integer weights for uint8 images: (1 - t, t) times 2**bits, rounded, with the
+    fewest bits at which twice the largest weight reaches 2**15 (at most 22); returns (w0, w1, bits)."""
+    largest, bits = max(1 - t.min(), t.max()), 0
+    while bits < 22 and int(0.5 + largest * (1 << (bits + 1))) < 1 << 15:
+        bits += 1
+    return np.floor(0.5 + (1 - t) * (1 << bits)), np.floor(0.5 + t * (1 << bits)), bits
+
+
 def _resample(x, weights, axis):
-    """x resampled along ``axis`` (-2 or -1) by one axis' ``weights``: a gather, and a blend for linear."""
+    """x resampled along ``axis`` (negative) by one axis' ``weights``: a gather, and a blend for linear.
+
+    A uint8 image is blended as PyTorch does it: integer weights (``_fixed_point``), the sum
+    rounded to the nearest integer and clamped to 0..255 after each axis."""
     xp = array_module(x)
     index, next_index, t = weights
     first = xp.take(x, xp.asarray(index), axis=axis)
     if t is None:
         return first
-    t = xp.asarray(t if axis == -1 else t[:, None])
-    return (1 - t) * first + t * xp.take(x, xp.asarray(next_index), axis=axis)
+    second = xp.take(x, xp.asarray(next_index), axis=axis)
+    along = (-1, *(1,) * (-1 - axis))  # t[k] along ``axis``, broadcast over the axes after it
+    if x.dtype == np.uint8:
+        t = np.where(index == next_index, 0, t)  # the edge's one pixel gets the whole weight
+        w0, w1, bits = _fixed_point(t)
+        w0, w1 = (xp.asarray(w.reshape(along).astype(np.int64)) for w in (w0, w1))
+        total = w0 * first + w1 * second + (1 << bits >> 1)
+        return xp.clip(total >> bits, 0, 255).astype(np.uint8)
+    t = xp.asarray(t.reshape(along))
+    return (1 - t) * first + t * second
 
 
 class Interpolate(Op):
-    """y = A_H x A_W^T (resampling along H and W, see the module docstring);  dL/dx = A_H^T (dL/dy) A_W.
+    """y = A_H x A_W^T (resampling along each spatial axis, see the module docstring);
+    dL/dx = A_H^T (dL/dy) A_W: each axis' matrix transposed, applied along that axis.
 
-    ``rows`` and ``cols`` are ``axis_weights`` of H and W; a 1-D signal is an image of height 1
-    whose ``rows`` are the identity.
+    ``weights`` holds one ``axis_weights`` per spatial axis, for the last len(weights) axes of x
+    ((L,), (H, W) or (D, H, W)).
     """
 
     @staticmethod
-    def forward(ctx, x, rows, cols):
-        ctx.weights = (rows, cols)
-        ctx.in_hw = x.shape[-2:]
-        return _resample(_resample(x, cols, axis=-1), rows, axis=-2)
+    def forward(ctx, x, weights):
+        ctx.weights = weights
+        ctx.in_sizes = x.shape[-len(weights):]
+        for axis in range(-1, -len(weights) - 1, -1):
+            x = _resample(x, weights[axis], axis=axis)
+        return x
 
     @staticmethod
     def backward(ctx, grad):
         xp = array_module(grad)
-        (h, w), (rows, cols) = ctx.in_hw, ctx.weights
-        a_h = xp.asarray(axis_matrix(h, rows, grad.dtype))
-        a_w = xp.asarray(axis_matrix(w, cols, grad.dtype))
-        return a_h.T @ grad @ a_w, None, None
+        for axis in range(-1, -len(ctx.weights) - 1, -1):  # (..., out) @ A (out, size) along each axis
+            a = xp.asarray(axis_matrix(ctx.in_sizes[axis], ctx.weights[axis], grad.dtype))
+            grad = xp.moveaxis(xp.moveaxis(grad, axis, -1) @ a, -1, axis)
+        return grad, None

@@ -154,6 +154,8 @@ class FloorDivide(RoundedDivision):
 class TruncDivide(RoundedDivision):
     """z = trunc(a / b) (``div(rounding_mode='trunc')``, C's integer division);  dz/da = dz/db = 0."""
 
+    op_name = "div"  # for error messages
+
     @staticmethod
     def forward(ctx, a, b):
         ctx.shapes = _check_broadcast("div", a, b)

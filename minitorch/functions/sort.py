@@ -108,7 +108,9 @@ class QuantilePosition(Op):
 
 class SortIndex(Op):
     """The order that sorts ``x`` along ``axis`` (stable; NaN last ascending, first descending), int64;
-    with ``k``, only the first k of it (``topk``)."""
+    with ``k``, only the first k of it (``topk``). Among equal values ``topk`` keeps the original order:
+    PyTorch leaves that order unspecified (its CPU kernel's depends on the C++ library's unstable
+    partial sort), so both are right, and the values are the same."""
 
     differentiable = False
 
@@ -227,7 +229,7 @@ class Unique(Op):
     def forward(ctx, x, axis, consecutive, part):
         xp = array_module(x)
         moved = x.reshape(-1) if axis is None else xp.moveaxis(x, axis, 0)
-        rows = moved.reshape(moved.shape[0], -1)
+        rows = moved.reshape(moved.shape[0], int(np.prod(moved.shape[1:])))  # -1 fails on an empty tensor
         if consecutive:
             new = xp.ones(rows.shape[0], dtype=bool)
             new[1:] = (rows[1:] != rows[:-1]).any(axis=1)
@@ -246,6 +248,8 @@ class Unique(Op):
 
 class BinCount(Op):
     """out[v] = the number of times v occurs in ``x`` (or the sum of ``weights`` there), for v = 0..max."""
+
+    op_name = "bincount"  # for error messages
 
     differentiable = False
 
@@ -277,6 +281,8 @@ class Histc(Op):
 class SearchSorted(Op):
     """For each value, the index at which it would go in ``sequence`` (sorted along its last dim)
     to keep it sorted: before equal elements, or after them with ``right``."""
+
+    op_name = "searchsorted"  # for error messages
 
     differentiable = False
 

@@ -1,4 +1,4 @@
-"""Command line: ``python -m minitorch.labs {list,check,build-student,build-grader,mutation-check,grade,autograde}``."""
+"""Command line: ``python -m minitorch.labs {list,lines,check,build-student,build-grader,mutation-check,grade,autograde}``."""
 import argparse
 import sys
 from pathlib import Path
@@ -22,6 +22,23 @@ def cmd_list(args):
             print(f"  {task.id:<5} {task.points:>3g} pts  {task.title}{deps}")
             for r in (r for r in regions if r.task == task.id):
                 print(f"          {r.path}:{r.begin}  {r.instruction}")
+    return 0
+
+
+def cmd_lines(args):
+    root, counts = _root(args), {}
+    for r in build.all_regions(root):
+        body = (root / r.path).read_text(encoding="utf-8").splitlines()[r.begin:r.end - 1]
+        code = [line for line in body if line.strip() and not line.strip().startswith("#")]
+        counts[r.task] = counts.get(r.task, 0) + len(code)
+    total = 0
+    for lab in catalog.LABS:
+        lines = sum(counts.get(t.id, 0) for t in lab.tasks)
+        total += lines
+        print(f"Lab {lab.number}: {lab.title}: {lines} lines of student code")
+        for task in lab.tasks:
+            print(f"  {task.id:<5} {counts.get(task.id, 0):>4}  {task.title}")
+    print(f"All labs: {total} lines of student code (non-blank, non-comment lines in solution regions).")
     return 0
 
 
@@ -51,7 +68,12 @@ def cmd_build_grader(args):
 def cmd_mutation_check(args):
     from .mutation import mutation_check
 
-    report = mutation_check(_root(args), tasks=args.task or None, workers=args.workers)
+    if args.probes:
+        from .trusted import probe_mutation_check
+
+        report = probe_mutation_check(_root(args), tasks=args.task or None, workers=args.workers)
+    else:
+        report = mutation_check(_root(args), tasks=args.task or None, workers=args.workers)
     problems = [(task, p) for task, found in report.items() for p in found]
     for task, problem in problems:
         print(f"{task}: {problem}")
@@ -67,7 +89,11 @@ def cmd_grade(args):
 
 
 def cmd_autograde(args):
-    return grader.autograde(args.submission, args.results, labs=args.lab, timeout=args.timeout)
+    from .sandbox import Limits
+
+    limits = Limits(wall=args.timeout, memory=args.memory << 20, processes=args.max_processes)
+    return grader.autograde(args.submission, args.results, labs=args.lab, timeout=args.timeout,
+                            reference=args.reference, seed=args.seed, limits=limits)
 
 
 def main(argv=None):
@@ -81,6 +107,8 @@ def main(argv=None):
         return p
 
     add("list", cmd_list, "list the labs, their tasks, points and solution regions")
+    add("lines", cmd_lines, "count the lines of student code (non-blank, non-comment lines in solution regions) "
+        "per task and per lab")
     add("check", cmd_check, "check the catalog and that every task has a region and every region a task")
     p = add("build-student", cmd_build_student, "write the student edition: every region becomes a stub")
     p.add_argument("out", help="the folder to write (outside the repository)")
@@ -96,6 +124,7 @@ def main(argv=None):
             "stub each task alone: its tests must fail, and only those of tasks that depend on it")
     p.add_argument("--task", action="append", default=[], metavar="ID", help="only task ID (repeatable)")
     p.add_argument("--workers", type=int, default=None, help="test runs at a time (default: the CPU count)")
+    p.add_argument("--probes", action="store_true", help="check the trusted grader's probes instead of the tests")
     p = add("grade", cmd_grade, "run the lab tests and print points per task")
     p.add_argument("--lab", type=int, action="append", default=[], metavar="N", help="only lab N (repeatable)")
     p.add_argument("--task", action="append", default=[], metavar="ID", help="only task ID, e.g. 1.3 (repeatable)")
@@ -103,12 +132,17 @@ def main(argv=None):
     p.add_argument("--json", metavar="PATH", help="write the per-test results (minitorch's format) here")
     p.add_argument("--timeout", type=float, default=60, help="seconds allowed per test (default 60)")
     p.add_argument("-v", "--verbose", action="store_true", help="show pytest's own output as it runs")
-    p = sub.add_parser("autograde", help="grade a Gradescope submission (used by run_autograder)")
+    p = sub.add_parser("autograde", help="grade a submission with the trusted grader (run_autograder uses it): "
+                       "its code runs only in a sandboxed child, the score is decided outside it")
     p.set_defaults(fn=cmd_autograde)
-    p.add_argument("--submission", required=True)
-    p.add_argument("--results", required=True)
-    p.add_argument("--lab", type=int, action="append", default=[], metavar="N")
-    p.add_argument("--timeout", type=float, default=60)
+    p.add_argument("--submission", required=True, help="the submitted folder (it or a folder below holds minitorch/)")
+    p.add_argument("--results", required=True, help="where to write Gradescope's results.json")
+    p.add_argument("--lab", type=int, action="append", default=[], metavar="N", help="only lab N (repeatable)")
+    p.add_argument("--timeout", type=float, default=30, help="seconds allowed per probe (default 30)")
+    p.add_argument("--reference", help="the reference checkout (default: the bundle's reference/, or this checkout)")
+    p.add_argument("--seed", type=int, default=None, help="the inputs' seed (default: fresh for every grading)")
+    p.add_argument("--memory", type=int, default=4096, help="MiB of address space per child (default 4096)")
+    p.add_argument("--max-processes", type=int, default=64, help="processes and threads per child (default 64)")
     args = parser.parse_args(argv)
     try:
         return args.fn(args)

@@ -4,13 +4,14 @@
 ``git ls-files --cached --others --exclude-standard``, or a plain walk that skips .git, caches
 and outputs when ``root`` is not a git checkout) into ``out``. On the way it replaces every
 solution region by its stub and leaves out the hidden tests (``tests/labs/hidden/``) and the
-CI tests of this package (``tests/labs/test_lab_tooling.py``).
+CI tests of this package (``TOOLING_TESTS``).
 
 ``build_grader(root, out)`` writes what Gradescope needs (see ``labs/README.md``):
 
-    setup.sh             installs Python and the test dependencies (requirements.txt)
+    setup.sh             makes a virtual environment (/opt/minitorch-venv) with requirements.txt
     run_autograder       grades /autograder/submission into /autograder/results/results.json
-    minitorch_labs/      this package (the catalog, the grader, the pytest plugin)
+    minitorch_labs/      this package (the catalog, the trusted grader, the probes, the sandbox)
+    reference/           the reference minitorch/ and kernels/: the expected values come from it
     trusted/             the files a submission may not replace: tests/ (lab tests, hidden ones
                          included), pytest.ini, minitorch/testing/
     autograder.zip       all of the above, the file to upload
@@ -25,7 +26,8 @@ from .catalog import all_tasks, select
 from .regions import find_regions, stub_source
 
 HIDDEN_TESTS = "tests/labs/hidden/"
-TOOLING_TESTS = "tests/labs/test_lab_tooling.py"  # CI for this package: not a lab test, not for students
+# CI for this package: not lab tests, not for students
+TOOLING_TESTS = ("tests/labs/test_lab_tooling.py", "tests/labs/test_grader_attacks.py")
 SKIP_DIRS = {".git", "__pycache__", ".pytest_cache", ".hypothesis", ".ipynb_checkpoints", ".mypy_cache",
              ".ruff_cache", ".tox", ".venv", "venv", "build", "dist", "outputs", "node_modules"}
 # Regions are searched in the framework's code, not in the tests or in this package (whose
@@ -115,7 +117,7 @@ def build_student(root, out, tasks=None, include=None, hidden=False, force=False
     """
     root, out = _prepare(root, out, force)
     files = [p for p in repository_files(root)
-             if p != TOOLING_TESTS and (hidden or not p.startswith(HIDDEN_TESTS))]
+             if p not in TOOLING_TESTS and (hidden or not p.startswith(HIDDEN_TESTS))]
     if include is not None:
         files = [p for p in files if p.startswith(tuple(include))]
     regions = all_regions(root, files)
@@ -143,14 +145,17 @@ def build_grader(root, out, labs=(), timeout=60, force=False):
     files = repository_files(root)
     for prefix in TRUSTED:
         for path in files:
-            if (path == prefix or path.startswith(prefix + "/")) and path != TOOLING_TESTS:
+            if (path == prefix or path.startswith(prefix + "/")) and path not in TOOLING_TESTS:
                 target = out / "trusted" / path
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(root / path, target)
+    for path in files:  # the reference, for the expected values: only root may read it (the grader chmods it)
+        if path.startswith(("minitorch/", "kernels/")) and not path.startswith("minitorch/labs/"):
+            target = out / "reference" / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(root / path, target)
     package = Path(__file__).resolve().parent
-    (out / "minitorch_labs").mkdir()
-    for source in sorted(package.glob("*.py")):
-        shutil.copy2(source, out / "minitorch_labs" / source.name)
+    shutil.copytree(package, out / "minitorch_labs", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
     (out / "requirements.txt").write_text(REQUIREMENTS)
     lab_args = "".join(f" --lab {n}" for n in labs)
     _write_script(out / "setup.sh", SETUP_SH)
@@ -172,20 +177,34 @@ def _write_script(path, text):
 
 SETUP_SH = """\
 #!/usr/bin/env bash
-# Gradescope runs this once, when it builds the autograder's image.
+# Gradescope runs this once, when it builds the autograder's image (Ubuntu 22.04 or 24.04).
+# Their Python is "externally managed" (PEP 668): install into a virtual environment instead,
+# outside /autograder/source (the grader closes that folder to the sandbox user).
 set -euo pipefail
-apt-get update
-apt-get install -y python3 python3-pip
-python3 -m pip install -r /autograder/source/requirements.txt
+VENV=${MINITORCH_VENV:-/opt/minitorch-venv}
+SOURCE=${MINITORCH_SOURCE:-/autograder/source}
+python_ok() {
+  command -v python3 >/dev/null && python3 -c 'import sys; assert sys.version_info >= (3, 10)' 2>/dev/null
+}
+if ! python_ok || ! python3 -c 'import venv, ensurepip' 2>/dev/null; then
+  apt-get update
+  apt-get install -y python3 python3-venv python3-pip
+fi
+python_ok || { echo "setup.sh: Python >= 3.10 is needed; this image has $(python3 --version 2>&1)" >&2; exit 1; }
+python3 -m venv "$VENV"
+"$VENV/bin/python" -m pip install --upgrade pip
+"$VENV/bin/python" -m pip install -r "$SOURCE/requirements.txt"
+chmod -R a+rX "$VENV"  # the sandbox user runs this interpreter
 """
 
 RUN_AUTOGRADER = """\
 #!/usr/bin/env bash
-# Gradescope runs this for every submission. The grader copies minitorch/ and kernels/ from the
-# submission next to the trusted tests, runs them, and writes results.json test by test.
+# Gradescope runs this for every submission. The trusted grader runs the submission's minitorch/
+# and kernels/ only in a sandboxed child (as nobody), compares its outputs with the reference's,
+# and writes results.json itself.
 mkdir -p /autograder/results
 cd /autograder/source
-PYTHONPATH=/autograder/source python3 -m minitorch_labs autograde \\
+PYTHONPATH=/autograder/source ${{MINITORCH_VENV:-/opt/minitorch-venv}}/bin/python -m minitorch_labs autograde \\
     --submission /autograder/submission --results /autograder/results/results.json \\
     --timeout {timeout}{lab_args}
 if [ ! -s /autograder/results/results.json ]; then

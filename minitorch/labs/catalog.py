@@ -43,12 +43,18 @@ class Lab:
 
 
 LABS = (
-    Lab(1, "Scalar autograd", (
-        Task("1.1", "Multiplication and its local derivatives", 3),
-        Task("1.2", "Division and its local derivatives", 3),
-        Task("1.3", "tanh and its derivative", 4),
+    Lab(1, "Scalar autograd and a tiny MLP", (
+        Task("1.1", "Add, subtract, negate, multiply: values and local derivatives", 3),
+        Task("1.2", "Division and powers: values and local derivatives", 3, depends_on=("1.1",)),
+        Task("1.3", "exp, log, tanh, relu, sigmoid: values and local derivatives", 4),
         Task("1.4", "Topological order without recursion", 5),
-        Task("1.5", "Backward: the chain rule, accumulated", 5, depends_on=("1.4",)),
+        Task("1.5", "Backward: the chain rule, accumulated", 5, depends_on=("1.1", "1.2", "1.3", "1.4")),
+        Task("1.6", "Neuron, Layer, MLP: forward and parameters", 4, depends_on=("1.1", "1.3")),
+        Task("1.7", "SGD (momentum, Nesterov, weight decay) and zero_grad", 3, depends_on=("1.6",)),
+        Task("1.8", "Binary and multi-class cross-entropy on logits, without overflow", 4,
+             depends_on=("1.1", "1.3", "1.4", "1.5")),
+        Task("1.9", "Milestone: train an MLP on the two moons", 6,
+             depends_on=("1.1", "1.2", "1.3", "1.4", "1.5", "1.6", "1.7", "1.8")),
     )),
     Lab(2, "Tensor ops and broadcasting gradients", (
         Task("2.1", "unbroadcast: the backward of broadcasting", 5),
@@ -57,7 +63,7 @@ LABS = (
         Task("2.4", "Sum backward", 4),
         Task("2.5", "MatMul backward", 5, depends_on=("2.1",)),
     )),
-    Lab(3, "Activations, losses and optimisers", (
+    Lab(3, "Activations, losses, optimisers and nn", (
         Task("3.1", "ReLU backward", 2),
         Task("3.2", "Sigmoid backward", 2),
         Task("3.3", "Softmax backward", 3),
@@ -65,20 +71,38 @@ LABS = (
         Task("3.5", "Mean squared error", 2),
         Task("3.6", "Cross-entropy: pick the target's log-probability", 3,
              depends_on=("2.2", "2.3", "2.4", "3.4")),
-        Task("3.7", "SGD with momentum", 3),
-        Task("3.8", "Adam", 3),
+        Task("3.7", "SGD: the optimiser's step and momentum", 4),
+        Task("3.8", "Adam", 4, depends_on=("3.7",)),
+        Task("3.9", "Module.state_dict and load_state_dict", 4),
+        Task("3.10", "zero_grad, train/eval and freezing", 2),
+        Task("3.11", "AdamW: decoupled weight decay", 2, depends_on=("3.7", "3.8")),
+        Task("3.12", "Binary cross-entropy on logits, without overflow", 3, depends_on=("2.2",)),
+        Task("3.13", "Learning-rate schedules: StepLR and cosine annealing", 3, depends_on=("3.7",)),
+        Task("3.14", "Milestone: an MLP on the digits to 92% test accuracy", 8,
+             depends_on=("2.2", "2.3", "2.4", "3.1", "3.4", "3.6", "3.7", "3.8", "3.10", "3.13")),
+        Task("3.15", "Binary cross-entropy on probabilities: a stable op", 3),
+        Task("3.16", "Weight initialisation: Glorot and He normal, truncated normal, orthogonal", 3),
     )),
     Lab(4, "Convolution and pooling", (
         Task("4.1", "im2col: every window as a column", 6),
         Task("4.2", "col2im: the backward of im2col", 6, depends_on=("4.1",)),
-        Task("4.3", "Max pooling backward", 4),
-        Task("4.4", "Average pooling backward", 4),
+        Task("4.5", "Max pooling forward: window maxima and their winners", 5),
+        Task("4.3", "Max pooling backward", 4, depends_on=("4.2", "4.5")),
+        Task("4.6", "Average pooling forward: the divisors, padding and ceil_mode", 5),
+        Task("4.4", "Average pooling backward", 4, depends_on=("4.2", "4.6")),
+        Task("4.7", "conv2d: the matmul's result as images plus bias, and its backward", 4,
+             depends_on=("2.5", "4.1", "4.2")),
     )),
-    Lab(5, "Attention and a transformer block", (
-        Task("5.1", "Scaled dot-product attention", 6),
+    Lab(5, "Attention and a character GPT", (
         Task("5.2", "The causal mask", 3),
-        Task("5.3", "Multi-head attention: split into heads", 5, depends_on=("5.1",)),
+        Task("5.1", "Scaled dot-product attention: scores, masks and the softmax", 8, depends_on=("5.2",)),
+        Task("5.3", "Multi-head attention: projections, split and merge heads", 6, depends_on=("5.1",)),
         Task("5.4", "Transformer encoder layer", 6, depends_on=("5.1", "5.3")),
+        Task("5.5", "Positional encodings: sinusoidal and learned", 4),
+        Task("5.6", "A character GPT: forward and generation", 6, depends_on=("3.10", "5.2", "5.4", "5.5")),
+        Task("5.7", "Milestone: a character GPT below 2.7 nats of validation loss", 8,
+             depends_on=("2.5", "3.3", "3.6", "3.7", "3.8", "3.10", "3.11", "3.13",
+                         "5.1", "5.2", "5.3", "5.4", "5.5", "5.6")),
     )),
     Lab(6, "CUDA kernels under the simulator", (
         Task("6.1", "Tiled matmul with shared memory", 8),

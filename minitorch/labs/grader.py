@@ -1,4 +1,5 @@
-"""Running the lab tests and grading them: ``grade`` (any checkout) and ``autograde`` (Gradescope).
+"""Running the lab tests and grading them: ``grade`` (local feedback, any checkout) and ``autograde``
+(the score: the trusted grader of ``trusted.py``, used by Gradescope's run_autograder).
 
 ``grade`` runs pytest on ``tests/labs`` in a child process with the plugin (``plugin.py``),
 the ``grading`` hypothesis profile (derandomized, no example database: every student gets the
@@ -48,8 +49,7 @@ def pytest_command(root, tasks, json_path, gradescope_path=None, timeout=None):
            f"--labs-json={json_path}"]
     if (root / "pytest.ini").is_file():
         cmd += ["-c", str(root / "pytest.ini")]
-    if (root / TOOLING_TESTS).is_file():
-        cmd.append(f"--ignore={root / TOOLING_TESTS}")
+    cmd += [f"--ignore={root / path}" for path in TOOLING_TESTS if (root / path).is_file()]
     if gradescope_path:
         cmd.append(f"--labs-gradescope={gradescope_path}")
     if timeout and importlib.util.find_spec("pytest_timeout"):
@@ -114,23 +114,33 @@ def grade(root=None, labs=(), tasks=(), gradescope=None, json_path=None, timeout
     results.write_json(json_path, state)
     report = report_text(state, selected)
     if gradescope:
-        results.write_json(gradescope, results_json(state, selected, report, time.time() - start))
+        shown = report_text(state, selected, include_hidden=False)
+        results.write_json(gradescope, results_json(state, selected, shown, time.time() - start))
     print(report, file=out)
+    print("\n(Local feedback: these tests ran in the same process as the code they test. The score comes "
+          "from the trusted grader, `python -m minitorch.labs autograde`, which never runs your code in "
+          "the process that decides it.)", file=out)
     if scratch:
         shutil.rmtree(scratch, ignore_errors=True)
     done = all(results.task_summary(state, t)[3] == "passed" for t in selected)
     return 0 if done else 1
 
 
-def report_text(state, tasks):
-    """The table, then what went wrong: collection errors and each wrong test's first error line."""
-    lines = [results.format_table(state, tasks)]
+def report_text(state, tasks, include_hidden=True):
+    """The table, then what went wrong: collection errors and each wrong test's first error line
+    (a probe's whole message: what was expected, what came out, where to look). Without
+    ``include_hidden`` (the text students see before grades are published) hidden tests are left out."""
+    lines = [results.format_table(state, tasks, include_hidden)]
     if state["errors"]:
         lines += ["", "Errors:"] + [f"  {e}" for e in state["errors"]]
-    wrong = [t for t in state["tests"] if t["outcome"] == "failed"]
+    wrong = [t for t in state["tests"] if t["outcome"] == "failed" and (include_hidden or not t["hidden"])]
     if wrong:
-        lines += ["", "Failed tests (run one with: python -m pytest <test> to see the whole error):"]
-        lines += [f"  {t['nodeid']}\n      {results.first_error_line(t['message'])}" for t in wrong]
+        lines += ["", "Failed (see a task's tests in full with: python -m minitorch.labs grade --task ID, or "
+                      "python -m pytest <test>):"]
+        for t in wrong:
+            probe = "::" not in t["nodeid"]
+            said = "\n      ".join(t["message"].splitlines()[:4]) if probe else results.first_error_line(t["message"])
+            lines.append(f"  {t['nodeid']}\n      {said}")
     return "\n".join(lines)
 
 
@@ -147,10 +157,13 @@ def find_code(submission):
     return None
 
 
-def autograde(submission, results_path, labs=(), timeout=60, work=None):
-    """Grade a Gradescope submission: its minitorch/ and kernels/ with the bundle's trusted tests."""
-    bundle = PACKAGE_HOME
+def autograde(submission, results_path, labs=(), timeout=30, reference=None, seed=None, limits=None, out=sys.stdout):
+    """Grade a submission with the trusted grader (``trusted.py``): its minitorch/ and kernels/ run
+    only in the sandboxed child; the score is decided and results.json written here."""
+    from . import sandbox, trusted
+
     selected = catalog.select(labs)
+    start = time.time()
     code = find_code(submission)
     if code is None:
         state = results.new_state([t.id for t in selected])
@@ -158,22 +171,22 @@ def autograde(submission, results_path, labs=(), timeout=60, work=None):
                    "whole repository, with minitorch/ and kernels/ at its top level.")
         state["errors"].append(message)
         results.write_json(results_path, results_json(state, selected, message))
-        print(message)
+        print(message, file=out)
         return 1
-    scratch = work is None
-    work = Path(work or tempfile.mkdtemp(prefix="minitorch-grading-"))
-    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
-    for folder in ("minitorch", "kernels"):
-        if (code / folder).is_dir():
-            shutil.copytree(code / folder, work / folder, ignore=ignore, dirs_exist_ok=True)
-    trusted = bundle / "trusted"
-    for source in sorted(trusted.rglob("*")):
-        if source.is_file():
-            target = work / source.relative_to(trusted)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target)
-    try:
-        return grade(root=work, labs=labs, gradescope=results_path, timeout=timeout)
-    finally:
-        if scratch:
-            shutil.rmtree(work, ignore_errors=True)
+    reference = Path(reference) if reference else default_reference()
+    if sandbox.sandbox_user() is not None:  # root: the sandbox user may not enter these (never a checkout)
+        for private in (PACKAGE_HOME, Path("/autograder/results")):
+            if (PACKAGE_HOME / "reference").is_dir() and private.is_dir():  # a grader bundle
+                os.chmod(private, 0o700)
+    state = trusted.grade_submission(code, reference, selected, seed=seed, probe_timeout=timeout,
+                                     limits=limits or sandbox.Limits())
+    shown = report_text(state, selected, include_hidden=False)
+    results.write_json(results_path, results_json(state, selected, shown, time.time() - start))
+    print(report_text(state, selected), "", "Protections:", *state["protections"], sep="\n", file=out)
+    return 0 if all(results.task_summary(state, t)[3] == "passed" for t in selected) else 1
+
+
+def default_reference():
+    """The reference code: the bundle's private copy (``reference/``), else this checkout."""
+    bundled = PACKAGE_HOME / "reference"
+    return bundled if (bundled / "minitorch").is_dir() else PACKAGE_HOME

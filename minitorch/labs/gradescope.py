@@ -66,6 +66,9 @@ def results_json(state, tasks, output="", execution_time=None):
             })
             continue
         shares = results.split_points(task.points, len(entries))
+        failing = results.failing_dependencies(state, task)
+        cause = (f"\n\nThis task builds on task {', '.join(failing)}, whose tests fail too: that is probably "
+                 f"the cause. Fix task {failing[0]} first.") if failing else ""
         for k, (test, share) in enumerate(zip(entries, shares), 1):
             passed = test["outcome"] == "passed"
             tests.append({
@@ -74,7 +77,7 @@ def results_json(state, tasks, output="", execution_time=None):
                 "score": share if passed else 0.0,
                 "max_score": share,
                 "status": "passed" if passed else "failed",
-                "output": describe_test(test),
+                "output": describe_test(test) + (cause if test["outcome"] == "failed" else ""),
                 "visibility": HIDDEN_TEST_VISIBILITY if test["hidden"] else "visible",
                 "tags": tags,
             })

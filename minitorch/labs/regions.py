@@ -58,6 +58,21 @@ def stub_task(message):
     return match.group(1) if match else None
 
 
+def stub_in(exc):
+    """(task id, "Task <id>: ...") of a stub's NotImplementedError in ``exc`` or in the exceptions
+    behind it (``__cause__``, ``__context__``, the members of an exception group), else None."""
+    seen, stack = set(), [exc]
+    while stack:
+        e = stack.pop()
+        if e is None or id(e) in seen:
+            continue
+        seen.add(id(e))
+        if isinstance(e, NotImplementedError) and stub_task(e):
+            return stub_task(e), str(e)[str(e).index("Task "):]
+        stack += [e.__cause__, e.__context__, *getattr(e, "exceptions", ())]
+    return None
+
+
 def find_regions(text, path="<string>"):
     """Every region in the source ``text`` (of file ``path``, for error messages), in order."""
     regions, open_region = [], None

@@ -24,7 +24,7 @@ import json
 import os
 import tempfile
 
-from .catalog import LABS
+from .catalog import LABS, get_task
 
 FORMAT = "minitorch-labs/1"
 
@@ -50,11 +50,14 @@ def tests_of(state, task_id):
     return [t for t in state["tests"] if t["task"] == task_id]
 
 
-def task_summary(state, task):
-    """(earned points, tests passed, tests, status, note) of one catalog task."""
+def task_summary(state, task, visible_only=False):
+    """(earned points, tests passed, tests, status, note) of one catalog task. ``visible_only``
+    counts only the tests students see before grades are published (no hidden ones)."""
     tests = tests_of(state, task.id)
     shares = split_points(task.points, len(tests))
-    earned = round(sum(s for t, s in zip(tests, shares) if t["outcome"] == "passed"), 4)
+    pairs = [(t, s) for t, s in zip(tests, shares) if not (visible_only and t["hidden"])]
+    tests = [t for t, _ in pairs]
+    earned = round(sum(s for t, s in pairs if t["outcome"] == "passed"), 4)
     outcomes = [t["outcome"] for t in tests]
     passed = outcomes.count("passed")
     stubs = sorted({t["stub"] for t in tests if t["stub"] and t["stub"] != task.id})
@@ -65,6 +68,8 @@ def task_summary(state, task):
         status = "passed"
     elif "failed" in outcomes or "skipped" in outcomes:
         status = "failed"
+        failing = failing_dependencies(state, task)
+        note = f"probably caused by task {', '.join(failing)} failing" if failing else note
     elif "pending" in outcomes or "not run" in outcomes:
         status = "not run"
     else:
@@ -72,27 +77,46 @@ def task_summary(state, task):
     return earned, passed, len(tests), status, note
 
 
-def format_table(state, tasks):
-    """The per-task table, lab by lab, with totals."""
+def failing_dependencies(state, task):
+    """The tasks ``task`` builds on (directly or through others) whose own tests fail or reach a
+    stub: the likely cause when this task's tests fail too."""
+    found, frontier = [], list(task.depends_on)
+    while frontier:
+        dep = get_task(frontier.pop(0))
+        frontier += [d for d in dep.depends_on if d not in found]
+        outcomes = {t["outcome"] for t in tests_of(state, dep.id)}
+        if dep.id not in found and outcomes & {"failed", "not attempted", "skipped"}:
+            found.append(dep.id)
+    return sorted(found)
+
+
+def format_table(state, tasks, include_hidden=True):
+    """The per-task table, lab by lab, with totals. Without ``include_hidden`` (what students see
+    before grades are published) the hidden tests are left out of every count and total."""
     chosen = {t.id for t in tasks}
     row = "  {:<5} {:<50} {:>7} {:>11}  {}".format
-    lines, total, possible = [], 0.0, 0.0
+    lines, total, possible, hidden_points = [], 0.0, 0.0, 0.0
     for lab in LABS:
         lab_tasks = [t for t in lab.tasks if t.id in chosen]
         if not lab_tasks:
             continue
         lines += [f"Lab {lab.number}: {lab.title}", row("task", "title", "tests", "points", "status")]
-        lab_earned = 0.0
+        lab_earned, lab_points = 0.0, 0.0
         for task in lab_tasks:
-            earned, passed, count, status, note = task_summary(state, task)
+            earned, passed, count, status, note = task_summary(state, task, visible_only=not include_hidden)
+            shares = split_points(task.points, len(tests_of(state, task.id)))
+            points = task.points if include_hidden or not shares else round(sum(
+                s for t, s in zip(tests_of(state, task.id), shares) if not t["hidden"]), 4)
+            hidden_points = round(hidden_points + task.points - points, 4)
             title = task.title if len(task.title) <= 50 else task.title[:47] + "..."
-            lines.append(row(task.id, title, f"{passed}/{count}", f"{earned:g}/{task.points:g}",
+            lines.append(row(task.id, title, f"{passed}/{count}", f"{earned:g}/{points:g}",
                              status + (f" ({note})" if note else "")))
-            lab_earned = round(lab_earned + earned, 4)
-        lab_points = sum(t.points for t in lab_tasks)
+            lab_earned, lab_points = round(lab_earned + earned, 4), round(lab_points + points, 4)
         lines += [row("", "lab total", "", f"{lab_earned:g}/{lab_points:g}", ""), ""]
-        total, possible = round(total + lab_earned, 4), possible + lab_points
+        total, possible = round(total + lab_earned, 4), round(possible + lab_points, 4)
     lines.append(f"Total: {total:g}/{possible:g} points")
+    if hidden_points:
+        lines.append(f"Hidden tests: {hidden_points:g} more points, shown once grades are published.")
     return "\n".join(lines)
 
 

@@ -1,4 +1,5 @@
-"""Convolution layers: ``Conv1d``, ``Conv2d``, ``ConvTranspose1d``, ``ConvTranspose2d``; and
+"""Convolution layers: ``Conv1d``, ``Conv2d``, ``Conv3d``, ``ConvTranspose1d``, ``ConvTranspose2d``,
+``ConvTranspose3d``; and
 ``Unfold``/``Fold``, the im2col and col2im steps they are made of, as layers."""
 
 from .. import checks
@@ -15,13 +16,13 @@ PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
 
 def _ntuple(op, name, value, dims, minimum):
     """An int or a sequence of ``dims`` ints as a ``dims``-tuple (layers keep their sizes as tuples)."""
-    return checks.pair(op, name, value, minimum) if dims == 2 else (_sizes(op, name, value, 1, minimum, 0)[1],)
+    return tuple(_sizes(op, name, value, dims, minimum, 0)[-dims:])
 
 
 class _ConvNd(Module):
     """What the convolution layers share: argument checks, parameters, initialisation and repr.
 
-    A subclass sets ``dims`` (1 or 2) and ``transposed``. The weight is (out_channels,
+    A subclass sets ``dims`` (1, 2 or 3) and ``transposed``. The weight is (out_channels,
     in_channels / groups, *kernel_size), or (in_channels, out_channels / groups, *kernel_size)
     for a transposed convolution; ``bias`` is (out_channels,). Initialisation (PyTorch's):
     ``weight`` by ``kaiming_uniform_(a=sqrt(5))``, which works out to U(-1/sqrt(fan_in),
@@ -92,7 +93,7 @@ class _ConvNd(Module):
 
 
 class _Conv(_ConvNd):
-    """A convolution layer (``Conv1d``, ``Conv2d``): its padding may copy the border (``padding_mode``)."""
+    """A convolution layer (``Conv1d``, ``Conv2d``, ``Conv3d``): its padding may copy the border (``padding_mode``)."""
 
     def _border(self):
         """F.pad's amounts ((left, right) for the last axis, then (top, bottom)) for a padding_mode
@@ -109,7 +110,7 @@ class _Conv(_ConvNd):
         padding = self.padding
         if self.padding_mode != "zeros":  # pad with copies of the border first, then convolve unpadded
             input, padding = F.pad(input, self._border(), mode=self.padding_mode), 0
-        conv = F.conv1d if self.dims == 1 else F.conv2d
+        conv = (F.conv1d, F.conv2d, F.conv3d)[self.dims - 1]
         return conv(input, self.weight, self.bias, self.stride, padding, self.dilation, self.groups)
 
 
@@ -150,8 +151,30 @@ class Conv2d(_Conv):
                          padding_mode, device, dtype)
 
 
+class Conv3d(_Conv):
+    """A 3-D convolution layer over volumes (N, C, D, H, W): ``y = conv3d(x, weight, bias, stride, padding,
+    dilation, groups)`` (see ``F.conv3d``).
+
+    - ``weight``: (out_channels, in_channels / groups, kD, kH, kW); ``bias``: (out_channels,)
+    - input (N, in_channels, D, H, W) or (in_channels, D, H, W) -> output (N, out_channels, D_out, H_out, W_out)
+    - ``padding``: an int, a triple, "valid" or "same"; ``padding_mode``: "zeros", "reflect", "replicate" or "circular"
+
+    >>> import minitorch
+    >>> layer = minitorch.nn.Conv3d(2, 4, 3, padding=1)
+    >>> tuple(layer(minitorch.ones(1, 2, 3, 5, 5)).shape)
+    (1, 4, 3, 5, 5)
+    """
+
+    dims = 3
+
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1,
+                 bias=True, padding_mode="zeros", device=None, dtype=None):
+        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias,
+                         padding_mode, device, dtype)
+
+
 class _ConvTranspose(_ConvNd):
-    """A transposed convolution layer (``ConvTranspose1d``, ``ConvTranspose2d``)."""
+    """A transposed convolution layer (``ConvTranspose1d``, ``ConvTranspose2d``, ``ConvTranspose3d``)."""
 
     transposed = True
 
@@ -174,7 +197,7 @@ class _ConvTranspose(_ConvNd):
 
     def forward(self, input, output_size=None):
         output_padding = self.output_padding if output_size is None else self._output_padding(input, output_size)
-        conv = F.conv_transpose1d if self.dims == 1 else F.conv_transpose2d
+        conv = (F.conv_transpose1d, F.conv_transpose2d, F.conv_transpose3d)[self.dims - 1]
         return conv(input, self.weight, self.bias, self.stride, self.padding, output_padding, self.groups,
                     self.dilation)
 
@@ -206,6 +229,29 @@ class ConvTranspose2d(_ConvTranspose):
     - ``forward(input, output_size=None)``: ``output_size`` picks the output_padding that gives it
       (a strided Conv2d maps several input sizes onto one output size; this chooses among them)
     """
+
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, output_padding=0, groups=1,
+                 bias=True, dilation=1, padding_mode="zeros", device=None, dtype=None):
+        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias,
+                         padding_mode, device, dtype, output_padding)
+
+
+class ConvTranspose3d(_ConvTranspose):
+    """A 3-D transposed convolution layer, the adjoint of ``Conv3d``: it upsamples volumes (see
+    ``F.conv_transpose3d``).
+
+    - ``weight``: (in_channels, out_channels / groups, kD, kH, kW); ``bias``: (out_channels,)
+    - output (N, out_channels, D_out, H_out, W_out), D_out = (D - 1) stride - 2 padding + dilation (kD - 1)
+      + output_padding + 1 (H, W alike)
+    - ``forward(input, output_size=None)``: ``output_size`` picks the output_padding that gives it
+
+    >>> import minitorch
+    >>> layer = minitorch.nn.ConvTranspose3d(2, 4, 2, stride=2)
+    >>> tuple(layer(minitorch.ones(1, 2, 3, 5, 5)).shape)
+    (1, 4, 6, 10, 10)
+    """
+
+    dims = 3
 
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, output_padding=0, groups=1,
                  bias=True, dilation=1, padding_mode="zeros", device=None, dtype=None):

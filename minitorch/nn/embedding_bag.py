@@ -23,8 +23,8 @@ class EmbeddingBag(Module):
                  mode="mean", sparse=False, _weight=None, include_last_offset=False, padding_idx=None, device=None,
                  dtype=None):
         super().__init__()
-        self.num_embeddings = checks.integer("EmbeddingBag", "num_embeddings", num_embeddings, minimum=1)
-        self.embedding_dim = checks.integer("EmbeddingBag", "embedding_dim", embedding_dim, minimum=1)
+        self.num_embeddings = checks.size("EmbeddingBag", "num_embeddings", num_embeddings)
+        self.embedding_dim = checks.size("EmbeddingBag", "embedding_dim", embedding_dim)
         self.mode = checks.choice("EmbeddingBag", "mode", mode, ("sum", "mean", "max"))
         self.padding_idx = _padding_index(self.num_embeddings, padding_idx)
         self.max_norm, self.norm_type, self.scale_grad_by_freq = max_norm, norm_type, scale_grad_by_freq

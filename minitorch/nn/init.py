@@ -20,6 +20,7 @@ For a conv weight of shape (out_channels, in_channels, kh, kw),
 ``fan_in = in_channels * kh * kw`` and ``fan_out = out_channels * kh * kw``.
 """
 import math
+import numbers
 
 import numpy as np
 
@@ -87,6 +88,7 @@ def uniform_(tensor, a=0.0, b=1.0, generator=None):
 
 def normal_(tensor, mean=0.0, std=1.0, generator=None):
     """Fill with samples from N(mean, std^2)."""
+    checks.real("normal_", "std", std, minimum=0, range_error=RuntimeError)
     return _fill(tensor, rng(generator).normal(mean, std, tensor.shape))
 
 
@@ -101,6 +103,7 @@ def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
     """
     if not a < b:
         raise ValueError(f"trunc_normal_: need a < b, got a={a}, b={b}.")
+    ### BEGIN SOLUTION 3.16: fill with N(mean, std^2) samples that lie in [a, b] (redraw the others; a clear ValueError when [a, b] holds almost none of the mass)
     mass = _normal_cdf(b, mean, std) - _normal_cdf(a, mean, std)
     if mass < 1e-6:
         raise ValueError(
@@ -113,10 +116,13 @@ def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
         draws = gen.normal(mean, std, int((n - kept.size) / mass * 1.2) + 16)
         kept = np.concatenate([kept, draws[(draws >= a) & (draws <= b)]])
     return _fill(tensor, kept[:n].reshape(tensor.shape))
+    ### END SOLUTION
 
 
 def constant_(tensor, val):
     """Fill with the value ``val``."""
+    if not isinstance(val, numbers.Number):
+        raise TypeError(f"constant_: val must be a number, got {val!r}.")
     with no_grad():
         return tensor.fill_(val)
 
@@ -140,9 +146,11 @@ def xavier_uniform_(tensor, gain=1.0, generator=None):
 
 def xavier_normal_(tensor, gain=1.0, generator=None):
     """Glorot normal: N(0, std^2) with ``std = gain * sqrt(2 / (fan_in + fan_out))``."""
+    ### BEGIN SOLUTION 3.16: fill with Glorot normal samples (the fans from _calculate_fan_in_and_fan_out)
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     std = gain * math.sqrt(2.0 / (fan_in + fan_out))
     return normal_(tensor, 0.0, std, generator)
+    ### END SOLUTION
 
 
 def _kaiming_std(tensor, a, mode, nonlinearity):
@@ -167,7 +175,9 @@ def kaiming_uniform_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", gene
 
 def kaiming_normal_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", generator=None):
     """He normal: N(0, std^2) with ``std = gain / sqrt(fan)``; arguments as in ``kaiming_uniform_``."""
+    ### BEGIN SOLUTION 3.16: fill with He normal samples (the std from _kaiming_std)
     return normal_(tensor, 0.0, _kaiming_std(tensor, a, mode, nonlinearity), generator)
+    ### END SOLUTION
 
 
 def default_layer_init_(weight, bias=None):
@@ -219,12 +229,14 @@ def orthogonal_(tensor, gain=1, generator=None):
         )
     if tensor.numel() == 0:
         return tensor
+    ### BEGIN SOLUTION 3.16: fill the tensor, viewed as (size(0), rest), with gain times a random (semi-)orthogonal matrix (numpy's QR of normal samples)
     rows = tensor.shape[0]
     cols = tensor.numel() // rows
     flat = rng(generator).standard_normal((rows, cols))
     q, r = np.linalg.qr(flat.T if rows < cols else flat)
     q = q * np.sign(np.diag(r))
     return _fill(tensor, gain * (q.T if rows < cols else q).reshape(tensor.shape))
+    ### END SOLUTION
 
 
 def sparse_(tensor, sparsity, std=0.01, generator=None):

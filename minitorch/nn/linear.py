@@ -32,8 +32,8 @@ class Linear(Module):
 
     def __init__(self, in_features, out_features, bias=True, device=None, dtype=None):
         super().__init__()
-        self.in_features = checks.integer("Linear", "in_features", in_features, minimum=0)
-        self.out_features = checks.integer("Linear", "out_features", out_features, minimum=0)
+        self.in_features = checks.size("Linear", "in_features", in_features)
+        self.out_features = checks.size("Linear", "out_features", out_features)
         dtype = dtypes.to_dtype(dtype) or dtypes.get_default_dtype()
         self.weight = Parameter(empty(out_features, in_features, dtype=dtype, device=device))
         if bias:

@@ -18,7 +18,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from .. import dtypes
+from .. import checks, dtypes
 from ..autograd.grad_mode import no_grad
 from ..device import check_device, move, names_a_device
 from ..tensor import Tensor
@@ -138,7 +138,8 @@ class Module(ModuleHooks):
         self._check_name("add_module", name, self._modules)
         if module is not None and not isinstance(module, Module):
             raise TypeError(
-                f"add_module: {name!r} must be an nn.Module or None, got {type(module).__name__}."
+                f"{type(self).__name__}: the child at {name!r} (add_module) must be an nn.Module or None, "
+                f"got {type(module).__name__}."
             )
         self._modules[name] = module
 
@@ -317,9 +318,11 @@ class Module(ModuleHooks):
         """
         if not isinstance(mode, bool):
             raise ValueError(f"train(mode): mode must be a bool, got {mode!r}.")
+        ### BEGIN SOLUTION 3.10: set the mode on this module and every descendant; return self
         for module in self.modules():
             module.training = mode
         return self
+        ### END SOLUTION
 
     def eval(self):
         """Evaluation mode: the same as ``train(False)``. Returns self."""
@@ -327,18 +330,23 @@ class Module(ModuleHooks):
 
     def requires_grad_(self, requires_grad=True):
         """Switch gradient tracking of every parameter on or off (e.g. to freeze layers). Returns self."""
+        checks.boolean("requires_grad_", "requires_grad", requires_grad)
+        ### BEGIN SOLUTION 3.10: switch gradient tracking of every parameter; return self
         for param in self.parameters():
             param.requires_grad_(requires_grad)
         return self
+        ### END SOLUTION
 
     def zero_grad(self, set_to_none=True):
         """Forget accumulated gradients: set ``.grad`` to None (default) or fill it with zeros."""
+        ### BEGIN SOLUTION 3.10: forget the gradient of every parameter (None, or zeros in place with set_to_none=False)
         for param in self.parameters():
             if param.grad is not None:
                 if set_to_none:
                     param.grad = None
                 else:
                     param.grad.zero_()
+        ### END SOLUTION
 
     def apply(self, fn):
         """Call ``fn(module)`` on every descendant, then on self (e.g. custom init). Returns self."""
@@ -362,6 +370,7 @@ class Module(ModuleHooks):
             warnings.warn("Positional args to state_dict are deprecated, as in PyTorch; pass destination=, "
                           "prefix= and keep_vars= by keyword.", FutureWarning, stacklevel=2)
             destination, prefix, keep_vars = (*args, *(destination, prefix, keep_vars)[len(args):])
+        ### BEGIN SOLUTION 3.9: fill and return an OrderedDict of dotted names to this module's parameters, persistent buffers and, recursively, its children's
         if destination is None:
             destination = OrderedDict()
         for name, param in self._parameters.items():
@@ -374,6 +383,7 @@ class Module(ModuleHooks):
             if child is not None:
                 child.state_dict(destination=destination, prefix=prefix + name + ".", keep_vars=keep_vars)
         return destination
+        ### END SOLUTION
 
     def load_state_dict(self, state_dict, strict=True, assign=False):
         """Copy values from ``state_dict`` into this module's parameters and buffers, in place.
@@ -389,6 +399,7 @@ class Module(ModuleHooks):
             raise TypeError(
                 f"load_state_dict: expected a dict-like state_dict, got {type(state_dict).__name__}."
             )
+        ### BEGIN SOLUTION 3.9: check keys and shapes against state_dict(keep_vars=True) (nothing copied if any is wrong), copy or assign, return the incompatible keys
         own = self.state_dict(keep_vars=True)
         missing = [key for key in own if key not in state_dict]
         unexpected = [key for key in state_dict if key not in own]
@@ -412,7 +423,8 @@ class Module(ModuleHooks):
             if strict and (missing or unexpected):
                 hint = "\n(Pass strict=False to ignore missing and unexpected keys.)"
             raise RuntimeError(
-                f"Error(s) in loading state_dict for {type(self).__name__}:\n\t" + "\n\t".join(errors) + hint
+                f"load_state_dict: Error(s) in loading state_dict for {type(self).__name__}:\n\t"
+                + "\n\t".join(errors) + hint
             )
         with no_grad():
             for key, source in sources.items():
@@ -421,6 +433,7 @@ class Module(ModuleHooks):
                 else:
                     own[key].copy_(source)
         return _IncompatibleKeys(missing, unexpected)
+        ### END SOLUTION
 
     def _assign(self, key, target, value):
         """Replace the parameter or buffer at dotted ``key`` by ``value`` (``load_state_dict(assign=True)``)."""
@@ -451,7 +464,7 @@ class Module(ModuleHooks):
                 device = arg
             else:
                 dtype = arg
-        device = None if device is None else check_device(device)
+        device = None if device is None else check_device(device, "nn.Module.to")
         dtype = dtypes.to_dtype(dtype)
         if dtype is not None and not dtype.is_floating_point:
             raise TypeError(f"nn.Module.to only accepts floating-point dtypes, but got desired dtype={dtype}")
@@ -527,6 +540,10 @@ def _as_array(key, value):
     """A state-dict value as a numpy array, with an error naming the key if it is not numeric."""
     if isinstance(value, Tensor):
         return value.detach().cpu()._array
+    if not hasattr(value, "__array__"):  # PyTorch refuses a list, a number, ... (numpy arrays and torch tensors pass)
+        raise RuntimeError(
+            f"load_state_dict: the value for {key!r} is a {type(value).__name__}; expected a Tensor or a "
+            f"numpy array (wrap it: minitorch.tensor(value)).")
     array = np.asarray(value)
     if array.dtype.kind not in "biuf":
         raise TypeError(

@@ -157,6 +157,7 @@ class MultiheadAttention(Module):
 
     def _in_projection(self, query, key, value):
         """Q, K, V = query W_q^T + b_q, key W_k^T + b_k, value W_v^T + b_v."""
+        ### BEGIN SOLUTION 5.3: return the three projections of query, key and value (packed in_proj_weight, or q/k/v_proj_weight; biases optional)
         E = self.embed_dim
         if self._qkv_same_embed_dim:
             w = self.in_proj_weight
@@ -166,6 +167,7 @@ class MultiheadAttention(Module):
         b = self.in_proj_bias
         b_q, b_k, b_v = (None, None, None) if b is None else (b[:E], b[E : 2 * E], b[2 * E :])
         return F.linear(query, w_q, b_q), F.linear(key, w_k, b_k), F.linear(value, w_v, b_v)
+        ### END SOLUTION
 
     def _split_heads(self, x):
         """(N, T, E) -> (N, H, T, D): head h gets features h*D .. (h+1)*D."""

@@ -1,4 +1,4 @@
-"""Normalisation layers: ``BatchNorm1d``, ``BatchNorm2d`` and ``LayerNorm``.
+"""Normalisation layers: ``BatchNorm1d``, ``BatchNorm2d``, ``BatchNorm3d`` and ``LayerNorm``.
 
 BatchNorm normalises each channel with the statistics of the current batch while
 training, and keeps exponential running averages of them for evaluation:
@@ -32,7 +32,7 @@ def reset_affine(module):
         init.zeros_(module.bias)
 
 class _BatchNorm(Module):
-    """Shared by BatchNorm1d and BatchNorm2d, which differ only in the input ranks they accept."""
+    """Shared by BatchNorm1d, BatchNorm2d and BatchNorm3d, which differ only in the input ranks they accept."""
 
     ranks = ()
 
@@ -120,6 +120,20 @@ class BatchNorm2d(_BatchNorm):
     """
 
     ranks = (4,)
+
+
+class BatchNorm3d(_BatchNorm):
+    """Batch normalisation of (N, C, D, H, W) volumes, per channel C (see the module docstring).
+
+    ``weight`` (gamma, init 1) and ``bias`` (beta, init 0) have shape (C,) when ``affine``;
+    buffers ``running_mean``, ``running_var``, ``num_batches_tracked`` when ``track_running_stats``.
+
+    >>> import minitorch
+    >>> tuple(minitorch.nn.BatchNorm3d(2)(minitorch.randn(3, 2, 2, 2, 2)).shape)
+    (3, 2, 2, 2, 2)
+    """
+
+    ranks = (5,)
 
 
 class LayerNorm(Module):

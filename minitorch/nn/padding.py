@@ -1,5 +1,7 @@
 """Padding layers: ``ZeroPad``, ``ConstantPad``, ``ReflectionPad``, ``ReplicationPad`` and
-``CircularPad`` for 1, 2 and 3 spatial dims, each ``F.pad`` with its mode and amounts.
+``CircularPad`` for 1, 2 and 3 spatial dims, each ``F.pad`` with its mode and amounts. Inputs are
+(N, C, W) or (C, W) for the 1d layers, (N, C, H, W) or (C, H, W) for 2d, (N, C, D, H, W) or (C, D, H, W)
+for 3d.
 
 ``padding`` is an int (the same on every side) or a tuple (left, right[, top, bottom[, front,
 back]]): the last dim first, as ``F.pad`` takes it.
@@ -49,25 +51,109 @@ class _ZeroPadNd(_PadNd):
         self.value = 0.0
 
 
-def _layer(name, base, dims, mode, summary):
-    """One padding layer class: ``base`` with ``dims`` and ``mode`` set, and its docstring."""
-    shape = {1: "(N, C, W) or (C, W)", 2: "(N, C, H, W) or (C, H, W)", 3: "(N, C, D, H, W) or (C, D, H, W)"}[dims]
-    doc = f"{summary} the last {dims} dim(s) of {shape} inputs: ``F.pad(x, padding, mode={mode!r})``."
-    return type(name, (base,), {"__doc__": doc, "dims": dims, "mode": mode, "__module__": __name__})
+class _ReflectionPadNd(_PadNd):
+    """Pads by mirroring the input, the edge not repeated."""
+
+    mode = "reflect"
 
 
-ZeroPad1d = _layer("ZeroPad1d", _ZeroPadNd, 1, "constant", "Pads with zeros")
-ZeroPad2d = _layer("ZeroPad2d", _ZeroPadNd, 2, "constant", "Pads with zeros")
-ZeroPad3d = _layer("ZeroPad3d", _ZeroPadNd, 3, "constant", "Pads with zeros")
-ConstantPad1d = _layer("ConstantPad1d", _ConstantPadNd, 1, "constant", "Pads with a constant value")
-ConstantPad2d = _layer("ConstantPad2d", _ConstantPadNd, 2, "constant", "Pads with a constant value")
-ConstantPad3d = _layer("ConstantPad3d", _ConstantPadNd, 3, "constant", "Pads with a constant value")
-ReflectionPad1d = _layer("ReflectionPad1d", _PadNd, 1, "reflect", "Mirrors (without the edge)")
-ReflectionPad2d = _layer("ReflectionPad2d", _PadNd, 2, "reflect", "Mirrors (without the edge)")
-ReflectionPad3d = _layer("ReflectionPad3d", _PadNd, 3, "reflect", "Mirrors (without the edge)")
-ReplicationPad1d = _layer("ReplicationPad1d", _PadNd, 1, "replicate", "Repeats the edge of")
-ReplicationPad2d = _layer("ReplicationPad2d", _PadNd, 2, "replicate", "Repeats the edge of")
-ReplicationPad3d = _layer("ReplicationPad3d", _PadNd, 3, "replicate", "Repeats the edge of")
-CircularPad1d = _layer("CircularPad1d", _PadNd, 1, "circular", "Wraps around")
-CircularPad2d = _layer("CircularPad2d", _PadNd, 2, "circular", "Wraps around")
-CircularPad3d = _layer("CircularPad3d", _PadNd, 3, "circular", "Wraps around")
+class _ReplicationPadNd(_PadNd):
+    """Pads by repeating the edge values."""
+
+    mode = "replicate"
+
+
+class _CircularPadNd(_PadNd):
+    """Pads by wrapping around: the other end's values."""
+
+    mode = "circular"
+
+
+class ZeroPad1d(_ZeroPadNd):
+    """Pads the last dim (W) with zeros: ``F.pad(x, padding)``."""
+
+    dims = 1
+
+
+class ZeroPad2d(_ZeroPadNd):
+    """Pads the last 2 dims (H, W) with zeros: ``F.pad(x, padding)``."""
+
+    dims = 2
+
+
+class ZeroPad3d(_ZeroPadNd):
+    """Pads the last 3 dims (D, H, W) with zeros: ``F.pad(x, padding)``."""
+
+    dims = 3
+
+
+class ConstantPad1d(_ConstantPadNd):
+    """Pads the last dim (W) with ``value``: ``F.pad(x, padding, value=value)``."""
+
+    dims = 1
+
+
+class ConstantPad2d(_ConstantPadNd):
+    """Pads the last 2 dims (H, W) with ``value``: ``F.pad(x, padding, value=value)``."""
+
+    dims = 2
+
+
+class ConstantPad3d(_ConstantPadNd):
+    """Pads the last 3 dims (D, H, W) with ``value``: ``F.pad(x, padding, value=value)``."""
+
+    dims = 3
+
+
+class ReflectionPad1d(_ReflectionPadNd):
+    """Pads the last dim (W) by mirroring, edge excluded: ``F.pad(x, padding, mode="reflect")``."""
+
+    dims = 1
+
+
+class ReflectionPad2d(_ReflectionPadNd):
+    """Pads the last 2 dims (H, W) by mirroring, edge excluded: ``F.pad(x, padding, mode="reflect")``."""
+
+    dims = 2
+
+
+class ReflectionPad3d(_ReflectionPadNd):
+    """Pads the last 3 dims (D, H, W) by mirroring, edge excluded: ``F.pad(x, padding, mode="reflect")``."""
+
+    dims = 3
+
+
+class ReplicationPad1d(_ReplicationPadNd):
+    """Pads the last dim (W) by repeating the edge: ``F.pad(x, padding, mode="replicate")``."""
+
+    dims = 1
+
+
+class ReplicationPad2d(_ReplicationPadNd):
+    """Pads the last 2 dims (H, W) by repeating the edge: ``F.pad(x, padding, mode="replicate")``."""
+
+    dims = 2
+
+
+class ReplicationPad3d(_ReplicationPadNd):
+    """Pads the last 3 dims (D, H, W) by repeating the edge: ``F.pad(x, padding, mode="replicate")``."""
+
+    dims = 3
+
+
+class CircularPad1d(_CircularPadNd):
+    """Pads the last dim (W) by wrapping around: ``F.pad(x, padding, mode="circular")``."""
+
+    dims = 1
+
+
+class CircularPad2d(_CircularPadNd):
+    """Pads the last 2 dims (H, W) by wrapping around: ``F.pad(x, padding, mode="circular")``."""
+
+    dims = 2
+
+
+class CircularPad3d(_CircularPadNd):
+    """Pads the last 3 dims (D, H, W) by wrapping around: ``F.pad(x, padding, mode="circular")``."""
+
+    dims = 3

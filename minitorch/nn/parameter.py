@@ -30,7 +30,7 @@ class Parameter(Tensor):
             self._array, self._version, self._device = data._array, data._version, data._device
         else:
             self._array, self._version = as_array(data), [0]
-        self._node = None
+        self._node = self._view = None
         self.grad = None
         self.requires_grad = False
         if requires_grad:
@@ -59,5 +59,5 @@ class Buffer(Tensor):
     def __init__(self, data=None, *, persistent=True):
         data = empty(0) if data is None else data.detach()
         self._array, self._version, self._device = data._array, data._version, data._device
-        self._node, self.grad, self.requires_grad = None, None, data.requires_grad
+        self._node, self._view, self.grad, self.requires_grad = None, None, None, data.requires_grad
         self.persistent = bool(persistent)

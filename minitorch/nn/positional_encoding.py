@@ -68,18 +68,22 @@ class SinusoidalPositionalEncoding(Module):
         super().__init__()
         _check_positive("SinusoidalPositionalEncoding", d_model=d_model, max_len=max_len)
         self.d_model, self.max_len, self.batch_first = d_model, max_len, batch_first
+        ### BEGIN SOLUTION 5.5: register the (max_len, d_model) float32 table PE of the docstring as the non-persistent buffer "pe"
         position = np.arange(max_len)[:, None]  # (max_len, 1)
         frequency = np.exp(-math.log(10000.0) * np.arange(0, d_model, 2) / d_model)  # 1 / 10000^(2i/d)
         pe = np.zeros((max_len, d_model))
         pe[:, 0::2] = np.sin(position * frequency)
         pe[:, 1::2] = np.cos(position * frequency[: d_model // 2])  # odd d_model: one cosine fewer
         self.register_buffer("pe", tensor(pe, dtype=dtypes.float32), persistent=False)
+        ### END SOLUTION
         self.dropout = Dropout(dropout)
 
     def forward(self, x):
+        ### BEGIN SOLUTION 5.5: x plus the encodings of its positions (any of the three layouts), then dropout
         L, seq_first = _positions(self, x)
         pe = self.pe[:L].to(x.dtype)  # (L, d_model)
         return self.dropout(x + (pe.unsqueeze(1) if seq_first else pe))
+        ### END SOLUTION
 
     def extra_repr(self):
         return f"d_model={self.d_model}, max_len={self.max_len}, batch_first={self.batch_first}"
@@ -101,9 +105,11 @@ class LearnedPositionalEncoding(Module):
         self.dropout = Dropout(dropout)
 
     def forward(self, x):
+        ### BEGIN SOLUTION 5.5: x plus the learned vectors of its positions (any of the three layouts), then dropout
         L, seq_first = _positions(self, x)
         pe = self.embedding(arange(L, device=x.device))  # (L, d_model)
         return self.dropout(x + (pe.unsqueeze(1) if seq_first else pe))
+        ### END SOLUTION
 
     def extra_repr(self):
         return f"max_len={self.max_len}, d_model={self.d_model}, batch_first={self.batch_first}"

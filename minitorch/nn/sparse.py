@@ -33,8 +33,8 @@ class Embedding(Module):
     def __init__(self, num_embeddings, embedding_dim, padding_idx=None, max_norm=None, norm_type=2.0,
                  scale_grad_by_freq=False, sparse=False, _weight=None, _freeze=False, device=None, dtype=None):
         super().__init__()
-        self.num_embeddings = checks.integer("Embedding", "num_embeddings", num_embeddings, minimum=1)
-        self.embedding_dim = checks.integer("Embedding", "embedding_dim", embedding_dim, minimum=1)
+        self.num_embeddings = checks.size("Embedding", "num_embeddings", num_embeddings)
+        self.embedding_dim = checks.size("Embedding", "embedding_dim", embedding_dim)
         self.padding_idx = _padding_index(self.num_embeddings, padding_idx)
         self.max_norm, self.norm_type = max_norm, norm_type
         self.scale_grad_by_freq, self.sparse = scale_grad_by_freq, sparse

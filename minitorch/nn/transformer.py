@@ -21,6 +21,7 @@ Submodule and parameter names are PyTorch's, so state_dicts move between the
 two: ``encoder.layers.0.self_attn.in_proj_weight``, ``decoder.norm.weight``, ...
 """
 import copy
+import weakref
 
 from .. import checks
 from .. import dtypes
@@ -48,18 +49,36 @@ def _activation(op, activation):
 
 def _feed_forward(layer, x):
     """The position-wise FFN (d_model -> dim_feedforward -> d_model): linear2(dropout(act(linear1(x))))."""
+    ### BEGIN SOLUTION 5.4: the position-wise feed-forward network of the layer, on x
     return layer.linear2(layer.dropout(layer.activation(layer.linear1(x))))
+    ### END SOLUTION
+
+
+#: id(mask) -> (weak reference to it, its version, whether it is causal): the answer per mask object.
+_CAUSAL_MASKS = {}
 
 
 def _is_causal_mask(mask, size):
-    """True if ``mask`` is the (size, size) causal mask, float or bool (PyTorch's detection rule)."""
+    """True if ``mask`` is the (size, size) causal mask, float or bool (PyTorch's detection rule).
+
+    Comparing the values reads them on the host (a GPU sync), so the answer is kept per mask
+    object and recomputed only when the mask is changed in place (its version moves): a
+    training loop that passes the same mask every step compares it once.
+    """
     if mask is None or tuple(mask.shape) != (size, size):
         return False
+    key = id(mask)
+    seen = _CAUSAL_MASKS.get(key)
+    if seen is not None and seen[0]() is mask and seen[1] == mask._version[0]:
+        return seen[2]
     if mask.dtype is dtypes.bool_:
         causal = causal_future_mask(size, size, mask.device)
     else:
         causal = Transformer.generate_square_subsequent_mask(size, mask.device, mask.dtype)
-    return bool((mask == causal).all())
+    answer = bool((mask == causal).all())
+    forget = lambda _, key=key: _CAUSAL_MASKS.pop(key, None)  # noqa: E731  (when the mask is freed)
+    _CAUSAL_MASKS[key] = (weakref.ref(mask, forget), mask._version[0], answer)
+    return answer
 
 
 class TransformerEncoderLayer(Module):
@@ -101,9 +120,11 @@ class TransformerEncoderLayer(Module):
         ### END SOLUTION
 
     def _sa_block(self, x, attn_mask, key_padding_mask, is_causal):
+        ### BEGIN SOLUTION 5.4: x attending to itself under the masks (no attention weights needed), then dropout1
         x = self.self_attn(x, x, x, attn_mask=attn_mask, key_padding_mask=key_padding_mask,
                            need_weights=False, is_causal=is_causal)[0]
         return self.dropout1(x)
+        ### END SOLUTION
 
 
 class TransformerDecoderLayer(Module):

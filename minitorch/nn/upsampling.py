@@ -5,9 +5,10 @@ from .module import Module
 
 
 class Upsample(Module):
-    """Resize (N, C, L) signals or (N, C, H, W) images to ``size`` or by ``scale_factor`` (one of
-    the two), with ``mode`` "nearest", "nearest-exact", "linear", "bilinear" or "area" (see
-    ``F.interpolate``). A ``scale_factor`` is kept as a float (or a tuple of floats), as in PyTorch."""
+    """Resize (N, C, L) signals, (N, C, H, W) images or (N, C, D, H, W) volumes to ``size`` or by
+    ``scale_factor`` (one of the two), with ``mode`` "nearest", "nearest-exact", "linear",
+    "bilinear", "trilinear" or "area" (see ``F.interpolate``). A ``scale_factor`` is kept as a
+    float (or a tuple of floats), as in PyTorch."""
 
     def __init__(self, size=None, scale_factor=None, mode="nearest", align_corners=None, recompute_scale_factor=None):
         super().__init__()

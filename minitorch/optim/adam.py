@@ -51,6 +51,7 @@ class Adam(Optimizer):
         return decayed_grad(param, grad, group)
 
     def _update(self, param, grad, state, group):
+        ### BEGIN SOLUTION 3.8: one Adam step on the array param in place: the state (step, exp_avg, exp_avg_sq, max_exp_avg_sq with amsgrad) made on the first call, the gradient from self._decay
         if not state:
             state["step"] = 0
             state["exp_avg"] = np.zeros_like(param)
@@ -62,7 +63,6 @@ class Adam(Optimizer):
         beta1, beta2 = group["betas"]
         grad = self._decay(param, grad, group)
         m, v = state["exp_avg"], state["exp_avg_sq"]
-        ### BEGIN SOLUTION 3.8: update m and v in place: m = beta1 m + (1 - beta1) g, v = beta2 v + (1 - beta2) g^2
         tmp = np.multiply(grad, 1 - beta1)  # the one scratch array: every line below reuses it
         m *= beta1
         m += tmp                             # m = beta1 m + (1 - beta1) g
@@ -70,11 +70,8 @@ class Adam(Optimizer):
         tmp *= 1 - beta2
         v *= beta2
         v += tmp                             # v = beta2 v + (1 - beta2) g^2
-        ### END SOLUTION
         if group["amsgrad"]:
             v = np.maximum(state["max_exp_avg_sq"], v, out=state["max_exp_avg_sq"])
-        # theta -= lr/(1 - beta1^t) * m / (sqrt(v)/sqrt(1 - beta2^t) + eps)
-        ### BEGIN SOLUTION 3.8: param -= lr * m_hat / (sqrt(v_hat) + eps) in place, m_hat and v_hat bias-corrected
         np.sqrt(v, out=tmp)
         tmp /= math.sqrt(1 - beta2**t)
         tmp += group["eps"]

@@ -153,12 +153,14 @@ class Optimizer:
         memory and lets ``step`` skip parameters that got no gradient; ``False`` fills the
         existing gradients with zeros instead.
         """
+        ### BEGIN SOLUTION 3.10: forget the gradient of every parameter of every group (None, or zeros in place)
         for p in self._all_params():
             if p.grad is not None:
                 if set_to_none:
                     p.grad = None
                 else:
                     p.grad.zero_()
+        ### END SOLUTION
 
     def step(self, closure=None):
         """Update every parameter that has a gradient; parameters whose ``.grad`` is None are skipped.
@@ -167,6 +169,7 @@ class Optimizer:
         ``backward()`` and returns the loss; it runs first (with grad enabled) and ``step``
         returns its loss.
         """
+        ### BEGIN SOLUTION 3.7: run the closure (grad enabled), then self._update every parameter with a gradient (its array, grad array, state dict, group) without a graph; keep non-empty states in self.state; return the loss
         loss = None
         if closure is not None:
             with enable_grad():
@@ -188,6 +191,7 @@ class Optimizer:
                     if state:  # optimisers that keep nothing (plain SGD) store nothing
                         self.state[p] = state
         return loss
+        ### END SOLUTION
 
     def _update(self, param, grad, state, group):
         """Change the array ``param`` in place, given its gradient, its state dict and its group."""
@@ -319,14 +323,16 @@ def decayed_grad(param, grad, group):
     """The gradient for Adam-like rules: an L2 penalty, or decoupled (AdamW-style) decay.
 
     With ``group["decoupled_weight_decay"]`` the parameter itself shrinks first,
-    ``param *= 1 - lr * weight_decay``, and the gradient carries no penalty; otherwise
+    theta <- (1 - lr lambda) theta, and the gradient carries no penalty; otherwise
     ``grad_with_weight_decay``.
     """
     if not group["decoupled_weight_decay"]:
         return grad_with_weight_decay(grad, param, group["weight_decay"], group["maximize"])
+    ### BEGIN SOLUTION 3.11: decoupled weight decay: shrink param in place, return the gradient (negated if maximize) without a penalty
     if group["weight_decay"] != 0:
         param *= 1 - group["lr"] * group["weight_decay"]
     return np.negative(grad) if group["maximize"] else grad
+    ### END SOLUTION
 
 
 def _plain(value):

@@ -47,10 +47,10 @@ class SGD(Optimizer):
             )
 
     def _update(self, param, grad, state, group):
+        ### BEGIN SOLUTION 3.7: one SGD step on the array param in place: the gradient from grad_with_weight_decay, then momentum (state "momentum_buffer"), dampening, nesterov
         grad = grad_with_weight_decay(grad, param, group["weight_decay"], group["maximize"])
         momentum = group["momentum"]
         if momentum != 0:
-            ### BEGIN SOLUTION 3.7: b = momentum b + (1 - dampening) g (in state); grad = b (nesterov: g + momentum b)
             buf = state.get("momentum_buffer")
             if buf is None:
                 buf = state["momentum_buffer"] = grad.copy()
@@ -58,5 +58,5 @@ class SGD(Optimizer):
                 buf *= momentum
                 buf += grad if group["dampening"] == 0 else (1 - group["dampening"]) * grad
             grad = grad + momentum * buf if group["nesterov"] else buf
-            ### END SOLUTION
         add_scaled_(param, grad, -group["lr"])     # param -= lr * grad, in one pass
+        ### END SOLUTION

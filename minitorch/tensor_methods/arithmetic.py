@@ -56,6 +56,16 @@ def floating_operand(op, tensor, other):
     return other
 
 
+def _matmul_operand(tensor, other):
+    """``other``, once checked that ``tensor @ other`` is defined in PyTorch: both of one dtype
+    (matmul never promotes), and not bool."""
+    checks.same_dtype("matmul", input=tensor, other=checks.tensor("matmul", "other", other))
+    if tensor._array.dtype == np.bool_:
+        raise RuntimeError("matmul: bool tensors have no matrix product (as in PyTorch); convert with .long() "
+                           "or .float() first.")
+    return other
+
+
 def _not_bool(what, tensor, other=None, both=False):
     """``other``, once checked that no operand of ``what`` is bool (with ``both``: not all of them),
     as PyTorch refuses: ``mask - 1`` and ``-mask`` are errors there, ``~mask`` inverts a mask."""
@@ -68,6 +78,14 @@ def _not_bool(what, tensor, other=None, both=False):
             f"first (to invert a mask, use ~ or logical_not())."
         )
     return other
+
+
+def _exponent(tensor, exponent):
+    """``exponent``, once checked that PyTorch computes ``tensor ** exponent``: not with a bool tensor
+    and a bool tensor, but a bool tensor raised to a bool number stays bool (x ** True is x)."""
+    if isinstance(exponent, (bool, np.bool_)) and tensor._array.dtype == np.bool_:
+        return bool(exponent)
+    return _not_bool("Power", tensor, exponent, both=True)
 
 
 class ArithmeticMethods:
@@ -187,7 +205,7 @@ class ArithmeticMethods:
         >>> (minitorch.tensor([1.0, 2.0, 3.0]) ** 2).tolist()
         [1.0, 4.0, 9.0]
         """
-        return self._binary(ops.Pow, _not_bool("Power", self, other, both=True))
+        return self._binary(ops.Pow, _exponent(self, other))
 
     def pow(self, exponent):
         """self ** exponent, elementwise (``exponent`` a tensor or a number).
@@ -198,7 +216,7 @@ class ArithmeticMethods:
         >>> minitorch.tensor([4.0, 9.0]).pow(0.5).tolist()
         [2.0, 3.0]
         """
-        return self._binary(ops.Pow, _not_bool("Power", self, exponent, both=True))
+        return self._binary(ops.Pow, _exponent(self, exponent))
 
     def __rpow__(self, other):
         return self._binary(ops.Pow, _not_bool("Power", self, other, both=True), reflected=True)
@@ -213,10 +231,10 @@ class ArithmeticMethods:
         >>> (a @ minitorch.tensor([1.0, 0.0])).tolist()
         [1.0, 3.0]
         """
-        return self._binary(ops.MatMul, other)
+        return self._binary(ops.MatMul, _matmul_operand(self, other))
 
     def __rmatmul__(self, other):
-        return self._binary(ops.MatMul, other, reflected=True)
+        return self._binary(ops.MatMul, _matmul_operand(self, other), reflected=True)
 
     def __neg__(self):
         """-self, elementwise (also ``x.neg()``).

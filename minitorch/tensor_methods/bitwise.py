@@ -7,17 +7,17 @@ PyTorch. Operands are promoted as for ``+`` (a bool tensor meeting an int64 one 
 A mixin of ``minitorch.Tensor`` (``minitorch/tensor.py``): the methods check their arguments
 (``minitorch.checks``) and call one op's ``Op.apply`` (``minitorch.functions``, here ``ops``).
 """
-from .. import dtypes
+from .. import checks, dtypes
 from .. import functions as ops
 from .arithmetic import result_type
 
 
-def _integer_operand(op, tensor, other, shift=False):
-    """``other``, once checked that ``op(tensor, other)`` computes on integers (or bools, except
-    for shifts): floats have no bits to combine, as in PyTorch."""
+def _integer_operand(op, tensor, other, integers=False):
+    """``other``, once checked that ``op(tensor, other)`` computes on integers (or bools, unless
+    ``integers``: shifts, gcd and lcm): floats have no bits to combine, as in PyTorch."""
     dtype = result_type(tensor, other)
-    if dtype.kind == "f" or (shift and dtype.kind == "b"):
-        allowed = "integer" if shift else "integer or bool"
+    if dtype.kind == "f" or (integers and dtype.kind == "b"):
+        allowed = "integer" if integers else "integer or bool"
         raise RuntimeError(
             f"{op}: defined for {allowed} tensors only, got {dtypes.from_numpy_dtype(dtype)!r} operands. "
             f"Convert with .long() (or compare, for a mask) first."
@@ -89,10 +89,10 @@ class BitwiseMethods:
         >>> minitorch.tensor([1, 3, -2]) << 2, 1 << minitorch.tensor([0, 4])
         (tensor([ 4, 12, -8]), tensor([ 1, 16]))
         """
-        return self._binary(ops.LeftShift, _integer_operand("bitwise_left_shift", self, other, shift=True))
+        return self._binary(ops.LeftShift, _integer_operand("bitwise_left_shift", self, other, integers=True))
 
     def __rlshift__(self, other):
-        other = _integer_operand("bitwise_left_shift", self, other, shift=True)
+        other = _integer_operand("bitwise_left_shift", self, other, integers=True)
         return self._binary(ops.LeftShift, other, reflected=True)
 
     def __rshift__(self, other):
@@ -102,11 +102,31 @@ class BitwiseMethods:
         >>> minitorch.tensor([16, 7, -7]) >> 1
         tensor([ 8,  3, -4])
         """
-        return self._binary(ops.RightShift, _integer_operand("bitwise_right_shift", self, other, shift=True))
+        return self._binary(ops.RightShift, _integer_operand("bitwise_right_shift", self, other, integers=True))
 
     def __rrshift__(self, other):
-        other = _integer_operand("bitwise_right_shift", self, other, shift=True)
+        other = _integer_operand("bitwise_right_shift", self, other, integers=True)
         return self._binary(ops.RightShift, other, reflected=True)
+
+    def gcd(self, other):
+        """The greatest common divisor of |self| and |other|, elementwise, broadcast (integer tensors;
+        gcd(0, 0) = 0).
+
+        >>> import minitorch
+        >>> minitorch.tensor([12, -18, 0]).gcd(minitorch.tensor([8, 12, 0])).tolist()
+        [4, 6, 0]
+        """
+        return self._binary(ops.Gcd, _integer_operand("gcd", self, checks.tensor("gcd", "other", other), integers=True))
+
+    def lcm(self, other):
+        """The least common multiple of |self| and |other|, elementwise, broadcast (integer tensors;
+        0 where either is 0).
+
+        >>> import minitorch
+        >>> minitorch.tensor([4, -6, 0]).lcm(minitorch.tensor([6, 4, 5])).tolist()
+        [12, 12, 0]
+        """
+        return self._binary(ops.Lcm, _integer_operand("lcm", self, checks.tensor("lcm", "other", other), integers=True))
 
     bitwise_and, bitwise_or, bitwise_xor, bitwise_not = __and__, __or__, __xor__, __invert__
     bitwise_left_shift, bitwise_right_shift = __lshift__, __rshift__

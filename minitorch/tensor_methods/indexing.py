@@ -6,15 +6,15 @@ A mixin of ``minitorch.Tensor`` (``minitorch/tensor.py``): the methods check the
 Picking is ``GetItem`` (its backward adds the gradient back at the picked places); placing is
 ``IndexPut`` (its backward picks); ``scatter_reduce`` has an op of its own. Index values are
 checked here, with PyTorch's error type for each op (an IndexError for index_select, take,
-put, index_copy and index_fill; a RuntimeError for gather, scatter and index_add).
+put, index_copy, index_fill and index_add; a RuntimeError for gather and scatter).
 """
 import numpy as np
 
 from .. import checks, dtypes
 from .. import functions as ops
 from ..autograd.function import keep_versions, tensor_class
-from ..autograd.grad_mode import _GradMode
 from ..device import array_module
+from ..errors import IndexBoundsError
 from ..functions._util import broadcast_shapes
 from ..functions.scatter import along
 
@@ -76,6 +76,7 @@ class IndexingMethods:
     def _scatter_source(self, op, index, src, value):
         """The values scatter writes: src cut to index's shape, or ``value`` as a 0-d tensor."""
         if isinstance(src, tensor_class()):
+            checks.same_device(op, self=self, src=src)
             self._same_dtype(op, src)
             return src[tuple(slice(0, n) for n in index.shape)]
         value = value if src is None else src
@@ -99,16 +100,13 @@ class IndexingMethods:
         return keep_versions(ops.IndexPut.apply(self, source, place, False), index)
 
     def scatter_(self, dim, index, src=None, value=None, *, reduce=None):
-        """``scatter`` in place (no gradient reaches src through it); returns self.
+        """``scatter`` in place (in the graph, gradients flow to self's other elements and to src); returns self.
 
         >>> import minitorch
         >>> minitorch.zeros(2, 3).scatter_(1, minitorch.tensor([[2], [0]]), 1.0).tolist()
         [[0.0, 0.0, 1.0], [1.0, 0.0, 0.0]]
         """
-        if isinstance(src, tensor_class()) and src.requires_grad and _GradMode.enabled:
-            raise RuntimeError("scatter_: src requires grad and an in-place scatter would cut it out of the "
-                               "graph; use out = x.scatter(...) instead.")
-        return self.copy_(self.detach().scatter(dim, index, src, value, reduce=reduce))
+        return self._update("scatter_", self.scatter, dim, index, src, value, reduce=reduce)
 
     def scatter_add(self, dim, index, src):
         """A copy with src[i][j] added at out[index[i][j]][j] for dim 0 (and so on); repeats add up.
@@ -137,33 +135,53 @@ class IndexingMethods:
         return ops.ScatterReduce.apply(self, source, place, reduce, bool(include_self))
 
     # ------------------------------------------------------------- whole slices along a dim
-    def _slices(self, op, dim, index, error, negative=False):
-        """The numpy index that picks ``index``'s slices along ``dim``, and the axis."""
-        if self.ndim == 0:
-            raise RuntimeError(f"{op}: expects a tensor with at least 1 dimension, got a 0-d tensor.")
-        axis = self._axis(op, dim)
+    def _slices(self, op, dim, index, error, negative=False, vector_error=IndexError, source=None):
+        """(x, the numpy index that picks ``index``'s slices of x along ``dim``, the axis), with x
+        self or, for a 0-d self, self as one element (``_unalong`` puts the result back);
+        ``source`` (index_add, index_copy) is checked (``_source``) before index's values."""
+        x, axis = self._along(op, dim)
         if isinstance(index, tensor_class()) and index.ndim > 1:
-            raise IndexError(f"{op}: index must be a vector (0-d or 1-D), got shape {tuple(index.shape)}.")
-        array = self._index(op, index, self.shape[axis], dim, error, negative).reshape(-1)
-        return (slice(None),) * axis + (array,), axis
+            raise vector_error(f"{op}: index must be a vector (0-d or 1-D), got shape {tuple(index.shape)}.")
+        if source is not None:
+            self._source(op, axis, index.numel() if isinstance(index, tensor_class()) else 1, source)
+        array = x._index(op, index, x.shape[axis], dim, error, negative).reshape(-1)
+        return x, (slice(None),) * axis + (array,), axis
 
     def index_select(self, dim, index):
-        """The slices at ``index`` (a 1-D int tensor) along ``dim``, in that order.
+        """The slices at ``index`` (a 0-d or 1-D int tensor) along ``dim``, in that order.
 
         >>> import minitorch
         >>> minitorch.tensor([[1, 2], [3, 4]]).index_select(0, minitorch.tensor([1, 1, 0])).tolist()
         [[3, 4], [3, 4], [1, 2]]
         """
-        place, _ = self._slices("index_select", dim, index, IndexError)
-        return keep_versions(ops.GetItem.apply(self, place), index)
+        x, place, axis = self._slices("index_select", dim, index, IndexBoundsError)
+        if self.ndim == 0 and len(place[axis]) != 1:
+            raise RuntimeError(f"index_select: a 0-d self takes exactly one index, got {len(place[axis])}.")
+        return keep_versions(self._unalong(ops.GetItem.apply(x, place)), index)
 
-    def _source(self, op, axis, place, source):
-        """``source`` checked: self's dtype, and self's shape with ``len(index)`` along ``axis``."""
+    def _source(self, op, axis, count, source):
+        """``source`` checked against self (as given, 0-d or not) and ``count`` indices along
+        ``axis`` in PyTorch's order and error classes, which differ between index_copy and
+        index_add: self's dtype, ``count`` slices along ``axis`` and self's sizes off it."""
+        checks.tensor(op, "source", source)
+        copy = op == "index_copy"
+        fits = (f"{op}: source of shape {tuple(source.shape)} does not fit {count} indices along dim {axis} "
+                f"of self {tuple(self.shape)}")
+        one_index = IndexError(f"{fits}: a 0-d source takes exactly one index.") if not source.ndim and count != 1 else None
+        if copy and source.ndim and self.ndim and source.ndim != self.ndim:
+            raise IndexError(f"{fits}: give source self's number of dimensions ({self.ndim}).")
+        if copy and one_index:  # index_copy checks it before the dtype, index_add after
+            raise one_index
         self._same_dtype(op, source)
-        shape = self.shape[:axis] + (len(place[axis]),) + self.shape[axis + 1:]
-        if source.shape != shape and source.numel() != 1:
-            raise RuntimeError(f"{op}: source of shape {tuple(source.shape)} must have shape {shape}.")
-        return source
+        if one_index:
+            raise one_index
+        def off(t):  # t's sizes off ``axis``: index_add keeps all when either is 0-d
+            return t.shape[:axis] + t.shape[axis + 1:] if t.ndim and (copy or self.ndim and source.ndim) else t.shape
+        counted = source.ndim == 0 or axis < source.ndim and source.shape[axis] == count
+        if off(source) != off(self) or not (copy or counted):
+            raise RuntimeError(f"{fits}: give it self's sizes off dim {axis} and {count} along it.")
+        if not counted:
+            raise IndexError(f"{fits}: give it {count} slices along dim {axis}.")
 
     def index_add(self, dim, index, source, *, alpha=1):
         """A copy with alpha * source's slices added at ``index`` along ``dim`` (repeats add up).
@@ -172,9 +190,8 @@ class IndexingMethods:
         >>> minitorch.zeros(3).index_add(0, minitorch.tensor([0, 0]), minitorch.tensor([1.0, 2.0])).tolist()
         [3.0, 0.0, 0.0]
         """
-        place, axis = self._slices("index_add", dim, index, RuntimeError)
-        source = self._source("index_add", axis, place, source)
-        return ops.IndexPut.apply(self, source if alpha == 1 else source * alpha, place, True)
+        x, place, _ = self._slices("index_add", dim, index, IndexBoundsError, source=source)
+        return self._unalong(ops.IndexPut.apply(x, source if alpha == 1 else source * alpha, place, True))
 
     def index_copy(self, dim, index, source):
         """A copy with the slices at ``index`` along ``dim`` replaced by ``source``'s.
@@ -183,8 +200,8 @@ class IndexingMethods:
         >>> minitorch.zeros(3).index_copy(0, minitorch.tensor([2]), minitorch.tensor([7.0])).tolist()
         [0.0, 0.0, 7.0]
         """
-        place, axis = self._slices("index_copy", dim, index, IndexError)
-        return ops.IndexPut.apply(self, self._source("index_copy", axis, place, source), place, False)
+        x, place, _ = self._slices("index_copy", dim, index, IndexError, source=source)
+        return self._unalong(ops.IndexPut.apply(x, source, place, False))
 
     def index_fill(self, dim, index, value):
         """A copy with ``value`` (a number or a 0-d tensor) in the slices at ``index`` along ``dim``.
@@ -193,14 +210,15 @@ class IndexingMethods:
         >>> minitorch.zeros(2, 2).index_fill(1, minitorch.tensor([0]), -1.0).tolist()
         [[-1.0, 0.0], [-1.0, 0.0]]
         """
-        place, _ = self._slices("index_fill", dim, index, IndexError, negative=True)
+        x, place, _ = self._slices("index_fill", dim, index, IndexError, negative=True,
+                                   vector_error=RuntimeError)  # PyTorch's class for a 2-D index here
         if isinstance(value, tensor_class()):
             if value.ndim:
                 raise RuntimeError(f"index_fill: value must be a number or a 0-d tensor, got shape {tuple(value.shape)}.")
             value = value.to(dtype=self.dtype)
         else:
             value = self._scatter_source("index_fill", None, None, value)
-        return ops.IndexPut.apply(self, value, place, False)
+        return self._unalong(ops.IndexPut.apply(x, value, place, False))
 
     def unfold(self, dimension, size, step):
         """Every window of ``size`` elements along ``dimension``, ``step`` apart, as a new last dim:
@@ -212,8 +230,12 @@ class IndexingMethods:
         """
         axis = self._axis("unfold", dimension) if self.ndim else 0
         length = self.shape[axis] if self.ndim else 1
-        size = checks.integer("unfold", "size", size, minimum=0, maximum=length)
-        step = checks.integer("unfold", "step", step, minimum=1)
+        size, step = checks.integer("unfold", "size", size), checks.integer("unfold", "step", step)
+        if not 0 <= size <= length:  # PyTorch's class for both: RuntimeError
+            raise RuntimeError(f"unfold: size must be between 0 and {length} (the length of dimension "
+                               f"{dimension}), got {size}.")
+        if step < 1:
+            raise RuntimeError(f"unfold: step must be at least 1, got {step}.")
         xp = array_module(self._array)
         windows = xp.arange(0, length - size + 1, step)[:, None] + xp.arange(size)[None, :]
         if not self.ndim:
@@ -260,20 +282,21 @@ class IndexingMethods:
         return keep_versions(picked, mask, what="its mask")
 
     def masked_scatter(self, mask, source):
-        """A copy with ``source``'s first elements, in order, at the places where ``mask`` is True.
+        """A copy with ``source``'s first elements, in order, at the places where ``mask`` is True
+        (self and mask broadcast, as in PyTorch).
 
         >>> import minitorch
         >>> x = minitorch.zeros(4)
         >>> x.masked_scatter(minitorch.tensor([True, False, True, False]), minitorch.tensor([1.0, 2.0, 3.0])).tolist()
         [1.0, 0.0, 2.0, 0.0]
         """
-        if broadcast_shapes("masked_scatter", self.shape, getattr(mask, "shape", ())) != self.shape:
-            raise RuntimeError(f"masked_scatter: mask of shape {tuple(mask.shape)} must broadcast to {tuple(self.shape)}.")
-        place = self._mask("masked_scatter", mask, self.shape).nonzero()
-        count = len(place[0]) if place else 0
-        if self._same_dtype("masked_scatter", source).numel() < count:
-            raise RuntimeError(f"masked_scatter: mask has {count} True values but source only {source.numel()} elements.")
-        return ops.IndexPut.apply(self, source.reshape(-1)[:count], place, False)
+        checks.tensor("masked_scatter", "source", source)
+        shape = broadcast_shapes("masked_scatter", self.shape, getattr(mask, "shape", ()))
+        (place,) = self._mask("masked_scatter", mask, shape).reshape(-1).nonzero()  # in row-major order
+        if self._same_dtype("masked_scatter", source).numel() < len(place):
+            raise RuntimeError(f"masked_scatter: mask has {len(place)} True values but source only {source.numel()} elements.")
+        flat = ops.IndexPut.apply(self.expand(shape).reshape(-1), source.reshape(-1)[:len(place)], place, False)
+        return flat.reshape(shape)
 
     def nonzero(self, *, as_tuple=False):
         """The coordinates of the nonzero elements: an (n, ndim) int64 tensor, or (``as_tuple``)
@@ -340,8 +363,9 @@ class IndexingMethods:
         >>> minitorch.zeros(2, 2).put(minitorch.tensor([0, 3]), minitorch.tensor([1.0, 2.0])).tolist()
         [[1.0, 0.0], [0.0, 2.0]]
         """
+        self._same_dtype("put", checks.tensor("put", "source", source))  # first, as in PyTorch
         array = self._index("put", index, self.numel(), None, IndexError, negative=True).reshape(-1)
-        if self._same_dtype("put", source).numel() != array.size:
-            raise RuntimeError(f"put: source has {source.numel()} elements, index {array.size}.")
+        if source.numel() != array.size:
+            raise IndexError(f"put: source has {source.numel()} elements, index {array.size}: give as many.")
         flat = ops.IndexPut.apply(self.reshape(-1), source.reshape(-1), array, bool(accumulate))
         return flat.reshape(self.shape)

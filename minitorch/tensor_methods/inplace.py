@@ -1,14 +1,19 @@
-"""In-place updates (``add_``, ``fill_``, ``x[i] = v``...): no graph node, the version counter bumps.
+"""In-place updates (``add_``, ``fill_``, ``x[i] = v``...): the values change where they lie, and
+the version counter bumps.
 
 A mixin of ``minitorch.Tensor`` (``minitorch/tensor.py``): the methods check their arguments
 (``minitorch.checks``) and call one op's ``Op.apply`` (``minitorch.functions``, here ``ops``).
+Outside the graph an update is plain array arithmetic (``functions/inplace.py``). In the graph
+(gradients recorded, and self or an argument requires grad) the tensor takes the op as its
+history, as in PyTorch (``_rebase``); an update of a view becomes one of its base.
 """
 import numpy as np
 
 from .. import dtypes
+from .. import functions as ops
 from ..autograd.function import tensor_class
 from ..autograd.grad_mode import _GradMode, no_grad
-from ..device import move
+from ..device import array_module, move
 from ..functions import inplace
 from ..functions.indexing import torch_steps
 from ..random import rng
@@ -17,18 +22,21 @@ from .shape import _unwrap_index
 
 
 class InPlaceMethods:
-    """In-place updates (``add_``, ``fill_``, ``x[i] = v``...): no graph node, the version counter bumps."""
+    """In-place updates (``add_``, ``fill_``, ``x[i] = v``...): the values change, the version bumps."""
 
     __slots__ = ()
 
-    def _writable(self, op):
-        """Check that ``op`` may change this tensor in place, and bump its version."""
-        if self.requires_grad and _GradMode.enabled:
-            what = "a leaf tensor that requires grad" if self._node is None else "a tensor in the graph"
+    def _writable(self, op, rebase=False):
+        """Check that ``op`` may change this tensor's array in place, bump its version and return the
+        array (``rebase``: the caller records the change in the graph, see ``_rebase``)."""
+        if self.requires_grad and _GradMode.enabled and not rebase:
+            what = ("a leaf tensor that requires grad" if self._node is None else
+                    "a tensor in the graph (minitorch refuses to have it modified in place, so that no op "
+                    "that saved it sees a new version in backward)")
             raise RuntimeError(
-                f"{op}: cannot change {what} in place while gradients are recorded: backward would "
-                f"use the wrong values. Write x = x + y instead of x += y, or wrap parameter updates "
-                f"in `with minitorch.no_grad():`."
+                f"{op}: {what} cannot be changed in place (an in-place operation) while gradients are recorded: "
+                f"backward would use the wrong values. Write x = x + y instead of x += y, or wrap "
+                f"parameter updates in `with minitorch.no_grad():`."
             )
         array = self._array
         # numpy marks broadcast views read-only; cupy has no such flag, so look for repeated elements
@@ -43,6 +51,9 @@ class InPlaceMethods:
         return array
 
     def _in_place(self, op, ufunc, other):
+        if self._records(op, other):
+            inplace.check_fits(op, np.shape(other), self._array)
+            return self._store(op, getattr(self, OUT_OF_PLACE[ufunc])(other))
         array = self._writable(op)
         dtype = array.dtype  # a float tensor holds any result; for others, PyTorch's result dtype
         if dtype.kind != "f":
@@ -94,10 +105,97 @@ class InPlaceMethods:
     __iadd__, __isub__, __imul__, __itruediv__ = add_, sub_, mul_, div_
     multiply_, subtract_ = mul_, sub_
 
+    def _records(self, op, *args):
+        """Whether an in-place ``op`` on self with ``args`` goes into the graph: as in PyTorch, when
+        gradients are recorded and self or one of ``args`` requires grad. Refuses what PyTorch
+        refuses: a leaf that requires grad, a view of one, a view taken in no_grad mode."""
+        view = self._view
+        if not _GradMode.enabled:
+            return False
+        if view is not None:
+            view.refresh(self)  # its base may have taken a history since the view was taken
+        if not (self.requires_grad or (view is not None and view.base.requires_grad)
+                or any(isinstance(a, tensor_class()) and a.requires_grad for a in args)):
+            return False
+        if view is not None and view.in_no_grad:
+            raise RuntimeError(
+                f"{op}: this view was taken in no_grad mode and is being changed in place with grad mode "
+                f"on, which is ambiguous (PyTorch forbids it too). Take the view and change it both "
+                f"inside the no_grad block, or both outside it.")
+        owner = self if view is None else view.base
+        if owner.requires_grad and owner._node is None:
+            raise RuntimeError(
+                f"{op}: {'a view of ' if view is not None else ''}a leaf tensor that requires grad cannot be "
+                f"used in an in-place operation while gradients are recorded: backward would use the wrong "
+                f"values. "
+                f"Write x = x + y instead of x += y, or wrap parameter updates in `with minitorch.no_grad():`.")
+        return True
+
+    def _update(self, op, method, *args, **kwargs):
+        """``x.<name>_(...)``: ``method(*args, **kwargs)`` (self's out-of-place ``<name>``) written
+        into self, in the graph if ``_records`` says so; returns self."""
+        if self._records(op, *args, *kwargs.values()):
+            return self._store(op, method(*args, **kwargs))
+        with no_grad():
+            result = method(*args, **kwargs)
+        return self._store(op, result)
+
     def _store(self, op, result):
         """Write ``result``, the out-of-place value of ``op`` on self, into self; returns self."""
+        if result.requires_grad and _GradMode.enabled:
+            return self._rebase(op, result)
         inplace.assign(op, self._writable(op), result._array)
         return self
+
+    def _rebase(self, op, result):
+        """PyTorch's in-place op in the graph: the new values go into self's array (views and
+        aliases see them, the version bumps, so an op that saved the old values refuses to run
+        backward), and self's history becomes ``result``'s: gradients flow through ``op``'s backward.
+        On a view, the base takes the history (``WriteThroughView``: the values written into the
+        view's part of it), and the view its part of the base's new history."""
+        inplace.check_fits(op, result.shape, self._array)
+        inplace.check_holds(op, self._array, result._array.dtype)
+        result = result.to(self.dtype)
+        self._keep_old_values(result)
+        view = self._view
+        if view is None:
+            inplace.assign(op, self._writable(op, rebase=True), result._array)
+            self._node, self.requires_grad = result._node, True
+        else:
+            base = view.base  # where the view's elements sit in it: their flat indices, in the view's shape
+            places = tensor_class()._make(array_module(base._array).arange(base.numel()).reshape(base.shape),
+                                          False, None, base._device)
+            places = view.replay(places)._array
+            written = inplace.WriteThroughView.apply(base, result, self._writable(op, rebase=True), places)
+            base._node, base.requires_grad = written._node, True
+            view.refresh(self)
+        return self
+
+    def _keep_old_values(self, result):
+        """The ops that computed ``result`` from self (``leaky_relu(x, inplace=True)`` is several)
+        and saved self's old values get a copy of them, as PyTorch's in-place ops save the original;
+        ``REBASE_DEPTH`` bounds that search."""
+        old, copy = self._array, []
+        nodes, seen = [result._node], set()
+        for _ in range(REBASE_DEPTH):
+            ahead = []
+            for node in nodes:
+                if node is self._node or id(node) in seen or not hasattr(node, "saved_arrays"):
+                    continue  # self's own history, a leaf, or a node already visited
+                seen.add(id(node))
+                if any(saved is old for saved in node.saved_arrays):
+                    copy = copy or [old.copy()]
+                    node.saved_arrays = tuple(copy[0] if saved is old else saved for saved in node.saved_arrays)
+                    node.saved_versions = [v for v in node.saved_versions if v[0] is not self._version]
+                ahead.extend(edge for edge in node.edges or () if edge is not None)
+            nodes = ahead
+
+    def _as_value(self, value):
+        """A value to write into self: a Tensor converted to self's dtype and device (differentiably),
+        a number as it is, anything else (a numpy array, nested lists) as an array on self's device."""
+        if isinstance(value, tensor_class()):
+            return value.to(self.dtype, self._device)
+        return value if isinstance(value, PYTHON_NUMBERS) else self._on_my_device(value)
 
     def _on_my_device(self, value):
         """``value`` (a Tensor on any device, a numpy array, nested lists) as an array on this
@@ -106,15 +204,18 @@ class InPlaceMethods:
             value = tensor_class()._make(np.asarray(value), False, None)
         return value._array if value._device == self._device else move(value._array, self._device)
 
-    def copy_(self, source):
-        """Copy ``source``'s values (broadcast to this shape) in, from any device.
+    def copy_(self, src, non_blocking=False):
+        """Copy ``src``'s values (broadcast to this shape) in, from any device and of any dtype;
+        gradients flow to ``src``. ``non_blocking`` is accepted: copies are synchronous here.
 
         >>> import minitorch
         >>> x = minitorch.zeros(2, 2)
         >>> x.copy_(minitorch.tensor([1.0, 2.0])).tolist()
         [[1.0, 2.0], [1.0, 2.0]]
         """
-        self._writable("copy_")[...] = self._on_my_device(source)
+        if self._records("copy_", src):
+            return self._store("copy_", ops.Copy.apply(self, self._as_value(src)))
+        inplace.assign("copy_", self._writable("copy_"), self._on_my_device(src), check_dtype=False)
         return self
 
     def _reshaped(self, op, view):
@@ -157,7 +258,12 @@ class InPlaceMethods:
         >>> minitorch.zeros(3).fill_(7).tolist()
         [7.0, 7.0, 7.0]
         """
-        self._writable("fill_")[...] = value
+        if getattr(value, "ndim", 0):
+            raise RuntimeError(f"fill_: only a number or a 0-d tensor can fill a tensor, got a tensor of shape "
+                               f"{tuple(value.shape)}. Use copy_ to copy values in.")
+        if self._records("fill_", value):
+            return self._store("fill_", ops.Copy.apply(self, self._as_value(value)))
+        self._writable("fill_")[...] = self._on_my_device(value) if isinstance(value, tensor_class()) else value
         return self
 
     def zero_(self):
@@ -176,7 +282,14 @@ class InPlaceMethods:
         >>> minitorch.tensor([-2.0, 0.5, 3.0]).clamp_(min=0.0).tolist()
         [0.0, 0.5, 3.0]
         """
-        inplace.clamp(self._writable("clamp_"), min, max)
+        bounds = [b for b in (min, max) if b is not None]
+        if not bounds:
+            raise RuntimeError("clamp_: give at least one of min and max (both are None).")
+        if self._records("clamp_", min, max):
+            return self._store("clamp_", self.clamp(min, max))
+        dtype = dtypes.common_dtype(self, *bounds).np_dtype
+        min, max = (b if b is None or isinstance(b, PYTHON_NUMBERS) else self._on_my_device(b) for b in (min, max))
+        inplace.clamp("clamp_", self._writable("clamp_"), min, max, dtype)
         return self
 
     def uniform_(self, a=0.0, b=1.0, generator=None):
@@ -210,20 +323,30 @@ class InPlaceMethods:
         >>> x.tolist()
         [[0.0, 5.0, 5.0], [1.0, 2.0, 3.0]]
         """
-        if isinstance(value, tensor_class()) and value.requires_grad and _GradMode.enabled:
+        try:
+            if self._records("__setitem__", value):
+                self._store("__setitem__", ops.IndexPut.apply(self, self._as_value(value), _unwrap_index(index), False))
+                return
+            array = self._writable("__setitem__")
+            if not isinstance(value, PYTHON_NUMBERS):
+                value = self._on_my_device(value)
+            *basic, last = torch_steps(_unwrap_index(index))  # PyTorch's placement of index arrays
+            for step in basic:
+                array = array[step]
+            array[last] = value
+        except ValueError:  # numpy's broadcast message names neither the op nor the tensor
             raise RuntimeError(
-                "__setitem__: assigning a tensor that requires grad into another tensor would cut it "
-                "out of the graph (no gradient would reach it). Build the result with minitorch.cat, "
-                "stack, where or masked_fill instead, or assign value.detach() if that is intended."
-            )
-        array = self._writable("__setitem__")
-        if not isinstance(value, PYTHON_NUMBERS):
-            value = self._on_my_device(value)
-        *basic, last = torch_steps(_unwrap_index(index))  # PyTorch's placement of index arrays
-        for step in basic:
-            array = array[step]
-        array[last] = value
+                f"__setitem__: cannot put a value of shape {tuple(np.shape(value))} into the selection of "
+                f"shape {tuple(self.detach()[index].shape)} of a tensor of shape {tuple(self.shape)}: the "
+                f"value must broadcast to the selection."
+            ) from None
 
+
+#: The out-of-place method of each in-place arithmetic update, for tensors in the graph (``_rebase``).
+OUT_OF_PLACE = {np.add: "add", np.subtract: "sub", np.multiply: "mul", np.true_divide: "div"}
+
+#: How many ops back from an in-place op's result ``_rebase`` looks for ops that saved the old values.
+REBASE_DEPTH = 8
 
 #: The ops whose in-place form ``<name>_`` computes ``self.<name>(...)`` and writes it into self
 #: (``x.floor_()``, ``x.bitwise_and_(y)``, ``x %= 3``), as PyTorch's in-place forms of them do; each
@@ -238,27 +361,27 @@ IN_PLACE_FORMS = {
     ), ""),
     **dict.fromkeys((
         "xlogy", "copysign", "divide", "true_divide", "atan2", "arctan2", "hypot", "heaviside", "fmod",
-        "remainder", "floor_divide",
+        "remainder", "floor_divide", "ldexp", "nextafter",
     ), "y"),
     "pow": "2", "lerp": "y, 0.5", "addcmul": "y, y", "addcdiv": "y, y",
     "masked_fill": "x > 1, 0.0", "index_add": "0, minitorch.tensor([1]), y[:1]",
-    "index_fill": "0, minitorch.tensor([0]), -1.0",
+    "index_fill": "0, minitorch.tensor([0]), -1.0", "index_copy": "0, minitorch.tensor([1]), y[:1]",
+    "masked_scatter": "x > 1, y", "index_put": "(minitorch.tensor([1]),), y[:1]",
+    "put": "minitorch.tensor([1]), y[:1]",
     **dict.fromkeys(("bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_left_shift", "bitwise_right_shift"),
                     "y"),
-    "bitwise_not": "",
+    "bitwise_not": "", "gcd": "y", "lcm": "y",
 }
 _EXAMPLE_VALUES = {"float": "[0.5, 2.0]), minitorch.tensor([1.5, 3.0])", "int": "[5, 12]), minitorch.tensor([3, 2])"}
 
 
 def _in_place_form(name, example_args):
-    """``<name>_``: ``self.<name>(*args, **kwargs)`` computed without a graph node and written into self."""
+    """``<name>_``: ``self.<name>(*args, **kwargs)`` written into self (``_update``)."""
 
     def method(self, *args, **kwargs):
-        with no_grad():
-            result = getattr(self, name)(*args, **kwargs)
-        return self._store(f"{name}_", result)
+        return self._update(f"{name}_", getattr(self, name), *args, **kwargs)
 
-    values = _EXAMPLE_VALUES["int" if name.startswith("bitwise") else "float"]
+    values = _EXAMPLE_VALUES["int" if name.startswith("bitwise") or name in ("gcd", "lcm") else "float"]
     method.__name__ = method.__qualname__ = f"{name}_"
     method.__doc__ = (
         f"In place: self = self.{name}(...), written into self (same shape, a dtype self can hold); "

@@ -20,12 +20,21 @@ class LinalgMethods:
     __slots__ = ()
 
     def _dims(self, op, other, ndim, name="input"):
-        """Refuse operands that are not ``ndim``-dimensional or of different dtypes, as PyTorch does."""
+        """Refuse operands that are not ``ndim``-dimensional, of different dtypes or on different
+        devices, as PyTorch does."""
+        checks.same_device(op, **{name: self, "other": other})
         for what, t in ((name, self), ("other", other)):
             if t.ndim != ndim:
                 raise RuntimeError(f"{op}: {what} must be {ndim}-D, got shape {tuple(t.shape)}.")
         if self.dtype != other.dtype:
             raise RuntimeError(f"{op}: both operands must have the same dtype, got {self.dtype} and {other.dtype}.")
+
+    def _same_length(self, op, other):
+        """Refuse operands that are not 1-D tensors of one length and dtype, as PyTorch does."""
+        self._dims(op, checks.tensor(op, "other", other), 1)
+        if self.shape != other.shape:
+            raise RuntimeError(f"{op}: both tensors must have the same number of elements, got shapes "
+                               f"{tuple(self.shape)} and {tuple(other.shape)}.")
 
     def dot(self, tensor):
         """The dot product sum_i a_i b_i of two 1-D tensors of the same length.
@@ -34,7 +43,7 @@ class LinalgMethods:
         >>> minitorch.tensor([1, 2]).dot(minitorch.tensor([3, 4]))
         tensor(11)
         """
-        self._dims("dot", tensor, 1)
+        self._same_length("dot", tensor)
         return self @ tensor
 
     def vdot(self, other):
@@ -44,7 +53,7 @@ class LinalgMethods:
         >>> minitorch.tensor([1.0, 2.0]).vdot(minitorch.tensor([3.0, 4.0]))
         tensor(11.)
         """
-        self._dims("vdot", other, 1)
+        self._same_length("vdot", other)
         return self @ other
 
     def inner(self, other):
@@ -55,7 +64,7 @@ class LinalgMethods:
         >>> minitorch.tensor([[1, 2], [3, 4]]).inner(minitorch.tensor([1, 1])).tolist()
         [3, 7]
         """
-        if self.ndim == 0 or other.ndim == 0:
+        if checks.tensor("inner", "other", other).ndim == 0 or self.ndim == 0:
             return self * other
         if self.shape[-1] != other.shape[-1]:
             raise RuntimeError(f"inner: last dimensions differ: shapes {tuple(self.shape)} and {tuple(other.shape)}.")
@@ -70,7 +79,7 @@ class LinalgMethods:
         >>> minitorch.tensor([1, 2]).outer(minitorch.tensor([1, 10])).tolist()
         [[1, 10], [2, 20]]
         """
-        if self.ndim != 1 or vec2.ndim != 1:
+        if checks.tensor("outer", "vec2", vec2).ndim != 1 or self.ndim != 1:
             raise RuntimeError(f"outer: both operands must be 1-D, got shapes {tuple(self.shape)} and {tuple(vec2.shape)}.")
         return self.unsqueeze(1) * vec2.unsqueeze(0)
 
@@ -83,7 +92,7 @@ class LinalgMethods:
         >>> minitorch.tensor([[1, 2], [3, 4]]).mv(minitorch.tensor([1, 1])).tolist()
         [3, 7]
         """
-        if self.ndim != 2 or vec.ndim != 1:
+        if checks.tensor("mv", "vec", vec).ndim != 1 or self.ndim != 2:
             raise RuntimeError(f"mv: needs a 2-D and a 1-D tensor, got shapes {tuple(self.shape)} and {tuple(vec.shape)}.")
         return _lined_up("mv", self, vec) @ vec
 
@@ -163,7 +172,7 @@ class LinalgMethods:
         >>> minitorch.tensor([1, 2]).kron(minitorch.tensor([1, 10])).tolist()
         [1, 10, 2, 20]
         """
-        ndim = max(self.ndim, other.ndim)
+        ndim = max(self.ndim, checks.tensor("kron", "other", other).ndim)
         a = self.reshape((1,) * (ndim - self.ndim) + self.shape)
         b = other.reshape((1,) * (ndim - other.ndim) + other.shape)
         spread_a = [n for size in a.shape for n in (size, 1)]   # a's index i, then room for b's j
@@ -182,6 +191,9 @@ class LinalgMethods:
         if self.ndim != other.ndim:
             raise RuntimeError(f"cross: inputs must have the same number of dimensions, got shapes "
                                f"{tuple(self.shape)} and {tuple(other.shape)}.")
+        if self.ndim == 0:  # PyTorch's class: no dimension to take the product along
+            raise IndexError("cross: the inputs are 0-d; cross needs a dimension of size 3.")
+        checks.same_dtype("cross", input=self, other=other)
         a, b = _broadcast_pair(self, other)
         if dim is None:
             dim = next((d for d, n in enumerate(a.shape) if n == 3), None)

@@ -87,7 +87,7 @@ class LogicalMethods:
         >>> minitorch.tensor([True, True, False]).logical_and(minitorch.tensor([True, False, False])).tolist()
         [True, False, False]
         """
-        return ops.LogicalAnd.apply(self, other)
+        return ops.LogicalAnd.apply(self, checks.tensor("logical_and", "other", other))
 
     def logical_or(self, other):
         """self or other, elementwise, as a bool tensor (``|`` on bool tensors).
@@ -96,7 +96,7 @@ class LogicalMethods:
         >>> minitorch.tensor([True, True, False]).logical_or(minitorch.tensor([True, False, False])).tolist()
         [True, True, False]
         """
-        return ops.LogicalOr.apply(self, other)
+        return ops.LogicalOr.apply(self, checks.tensor("logical_or", "other", other))
 
     def logical_xor(self, other):
         """self xor other, elementwise, as a bool tensor (``^`` on bool tensors).
@@ -105,7 +105,7 @@ class LogicalMethods:
         >>> minitorch.tensor([True, True, False]).logical_xor(minitorch.tensor([True, False, False])).tolist()
         [False, True, False]
         """
-        return ops.LogicalXor.apply(self, other)
+        return ops.LogicalXor.apply(self, checks.tensor("logical_xor", "other", other))
 
     @dim_alias
     def all(self, dim=None, keepdim=False):
@@ -201,6 +201,9 @@ class LogicalMethods:
         >>> minitorch.tensor([1.0, 2.0]).isclose(minitorch.tensor([1.0 + 1e-7, 2.1])).tolist()
         [True, False]
         """
+        if checks.tensor("isclose", "other", other).dtype != self.dtype:
+            raise RuntimeError(f"isclose: self and other must have the same dtype, got {self.dtype!r} and "
+                               f"{other.dtype!r}. Convert one with .to(...) first.")
         return ops.IsClose.apply(self, other, rtol, atol, equal_nan)
 
     def allclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False):

@@ -3,11 +3,23 @@
 A mixin of ``minitorch.Tensor`` (``minitorch/tensor.py``): the methods check their arguments
 (``minitorch.checks``) and call one op's ``Op.apply`` (``minitorch.functions``, here ``ops``).
 """
-from .. import checks
+from .. import checks, dtypes
 from .. import functions as ops
 from ..autograd.function import tensor_class
+from ..errors import DTypeError
 from .arithmetic import floating_operand
 
+
+
+def _promoted_triple(op, x, tensor1, tensor2):
+    """addcmul's and addcdiv's three tensors (Python numbers are refused, as in PyTorch), on one
+    device and in their common dtype (PyTorch's promotion of the three; ``value`` takes no part)."""
+    checks.same_device(op, input=x, tensor1=checks.tensor(op, "tensor1", tensor1),
+                       tensor2=checks.tensor(op, "tensor2", tensor2))
+    dtype = dtypes.common_dtype(x, tensor1, tensor2)
+    if dtype == dtypes.bool_:
+        raise RuntimeError(f"{op}: not defined for bool tensors (as in PyTorch); convert with .long() or .float().")
+    return tuple(t if t.dtype == dtype else t.to(dtype) for t in (x, tensor1, tensor2))
 
 class PointwiseMethods:
     """Elementwise math (``exp``, ``log``, ``tanh``, ``relu``, ``clamp``...) and softmax along a dim."""
@@ -101,11 +113,13 @@ class PointwiseMethods:
         """
         if min is None and max is None:
             raise RuntimeError("clamp: give at least one of min and max (both are None).")
-        return ops.Clamp.apply(self, min, max)
+        checks.same_device("clamp", input=self, min=min, max=max)
+        dtype = dtypes.common_dtype(self, *(b for b in (min, max) if b is not None))  # PyTorch's promotion
+        return ops.Clamp.apply(self if dtype == self.dtype else self.to(dtype), min, max)
 
     clip = clamp
 
-    def softmax(self, dim):
+    def softmax(self, dim, *, dtype=None):
         """exp(x) / sum(exp(x)) along ``dim``, computed stably (the maximum is subtracted first).
 
         >>> import minitorch
@@ -113,16 +127,18 @@ class PointwiseMethods:
         tensor([[0.5000, 0.5000],
                 [0.2689, 0.7311]])
         """
-        return ops.Softmax.apply(self._floating("softmax"), self._axis("softmax", dim))
+        x = self if dtype is None else self.to(dtype)  # PyTorch casts first
+        return ops.Softmax.apply(x._floating("softmax"), x._axis("softmax", dim))
 
-    def log_softmax(self, dim):
+    def log_softmax(self, dim, *, dtype=None):
         """x - logsumexp(x) along ``dim``: the log of softmax without its underflow.
 
         >>> import minitorch
         >>> minitorch.tensor([0.0, 0.0]).log_softmax(dim=0)
         tensor([-0.6931, -0.6931])
         """
-        return ops.LogSoftmax.apply(self._floating("log_softmax"), self._axis("log_softmax", dim))
+        x = self if dtype is None else self.to(dtype)  # PyTorch casts first
+        return ops.LogSoftmax.apply(x._floating("log_softmax"), x._axis("log_softmax", dim))
 
     def rsqrt(self):
         """1 / sqrt(x), elementwise (inf at 0); an integer tensor is made float32 first.
@@ -221,6 +237,7 @@ class PointwiseMethods:
         >>> minitorch.tensor([0.0, 1000.0]).logaddexp(minitorch.tensor([0.0, 1000.0]))
         tensor([6.9315e-01, 1.0007e+03])
         """
+        other = checks.tensor("logaddexp", "other", other)
         return self._binary(ops.LogAddExp, floating_operand("logaddexp", self, other))
 
     def xlogy(self, other):
@@ -240,7 +257,7 @@ class PointwiseMethods:
         >>> minitorch.tensor([1.0, 5.0]).maximum(minitorch.tensor([3.0, 2.0]))
         tensor([3., 5.])
         """
-        return self._binary(ops.Maximum, other)
+        return self._binary(ops.Maximum, checks.tensor("maximum", "other", other))
 
     def minimum(self, other):
         """The smaller of self and other, elementwise, broadcast (NaN if either is NaN).
@@ -249,7 +266,7 @@ class PointwiseMethods:
         >>> minitorch.tensor([1.0, 5.0]).minimum(minitorch.tensor([3.0, 2.0]))
         tensor([1., 2.])
         """
-        return self._binary(ops.Minimum, other)
+        return self._binary(ops.Minimum, checks.tensor("minimum", "other", other))
 
     def fmax(self, other):
         """The larger of self and other, elementwise, ignoring NaN (NaN only where both are).
@@ -258,7 +275,7 @@ class PointwiseMethods:
         >>> minitorch.tensor([1.0, float('nan')]).fmax(minitorch.tensor([float('nan'), 2.0]))
         tensor([1., 2.])
         """
-        return self._binary(ops.Fmax, other)
+        return self._binary(ops.Fmax, checks.tensor("fmax", "other", other))
 
     def fmin(self, other):
         """The smaller of self and other, elementwise, ignoring NaN (NaN only where both are).
@@ -267,7 +284,43 @@ class PointwiseMethods:
         >>> minitorch.tensor([1.0, float('nan')]).fmin(minitorch.tensor([float('nan'), 2.0]))
         tensor([1., 2.])
         """
-        return self._binary(ops.Fmin, other)
+        return self._binary(ops.Fmin, checks.tensor("fmin", "other", other))
+
+    def logaddexp2(self, other):
+        """log2(2^self + 2^other), elementwise, broadcast, without overflow for large values.
+
+        >>> import minitorch
+        >>> minitorch.tensor([0.0, 1000.0]).logaddexp2(minitorch.tensor([0.0, 1000.0])).tolist()
+        [1.0, 1001.0]
+        """
+        other = checks.tensor("logaddexp2", "other", other)
+        return self._binary(ops.LogAddExp2, floating_operand("logaddexp2", self, other))
+
+    def ldexp(self, other):
+        """self * 2^other, elementwise, broadcast (a float result, as in PyTorch).
+
+        >>> import minitorch
+        >>> minitorch.tensor([1, 3]).ldexp(minitorch.tensor([3, -1]))
+        tensor([8.0000, 1.5000])
+        """
+        other = checks.tensor("ldexp", "other", other)
+        if self.is_floating_point() and other.dtype is dtypes.bool_:  # PyTorch has no kernel for it
+            raise NotImplementedError("ldexp: a bool exponent with a floating-point tensor is not supported "
+                                      "(as in PyTorch); convert it first: x.ldexp(other.int()).")
+        dtype = dtypes.common_dtype(self, other)
+        dtype = dtype if dtype.is_floating_point else dtypes.get_default_dtype()
+        return self.to(dtype) * other.to(dtype).exp2()
+
+    def nextafter(self, other):
+        """The next floating-point value after self towards other, elementwise, broadcast (self where
+        they are equal). The gradient passes to self unchanged, as PyTorch's.
+
+        >>> import minitorch
+        >>> (minitorch.tensor([1.0]).nextafter(minitorch.tensor([2.0])) - 1).item() == 2.0 ** -23
+        True
+        """
+        other = checks.tensor("nextafter", "other", other)
+        return self._binary(ops.NextAfter, floating_operand("nextafter", self, other))
 
     def copysign(self, other):
         """|self| with the sign of other, elementwise, broadcast (a float result, as in PyTorch).
@@ -286,9 +339,16 @@ class PointwiseMethods:
         >>> minitorch.tensor([0.0, 10.0]).lerp(minitorch.tensor([1.0, 20.0]), 0.25)
         tensor([ 0.2500, 12.5000])
         """
+        checks.tensor("lerp", "end", end)
+        Tensor = tensor_class()
+        if isinstance(weight, Tensor) and weight.ndim == 0 and end.dtype == self.dtype:
+            # PyTorch promotes a 0-d weight with the ends (a 0-d float weight makes integer ends float)
+            dtype = dtypes.common_dtype(self, end, weight)
+            if dtype.is_floating_point:
+                self, end, weight = self.to(dtype), end.to(dtype), weight.to(dtype)
         checks.floating("lerp", self)
         for name, other in (("end", end), ("weight", weight)):
-            if isinstance(other, tensor_class()) and other.dtype != self.dtype:
+            if isinstance(other, Tensor) and other.dtype != self.dtype:
                 raise RuntimeError(f"lerp: {name} must have the input's dtype {self.dtype!r}, got {other.dtype!r}.")
         return ops.Lerp.apply(self, end, weight)
 
@@ -311,7 +371,8 @@ class PointwiseMethods:
         >>> minitorch.tensor([1.0, 1.0]).addcmul(minitorch.tensor([2.0, 3.0]), minitorch.tensor([4.0, 5.0]), value=0.5)
         tensor([5.0000, 8.5000])
         """
-        return self + value * tensor1 * tensor2  # PyTorch's order: (value * tensor1) * tensor2
+        x, tensor1, tensor2 = _promoted_triple("addcmul", self, tensor1, tensor2)
+        return x + value * tensor1 * tensor2  # PyTorch's order: (value * tensor1) * tensor2
 
     def addcdiv(self, tensor1, tensor2, *, value=1):
         """self + value * tensor1 / tensor2, elementwise, broadcast (integer tensor1 and tensor2 are refused,
@@ -321,7 +382,8 @@ class PointwiseMethods:
         >>> minitorch.tensor([1.0, 1.0]).addcdiv(minitorch.tensor([2.0, 3.0]), minitorch.tensor([4.0, 5.0]), value=2)
         tensor([2.0000, 2.2000])
         """
-        if not (tensor1.is_floating_point() or tensor2.is_floating_point()):
-            raise TypeError("addcdiv: tensor1 and tensor2 are both integer tensors; integer division is not "
-                            "supported here (as in PyTorch). Use .float() on one of them first.")
-        return self + value * tensor1 / tensor2  # PyTorch's order: (value * tensor1) / tensor2
+        x, t1, t2 = _promoted_triple("addcdiv", self, tensor1, tensor2)
+        if not (tensor1.is_floating_point() or tensor2.is_floating_point()):  # as given, before promotion
+            raise DTypeError("addcdiv: tensor1 and tensor2 are both integer tensors; integer division is not "
+                               "supported here (as in PyTorch). Use .float() on one of them first.")
+        return x + value * t1 / t2  # PyTorch's order: (value * tensor1) / tensor2

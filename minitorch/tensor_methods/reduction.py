@@ -120,7 +120,8 @@ class ReductionMethods:
         tensor(3.)
         """
         x = self.masked_fill(self.isnan(), 0) if self.is_floating_point() else self
-        return x.sum(dim, keepdim, dtype=dtype)
+        with checks.called_as("nansum", "sum"):
+            return x.sum(dim, keepdim, dtype=dtype)
 
     @dim_alias
     def nanmean(self, dim=None, keepdim=False, *, dtype=None):
@@ -142,7 +143,8 @@ class ReductionMethods:
         >>> minitorch.tensor([[0, 1], [2, 3]]).count_nonzero(dim=0).tolist()
         [1, 2]
         """
-        return (self != 0).sum(dim)
+        with checks.called_as("count_nonzero", "sum"):
+            return (self != 0).sum(dim)
 
     def aminmax(self, *, dim=None, keepdim=False):
         """(min, max) over one ``dim`` or all elements, in one call; ties share each gradient.
@@ -175,6 +177,24 @@ class ReductionMethods:
         p = 2.0 if p == "fro" else checks.real("norm", "p", p)
         return ops.Norm.apply(x, p, x._axes("norm", dim), keepdim)
 
+    def renorm(self, p, dim, maxnorm):
+        """Each slice along ``dim`` whose p-norm exceeds ``maxnorm`` scaled by maxnorm / (norm + 1e-7),
+        as PyTorch, to norm ``maxnorm``; the others unchanged. Differentiable.
+
+        >>> import minitorch
+        >>> minitorch.tensor([[3.0, 4.0], [0.3, 0.4]]).renorm(2, 0, 1.0)
+        tensor([[0.6000, 0.8000],
+                [0.3000, 0.4000]])
+        """
+        if self.ndim < 2:
+            raise RuntimeError(f"renorm: the input needs at least 2 dimensions, got {self.ndim}.")
+        axis = checks.dim("renorm", dim, self.ndim)
+        p = checks.positive("renorm", "p", p, range_error=RuntimeError)
+        maxnorm = checks.real("renorm", "maxnorm", maxnorm, minimum=0, range_error=RuntimeError)
+        others = tuple(d for d in range(self.ndim) if d != axis)
+        norms = checks.floating("renorm", self).norm(p, dim=others, keepdim=True)
+        return self * (maxnorm / (norms + 1e-7)).clamp(max=1.0)
+
     def dist(self, other, p=2):
         """||self - other||_p: the p-norm of the difference (the two broadcast).
 
@@ -182,7 +202,7 @@ class ReductionMethods:
         >>> minitorch.tensor([1.0, 1.0]).dist(minitorch.tensor([4.0, 5.0]))
         tensor(5.)
         """
-        return (self - other).norm(p)
+        return (self - checks.tensor("dist", "other", other)).norm(p)
 
     @dim_alias
     def var(self, dim=None, keepdim=False, correction=1, unbiased=None):
@@ -196,6 +216,7 @@ class ReductionMethods:
         checks.floating("var", self)
         if unbiased is not None:
             correction = 1 if unbiased else 0
+        checks.real("var", "correction", correction)
         return ops.Var.apply(self, self._axes("var", dim), keepdim, correction)
 
     @dim_alias
@@ -211,6 +232,7 @@ class ReductionMethods:
         checks.floating("std", self)
         if unbiased is not None:
             correction = 1 if unbiased else 0
+        checks.real("std", "correction", correction)
         return ops.Std.apply(self, self._axes("std", dim), keepdim, correction)
 
     @dim_alias

@@ -10,6 +10,7 @@ import numpy as np
 
 from .. import checks
 from .. import functions as ops
+from ..errors import DTypeError
 from .arithmetic import result_type
 
 
@@ -96,9 +97,9 @@ class RoundingMethods:
         >>> minitorch.tensor([-1.0, 0.0, 2.0]).heaviside(minitorch.tensor([0.5]))
         tensor([0.0000, 0.5000, 1.0000])
         """
-        if getattr(values, "dtype", self.dtype) != self.dtype:
-            raise TypeError(f"heaviside: input and values must have the same dtype, got {self.dtype!r} and "
-                            f"{values.dtype!r}.")
+        if checks.tensor("heaviside", "values", values).dtype != self.dtype:
+            raise DTypeError(f"heaviside: input and values must have the same dtype, got {self.dtype!r} and "
+                               f"{values.dtype!r}.")
         return self._binary(ops.Heaviside, values)
 
     def fmod(self, other):

@@ -11,6 +11,7 @@ from .. import checks, dtypes
 from .. import functions as ops
 from ..autograd.function import keep_versions, tensor_class
 from ..device import array_module, is_gpu_array
+from ..functions._util import broadcast_shapes
 
 
 def _unwrap_index(index):
@@ -49,19 +50,19 @@ class ShapeMethods:
 
     __slots__ = ()
 
-    def reshape(self, *shape):
+    def reshape(self, *args, shape=None):
         """The same elements in a new shape (one size may be -1); a view where numpy can make one.
 
         >>> import minitorch
         >>> minitorch.arange(6).reshape(2, -1).shape
         minitorch.Size([2, 3])
         """
-        shape = checks.sizes("reshape", shape)
+        shape = checks.sizes("reshape", args, shape, "shape")
         if shape == self.shape:
             return self
         return ops.Reshape.apply(self, shape)
 
-    def view(self, *shape):
+    def view(self, *args, size=None, dtype=None):
         """Like ``reshape``, but only as a view of the same memory, as in PyTorch: raises where
         the layout would need a copy (a transposed tensor flattened, say); use ``reshape`` there.
         ``view(dtype)`` reads the same bytes as another dtype (no gradient through it).
@@ -72,9 +73,11 @@ class ShapeMethods:
         >>> minitorch.tensor([1.0, -2.0]).view(minitorch.int32).tolist()
         [1065353216, -1073741824]
         """
-        if len(shape) == 1 and isinstance(shape[0], dtypes.DType):
-            return self.view(self.shape) if shape[0] == self.dtype else self._bits_as(shape[0])
-        out = self.reshape(*shape)
+        if dtype is not None or len(args) == 1 and isinstance(args[0], dtypes.DType):
+            dtype = dtype or args[0]
+            return self.view(self.shape) if dtype == self.dtype else self._bits_as(dtype)
+        with checks.called_as("view", "reshape"):
+            out = self.reshape(*args, shape=size)
         if out is not self and out.numel() > 1 and not np.may_share_memory(out._array, self._array):
             raise RuntimeError(
                 f"view: a tensor of shape {tuple(self.shape)} with strides "
@@ -148,14 +151,14 @@ class ShapeMethods:
         axes = self._axes("squeeze", dim)
         return self.reshape(tuple(s for i, s in enumerate(self.shape) if not (i in axes and s == 1)))
 
-    def permute(self, *dims):
+    def permute(self, *args, dims=None):
         """The dimensions reordered: ``x.permute(2, 0, 1)`` puts the last first.
 
         >>> import minitorch
         >>> minitorch.zeros(2, 3, 4).permute(2, 0, 1).shape
         minitorch.Size([4, 2, 3])
         """
-        dims = checks.sizes("permute", dims)
+        dims = checks.sizes("permute", args, dims, "dims")
         if len(dims) != self.ndim:
             raise RuntimeError(
                 f"permute: dims {dims} must name each of the tensor's {self.ndim} dimension(s) once."
@@ -174,14 +177,14 @@ class ShapeMethods:
         order[a], order[b] = order[b], order[a]
         return ops.Permute.apply(self, tuple(order))
 
-    def expand(self, *sizes):
+    def expand(self, *args, size=None):
         """A broadcast view with sizes ``sizes`` (-1 keeps a size): size-1 dims repeat without copying.
 
         >>> import minitorch
         >>> minitorch.tensor([[1], [2]]).expand(2, 3).tolist()
         [[1, 1, 1], [2, 2, 2]]
         """
-        sizes = checks.sizes("expand", sizes)
+        sizes = checks.sizes("expand", args, size)
         offset = len(sizes) - self.ndim
         shape = tuple(self.shape[i - offset] if s == -1 and i >= offset else s for i, s in enumerate(sizes))
         return ops.Expand.apply(self, shape)
@@ -216,12 +219,39 @@ class ShapeMethods:
         >>> x[0].tolist(), x[:, 1:].tolist(), x[x > 4].tolist(), x[1, [0, 2]].tolist()
         ([1, 2, 3], [[2, 3], [5, 6]], [5, 6], [4, 6])
         """
+        self._check_index(index)
+        picked = ops.GetItem.apply(self, _unwrap_index(index))
+        return keep_versions(picked, *(index if isinstance(index, tuple) else (index,)))
+
+    def _check_index(self, index):
+        """Refuse what PyTorch refuses in ``x[index]``: a slice step below 1, a str, an index tensor
+        on another device than x (a cpu one may index any tensor), a bool mask whose shape is not
+        that of the dimensions it covers."""
+        dim = 0  # the first dimension of x that the next part indexes (None after an Ellipsis)
         for part in index if isinstance(index, tuple) else (index,):
             if isinstance(part, slice) and part.step is not None and part.step <= 0:
                 raise ValueError(f"index: slice step must be greater than zero, got {part.step} in {part}. "
                                  f"Use .flip(dim) to reverse a dimension.")
-        picked = ops.GetItem.apply(self, _unwrap_index(index))
-        return keep_versions(picked, *(index if isinstance(index, tuple) else (index,)))
+            if isinstance(part, str):
+                raise TypeError(f"index: a str cannot index a tensor, got {part!r}. Use ints, slices, None, "
+                                f"... or integer or bool tensors.")
+            covers = 1
+            if isinstance(part, tensor_class()):
+                if part.device.type != "cpu" and part.device != self.device:
+                    raise RuntimeError(f"index: indices on {str(part.device)!r} cannot index a tensor on "
+                                       f"{str(self.device)!r}; indices must be on the cpu or on the tensor's "
+                                       f"device. Move them with .to({str(self.device)!r}).")
+                if part.dtype == dtypes.bool_:
+                    covers = part.ndim
+                    covered = tuple(self.shape[dim:dim + covers]) if dim is not None else tuple(part.shape)
+                    if covered != tuple(part.shape):
+                        raise IndexError(f"index: the mask of shape {tuple(part.shape)} does not match the "
+                                         f"shape {covered} of the dimensions from {dim} of the tensor of shape "
+                                         f"{tuple(self.shape)} that it indexes.")
+            if part is Ellipsis:
+                dim = None
+            elif dim is not None and part is not None and not isinstance(part, bool):
+                dim += covers
 
     def masked_fill(self, mask, value):
         """A copy with ``value`` wherever the bool ``mask`` (broadcast) is True; no gradient reaches those places.
@@ -235,7 +265,39 @@ class ShapeMethods:
         array = self._on_my_device(mask)
         if array.dtype != np.bool_:
             raise RuntimeError(f"masked_fill: the mask must be a bool tensor, got dtype {array.dtype}.")
-        return keep_versions(ops.MaskedFill.apply(self, array, value), mask, what="its mask")
+        if getattr(value, "ndim", 0):
+            raise RuntimeError(f"masked_fill: value must be a number or a 0-d tensor, got a tensor of shape "
+                               f"{tuple(value.shape)}.")
+        shape = broadcast_shapes("masked_fill", self.shape, array.shape)  # PyTorch broadcasts the input too
+        x = self if shape == self.shape else self.expand(shape)
+        return keep_versions(ops.MaskedFill.apply(x, array, value), mask, what="its mask")
+
+    def index_put(self, indices, values, accumulate=False):
+        """A copy with ``values`` (broadcast) at ``self[indices]``, added there with ``accumulate``
+        (repeated places adding up); ``indices`` is a tuple of int or bool tensors, one per dimension.
+
+        >>> import minitorch
+        >>> x = minitorch.zeros(3)
+        >>> x.index_put((minitorch.tensor([0, 0, 2]),), minitorch.tensor(1.0), accumulate=True).tolist()
+        [2.0, 0.0, 1.0]
+        """
+        if not isinstance(indices, (tuple, list)) or not all(isinstance(i, tensor_class()) for i in indices):
+            raise TypeError(f"index_put: indices must be a tuple of Tensors, got {type(indices).__name__}.")
+        if checks.tensor("index_put", "values", values).dtype != self.dtype:
+            raise RuntimeError(f"index_put: values must have the tensor's dtype {self.dtype!r}, got "
+                               f"{values.dtype!r}. Convert them with .to(...) first.")
+        checks.same_device("index_put", self=self, values=values)  # index tensors may stay on the cpu, as in PyTorch
+        if any(i.is_floating_point() for i in indices):
+            raise IndexError("index_put: index tensors must be integer or bool tensors, got a floating one.")
+        if len(indices) > self.ndim:
+            raise IndexError(f"index_put: {len(indices)} index tensors for a tensor of {self.ndim} dimension(s).")
+        if all(i.dtype != dtypes.bool_ for i in indices):  # (a mask may span several dimensions)
+            for dim, (i, size) in enumerate(zip(indices, self.shape)):
+                if i.numel() and not -size <= int(i.min()) <= int(i.max()) < size:
+                    raise IndexError(f"index_put: index {i.tolist()} is out of bounds for dimension {dim} "
+                                     f"with size {size}.")
+        index = tuple(self._on_my_device(i) for i in indices)
+        return keep_versions(ops.IndexPut.apply(self, values, index, bool(accumulate)), *indices)
 
     # ------------------------------------------------------------ more views of the same elements
     def reshape_as(self, other):
@@ -341,7 +403,8 @@ class ShapeMethods:
         >>> minitorch.tensor([1, 2]).broadcast_to((3, 2)).shape
         minitorch.Size([3, 2])
         """
-        return self.expand(shape)
+        with checks.called_as("broadcast_to", "expand"):
+            return self.expand(shape)
 
     # ----------------------------------------------------------------- pieces along a dimension
     def _piece(self, axis, start, stop):
@@ -464,8 +527,11 @@ class ShapeMethods:
         size = self.shape[axis]
         start = checks.integer("narrow", "start", start)
         length = checks.integer("narrow", "length", length)
+        if not -size <= start <= size:  # PyTorch's classes: a start out of range is an IndexError
+            raise IndexError(f"narrow: start {start} is out of range for dim {dim} of size {size} "
+                             f"(expected -{size} to {size}).")
         begin = start + size if start < 0 else start
-        if not 0 <= begin <= size or length < 0 or begin + length > size:
+        if length < 0 or begin + length > size:
             raise RuntimeError(f"narrow: start {start} and length {length} do not fit in dim {dim} of size {size}.")
         return self._piece(axis, begin, begin + length)
 
@@ -483,14 +549,14 @@ class ShapeMethods:
         return self[(slice(None),) * axis + (index,)]
 
     # --------------------------------------------------------------- repeats, flips, rolls
-    def repeat(self, *repeats):
+    def repeat(self, *args, repeats=None):
         """The tensor tiled ``repeats[i]`` times along dim i (extra repeats add leading dims).
 
         >>> import minitorch
         >>> minitorch.tensor([1, 2]).repeat(2, 2).tolist()
         [[1, 2, 1, 2], [1, 2, 1, 2]]
         """
-        repeats = checks.sizes("repeat", repeats)
+        repeats = checks.sizes("repeat", args, repeats, "repeats")
         if len(repeats) < self.ndim or builtins.min(repeats, default=0) < 0:
             raise RuntimeError(f"repeat: needs one non-negative count per dimension ({self.ndim}), got {repeats}.")
         return ops.Repeat.apply(self, repeats)
@@ -503,7 +569,8 @@ class ShapeMethods:
         [[1, 2, 1, 2]]
         """
         dims = checks.sizes("tile", (dims,))
-        return self.repeat((1,) * (self.ndim - len(dims)) + dims)
+        with checks.called_as("tile", "repeat"):
+            return self.repeat((1,) * (self.ndim - len(dims)) + dims)
 
     def repeat_interleave(self, repeats=None, dim=None, *, output_size=None):
         """Each element repeated ``repeats`` times (an int, or one count per element) along ``dim``
@@ -528,14 +595,14 @@ class ShapeMethods:
             raise RuntimeError(f"repeat_interleave: output_size {output_size} != {len(index)} elements.")
         return x[(slice(None),) * axis + (index,)]
 
-    def flip(self, *dims):
+    def flip(self, *args, dims=None):
         """The elements in reverse order along each of ``dims`` (a copy, as in PyTorch).
 
         >>> import minitorch
         >>> minitorch.tensor([[1, 2], [3, 4]]).flip(0).tolist()
         [[3, 4], [1, 2]]
         """
-        dims = dims[0] if len(dims) == 1 and isinstance(dims[0], (tuple, list)) else dims
+        dims = checks.sizes("flip", args, dims, "dims")
         return ops.Flip.apply(self, _distinct_axes("flip", dims, self.ndim) if self.ndim else ())
 
     def fliplr(self):
@@ -671,36 +738,36 @@ class ShapeMethods:
         return tuple(sorted(range(self.ndim), key=lambda d: -strides[d]))
 
     # ------------------------------------------------------------- new tensors like this one
-    def _new(self, make, size, dtype, device, requires_grad, *args):
-        return make(checks.sizes(make.__name__, size), *args, dtype=dtype or self.dtype,
+    def _new(self, make, size, dtype, device, requires_grad, *args, named=None):
+        return make(checks.sizes(make.__name__, size, named), *args, dtype=dtype or self.dtype,
                     device=device or self.device, requires_grad=requires_grad)
 
-    def new_zeros(self, *size, dtype=None, device=None, requires_grad=False):
+    def new_zeros(self, *args, size=None, dtype=None, device=None, requires_grad=False):
         """Zeros of shape ``size``, with this tensor's dtype and device unless given.
 
         >>> import minitorch
         >>> minitorch.tensor([1, 2]).new_zeros(2, 2).tolist()
         [[0, 0], [0, 0]]
         """
-        return self._new(_creation().zeros, size, dtype, device, requires_grad)
+        return self._new(_creation().zeros, args, dtype, device, requires_grad, named=size)
 
-    def new_ones(self, *size, dtype=None, device=None, requires_grad=False):
+    def new_ones(self, *args, size=None, dtype=None, device=None, requires_grad=False):
         """Ones of shape ``size``, with this tensor's dtype and device unless given.
 
         >>> import minitorch
         >>> minitorch.tensor([1.5]).new_ones(2).tolist()
         [1.0, 1.0]
         """
-        return self._new(_creation().ones, size, dtype, device, requires_grad)
+        return self._new(_creation().ones, args, dtype, device, requires_grad, named=size)
 
-    def new_empty(self, *size, dtype=None, device=None, requires_grad=False):
+    def new_empty(self, *args, size=None, dtype=None, device=None, requires_grad=False):
         """A tensor of shape ``size`` (zero-filled here), with this tensor's dtype and device unless given.
 
         >>> import minitorch
         >>> minitorch.tensor([1, 2]).new_empty(3).shape
         minitorch.Size([3])
         """
-        return self._new(_creation().zeros, size, dtype, device, requires_grad)
+        return self._new(_creation().zeros, args, dtype, device, requires_grad, named=size)
 
     def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False):
         """``fill_value`` in shape ``size``, with this tensor's dtype and device unless given.

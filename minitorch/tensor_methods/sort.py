@@ -82,7 +82,8 @@ class SortMethods:
     @dim_alias
     def topk(self, k, dim=None, largest=True, sorted=True):
         """(values, indices) of the ``k`` largest elements along ``dim`` (the last when None), largest first;
-        the ``k`` smallest, smallest first, with ``largest=False``. Ties keep their order.
+        the ``k`` smallest, smallest first, with ``largest=False``. Among equal values the original
+        order is kept (PyTorch leaves it unspecified); ``sorted=False`` returns them sorted too.
 
         >>> import minitorch
         >>> minitorch.tensor([1, 5, 3, 4]).topk(2)

@@ -8,6 +8,7 @@ A mixin of ``minitorch.Tensor`` (``minitorch/tensor.py``): the methods check the
 """
 import math
 
+from .. import checks
 from .. import functions as ops
 from .arithmetic import floating_operand
 
@@ -117,7 +118,7 @@ class TrigMethods:
         >>> minitorch.tensor([1.0, 1.0, -1.0]).atan2(minitorch.tensor([1.0, -1.0, 0.0]))
         tensor([ 0.7854,  2.3562, -1.5708])
         """
-        return self._binary(ops.Atan2, other, floating=True)
+        return self._binary(ops.Atan2, checks.tensor("atan2", "other", other), floating=True)
 
     arctan2 = atan2
 
@@ -128,7 +129,7 @@ class TrigMethods:
         >>> minitorch.tensor([3.0, 5.0]).hypot(minitorch.tensor([4.0, 12.0]))
         tensor([ 5., 13.])
         """
-        return self._binary(ops.Hypot, floating_operand("hypot", self, other))
+        return self._binary(ops.Hypot, floating_operand("hypot", self, checks.tensor("hypot", "other", other)))
 
     def sinc(self):
         """sin(pi x) / (pi x), the normalized sinc, 1 at x = 0.

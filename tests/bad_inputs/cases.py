@@ -407,3 +407,166 @@ add("file readers", FileNotFoundError, "load_mnist_idx", "nowhere",
     "mt.data.mnist.load_mnist_idx(files['missing'] + '/nowhere')", torch=False)
 add("file readers", ValueError, "load_mnist_idx", "'bad'", "mt.data.mnist.load_mnist_idx(files['dir'], 'bad')",
     torch=False)
+
+# --- round 2 (issue 13): areas the first battery covered thinly --------------------------------
+# optimisers: parameter groups and hyper-parameters
+add("optimisers", ValueError, "SGD", "twice", "p = params(); optim.SGD([{'params': p}, {'params': p}], lr=0.1)",
+    "o = opt(); o.add_param_group({'params': o.param_groups[0]['params']})")
+add("optimisers", ValueError, "lr", "-1", "optim.RMSprop(params(), lr=-1)")
+add("optimisers", ValueError, "initial_accumulator_value", "-1", "optim.Adagrad(params(), initial_accumulator_value=-1)")
+add("optimisers", ValueError, "eps", "-1", "optim.AdamW(params(), eps=-1)")
+add("optimisers", ValueError, "nesterov", "dampening",
+    "optim.SGD(params(), lr=0.1, momentum=0.9, dampening=0.5, nesterov=True)")
+add("optimisers", TypeError, "momentum", "'a'", "optim.SGD(params(), lr=0.1, momentum='a')")
+add("optimisers", TypeError, "betas", "(0.9,)", "optim.Adam(params(), betas=(0.9,))", torch=False)  # torch: IndexError
+add("optimisers", ValueError, "clip_grad_norm_", "'a'", "nn.utils.clip_grad_norm_(params(), max_norm='a')")
+
+# schedulers
+add("schedulers", TypeError, "LambdaLR", "3", "sched.LambdaLR(opt(), lr_lambda=3)")
+add("schedulers", ValueError, "epochs", "0", "sched.OneCycleLR(opt(), max_lr=0.1, epochs=0, steps_per_epoch=10)")
+add("schedulers", ValueError, "steps_per_epoch", "0", "sched.OneCycleLR(opt(), max_lr=0.1, epochs=10, steps_per_epoch=0)")
+add("schedulers", ValueError, "max_lr", "3", "sched.OneCycleLR(opt(), max_lr=[0.1, 0.2, 0.3], total_steps=10)")
+add("schedulers", ValueError, "base_lr", "2", "sched.CyclicLR(opt(), base_lr=[0.1, 0.2], max_lr=0.2)")
+add("schedulers", ValueError, "min_lr", "2", "sched.ReduceLROnPlateau(opt(), min_lr=[0.1, 0.2])")
+add("schedulers", ValueError, "SequentialLR", "schedulers[0]",
+    "sched.SequentialLR(opt(), [sched.StepLR(opt(), 1)], milestones=[1])")
+add("schedulers", ValueError, "ChainedScheduler", "none", "sched.ChainedScheduler([])")
+
+# data loading
+add("data", ValueError, "batch_size", "'2'", f"data.DataLoader({_DS}, batch_size='2')")
+add("data", ValueError, "drop_last", "batch_size=None", f"data.DataLoader({_DS}, batch_size=None, drop_last=True)")
+add("data", ValueError, "batch_sampler", "shuffle", f"data.DataLoader({_DS}, shuffle=True, batch_sampler=[[0]])")
+add("data", ValueError, "persistent_workers", "num_workers", f"data.DataLoader({_DS}, persistent_workers=True)")
+add("data", TypeError, "collate_fn", "3", f"list(data.DataLoader({_DS}, collate_fn=3))")
+add("data", ValueError, "random_split", "0.6", f"data.random_split({_DS}, [0.5, 0.6])")
+add("data", ValueError, "drop_last", "'no'", "data.BatchSampler(range(3), 2, 'no')")
+add("data", TypeError, "replacement", "'no'", "data.RandomSampler(range(3), replacement='no')")
+add("data", ValueError, "ConcatDataset", "empty", "data.ConcatDataset([])", torch=False)  # torch: AssertionError
+
+# layers: constructor arguments and call shapes
+add("layers", ValueError, "groups", "0", "nn.Conv2d(3, 4, 3, groups=0)")
+add("layers", ValueError, "Conv1d", "'bad'", "nn.Conv1d(3, 4, 3, padding='bad')")
+add("layers", RuntimeError, "max_pool2d", "padding 2", "nn.MaxPool2d(2, padding=2)(T.ones(1, 1, 4, 4))")
+add("layers", RuntimeError, "avg_pool2d", "padding 2", "F.avg_pool2d(T.ones(1, 1, 4, 4), 2, padding=2)")
+add("layers", RuntimeError, "avg_pool2d", "0", "nn.AvgPool2d(2, stride=0)(T.ones(1, 1, 4, 4))")
+add("layers", RuntimeError, "BatchNorm2d", "(2, 4, 5, 5)", "nn.BatchNorm2d(3)(T.ones(2, 4, 5, 5))")
+add("layers", RuntimeError, "layer_norm", "(2, 4)", "nn.LayerNorm([2, 3])(T.ones(2, 4))")
+add("layers", ValueError, "GroupNorm", "num_groups (3)", "nn.GroupNorm(3, 4)")
+add("layers", RuntimeError, "group_norm", "(6,)", "nn.GroupNorm(2, 4)(T.ones(2, 6))")
+add("layers", ValueError, "num_layers", "0", "nn.RNN(3, 4, num_layers=0)")
+add("layers", ValueError, "hidden_size", "0", "nn.LSTM(3, 0)")
+add("layers", ValueError, "dropout", "1.5", "nn.GRU(3, 4, dropout=1.5)")
+add("layers", ValueError, "nonlinearity", "'bad'", "nn.RNN(3, 4, nonlinearity='bad')")
+add("layers", ValueError, "proj_size", "5", "nn.LSTM(3, 4, proj_size=5)")
+add("layers", RuntimeError, "LSTM", "(1, 1, 5)", "nn.LSTM(3, 4)(T.ones(2, 1, 3), (T.ones(1, 1, 5), T.ones(1, 1, 4)))")
+add("layers", RuntimeError, "GRU", "(2, 1, 4)", "nn.GRU(3, 4)(T.ones(2, 1, 3), T.ones(2, 1, 4))")
+add("layers", ValueError, "num_heads", "0", "nn.MultiheadAttention(4, 0)")
+add("layers", ValueError, "MultiheadAttention", "(3, 2, 5)",
+    "nn.MultiheadAttention(4, 2)(T.ones(3, 2, 5), T.ones(3, 2, 5), T.ones(3, 2, 5))", torch=False)  # torch: assert
+add("layers", IndexError, "flatten", "5", "nn.Flatten(0, 5)(T.ones(2, 3))")
+add("layers", RuntimeError, "unflatten", "(2, 2)", "nn.Unflatten(1, (2, 2))(T.ones(2, 3))")
+add("layers", RuntimeError, "interpolate", "-4", "nn.Upsample(scale_factor=-1)(T.ones(1, 1, 4))")
+add("layers", IndexError, "softmax", "5", "nn.Softmax(dim=5)(T.ones(2, 3))")
+add("layers", RuntimeError, "bilinear", "(1, 4)", "nn.Bilinear(2, 3, 4)(T.ones(1, 2), T.ones(1, 4))")
+add("layers", IndexError, "Sequential", "5", "nn.Sequential(nn.Linear(2, 2))[5]")
+add("layers", IndexError, "ModuleList", "3", "nn.ModuleList([nn.Linear(2, 2)])[3]")
+add("layers", TypeError, "Sequential", "str", "nn.Sequential(nn.Linear(2, 2), 'relu')")
+add("layers", TypeError, "ModuleDict", "int", "nn.ModuleDict({'a': 1})")
+add("layers", ValueError, "train", "'yes'", "nn.Linear(2, 2).train('yes')")
+add("layers", TypeError, "requires_grad_", "'yes'", "nn.Linear(2, 2).requires_grad_('yes')")
+add("state_dict", KeyError, "register_buffer", "weight", "nn.Linear(2, 2).register_buffer('weight', T.ones(1))")
+add("state_dict", KeyError, "add_module", "weight", "nn.Linear(2, 2).add_module('weight', nn.Linear(1, 1))")
+
+# nn.functional keyword values
+add("functional", IndexError, "log_softmax", "5", "F.log_softmax(x, dim=5)")
+add("functional", TypeError, "leaky_relu", "'a'", "F.leaky_relu(x, negative_slope='a')")
+add("functional", TypeError, "elu", "'a'", "F.elu(x, alpha='a')")
+add("functional", ValueError, "hardtanh", "1.0", "F.hardtanh(x, min_val=1., max_val=0.)")
+add("functional", IndexError, "normalize", "5", "F.normalize(x, p=2, dim=5)")
+add("functional", IndexError, "cosine_similarity", "5", "F.cosine_similarity(x, x, dim=5)")
+add("functional", TypeError, "dropout", "'yes'", "F.dropout(x, p=0.5, training='yes')")
+add("functional", ValueError, "interpolate", "scale_factor", "F.interpolate(T.ones(1, 1, 4), size=4, scale_factor=2)")
+add("functional", NotImplementedError, "interpolate", "bilinear", "F.interpolate(T.ones(1, 1, 4), mode='bilinear', size=8)")
+add("functional", NotImplementedError, "pad", "'bad'", "F.pad(x, (1, 1), mode='bad')")
+add("functional", RuntimeError, "one_hot", "-2", "F.one_hot(T.tensor([1]), -2)")
+add("functional", TypeError, "cross_entropy", "'a'", "F.cross_entropy(x, T.tensor([0, 1]), ignore_index='a')")
+add("functional", ValueError, "nll_loss", "'sum2'", "F.nll_loss(x, T.tensor([0, 1]), reduction='sum2')")
+add("functional", ValueError, "mse_loss", "None", "F.mse_loss(x, x, reduction=None)")
+add("functional", RuntimeError, "embedding", "(3,)", "F.embedding(T.tensor([1]), T.ones(3))")
+add("functional", RuntimeError, "grid_sample", "(1, 2, 2, 3)", "F.grid_sample(T.ones(1, 1, 4, 4), T.ones(1, 2, 2, 3))")
+add("functional", RuntimeError, "unfold", "5", "F.unfold(T.ones(1, 1, 4, 4), kernel_size=5)")
+add("functional", RuntimeError, "triplet_margin_loss", "(3, 3)", "F.triplet_margin_loss(x, x, T.ones(3, 3))")
+add("functional", RuntimeError, "margin_ranking_loss", "(3,)", "F.margin_ranking_loss(T.ones(2), T.ones(2), T.ones(3))")
+
+# Tensor methods with dim and size arguments
+for _call in ("cumprod(dim=-3)", "topk(2, dim=2)", "sort(dim=2)", "argsort(dim=-3)", "unbind(2)", "chunk(2, dim=2)",
+              "split(1, dim=2)", "narrow(2, 0, 1)", "index_select(2, T.tensor([0]))", "gather(2, T.tensor([[0]]))",
+              "diagonal(dim1=0, dim2=2)", "roll(1, dims=2)", "mode(dim=2)", "cummax(2)", "count_nonzero(dim=2)"):
+    add("shape", IndexError, _call.split("(")[0], "-3" if "-3" in _call else "2", f"x.{_call}")
+add("reductions", IndexError, "sum", "5", "x.sum(dim=[0, 5])")
+add("reductions", RuntimeError, "mean", "(0, 0)", "x.mean(dim=(0, 0))")
+add("reductions", RuntimeError, "kthvalue", "0", "x.kthvalue(0)")
+add("reductions", TypeError, "std", "'a'", "x.std(correction='a')")
+add("shape", RuntimeError, "unfold", "4", "x.unfold(1, 4, 1)")
+add("shape", RuntimeError, "unfold", "0", "x.unfold(1, 2, 0)")
+add("shape", RuntimeError, "repeat", "(-1, 1)", "x.repeat(-1, 1)")
+add("shape", RuntimeError, "tile", "-1", "x.tile((-1,))")
+add("shape", RuntimeError, "view", "(3, 3)", "x.view(3, 3)")
+add("shape", RuntimeError, "reshape", "(2, -1, -1)", "x.reshape(2, -1, -1)")
+add("shape", RuntimeError, "expand", "(-2, 3)", "x.expand(-2, 3)")
+add("shape", TypeError, "tril", "0.5", "x.tril(diagonal=0.5)")
+
+# in-place ops that would change the dtype
+for _code, _op, _dtype in (("T.tensor([1, 2]).add_(T.ones(2))", "add_", "int64"),
+                           ("T.tensor([1, 2]).mul_(T.tensor([0.5, 0.5]))", "mul_", "int64"),
+                           ("T.tensor([True]).add_(1)", "add_", "bool"), ("T.tensor([1, 2]).sqrt_()", "sqrt_", "int64"),
+                           ("T.tensor([1, 2]).exp_()", "exp_", "int64"),
+                           ("T.tensor([1, 2]).div_(T.tensor([2, 2]))", "div_", "int64"),
+                           ("T.tensor([1, 2], dtype=T.uint8).sub_(1.5)", "sub_", "uint8"),
+                           ("T.tensor([True]).mul_(2)", "mul_", "bool"), ("T.tensor([1, 2]).clamp_(0.5)", "clamp_", "int64"),
+                           ("T.tensor([1, 2]).pow_(0.5)", "pow_", "int64"),
+                           ("T.tensor([1, 2]).floor_divide_(0.5)", "floor_divide_", "int64")):
+    add("arithmetic", RuntimeError, _op, _dtype, _code)
+
+# autograd misuse
+_A = "a = T.ones(2, requires_grad=True); "
+add("autograd", RuntimeError, "backward", "second time", _A + "b = (a * 2).sum(); b.backward(); b.backward()")
+add("autograd", RuntimeError, "autograd", "(2,)", _A + "T.autograd.grad(a * 2, a)")
+add("autograd", RuntimeError, "grad", "does not require", _A + "T.autograd.grad((a * 2).sum(), T.ones(2))")
+add("autograd", RuntimeError, "autograd", "(3,)", _A + "T.autograd.grad((a * 2).sum(), a, grad_outputs=T.ones(3))")
+add("autograd", RuntimeError, "allow_unused", "index 1",
+    _A + "b = T.ones(2, requires_grad=True); T.autograd.grad((a * 2).sum(), [a, b])")
+add("autograd", RuntimeError, "grad", "(3,)", _A + "y = a * 2; y.retain_grad(); y.grad = T.ones(3)")
+add("autograd", RuntimeError, "backward", "(2,)", _A + "a.backward()")
+add("autograd", RuntimeError, "backward", "inputs", _A + "(a * 2).sum().backward(inputs=[T.ones(2)])")
+add("autograd", RuntimeError, "autograd", "(2,)", _A + "T.autograd.backward([(a * 2).sum()], grad_tensors=[T.ones(2)])")
+add("autograd", RuntimeError, "register_hook", "require", "T.ones(2).register_hook(lambda g: g)")
+add("autograd", RuntimeError, "numpy", "detach", "T.ones(2, requires_grad=True).numpy()")
+add("autograd", RuntimeError, "requires_grad", "int64", "T.zeros(2, dtype=T.int64, requires_grad=True)")
+
+# creation and initialisers
+add("creation", RuntimeError, "arange", "step", "T.arange(0, 3, 0.0)")
+add("creation", RuntimeError, "randint", "-1", "T.randint(0, 5, (-1,))")
+add("creation", RuntimeError, "randperm", "-1", "T.randperm(-1)")
+add("creation", TypeError, "empty", "'float'", "T.empty((2, 3), dtype='float')")
+add("init", ValueError, "kaiming", "'bad'", "nn.init.kaiming_normal_(T.ones(2, 2), mode='bad')")
+add("init", ValueError, "fan in", "(2,)", "nn.init.xavier_uniform_(T.ones(2))")
+add("init", ValueError, "orthogonal_", "(2,)", "nn.init.orthogonal_(T.ones(2))")
+add("init", ValueError, "calculate_gain", "'bad'", "nn.init.calculate_gain('bad')")
+add("init", RuntimeError, "normal_", "-1", "nn.init.normal_(T.ones(2), std=-1)")
+add("init", TypeError, "constant_", "'a'", "nn.init.constant_(T.ones(2), 'a')")
+
+# issue 13's remainder: unknown devices, PyTorch's classes, tensor-only operands, the ops added
+add("devices", RuntimeError, "to", "'tpu'", "T.ones(2).to('tpu')", "T.ones(2).to(device='tpu')",
+    "nn.Linear(2, 2).to('tpu')")
+add("shape", IndexError, "narrow", "-5", "T.ones(2, 3).narrow(1, -5, 1)")
+add("state_dict", RuntimeError, "load_state_dict", "'bias'",
+    "nn.Linear(2, 2).load_state_dict({'weight': T.ones(2, 2), 'bias': [1.0, 2.0]})")
+add("layers", RuntimeError, "Embedding", "-1", "nn.Embedding(-1, 2)", "nn.Embedding(2, -1)")
+for _op in ("maximum", "minimum", "fmax", "fmin", "atan2", "hypot", "logaddexp", "logaddexp2", "ldexp", "nextafter"):
+    add("arithmetic", TypeError, _op, "2", f"T.{_op}(T.ones(2), 2)")
+add("arithmetic", TypeError, "gcd", "2", "T.gcd(T.tensor([4]), 2)")
+add("indexing", IndexError, "index_put", "5", "T.zeros(3).index_put((T.tensor([5]),), T.tensor(1.0))")
+add("indexing", TypeError, "index_put", "Tensor", "T.zeros(3).index_put(T.tensor([0]), T.tensor(1.0))")
+add("reductions", RuntimeError, "renorm", "-1", "T.ones(2, 2).renorm(2, 0, -1.0)")
+add("reductions", RuntimeError, "renorm", "1", "T.ones(3).renorm(2, 0, 1.0)")

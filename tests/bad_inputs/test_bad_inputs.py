@@ -70,3 +70,22 @@ def test_integer_creation_refuses_what_torch_refuses_and_wraps_what_it_wraps():
     torch = pytest.importorskip("torch")
     assert minitorch.tensor([-200], dtype=minitorch.uint8).tolist() == torch.tensor([-200], dtype=torch.uint8).tolist()
     assert minitorch.tensor([1.7], dtype=minitorch.int64).tolist() == torch.tensor([1.7], dtype=torch.int64).tolist()
+
+
+@pytest.mark.parametrize("call, name", [
+    (lambda x, c: c + x, "add"), (lambda x, c: c @ x.T, "matmul"), (lambda x, c: c.copysign(x), "copysign"),
+    (lambda x, c: c.logaddexp(x), "logaddexp"), (lambda x, c: minitorch.maximum(c, x), "maximum"),
+    (lambda x, c: minitorch.dot(c[0], x[0]), "dot"), (lambda x, c: minitorch.addcmul(c, x, x), "addcmul"),
+    (lambda x, c: c.floor_divide(x), "floor_divide"), (lambda x, c: c.eq(x), "eq"),
+])
+def test_the_device_check_names_the_public_op_not_an_internal_class(call, name):
+    x = minitorch.ones(2, 3)
+    with pytest.raises(RuntimeError, match=f"^{name}: expected all tensors .*same device"):
+        call(x, x.to("cuda"))
+
+
+def test_an_op_class_is_named_by_its_public_name():
+    from minitorch import functions as ops
+
+    assert [op.public() for op in (ops.MaskedFill, ops.MatMul, ops.LogAddExp, ops.Add)] == [
+        "masked_fill", "matmul", "logaddexp", "add"]

@@ -119,8 +119,10 @@ def test_signatures_match_pytorch(name):
         return [(p.name, p.kind, p.default) for p in inspect.signature(fn).parameters.values()]
 
     ours, theirs = params(getattr(minitorch.utils.data, name)), params(getattr(torch_data, name))
-    if name == "random_split":  # PyTorch's default is its default generator object; ours is None (the same)
-        theirs[-1] = (theirs[-1][0], theirs[-1][1], None)
+    if name == "random_split":  # each library's default generator object
+        assert ours[-1][2] is minitorch.default_generator and theirs[-1][2] is torch_data.random_split.__globals__[
+            "default_generator"]
+        ours[-1], theirs[-1] = ours[-1][:2], theirs[-1][:2]
     assert ours == theirs
 
 

@@ -31,6 +31,7 @@ import minitorch
 import minitorch.nn as nn
 import minitorch.nn.functional as F
 from minitorch.functions.catalog import OPS, Case, case_inputs
+from minitorch.functions.catalog.pointwise import TENSOR_OTHER
 from minitorch.tensor import Tensor
 
 _spec = importlib.util.spec_from_file_location("cupy", Path(__file__).with_name("fake_cupy.py"))
@@ -223,7 +224,8 @@ def _family_call(op):
     if op.family == "unary":
         return (lambda a: getattr(a, name)()), [(3, 4)]
     if op.family == "binary":
-        return (lambda a, b: (getattr(a, name)(b), getattr(minitorch, name)(a, 2.5))), [(3, 4), (4,)]
+        number = (lambda b: b[0]) if name in TENSOR_OTHER else (lambda b: 2.5)  # PyTorch's: a tensor only there
+        return (lambda a, b: (getattr(a, name)(b), getattr(minitorch, name)(a, number(b)))), [(3, 4), (4,)]
     if op.family == "reduction":
         return (lambda a: (getattr(a, name)(), getattr(a, name)(1), getattr(a, name)((0, 2), True))), [(2, 3, 4)]
     arity = len(op.signature.split(","))  # logical: no gradient
@@ -396,13 +398,14 @@ def test_class_index_losses():
 
 
 def test_errors_on_cuda_name_the_bad_values():
+    """Value checks on a GPU are deferred (minitorch/device_checks.py): they fail at the next host read."""
     logits, weight = minitorch.randn(3, 4, device="cuda"), minitorch.randn(5, 2, device="cuda")
     with pytest.raises(IndexError, match="target value 7 is out of range for 4 classes"):
-        F.cross_entropy(logits, minitorch.tensor([0, 7, 1], device="cuda"))
+        F.cross_entropy(logits, minitorch.tensor([0, 7, 1], device="cuda")).item()
     with pytest.raises(IndexError, match="index 5 is out of range for 5 embeddings"):
-        F.embedding(minitorch.tensor([1, 5], device="cuda"), weight)
+        F.embedding(minitorch.tensor([1, 5], device="cuda"), weight).sum().item()
     with pytest.raises(RuntimeError, match="from -0.5 to"):  # PyTorch's class
-        F.binary_cross_entropy(minitorch.tensor([-0.5, 0.5], device="cuda"), minitorch.ones(2, device="cuda"))
+        F.binary_cross_entropy(minitorch.tensor([-0.5, 0.5], device="cuda"), minitorch.ones(2, device="cuda")).item()
 
 
 def test_dropout_draws_the_same_mask_on_every_device():

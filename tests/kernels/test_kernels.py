@@ -74,8 +74,9 @@ matmul, softmax, attention = (on_device(m) for m in (_matmul, _softmax, _attenti
 
 TOL = {np.float32: dict(rtol=2e-5, atol=2e-5), np.float64: dict(rtol=1e-12, atol=1e-12)}
 DTYPES = [np.float32, np.float64]
-TINY = matmul.Tiling(8, 8, 4, 2, 2)          # 4 x 4 threads, 2 x 2 outputs each
-TALL = matmul.Tiling(16, 8, 4, 4, 2)         # non-square: 4 x 4 threads, 4 x 2 outputs each
+TINY = matmul.Tiling(8, 8, 8, 2, 2)          # 4 x 4 threads, 2 x 2 outputs each
+TALL = matmul.Tiling(16, 8, 8, 4, 2)         # non-square: 4 x 4 threads, 4 x 2 outputs each
+WIDE = matmul.Tiling(16, 16, 8, 2, 8)        # 8 columns a thread, in two groups of 4 (as LARGE)
 
 
 def random(rng, shape, dtype=np.float64):
@@ -94,6 +95,7 @@ MATMUL_KERNELS = {
     "tiled": dict(kernel="tiled", tile=4),
     "register": dict(kernel="register", tiling=TINY),
     "register_tall": dict(kernel="register", tiling=TALL),
+    "register_wide": dict(kernel="register", tiling=WIDE),
 }
 
 
@@ -122,6 +124,26 @@ def test_matmul_batched_and_broadcast(a_shape, b_shape):
     assert_close(out, np.matmul(a, b), np.float64)
 
 
+@pytest.mark.parametrize("tiling", [TINY, WIDE], ids=["tiny", "wide"])
+@pytest.mark.parametrize("k", [16, 13])
+def test_register_matmul_interior_and_edge_tiles(tiling, k):
+    """Interior tiles (whole tiles, K a multiple of BK: the unchecked loads) next to edge tiles,
+    in both operand layouts, over several K slices (the prefetch of the next one)."""
+    rng = np.random.default_rng(7)
+    a, b = random(rng, (19, k), np.float32), random(rng, (k, 21), np.float32)
+    assert_close(matmul.matmul(a, b, tiling=tiling), a @ b, np.float32)
+    at, bt = np.ascontiguousarray(a.T), np.ascontiguousarray(b.T)
+    out = matmul.matmul(at.T, bt.T, tiling=tiling)
+    assert_close(out, a @ b, np.float32)
+
+
+def test_register_matmul_rejects_tilings_it_cannot_stage():
+    with pytest.raises(ValueError, match="BK must be 8"):
+        matmul.register_kernel(np.dtype(np.float32), matmul.Tiling(8, 8, 4, 2, 2))
+    with pytest.raises(ValueError, match="stage whole elements"):
+        matmul.register_kernel(np.dtype(np.float32), matmul.Tiling(8, 24, 8, 2, 2))
+
+
 def test_matmul_transposed_operands_are_read_through_strides():
     rng = np.random.default_rng(2)
     a = random(rng, (2, 7, 5), np.float32).transpose(0, 2, 1)    # (2, 5, 7), neither C nor F
@@ -139,16 +161,33 @@ def test_matmul_production_tiling(tiling):
     assert_close(matmul.matmul(a, b, tiling=tiling), a @ b, np.float32)
 
 
+def test_matmul_large_tiling_interior_tile():
+    """One whole 128 x 128 tile and two K slices: LARGE's unchecked path and its fragments."""
+    rng = np.random.default_rng(8)
+    a, b = random(rng, (128, 16), np.float32), random(rng, (16, 128), np.float32)
+    assert_close(matmul.matmul(a, b, tiling=matmul.LARGE), a @ b, np.float32)
+
+
 def test_matmul_default_kernel_and_tiling_choice():
     expected = matmul.SIMULATED if SIMULATOR else matmul.LARGE
     assert matmul.choose_tiling(4096, 4096, 1) == expected
     assert matmul.choose_tiling(64, 64, 1, simulated=False) == matmul.SMALL
     assert matmul.choose_tiling(4096, 4096, 1, simulated=False) == matmul.LARGE
+    assert matmul.choose_tiling(4096, 4096, 1, simulated=False, dtype=np.float64) == matmul.SMALL
     assert matmul.threads(matmul.LARGE) == matmul.threads(matmul.SMALL) == 256
     rng = np.random.default_rng(4)
     a, b = random(rng, (2, 3), np.float32), random(rng, (3, 3))
     out = matmul.matmul(a, b)                                    # float32 @ float64 -> float64
     assert_close(out, a @ b, np.float64)
+
+
+def test_matmul_splits_grids_past_cudas_limits(monkeypatch):
+    """Over 65535 row tiles or batch entries, matmul3d launches several grids (here the limit is
+    lowered to 2 so that a small problem needs 3 x 2 launches)."""
+    monkeypatch.setattr(_matmul, "MAX_GRID_YZ", 2)
+    rng = np.random.default_rng(9)
+    a, b = random(rng, (3, 37, 5), np.float32), random(rng, (3, 5, 6), np.float32)
+    assert_close(matmul.matmul(a, b, tiling=TINY), a @ b, np.float32)
 
 
 def test_matmul_edges_and_errors():
@@ -301,8 +340,15 @@ ATTENTION_CASES = [
     (2, 2, 7, 7, 4, False, "padding", (8, 4, 2, 2)),
     (1, 2, 5, 8, 5, True, "full", (4, 4, 2, 2)),
     (1, 1, 1, 1, 1, False, None, (4, 4, 2, 2)),        # sides of 1
+    # the head dims of real models; N not a multiple of the tile (swizzled tiles, staged loads)
+    (1, 1, 13, 11, 64, True, "full", (8, 8, 2, 2)),
+    (2, 1, 3, 10, 128, False, "padding", (8, 8, 2, 2)),
+    (1, 1, 21, 19, 64, False, None, (16, 16, 4, 4)),   # four key tiles, TR = TC = VEC
+    (1, 1, 6, 9, 7, True, "padding", (4, 4, 1, 1)),    # a score a thread (float64 at d=128)
 ]
-BACKWARD_TILINGS = {(4, 4, 2, 2): (4, 2), (4, 8, 2, 4): (8, 4), (8, 4, 2, 2): (4, 1)}
+#: (BT, BQ, TK) of the backward: several key and query steps, TK = VEC (LDS.128) and not
+BACKWARD_TILINGS = {(4, 4, 2, 2): (8, 2, 2), (4, 8, 2, 4): (16, 4, 4), (8, 4, 2, 2): (4, 4, 1),
+                    (8, 8, 2, 2): (8, 4, 2), (16, 16, 4, 4): (16, 4, 4), (4, 4, 1, 1): (4, 2, 1)}
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
@@ -359,7 +405,7 @@ def test_attention_fully_masked_rows_give_zeros_not_nan():
     o, lse = attention.attention_forward(q, k, v, mask=keep, tiling=(4, 4, 2, 2))
     assert np.all(o[0, 0, [0, 2]] == 0) and np.all(np.isinf(lse[0, 0, [0, 2]]))
     assert np.isfinite(lse[0, 0, 1])
-    dq, dk, dv = attention.attention_backward(q, k, v, o, lse, do, mask=keep, tiling=(4, 2))
+    dq, dk, dv = attention.attention_backward(q, k, v, o, lse, do, mask=keep, tiling=(8, 2, 2))
     assert all(np.isfinite(g).all() for g in (dq, dk, dv))
     assert np.all(dq[0, 0, [0, 2]] == 0)
 
@@ -370,7 +416,7 @@ def test_attention_production_tiling():
     q, k, v, do = (random(rng, (1, 1, n, 3), np.float32) for n in (5, 7, 7, 5))
     forward = attention.forward_tiling(np.float32, 3, simulated=False)
     backward = attention.backward_tiling(np.float32, 3, simulated=False)
-    assert forward == (64, 64, 4, 4) and backward == (32, 4)         # 256 and 64 threads
+    assert forward == (64, 64, 4, 4) and backward == (64, 16, 4)     # 256 threads each
     o, lse = attention.attention_forward(q, k, v, causal=True, tiling=forward)
     ro, rlse, _, _ = attention_reference(q, k, v, causal=True)
     assert_close(o, ro.astype(np.float32), np.float32)
@@ -390,9 +436,18 @@ def test_attention_3d_inputs_and_explicit_scale():
     assert_close(o, ro, np.float64)
     assert_close(lse, rlse, np.float64)
     grads = attention.attention_backward(q, k, v, o, lse, do, mask=keep, scale=0.3,
-                                         tiling=(4, 2))
+                                         tiling=(8, 2, 2))
     for got, want in zip(grads, attention_reference_backward(q, k, v, do, keep=keep, scale=0.3)):
         assert_close(got, want, np.float64)
+
+
+def test_attention_backward_without_queries_and_bad_tilings():
+    k = v = np.ones((1, 1, 3, 4))
+    q = o = do = np.ones((1, 1, 0, 4))
+    dq, dk, dv = attention.attention_backward(q, k, v, o, np.ones((1, 1, 0)), do)
+    assert dq.shape == q.shape and np.all(dk == 0) and np.all(dv == 0)
+    with pytest.raises(ValueError, match="power of 2"):
+        _attention.backward_kernel(np.float32, 4, False, False, (8, 4, 4))     # 2 key groups
 
 
 @pytest.mark.parametrize("simulated", [False, True])
@@ -404,6 +459,7 @@ def test_attention_tilings_fit_in_shared_memory_for_every_head_dim(simulated):
             backward = attention.backward_tiling(dtype, d, simulated)
             assert attention.forward_shared_bytes(forward, d, size) <= 48 * 1024
             assert attention.backward_shared_bytes(backward, d, size) <= 48 * 1024
+            assert simulated or attention.backward_accumulators(backward, d, size) <= 64
 
 
 def test_attention_errors():

@@ -69,6 +69,19 @@ def test_attention_weights_are_probabilities():
     np.testing.assert_allclose(w.sum(-1), np.ones(3))
 
 
+@pytest.mark.task(id="5.1")
+def test_causal_attention_sees_the_past_only():
+    q, k, v = t((2, 3, 4)), t((2, 5, 4), 1), t((2, 5, 3), 2)
+    out = F.scaled_dot_product_attention(q, k, v, is_causal=True).detach().numpy()
+    np.testing.assert_allclose(out[:, 0], v.detach().numpy()[:, 0], rtol=1e-12)  # query 0 sees key 0 only
+    w = F.attention_weights(q, k, is_causal=True).detach().numpy()
+    np.testing.assert_array_equal(w[:, 1, 2:], 0)
+    np.testing.assert_allclose(w.sum(-1), 1)
+    allowed = minitorch.tensor([[False, True, True, False, False]] * 3)
+    hidden = minitorch.tensor([[False] * 5] + [[True] * 5] * 2)  # query 0 may see no key: its row is 0
+    np.testing.assert_array_equal(F.attention_weights(q, k, hidden & allowed).detach().numpy()[:, 0], 0)
+
+
 # ----------------------------------------------------------------------------- 5.2 causal mask
 
 @pytest.mark.task(id="5.2")
@@ -160,3 +173,107 @@ def test_transformer_encoder_layer(norm_first):
         h = norm(h + attend(as_tensor(h)), layer.norm1)
         h = norm(h + feed_forward(h), layer.norm2)
     np.testing.assert_allclose(layer(x).detach().numpy(), h, rtol=1e-10, atol=1e-10)
+
+
+# ----------------------------------------------------------------------------- 5.5 positional encodings
+
+@pytest.mark.task(id="5.5")
+def test_sinusoidal_table_by_hand():
+    pe = nn.SinusoidalPositionalEncoding(4, max_len=3).pe.numpy()
+    assert pe.shape == (3, 4) and pe.dtype == np.float32
+    # position 0: sin 0 = 0, cos 0 = 1; position 2, pair i = 1: angle 2 / 10000^(2/4) = 0.02
+    np.testing.assert_allclose(pe[0], [0, 1, 0, 1])
+    np.testing.assert_allclose(pe[1], [math.sin(1), math.cos(1), math.sin(0.01), math.cos(0.01)], rtol=1e-6)
+    np.testing.assert_allclose(pe[2, 2:], [math.sin(0.02), math.cos(0.02)], rtol=1e-6)
+    odd = nn.SinusoidalPositionalEncoding(3, max_len=2).pe.numpy()  # one cosine fewer than sines
+    np.testing.assert_allclose(odd[1], [math.sin(1), math.cos(1), math.sin(1 / 10000 ** (2 / 3))], rtol=1e-6)
+
+
+@pytest.mark.task(id="5.5")
+def test_positional_encodings_add_per_position_in_every_layout():
+    pe = nn.SinusoidalPositionalEncoding(4, max_len=5)
+    table = pe.pe.numpy().astype(np.float64)
+    x = t((3, 2, 4))  # (L, N, d)
+    np.testing.assert_allclose(pe(x).detach().numpy() - x.detach().numpy(), np.repeat(table[:3, None], 2, 1),
+                               rtol=1e-12)
+    batch_first = nn.SinusoidalPositionalEncoding(4, max_len=5, batch_first=True)
+    np.testing.assert_allclose(batch_first(x).detach().numpy() - x.detach().numpy(),
+                               np.repeat(table[None, :2], 3, 0), rtol=1e-12)
+    np.testing.assert_allclose(pe(x[:, 0]).detach().numpy() - x[:, 0].detach().numpy(), table[:3], rtol=1e-12)
+    learned = nn.LearnedPositionalEncoding(5, 4, batch_first=True).double()
+    w = learned.embedding.weight.detach().numpy()
+    np.testing.assert_allclose(learned(x).detach().numpy() - x.detach().numpy(), np.repeat(w[None, :2], 3, 0),
+                               rtol=1e-12)
+    seq_first = nn.LearnedPositionalEncoding(5, 4).double()
+    w = seq_first.embedding.weight.detach().numpy()  # position l is added to both sequences of (L, N, d)
+    np.testing.assert_allclose(seq_first(x).detach().numpy() - x.detach().numpy(), np.repeat(w[:3, None], 2, 1),
+                               rtol=1e-12)
+
+
+# ----------------------------------------------------------------------------- 5.6 the GPT
+
+def _tiny_gpt(seed=0):
+    from minitorch.examples.gpt import GPT
+    minitorch.manual_seed(seed)
+    return GPT(5, context=4, width=8, layers=1, heads=2, dropout=0.0).double()
+
+
+@pytest.mark.task(id="5.6")
+def test_gpt_logits_are_causal():
+    model = _tiny_gpt()
+    ids = minitorch.tensor([[1, 2, 3, 4], [0, 0, 1, 2]])
+    logits = model(ids).detach().numpy()
+    assert logits.shape == (2, 4, 5)
+    changed = ids.numpy().copy()
+    changed[:, 2:] = (changed[:, 2:] + 1) % 5  # the future must not change the past's logits
+    np.testing.assert_allclose(model(minitorch.tensor(changed)).detach().numpy()[:, :2], logits[:, :2], rtol=1e-12)
+    np.testing.assert_allclose(model(ids[:, :1]).detach().numpy(), logits[:, :1], rtol=1e-12)
+    assert not np.allclose(model(minitorch.tensor(changed)).detach().numpy()[:, 2:], logits[:, 2:])
+
+
+@pytest.mark.task(id="5.6")
+def test_gpt_features_and_embed_shapes_and_position():
+    model = _tiny_gpt(1)
+    same = minitorch.tensor([[3, 3, 3]])
+    h = model.embed(same).detach().numpy()
+    assert h.shape == (1, 3, 8) and not np.allclose(h[0, 0], h[0, 1])  # the position is added
+    f = model.features(same).detach().numpy()
+    np.testing.assert_allclose(f.mean(-1), 0, atol=1e-12)  # the final LayerNorm (weight 1, bias 0)
+
+
+@pytest.mark.task(id="5.6")
+def test_generate_greedy_follows_the_argmax():
+    from minitorch.data import CharTokenizer
+    from minitorch.examples.gpt import generate
+    model, tok = _tiny_gpt(2), CharTokenizer("abcde")
+    text = generate(model, tok, "ab", 6, top_k=1)
+    assert len(text) == 8 and text.startswith("ab")
+    ids = tok.encode(text)
+    for n in range(2, 8):  # each greedy step is the argmax of the last position given the last 4 ids
+        window = minitorch.tensor([ids[max(0, n - 4):n]])
+        assert ids[n] == int(model(window)[0, -1].detach().numpy().argmax())
+    first = model(minitorch.tensor([tok.encode("ab")]))[0, -1].detach().numpy().argsort()[-2:]
+    minitorch.manual_seed(0)
+    drawn = {tok.encode(generate(model, tok, "ab", 1, temperature=50.0, top_k=2))[-1] for _ in range(12)}
+    assert drawn == set(first.tolist())  # top_k=2 draws the two likeliest only, hot: both
+    minitorch.manual_seed(0)
+    hot = {generate(model, tok, "a", 5, temperature=50.0) for _ in range(4)}
+    assert len(hot) > 1  # a hot sampler draws different texts
+
+
+# ----------------------------------------------------------------------------- 5.7 the milestone's training
+
+@pytest.mark.task(id="5.7")
+def test_train_lm_learns_a_periodic_text():
+    from minitorch.data import CharLMDataset, CharTokenizer
+    from minitorch.examples.gpt import GPT, evaluate_loss, train_lm
+
+    minitorch.manual_seed(0)
+    text = "abc" * 40
+    tok = CharTokenizer(text)
+    model = GPT(3, context=4, width=8, layers=1, heads=2, dropout=0.0)
+    before = evaluate_loss(model, tok.encode(text), "cpu")
+    history = train_lm(model, CharLMDataset(text, tok, 4), 40, 8, 3e-2, "cpu", warmup=5, eval_every=20,
+                       progress=False)
+    assert history["step"] == [20, 40] and len(history["train_loss"]) == 2
+    assert before > 1.0 and evaluate_loss(model, tok.encode(text), "cpu") < 0.2  # the next letter is certain

@@ -3,10 +3,14 @@
 1. The reference code passes every lab test, hidden ones included.
 2. The student edition imports, and its lab test run shows every task "not attempted".
 3. The mutation check: stubbing one task's regions fails all of that task's tests and no test
-   of a task that does not depend on it; every declared dependency is real.
+   of a task that does not depend on it; every declared dependency is real. The same for the
+   trusted grader's probes (``trusted.probe_mutation_check``).
 4. The grader's results.json follows Gradescope's documented fields; it is written test by
    test, so a run that dies midway still leaves a valid file; the grader bundle grades a
    submission on its own (the student edition, the reference, and code that does not import).
+5. setup.sh installs into a virtual environment on an externally managed Python (PEP 668).
+
+The attacks on the grader are proved in ``test_grader_attacks.py``.
 
 The expensive pieces (a graded run of the reference, the student edition, the mutation check)
 run once per module in subprocesses; the assertions then read their results.
@@ -165,9 +169,25 @@ def mutation_report():
     return mutation.mutation_check(ROOT)
 
 
+@pytest.mark.timeout(900)  # the whole check runs in the first test: minutes on two shared cores
 @pytest.mark.parametrize("task_id", ["reference"] + TASK_IDS)
 def test_mutation_check(mutation_report, task_id):
     assert mutation_report[task_id] == []
+
+
+@pytest.fixture(scope="module")
+def probe_mutation_report():
+    from minitorch.labs.trusted import probe_mutation_check
+
+    return probe_mutation_check(ROOT)
+
+
+@pytest.mark.timeout(900)
+@pytest.mark.parametrize("task_id", ["reference"] + TASK_IDS)
+def test_probe_mutation_check(probe_mutation_report, task_id):
+    """The trusted grader's probes: stubbing a task stops its own probes and no probe of a task
+    that does not depend on it."""
+    assert probe_mutation_report[task_id] == []
 
 
 def fake_run(failing):
@@ -279,13 +299,16 @@ def test_grader_bundle_grades_a_submission(tmp_path, student_dir):
     archive = build.build_grader(ROOT, bundle, labs=[1])
     names = set(zipfile.ZipFile(archive).namelist())
     assert {"setup.sh", "run_autograder", "requirements.txt", "minitorch_labs/catalog.py",
+            "minitorch_labs/trusted.py", "minitorch_labs/probes/lab1.py", "reference/minitorch/scalar.py",
             "trusted/tests/labs/hidden/test_hidden.py", "trusted/pytest.ini"} <= names
     assert os.access(bundle / "run_autograder", os.X_OK)
-    assert not list(bundle.rglob("scalar.py")), "the bundle carries no reference code"
+    assert [p.relative_to(bundle).parts[0] for p in bundle.rglob("scalar.py")] == ["reference"], \
+        "the reference code is only in reference/ (closed to the sandbox user at grading time)"
     broken = tmp_path / "broken" / "my-repo" / "minitorch"  # a submission whose code does not import
     broken.mkdir(parents=True)
     (broken / "__init__.py").write_text("def oops(:\n")
-    for name, submission, expected in (("student", student_dir, 0.0), ("reference", ROOT, 20.0),
+    full_marks = float(sum(t.points for t in catalog.get_lab(1).tasks))
+    for name, submission, expected in (("student", student_dir, 0.0), ("reference", ROOT, full_marks),
                                        ("broken", broken.parents[1], 0.0)):
         out = tmp_path / f"results-{name}.json"
         proc = subprocess.run(
@@ -298,8 +321,53 @@ def test_grader_bundle_grades_a_submission(tmp_path, student_dir):
         assert gradescope.validate(doc) == []
         assert doc["score"] == pytest.approx(expected), doc["output"]
         assert {t["tags"][1] for t in doc["tests"]} == {f"task {t.id}" for t in catalog.get_lab(1).tasks}
-        if name == "broken":  # one entry per task, each saying why nothing ran
-            assert len(doc["tests"]) == len(catalog.get_lab(1).tasks)
-            assert all("SyntaxError" in t["output"] for t in doc["tests"])
+        if name == "broken":  # every visible probe says why nothing ran (a hidden one says no more than that)
+            assert all("SyntaxError" in t["output"] for t in doc["tests"] if t["visibility"] == "visible")
         else:
             assert any(t["visibility"] == "after_published" for t in doc["tests"]), "hidden tests graded"
+
+
+# ----------------------------------------------------------------------------- 5. setup.sh
+
+SYSTEM_PYTHON = "/usr/bin/python3"
+
+
+def externally_managed(python):
+    """Whether ``python`` refuses plain ``pip install`` (PEP 668: an EXTERNALLY-MANAGED file)."""
+    code = ("import sysconfig, os; "
+            "print(os.path.isfile(os.path.join(sysconfig.get_path('stdlib'), 'EXTERNALLY-MANAGED')))")
+    proc = subprocess.run([python, "-I", "-c", code], capture_output=True, text=True)
+    return proc.stdout.strip() == "True"
+
+
+def registry_reachable():
+    import socket
+
+    try:
+        socket.create_connection(("pypi.org", 443), timeout=5).close()
+        return True
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="setup.sh runs as root (Gradescope)")
+@pytest.mark.skipif(not (os.path.exists(SYSTEM_PYTHON) and externally_managed(SYSTEM_PYTHON)),
+                    reason="needs an externally managed system Python (Debian 12, Ubuntu 24.04)")
+def test_setup_sh_installs_into_a_venv_on_an_externally_managed_python(tmp_path):
+    if not registry_reachable():
+        pytest.skip("the package registry cannot be reached")
+    plain = subprocess.run([SYSTEM_PYTHON, "-m", "pip", "install", "--dry-run", "tqdm"], capture_output=True,
+                           text=True)
+    assert plain.returncode != 0 and "externally-managed-environment" in plain.stdout + plain.stderr
+    source = tmp_path / "source"
+    source.mkdir()
+    (source / "requirements.txt").write_text("tqdm>=4.60\n")  # small: the install logic, not numba's download
+    (tmp_path / "setup.sh").write_text(build.SETUP_SH)
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "MINITORCH_VENV": str(tmp_path / "venv"),
+           "MINITORCH_SOURCE": str(source)}
+    proc = subprocess.run(["bash", str(tmp_path / "setup.sh")], env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    check = subprocess.run([str(tmp_path / "venv" / "bin" / "python"), "-c",
+                            "import sys, tqdm; assert sys.version_info >= (3, 10); print(sys.prefix)"],
+                           capture_output=True, text=True)
+    assert check.returncode == 0 and check.stdout.strip() == str(tmp_path / "venv"), check.stderr

@@ -39,8 +39,9 @@ def test_lesson_converts_to_a_valid_notebook(lesson):
     assert ast.dump(ast.parse(code)) == script, (
         f"{lesson.name}: the notebook's code cells differ from the script's code")
 
-    # figures show inline in a notebook: the Agg backend only outside one, and figures closed
-    # only by the lesson's show() (which calls plt.show() in a notebook)
-    assert 'if not IN_NOTEBOOK:\n    matplotlib.use("Agg")' in code, f"{lesson.name}: Agg forced in notebooks"
-    assert code.count("plt.close(") == 1 and "def show(fig=None):" in code, (
-        f"{lesson.name}: a figure is closed outside show(), so a notebook would not display it")
+    # figures show inline in a notebook: minitorch.lesson_setup picks the Agg backend only outside
+    # one, and figures are closed only by its show() (which calls plt.show() in a notebook)
+    assert f'IN_NOTEBOOK, FAST, OUT, show = setup("{lesson.stem}")' in code, (
+        f"{lesson.name}: the set-up cell should call minitorch.lesson_setup.setup with the lesson's name")
+    assert "matplotlib.use(" not in code and "plt.close(" not in code, (
+        f"{lesson.name}: a backend forced or a figure closed outside show(), so a notebook would not display it")

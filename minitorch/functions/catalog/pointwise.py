@@ -136,4 +136,21 @@ OPS = (
     OpSpec("bitwise_right_shift", (bitwise.RightShift,), "input, other",
            cases=(Case(lambda m, a, b: (_ints(a, 99) >> 2, m.bitwise_right_shift(_ints(a, 99), _ints(b, 9).abs()),
                                         300 >> _ints(b, 4).abs()), ((3, 4), (4,))),)),
+    # the ops found missing on the way of issue 13 (bad inputs)
+    OpSpec("logaddexp2", (explog.LogAddExp2,), "input, other", "binary", numpy=np.logaddexp2),
+    OpSpec("ldexp", (), "input, other", "binary", numpy=lambda a, b: a * np.exp2(b)),
+    OpSpec("nextafter", (pointwise.NextAfter,), "input, other",
+           cases=(Case(lambda m, a, b: m.nextafter(a, b) + a.nextafter(a + 1) * 2, ((3, 4), (4,))),)),
+    OpSpec("gcd", (bitwise.Gcd,), "input, other",
+           cases=(Case(lambda m, a, b: (m.gcd(_ints(a, 99), _ints(b, 99)), _ints(a, 9).gcd(_ints(b, 9).int())),
+                       ((3, 4), (4,))),)),
+    OpSpec("lcm", (bitwise.Lcm,), "input, other",
+           cases=(Case(lambda m, a, b: (m.lcm(_ints(a, 99), _ints(b, 99)), _ints(a, 9).lcm(_ints(b, 9).to(m.int16))),
+                       ((3, 4), (4,))),)),
+    OpSpec("rsub", (), "input, other, *, alpha=1", method=False,
+           cases=(Case(lambda m, a, b: m.rsub(a, b) + m.rsub(a, b, alpha=2) + m.rsub(a, 3.0), ((3, 4), (4,))),)),
 )
+
+#: The binary ops whose other operand PyTorch takes as a Tensor only (a Python number is a TypeError).
+TENSOR_OTHER = frozenset({"maximum", "minimum", "fmax", "fmin", "atan2", "arctan2", "hypot", "logaddexp",
+                          "logaddexp2", "ldexp"})

@@ -120,4 +120,7 @@ OPS = (
            cases=(Case(lambda m, a, b: m.isclose(a, a + b * 1e-6, rtol=1e-5, atol=0.0), ((3, 4), (4,))),)),
     OpSpec("allclose", (logical.IsClose, logical.All), "input, other, rtol=1e-05, atol=1e-08, equal_nan=False",
            cases=(Case(lambda m, a, b: m.tensor([m.allclose(a, a + b * 1e-9), m.allclose(a, a + b)], device=a.device), ((3, 4), (4,))),)),
+    # the ops found missing on the way of issue 13 (bad inputs)
+    OpSpec("renorm", (), "input, p, dim, maxnorm",
+           cases=(Case(lambda m, x: (x.renorm(2, 0, 1.0), m.renorm(x, 1, 1, 2.0), x.renorm(3, -1, 100.0)), ((3, 4),)),)),
 )

@@ -1,5 +1,5 @@
 """The op catalog's entries: shape, indexing and linear algebra (views, gathers and scatters, products)."""
-from .. import einsum, indexing, linalg, matrix, scatter, shape
+from .. import einsum, indexing, inplace, linalg, matrix, scatter, shape
 from .spec import Case, OpSpec
 
 OPS = (
@@ -100,6 +100,13 @@ OPS = (
                                         x.detach().scatter(1, m.tensor([[0, 0], [1, 1]], device=x.device), s.detach(), reduce="add")), ((2, 3), (2, 2))),)),
     OpSpec("scatter_", (indexing.IndexPut,), "input, dim, index, src=None, value=None, *, reduce=None", namespace=False,
            cases=(Case(lambda m, x: x.detach().clone().scatter_(1, m.tensor([[2], [0]], device=x.device), 1.0), ((2, 3),)),)),
+    # in-place writes in the graph (tests/test_inplace_graph.py): copy_ and fill_ as ops, and any in-place
+    # op on a view as a write into its base (y.t()[1].copy_(s) changes y's history)
+    OpSpec("copy_", (inplace.Copy, inplace.WriteThroughView), "input, src, non_blocking=False", namespace=False,
+           cases=(Case(lambda m, x, s: (x * 1).copy_(s), ((2, 3), (3,))),
+                  Case(lambda m, x, s: (lambda y: (y.t()[1].copy_(s * s), y * y)[1])(x * 2), ((2, 3), (2,))))),
+    OpSpec("fill_", (inplace.Copy,), "input, value", namespace=False,
+           cases=(Case(lambda m, x, v: (x * 1).fill_(v.sum()) * x, ((2, 3), (2,))),)),
     OpSpec("scatter_add", (indexing.IndexPut,), "input, dim, index, src",
            cases=(Case(lambda m, x, s: x.scatter_add(1, m.tensor([[0, 0, 2], [1, 1, 1]], device=x.device), s) * m.scatter_add(
                x, 0, m.tensor([[1, 1, 0]], device=x.device), s[:1]), ((2, 3), (2, 3))),)),
@@ -181,4 +188,9 @@ OPS = (
     OpSpec("det", (matrix.Det,), "input", cases=(Case(lambda m, a: (a.det(), m.det(a[0])), ((2, 3, 3),)),)),
     OpSpec("inverse", (matrix.Inverse,), "input",
            cases=(Case(lambda m, a: (a.inverse(), m.inverse(a[1])), ((2, 3, 3),)),)),
+    # the ops found missing on the way of issue 13 (bad inputs)
+    OpSpec("index_put", (indexing.IndexPut,), "input, indices, values, accumulate=False",
+           cases=(Case(lambda m, x, v: (m.index_put(x, (m.tensor([0, 2]),), v),
+                                        x.index_put((m.tensor([0, 0]), m.tensor([1, 3])), v[0], accumulate=True)),
+                       ((3, 4), (4,))),)),
 )

@@ -15,7 +15,10 @@ The modules match ``nn``'s, so a layer, its function and its op share a word:
     distance       normalize cosine_similarity pairwise_distance pdist one_hot
     conv           conv1d conv2d conv_transpose1d conv_transpose2d unfold fold, the 1-D and 2-D
                    max/avg/adaptive-avg/adaptive-max pools
-    upsampling     interpolate
+    volumetric     conv3d conv_transpose3d max_pool3d avg_pool3d adaptive_avg_pool3d adaptive_max_pool3d
+    pooling        lp_pool1d/2d/3d max_unpool1d/2d/3d fractional_max_pool2d/3d, the *_with_indices forms
+    channel_shuffle  channel_shuffle native_channel_shuffle
+    upsampling     interpolate, and its old names upsample upsample_nearest upsample_bilinear
     normalization  batch_norm layer_norm
     attention      scaled_dot_product_attention attention_weights (and the composite behind it)
     sparse         embedding pad
@@ -30,6 +33,7 @@ from .activation import (
     softmax, softmin, softplus, softshrink, softsign, tanh, tanhshrink, threshold, threshold_,
 )
 from .bilinear import bilinear
+from .channel_shuffle import channel_shuffle, native_channel_shuffle
 from .attention import attention_weights, scaled_dot_product_attention
 from .distance import cosine_similarity, normalize, one_hot, pairwise_distance, pdist
 from .conv import (
@@ -47,9 +51,16 @@ from .loss_more import (
 )
 from .normalization import batch_norm, layer_norm
 from .normalization_more import group_norm, instance_norm, local_response_norm, rms_norm
+from .pooling import (
+    adaptive_max_pool1d_with_indices, adaptive_max_pool2d_with_indices, adaptive_max_pool3d_with_indices,
+    fractional_max_pool2d, fractional_max_pool2d_with_indices, fractional_max_pool3d,
+    fractional_max_pool3d_with_indices, lp_pool1d, lp_pool2d, lp_pool3d, max_pool1d_with_indices, max_pool2d_with_indices, max_pool3d_with_indices,
+    max_unpool1d, max_unpool2d, max_unpool3d,
+)
 from .sparse import embedding, pad
-from .upsampling import interpolate
+from .upsampling import interpolate, upsample, upsample_bilinear, upsample_nearest
 from .vision import affine_grid, grid_sample, pixel_shuffle, pixel_unshuffle
+from .volumetric import adaptive_avg_pool3d, adaptive_max_pool3d, avg_pool3d, conv3d, conv_transpose3d, max_pool3d
 
 __all__ = [
     "relu", "sigmoid", "tanh", "gelu", "softmax", "log_softmax", "linear", "dropout",
@@ -70,4 +81,11 @@ __all__ = [
     "group_norm", "instance_norm", "rms_norm", "local_response_norm", "dropout1d", "dropout2d", "dropout3d",
     "alpha_dropout", "feature_alpha_dropout", "pixel_shuffle", "pixel_unshuffle", "affine_grid", "grid_sample",
     "bilinear", "embedding_bag",
+    # the 3-D family, unpooling, LP pooling and channel shuffle (conv3d helper)
+    "conv3d", "conv_transpose3d", "max_pool3d", "avg_pool3d", "adaptive_avg_pool3d", "adaptive_max_pool3d",
+    "lp_pool1d", "lp_pool2d", "lp_pool3d", "max_unpool1d", "max_unpool2d", "max_unpool3d", "channel_shuffle",
+    "fractional_max_pool2d", "fractional_max_pool3d", "fractional_max_pool2d_with_indices",
+    "fractional_max_pool3d_with_indices", "max_pool1d_with_indices", "max_pool2d_with_indices",
+    "max_pool3d_with_indices", "adaptive_max_pool1d_with_indices", "adaptive_max_pool2d_with_indices",
+    "adaptive_max_pool3d_with_indices", "upsample", "upsample_nearest", "upsample_bilinear", "native_channel_shuffle",
 ]

@@ -1,6 +1,6 @@
 """Argument checks that several topics of ``nn.functional`` share: tensors, and optional parameters.
 """
-from ... import checks
+from ... import checks, dtypes
 from ...errors import ShapeError
 from ...tensor import Tensor
 
@@ -13,6 +13,16 @@ def check_tensors(op, **tensors):
                 f"{op}: {name} must be a Tensor, got {type(t).__name__}. Wrap it with minitorch.tensor(...)."
             )
     checks.same_device(op, **tensors)
+
+
+def promoted(*tensors):
+    """The tensors in their common dtype where some but not all of them are floating, as PyTorch's
+    losses and distances promote a bool or integer operand to the other's float dtype; others as
+    they are (the op refuses integer ones)."""
+    if len({t.is_floating_point() for t in tensors}) == 1:
+        return tensors
+    dtype = dtypes.common_dtype(*tensors)
+    return tuple(t.to(dtype) for t in tensors)
 
 
 def check_param(op, name, t, shape, dtype=None):

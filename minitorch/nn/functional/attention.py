@@ -117,9 +117,8 @@ def _softmax_scores(query, key, attn_mask, is_causal, scale):
     """softmax(scale * Q K^T + mask) on checked inputs, one step per line."""
     L, S, E = query.shape[-2], key.shape[-2], query.shape[-1]
     scale = 1.0 / math.sqrt(E) if scale is None else scale
-    ### BEGIN SOLUTION 5.1: scores s_ij = scale * q_i . k_j for every query i and key j, (..., L, S)
+    ### BEGIN SOLUTION 5.1: the weights softmax(scale * Q K^T + mask) (..., L, S): causal, bool (False = hidden) or additive masks; rows with every key hidden are all 0
     scores = (query @ key.mT) * scale  # s_ij = scale * q_i . k_j
-    ### END SOLUTION
     if is_causal:
         scores = scores.masked_fill(causal_future_mask(L, S, query.device), _NEG_INF)  # hide keys j > i
     elif attn_mask is not None and attn_mask.dtype is dtypes.bool_:
@@ -131,6 +130,7 @@ def _softmax_scores(query, key, attn_mask, is_causal, scale):
     # A row of only -inf would give 0/0 = NaN: compute it on zeros instead, then zero it.
     empty = scores.detach().amax(-1, keepdim=True) == _NEG_INF
     return scores.masked_fill(empty, 0.0).softmax(-1).masked_fill(empty, 0.0)
+    ### END SOLUTION
 
 
 def causal_future_mask(L, S, device=None):

@@ -16,7 +16,7 @@ import numpy as np
 
 from ... import checks
 from ... import functions as ops
-from ...errors import ShapeError
+from ...errors import DTypeError, ShapeError
 from ...functions.conv import out_size as _out_size
 from ...functions.pool import adaptive_max as _adaptive_max
 from ...functions.pool import max_pool_indices as _max_pool_indices
@@ -24,12 +24,15 @@ from ...tensor import Tensor
 from ._checks import check_param, check_tensors
 
 _LAYOUTS = {1: ("(N, C, L)", "(C, L)", "signal", "(N, L) one-channel signals", "one-channel signals as (N, 1, L)"),
-            2: ("(N, C, H, W)", "(C, H, W)", "image", "(N, H, W) grey images", "grey images as (N, 1, H, W)")}
+            2: ("(N, C, H, W)", "(C, H, W)", "image", "(N, H, W) grey images", "grey images as (N, 1, H, W)"),
+            3: ("(N, C, D, H, W)", "(C, D, H, W)", "volume", "(N, D, H, W) one-channel volumes",
+                "one-channel volumes as (N, 1, D, H, W)")}
 
 
 def _batch(op, input, dims, integers=False):
-    """``input`` as a 4-D (N, C, H, W) batch, and the function that lays a result out as ``input``
-    was: without the batch dim for an unbatched input, without H for a 1-D signal (``dims`` 1).
+    """``input`` as a 4-D (N, C, H, W) batch (5-D (N, C, D, H, W) for volumes, ``dims`` 3), and the
+    function that lays a result out as ``input`` was: without the batch dim for an unbatched input,
+    without H for a 1-D signal (``dims`` 1).
     ``integers``: integer dtypes are accepted too (max pooling), else only floating ones."""
     check_tensors(op, input=input)
     batched_layout, single_layout, thing, hint, _ = _LAYOUTS[dims]
@@ -41,45 +44,53 @@ def _batch(op, input, dims, integers=False):
         )
     if not (input.is_floating_point() or (integers and input.dtype.name != "bool")):
         kinds = "a floating-point or integer" if integers else "a floating-point"
-        raise TypeError(f"{op}: input must be {kinds} tensor, got {input.dtype!r}. Use .float().")
+        raise DTypeError(f"{op}: input must be {kinds} tensor, got {input.dtype!r}. Use .float().")
     batched = input.ndim == dims + 2
     x = input if batched else input.unsqueeze(0)
-    x = x if dims == 2 else x.unsqueeze(2)
+    x = x if dims > 1 else x.unsqueeze(2)
 
     def restore(out):
-        shape = (*out.shape[:2], *out.shape[4 - dims:])
+        shape = (*out.shape[:2], *out.shape[3:]) if dims == 1 else tuple(out.shape)  # a signal's H dropped
         return out.reshape(shape if batched else shape[1:])
 
     return x, restore
 
 
-def _sizes(op, name, value, dims, minimum, height):
+def _sizes(op, name, value, dims, minimum, height, error=ValueError):
     """An int, or a sequence of ``dims`` ints (each at least ``minimum``), as the (H, W) pair the
-    image ops take; a 1-D op's value is W and ``height`` (1 for sizes, 0 for padding) is H."""
+    image ops take (a (D, H, W) triple for volumes); a 1-D op's value is W and ``height`` (1 for
+    sizes, 0 for padding) is H. ``error``: PyTorch's class for a bad one (RuntimeError for a pool's stride)."""
     if dims == 2:
-        return checks.pair(op, name, value, minimum)
+        return checks.pair(op, name, value, minimum, error=error)
+    if dims == 3:
+        values = tuple(value) if isinstance(value, (tuple, list)) else (value,) * 3
+        if len(values) != 3 or any(isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, np.integer))
+                                   or v < minimum for v in values):
+            raise error(f"{op}: {name} must be an int or a 3-tuple of ints, each at least {minimum}, "
+                             f"got {value!r}.")
+        return tuple(int(v) for v in values)
     single = value[0] if isinstance(value, (tuple, list)) and len(value) == 1 else value
     if isinstance(single, (bool, np.bool_)) or not isinstance(single, (int, np.integer)) or single < minimum:
-        raise ValueError(f"{op}: {name} must be an int or a 1-tuple of ints, at least {minimum}, got {value!r}.")
+        raise error(f"{op}: {name} must be an int or a 1-tuple of ints, at least {minimum}, got {value!r}.")
     return height, int(single)
 
 
 def _conv_padding(op, padding, kernel, dilation, stride, dims):
-    """((top, bottom), (left, right)) from an int, a tuple, "valid" or "same"."""
+    """((top, bottom), (left, right)) (one (before, after) pair per axis of ``kernel``) from an int,
+    a tuple, "valid" or "same"."""
     if padding == "valid":
-        return (0, 0), (0, 0)
+        return ((0, 0),) * len(kernel)
     if padding == "same":
-        if stride != (1, 1):
+        if any(s != 1 for s in stride):
             raise ValueError(
-                f"{op}: padding='same' is not supported for strided convolutions (stride={stride[2 - dims:]}); "
+                f"{op}: padding='same' is not supported for strided convolutions (stride={stride[-dims:]}); "
                 f"give the padding as numbers instead."
             )
         totals = [d * (k - 1) for k, d in zip(kernel, dilation)]  # an odd total puts the extra on the end
         return tuple((t // 2, t - t // 2) for t in totals)
     if isinstance(padding, str):
         raise ValueError(f"{op}: padding must be 'valid', 'same', an int or a tuple of ints, got {padding!r}.")
-    p = _sizes(op, "padding", padding, dims, 0, 0)
-    return (p[0], p[0]), (p[1], p[1])
+    return tuple((p, p) for p in _sizes(op, "padding", padding, dims, 0, 0))
 
 
 def _check_weight(op, dims, input, x, weight, bias, groups, transposed):
@@ -88,9 +99,10 @@ def _check_weight(op, dims, input, x, weight, bias, groups, transposed):
     A convolution's weight is (C_out, C_in / groups, *kernel), a transposed one's (C_in, C_out / groups, *kernel).
     """
     check_tensors(op, weight=weight)
+    checks.same_device(op, input=input, weight=weight, bias=bias)
     first, second = ("in", "out") if transposed else ("out", "in")
     if weight.ndim != dims + 2:
-        kernel = "kL" if dims == 1 else "kH, kW"
+        kernel = ("kL", "kH, kW", "kD, kH, kW")[dims - 1]
         raise ShapeError(
             f"{op}: weight must be {dims + 2}-D ({first}_channels, {second}_channels / groups, {kernel}), got "
             f"shape {tuple(weight.shape)}."
@@ -128,8 +140,8 @@ def _conv(op, dims, input, weight, bias, stride, padding, dilation, groups):
     stride, dilation = _sizes(op, "stride", stride, dims, 1, 1), _sizes(op, "dilation", dilation, dims, 1, 1)
     pads = _conv_padding(op, padding, (kh, kw), dilation, stride, dims)
     n, _, h, w = x.shape
-    oh = _out_size(op, h, kh, stride[0], *pads[0], dilation[0])
-    ow = _out_size(op, w, kw, stride[1], *pads[1], dilation[1])
+    oh = _out_size(op, h, kh, stride[0], *pads[0], dilation[0], shape=input.shape)
+    ow = _out_size(op, w, kw, stride[1], *pads[1], dilation[1], shape=input.shape)
     cols = ops.Im2Col.apply(x, (kh, kw), dilation, pads, stride)  # (C_in*kH*kW, N*L)
     if groups == 1:
         out = weight.reshape(c_out, -1) @ cols  # (C_out, K) @ (K, N*L) -> (C_out, N*L)
@@ -317,11 +329,11 @@ def _pool_args(op, dims, kernel_size, stride, padding, dilation):
     """
     kernel = _sizes(op, "kernel_size", kernel_size, dims, 1, 1)
     default = stride is None or (isinstance(stride, (list, tuple)) and not stride)
-    stride = kernel if default else _sizes(op, "stride", stride, dims, 1, 1)
+    stride = kernel if default else _sizes(op, "stride", stride, dims, 1, 1, error=RuntimeError)
     padding, dilation = _sizes(op, "padding", padding, dims, 0, 0), _sizes(op, "dilation", dilation, dims, 1, 1)
     for p, k, d in zip(padding, kernel, dilation):
         if 2 * p > d * (k - 1) + 1:
-            raise ValueError(
+            raise ShapeError(  # PyTorch's RuntimeError, and a ValueError as before
                 f"{op}: padding {p} must be at most half of the (dilated) kernel size {d * (k - 1) + 1} "
                 f"(kernel_size {k}, dilation {d}); a window could otherwise hold padding only."
             )
@@ -391,11 +403,11 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
 
 
 def _output_size(op, dims, x, output_size):
-    """An adaptive pool's output size as an (H, W) pair: an int, or a tuple of ``dims`` ints in
-    which None keeps that dimension's input size."""
+    """An adaptive pool's output size as an (H, W) pair (a (D, H, W) triple for volumes): an int,
+    or a tuple of ``dims`` ints in which None keeps that dimension's input size."""
     sizes = list(output_size) if isinstance(output_size, (tuple, list)) else [output_size] * dims
     if len(sizes) == dims:
-        sizes = [x.shape[4 - dims + axis] if s is None else s for axis, s in enumerate(sizes)]
+        sizes = [x.shape[x.ndim - dims + axis] if s is None else s for axis, s in enumerate(sizes)]
     return _sizes(op, "output_size", tuple(sizes), dims, 1, 1)
 
 

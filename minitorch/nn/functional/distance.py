@@ -6,7 +6,7 @@ import numpy as np
 
 from ... import checks
 from ...creation import arange
-from ._checks import check_tensors
+from ._checks import check_tensors, promoted
 
 
 def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
@@ -14,12 +14,15 @@ def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
     if out is not None:
         raise ValueError("normalize: out= is not supported; use the returned tensor.")
     check_tensors("normalize", input=input)
+    checks.dim("normalize", dim, input.ndim)
     return input / input.norm(p, dim=dim, keepdim=True).clamp(min=eps)
 
 
 def cosine_similarity(x1, x2, dim=1, eps=1e-8):
     """cos(x1, x2) = sum(x1 / max(||x1||, eps) * x2 / max(||x2||, eps)) along ``dim`` (inputs broadcast)."""
     check_tensors("cosine_similarity", x1=x1, x2=x2)
+    x1, x2 = promoted(x1, x2)
+    checks.dim("cosine_similarity", dim, max(x1.ndim, x2.ndim))
     norm1 = x1.norm(2, dim=dim, keepdim=True).clamp(min=eps)
     norm2 = x2.norm(2, dim=dim, keepdim=True).clamp(min=eps)
     return ((x1 / norm1) * (x2 / norm2)).sum(dim)
@@ -48,7 +51,7 @@ def one_hot(tensor, num_classes=-1):
     check_tensors("one_hot", tensor=tensor)
     if tensor._array.dtype.kind not in "iu":
         raise RuntimeError(f"one_hot: tensor must hold class indices in an integer tensor, got {tensor.dtype!r}.")
-    num_classes = checks.integer("one_hot", "num_classes", num_classes, minimum=-1)
+    num_classes = checks.integer("one_hot", "num_classes", num_classes, minimum=-1, range_error=RuntimeError)
     values = tensor._array
     if values.size and values.min() < 0:
         raise ValueError(f"one_hot: class indices must be >= 0, got {values.min()}.")

@@ -1,6 +1,7 @@
 """``linear`` (y = x W^T + b, one op of its own: one graph node, and the weight's gradient in the
 weight's layout) and ``dropout`` (zero each element with probability p, scale the rest by 1/(1-p)).
 """
+from ... import checks
 from ... import functions as ops
 from ...errors import ShapeError
 from ...random import rng
@@ -24,6 +25,7 @@ def linear(input, weight, bias=None):
             f"linear: input ({input.dtype}) and weight ({weight.dtype}) must have the same dtype; an integer "
             f"input gives no gradient and no float result here. Convert it with .to(weight.dtype) or .float()."
         )
+    checks.no_bool_product("linear", input)
     return ops.Linear.apply(input, weight, bias)
 
 
@@ -40,7 +42,7 @@ def dropout(input, p=0.5, training=True, inplace=False):
         raise ValueError(
             f"dropout: p is the probability of zeroing an element and must be between 0 and 1, got {p}."
         )
-    if not training or p == 0:
+    if not checks.boolean("dropout", "training", training) or p == 0:
         return input
     keep = rng().random(input.shape) >= p
     scale = 1.0 / (1.0 - p) if p < 1 else 0.0

@@ -9,7 +9,7 @@ op of its own (``functions/loss.py``: inputs of exactly 0 or 1 keep finite gradi
 """
 import numpy as np
 
-from ... import checks
+from ... import checks, device_checks
 from ... import functions as ops
 from ...creation import tensor, zeros_like
 from ...device import array_module
@@ -17,7 +17,7 @@ from ...errors import ShapeError
 from ...functions._util import broadcasts_to
 from ...namespace import stack
 from ...tensor import Tensor
-from ._checks import check_tensors
+from ._checks import check_tensors, promoted
 
 REDUCTIONS = ("mean", "sum", "none")
 
@@ -69,11 +69,10 @@ def _check_broadcasts_to(op, name, t, shape):
 
 def _check_probabilities(op, name, t):
     a = t._array
-    if not ((a >= 0) & (a <= 1)).all():
-        raise RuntimeError(
-            f"{op}: every element of {name} must be in [0, 1], got values from {a.min()} to {a.max()}. "
-            f"Apply sigmoid to raw scores first, or use binary_cross_entropy_with_logits on them."
-        )
+    device_checks.fail_if(~((a >= 0) & (a <= 1)), RuntimeError, lambda: (
+        f"{op}: every element of {name} must be in [0, 1], got values from {a.min()} to {a.max()}. "
+        f"Apply sigmoid to raw scores first, or use binary_cross_entropy_with_logits on them."
+    ))
 
 
 def _softplus(z):
@@ -97,6 +96,7 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
     reduction = _reduction("mse_loss", size_average, reduce, reduction)
     check_tensors("mse_loss", input=input, target=target)
     _check_same_shape("mse_loss", input, target)
+    input, target = promoted(input, target)
     if weight is not None:
         return _weighted("mse_loss", (input - target) ** 2, weight, reduction)
     ### BEGIN SOLUTION 3.5: return the squared errors (input - target)^2, reduced with _reduce(..., reduction)
@@ -126,6 +126,7 @@ def _class_targets(op, input, target, weight, ignore_index):
     targets not ignored; the class weights (ones by default) in the input's dtype.
     """
     check_tensors(op, input=input, target=target)
+    checks.integer(op, "ignore_index", ignore_index)
     if not input.is_floating_point():
         raise RuntimeError(f"{op}: input must be a floating-point tensor of scores, got {input.dtype!r}.")
     if target._array.dtype.kind not in "iu":
@@ -147,11 +148,10 @@ def _class_targets(op, input, target, weight, ignore_index):
     t = target._array
     keep = t != ignore_index
     out_of_range = keep & ((t < 0) | (t >= num_classes))
-    if out_of_range.any():
-        raise IndexError(
-            f"{op}: target value {t[out_of_range].flat[0]} is out of range for {num_classes} classes: "
-            f"class indices must be in [0, {num_classes}) or equal ignore_index={ignore_index}."
-        )
+    deferred = device_checks.fail_if(out_of_range, IndexError, lambda: (
+        f"{op}: target value {t[out_of_range].flat[0]} is out of range for {num_classes} classes: "
+        f"class indices must be in [0, {num_classes}) or equal ignore_index={ignore_index}."
+    ))
     dtype = input._array.dtype
     if weight is None:
         w = array_module(input.device).ones(num_classes, dtype)
@@ -162,7 +162,8 @@ def _class_targets(op, input, target, weight, ignore_index):
             raise ShapeError(
                 f"{op}: weight of shape {w.shape} must hold one weight per class, shape ({num_classes},)."
             )
-    return class_dim, np.where(keep, t, 0), keep, w
+    valid = keep & ~out_of_range if deferred else keep  # until the deferred error: class 0 stands in
+    return class_dim, np.where(valid, t, 0), keep, w
 
 
 def _class_index_loss(log_probs, class_dim, safe_target, keep, w, reduction, label_smoothing):
@@ -258,9 +259,11 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
     reduction = _reduction(op, size_average, reduce, reduction)
     check_tensors(op, input=input, target=target)
     _check_same_shape(op, input, target)
+    checks.floating(op, input)
+    checks.same_dtype(op, input=input, target=target)  # PyTorch does not promote here
     _check_probabilities(op, "input", input)
     _check_probabilities(op, "target", target)
-    loss = ops.BinaryCrossEntropy.apply(input, target.to(input.dtype))
+    loss = ops.BinaryCrossEntropy.apply(input, target)
     if weight is not None:
         _check_broadcasts_to(op, "weight", weight, input.shape)
         loss = loss * weight
@@ -283,13 +286,16 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     reduction = _reduction(op, size_average, reduce, reduction)
     check_tensors(op, input=input, target=target)
     _check_same_shape(op, input, target)
-    target = target.to(input.dtype)
+    checks.floating(op, input)
+    input = input.to(checks.floating(op, target, "target").dtype)  # PyTorch computes in the target's dtype
+    ### BEGIN SOLUTION 3.12: the elementwise loss from the logits without overflow (e^800), pos_weight weighing the positive targets
     softplus_neg = _softplus(-input)
     if pos_weight is None:
         loss = (1 - target) * input + softplus_neg
     else:
         _check_broadcasts_to(op, "pos_weight", pos_weight, input.shape)
         loss = (1 - target) * input + (1 + (pos_weight - 1) * target) * softplus_neg
+    ### END SOLUTION
     if weight is not None:
         _check_broadcasts_to(op, "weight", weight, input.shape)
         loss = loss * weight

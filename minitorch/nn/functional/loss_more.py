@@ -17,7 +17,7 @@ from ...namespace import where
 from .activation import softplus
 from .distance import cosine_similarity, pairwise_distance
 from .loss import _check_broadcasts_to, _check_same_shape, _reduce, _reduction
-from ._checks import check_tensors
+from ._checks import check_tensors, promoted
 
 
 def _pointwise(op, input, target, size_average=None, reduce=None, reduction="mean"):
@@ -37,16 +37,17 @@ def _huber(diff, delta):
 def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
     """l_i = 0.5 d_i^2 / beta for |d_i| < beta, else |d_i| - 0.5 beta (d = input - target); beta = 0 is l1."""
     reduction = _pointwise("smooth_l1_loss", input, target, size_average, reduce, reduction)
-    beta = checks.real("smooth_l1_loss", "beta", beta, minimum=0)
-    diff = input - target
+    beta = checks.real("smooth_l1_loss", "beta", beta, minimum=0, range_error=RuntimeError)
+    input, target = promoted(input, target)
+    diff = checks.floating("smooth_l1_loss", input) - target
     return _reduce(diff.abs() if beta == 0 else _huber(diff, beta) / beta, reduction)
 
 
 def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
     """l_i = w_i * (0.5 d_i^2 for |d_i| < delta, else delta (|d_i| - 0.5 delta)), d = input - target."""
     reduction = _pointwise("huber_loss", input, target, reduction=reduction)
-    delta = checks.positive("huber_loss", "delta", delta)
-    loss = _huber(input - target, delta)
+    delta = checks.positive("huber_loss", "delta", delta, range_error=RuntimeError)
+    loss = _huber(checks.floating("huber_loss", input) - target.to(input.dtype), delta)  # input's dtype, as PyTorch
     if weight is not None:
         _check_broadcasts_to("huber_loss", "weight", weight, input.shape)
         loss = loss * weight
@@ -66,6 +67,8 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
     checks.choice(op, "reduction", reduction, ("mean", "batchmean", "sum", "none"))
     check_tensors(op, input=input, target=target)
     _check_same_shape(op, input, target)
+    checks.floating(op, input)
+    checks.floating(op, target, "target")
     if log_target:
         loss = target.exp() * (target - input)
     else:
@@ -140,6 +143,7 @@ def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=No
 def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
     """l_i = log(1 + e^(-y_i x_i)) for targets y_i = +-1 (a logistic loss), finite for any x."""
     reduction = _pointwise("soft_margin_loss", input, target, size_average, reduce, reduction)
+    target = target.to(checks.floating("soft_margin_loss", input).dtype)  # PyTorch computes in the input's dtype
     return _reduce(softplus(-target * input, 1.0, math.inf), reduction)
 
 

@@ -3,6 +3,7 @@ indices add their gradients) and ``pad`` (constant, reflect, replicate, circular
 """
 import numpy as np
 
+from ... import device_checks
 from ... import functions as ops
 from ...autograd.grad_mode import no_grad
 from ...device import array_module
@@ -37,18 +38,17 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, sca
     num = weight.shape[0]
     index = input._array
     bad = (index < 0) | (index >= num)
-    if bad.any():
-        raise IndexError(
+    if device_checks.fail_if(bad, IndexError, lambda: (
             f"{op}: index {index[bad].flat[0]} is out of range for {num} embeddings: indices must be in "
-            f"[0, {num}). Check the vocabulary size (num_embeddings)."
-        )
+            f"[0, {num}). Check the vocabulary size (num_embeddings).")):
+        input = Tensor._make(array_module(index).where(bad, 0, index), False, None, input.device)  # row 0 stands in
     if padding_idx is not None:
         if isinstance(padding_idx, bool) or not isinstance(padding_idx, (int, np.integer)) or not (
                 -num <= padding_idx < num):
             raise ValueError(f"{op}: padding_idx must be an int in [-{num}, {num}), got {padding_idx!r}.")
         padding_idx = int(padding_idx) % num
     if max_norm is not None:
-        _renorm_rows(weight, index, max_norm, norm_type)
+        _renorm_rows(weight, input._array, max_norm, norm_type)
     return ops.Embedding.apply(input, weight, padding_idx, bool(scale_grad_by_freq))
 
 

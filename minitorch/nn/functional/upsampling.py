@@ -1,4 +1,4 @@
-"""Resizing signals and images: ``interpolate`` (nearest, linear, bilinear, area).
+"""Resizing signals, images and volumes: ``interpolate`` (nearest, linear, bilinear, trilinear, area).
 
 ``interpolate`` is the ``Interpolate`` op (``functions/resample.py``): a gather along each
 axis, and for the linear modes a blend of the two neighbours, with PyTorch's source positions;
@@ -12,9 +12,11 @@ from ...errors import ShapeError
 from ...functions.resample import axis_weights
 from ._checks import check_tensors
 from .conv import _batch, adaptive_avg_pool1d, adaptive_avg_pool2d
+from .volumetric import adaptive_avg_pool3d
 
-MODES = ("nearest", "nearest-exact", "linear", "bilinear", "area")
-_NEEDS = {"linear": 3, "bilinear": 4}  # the input's ndim each interpolating mode takes
+MODES = ("nearest", "nearest-exact", "linear", "bilinear", "trilinear", "area")
+_NEEDS = {"linear": 3, "bilinear": 4, "trilinear": 5}  # the input's ndim each interpolating mode takes
+_AREA = {1: adaptive_avg_pool1d, 2: adaptive_avg_pool2d, 3: adaptive_avg_pool3d}
 
 
 def _per_axis(op, name, value, dims, check):
@@ -30,14 +32,14 @@ def _per_axis(op, name, value, dims, check):
 
 def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corners=None,
                 recompute_scale_factor=None, antialias=False):
-    """Resize (N, C, L) signals or (N, C, H, W) images to ``size``, or by ``scale_factor``.
+    """Resize (N, C, L) signals, (N, C, H, W) images or (N, C, D, H, W) volumes to ``size``, or by ``scale_factor``.
 
     - ``size``: the output's spatial size (an int, or one per axis); ``scale_factor``: a number
       (or one per axis), the output size being floor(input size * scale_factor). Give exactly one.
     - ``mode``: "nearest" (the pixel at floor(k * scale), PyTorch's rule, with scale = in / out
       or 1 / scale_factor), "nearest-exact" (the pixel at floor((k + 0.5) * scale)), "linear"
-      (3-D input) and "bilinear" (4-D input): the blend of the two (per axis) nearest pixels,
-      "area": the mean of each adaptive window (``adaptive_avg_pool2d``).
+      (3-D input), "bilinear" (4-D input) and "trilinear" (5-D input): the blend of the two (per
+      axis) nearest pixels, "area": the mean of each adaptive window (``adaptive_avg_pool2d``).
     - ``align_corners`` (linear modes only; None means False): True maps the corner pixels'
       centres onto each other, s(k) = k (in - 1) / (out - 1); False treats pixels as areas,
       s(k) = (k + 0.5) * scale - 0.5.
@@ -45,7 +47,9 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
       use ``scale_factor`` itself (they differ when in * scale_factor is not a whole number).
     - ``antialias``: only False; True (PyTorch's filter for downsampling) is not implemented.
 
-    The nearest modes take integer tensors too (no gradient); the others need floating point.
+    The nearest modes take integer tensors too (no gradient), and "bilinear" uint8 images, in
+    PyTorch's fixed-point arithmetic (rounded, so within 1 of the float result); the others
+    need floating point.
     The gradient is the adjoint of the resampling: each output's gradient goes back to the
     pixels it read, with the weights it read them with.
     """
@@ -53,16 +57,16 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
     check_tensors(op, input=input)
     if mode not in MODES:
         raise NotImplementedError(f"{op}: mode {mode!r} is not implemented; minitorch has {', '.join(MODES)}.")
-    if input.ndim not in (3, 4):
+    if input.ndim not in (3, 4, 5):
         raise NotImplementedError(
             f"{op}: got a {input.ndim}-D input of shape {tuple(input.shape)}; minitorch resizes 3-D (N, C, L) "
-            f"signals and 4-D (N, C, H, W) images (add a batch dim with unsqueeze(0))."
+            f"signals, 4-D (N, C, H, W) images and 5-D (N, C, D, H, W) volumes (add a batch dim with unsqueeze(0))."
         )
     if mode in _NEEDS and input.ndim != _NEEDS[mode]:
         raise NotImplementedError(f"{op}: got a {input.ndim}-D input, but {mode} mode needs a {_NEEDS[mode]}-D input.")
     if align_corners is not None and mode not in _NEEDS:
-        raise ValueError(f"{op}: align_corners can only be set with the interpolating modes linear and bilinear, "
-                         f"not with mode={mode!r}.")
+        raise ValueError(f"{op}: align_corners can only be set with the interpolating modes linear, bilinear "
+                         f"and trilinear, not with mode={mode!r}.")
     if antialias:
         raise NotImplementedError(f"{op}: antialias=True is not implemented in minitorch; resize without it.")
     if (size is None) == (scale_factor is None):
@@ -81,11 +85,27 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
         raise ShapeError(f"{op}: input and output sizes must be at least 1, but got input {spatial} and "
                          f"output {tuple(sizes)}.")
     if mode == "area":
-        return (adaptive_avg_pool1d if dims == 1 else adaptive_avg_pool2d)(input, tuple(sizes))
-    x, restore = _batch(op, input, dims, integers=mode.startswith("nearest"))
+        return _AREA[dims](input, tuple(sizes))
+    uint8_image = mode == "bilinear" and input.dtype.name == "uint8"
+    x, restore = _batch(op, input, dims, integers=mode.startswith("nearest") or uint8_image)
     blend = "linear" if mode in _NEEDS else mode
-    dtype = x.dtype.np_dtype
-    cols = axis_weights(x.shape[3], sizes[-1], blend, align_corners, factors[-1], dtype)
-    rows = axis_weights(x.shape[2], sizes[0], blend, align_corners, factors[0], dtype) if dims == 2 else (
-        axis_weights(1, 1, "nearest", None, None, dtype))  # a signal's height: the identity
-    return restore(ops.Interpolate.apply(x, rows, cols))
+    dtype = "float64" if uint8_image else x.dtype.np_dtype  # uint8: float64 weights, then fixed point
+    weights = tuple(axis_weights(n, out, blend, align_corners, factor, dtype)
+                    for n, out, factor in zip(spatial, sizes, factors))
+    return restore(ops.Interpolate.apply(x, weights))
+
+
+def upsample(input, size=None, scale_factor=None, mode="nearest", align_corners=None):
+    """PyTorch's old name for ``interpolate`` (deprecated there, kept for old code): the same resize."""
+    return interpolate(input, size, scale_factor, mode, align_corners)
+
+
+def upsample_nearest(input, size=None, scale_factor=None):
+    """PyTorch's old ``interpolate(input, size, scale_factor, mode="nearest")`` (deprecated there)."""
+    return interpolate(input, size, scale_factor, mode="nearest")
+
+
+def upsample_bilinear(input, size=None, scale_factor=None):
+    """PyTorch's old ``interpolate(input, size, scale_factor, mode="bilinear", align_corners=True)``
+    (deprecated there): note the corners aligned, unlike ``interpolate``'s default."""
+    return interpolate(input, size, scale_factor, mode="bilinear", align_corners=True)

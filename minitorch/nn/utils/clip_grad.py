@@ -11,6 +11,8 @@ import math
 
 import numpy as np
 
+from ... import checks
+from ...device import array_module, move
 from ...tensor import Tensor
 
 
@@ -23,42 +25,55 @@ def _grads(parameters):
 
 
 def _norm(values, norm_type):
-    """The norm of order ``norm_type`` of a float64 array of absolute values; order 0 counts the nonzero ones."""
+    """The norm of order ``norm_type`` of a 1-D float64 array of absolute values, as a 0-d array of
+    its device (no host read); order 0 counts the nonzero values."""
+    xp = array_module(values)
     if norm_type == math.inf:
-        return float(np.max(values, initial=0.0))
-    if norm_type == 0:
-        return float(np.count_nonzero(values))
-    return float(np.sum(values**norm_type)) ** (1.0 / norm_type)
+        norm = values.max() if values.size else 0.0
+    elif norm_type == 0:
+        norm = xp.count_nonzero(values)
+    else:
+        norm = xp.sum(values**norm_type) ** (1.0 / norm_type)
+    return xp.asarray(norm, np.float64)  # numpy gives scalars, cupy 0-d arrays
 
 
 def get_total_norm(tensors, norm_type=2.0, error_if_nonfinite=False, foreach=None):
-    """The norm of order ``norm_type`` of all ``tensors`` taken together, as a 0-d tensor."""
+    """The norm of order ``norm_type`` of all ``tensors`` taken together, as a 0-d tensor on the
+    first tensor's device (computed there in float64: no copy to the host)."""
     tensors = _tensors(tensors)
     norm_type = float(norm_type)
     if not tensors:
         return Tensor._make(np.asarray(0.0, np.float32), False, None)
-    flat = [np.abs(np.asarray(t.detach().cpu()._array).ravel()).astype(np.float64) for t in tensors]
-    total = _norm(np.array([_norm(f, norm_type) for f in flat]), norm_type)  # the norm of the norms, as PyTorch
-    if error_if_nonfinite and not math.isfinite(total):
+    device = tensors[0].device
+    xp = array_module(tensors[0]._array)
+    norms = [move(_norm(abs(t._array.ravel()).astype(np.float64), norm_type), device) for t in tensors]
+    total = _norm(xp.stack(norms), norm_type)  # the norm of the norms, as PyTorch
+    if error_if_nonfinite and not math.isfinite(float(total)):  # a host read, as in PyTorch
         raise RuntimeError(
-            f"clip_grad_norm_: the total norm of order {norm_type} of the gradients is {total}, "
+            f"clip_grad_norm_: the total norm of order {norm_type} of the gradients is {float(total)}, "
             f"so clipping cannot help. Look for a NaN/inf in the loss or a too-large learning rate; "
             f"pass error_if_nonfinite=False to clip anyway."
         )
-    return Tensor._make(np.asarray(total, tensors[0]._array.dtype), False, None)
+    return Tensor._make(total.astype(tensors[0]._array.dtype), False, None, device)
 
 
 def clip_grads_with_norm_(parameters, max_norm, total_norm, foreach=None):
-    """Multiply every gradient by ``min(1, max_norm / (total_norm + 1e-6))``, in place."""
-    clip_coef = float(max_norm) / (float(total_norm) + 1e-6)
-    if clip_coef < 1:
-        for g in _grads(parameters):
-            g.mul_(clip_coef)
+    """Multiply every gradient by ``min(1, max_norm / (total_norm + 1e-6))``, in place.
+
+    The factor is computed where ``total_norm`` lives and every gradient is multiplied by it
+    (by 1 when no clipping is needed), so that nothing waits for the GPU to decide.
+    """
+    if not isinstance(total_norm, Tensor):
+        total_norm = Tensor._make(np.asarray(float(total_norm), np.float64), False, None)
+    clip_coef = (float(max_norm) / (total_norm.detach().double() + 1e-6)).clamp(max=1.0)
+    for g in _grads(parameters):
+        g.mul_(clip_coef.to(g.device, g.dtype))
 
 
 def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=False, foreach=None):
     """Rescale gradients in place so that their joint norm is at most ``max_norm``; returns the
     total norm before clipping (see the module docstring)."""
+    checks.real("clip_grad_norm_", "max_norm", max_norm, error=ValueError)  # PyTorch's float(max_norm)
     parameters = _tensors(parameters)
     total = get_total_norm(_grads(parameters), norm_type, error_if_nonfinite)
     clip_grads_with_norm_(parameters, max_norm, total)

@@ -49,9 +49,11 @@ class LRScheduler:
 
     def step(self):
         """Advance one epoch and set every group's ``lr`` to the schedule's value."""
+        ### BEGIN SOLUTION 3.13: count the step and the epoch, then set each group's lr to get_lr()'s and remember them as the last lrs
         self._step_count += 1
         self.last_epoch += 1
         self._set_lrs(self.get_lr())
+        ### END SOLUTION
 
     def _set_lrs(self, lrs):
         for group, lr in zip(self.optimizer.param_groups, lrs):

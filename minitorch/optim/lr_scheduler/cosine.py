@@ -34,6 +34,7 @@ class CosineAnnealingLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self):
+        ### BEGIN SOLUTION 3.13: each group's lr for epoch self.last_epoch, from the current ones (self._groups_lr()) and self.base_lrs
         t, T, eta_min = self.last_epoch, self.T_max, self.eta_min
         if t == 0:
             return self._groups_lr()
@@ -42,6 +43,7 @@ class CosineAnnealingLR(LRScheduler):
             return [lr + (base - eta_min) * rise for lr, base in zip(self._groups_lr(), self.base_lrs)]
         ratio = (1 + math.cos(math.pi * t / T)) / (1 + math.cos(math.pi * (t - 1) / T))
         return [eta_min + (lr - eta_min) * ratio for lr in self._groups_lr()]
+        ### END SOLUTION
 
 
 class CosineAnnealingWarmRestarts(LRScheduler):

@@ -20,9 +20,11 @@ class StepLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self):
+        ### BEGIN SOLUTION 3.13: each group's lr for epoch self.last_epoch, from the current ones (self._groups_lr())
         if self.last_epoch == 0 or self.last_epoch % self.step_size != 0:
             return self._groups_lr()
         return [lr * self.gamma for lr in self._groups_lr()]
+        ### END SOLUTION
 
 
 class MultiStepLR(LRScheduler):

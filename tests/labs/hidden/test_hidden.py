@@ -30,6 +30,19 @@ def test_backward_visits_each_node_once():
     assert x.grad == 2.0**40
 
 
+@pytest.mark.task(id="1.9")
+def test_scalar_mlp_learns_the_moons():
+    from minitorch.labs.probes.lab1 import moon_class, moons
+    from minitorch.scalar_nn import MLP, fit
+
+    points, labels = moons(np.random.default_rng(0), 60, 0.1)
+    model = MLP(2, [8, 1], seed=0)
+    losses = fit(model, points.tolist(), labels.tolist())
+    test = moons(np.random.default_rng(1), 100, 0.0)[0]
+    predicted = np.array([model(p).data > 0 for p in test.tolist()])
+    assert losses[-1] < 0.2 and np.mean(predicted == moon_class(test)) >= 0.95
+
+
 @pytest.mark.task(id="2.5")
 @given(shapes=S.matmul_shapes(), seed=st.integers(0, 2**16))
 @example(shapes=((2, 1, 1, 3), (4, 3, 2)), seed=0)
@@ -40,7 +53,7 @@ def test_matmul_backward_any_shapes(shapes, seed):
     assert gradcheck(lambda a, b: a @ b, (a, b))
 
 
-@pytest.mark.task(id="3.8")
+@pytest.mark.task(id="3.11")
 def test_adamw_decoupled_weight_decay():
     start, grads = np.array([1.0, -2.0]), [np.array([0.5, -1.0]), np.array([0.25, 0.5])]
     p = nn.Parameter(minitorch.tensor(start, dtype=minitorch.float64))
@@ -55,7 +68,23 @@ def test_adamw_decoupled_weight_decay():
     np.testing.assert_allclose(p.detach().numpy(), theta, rtol=1e-10)
 
 
-@pytest.mark.task(id="4.1")
+@pytest.mark.task(id="3.14")
+def test_digits_milestone_with_sgd_and_cosine():
+    from minitorch.data import DataLoader, load_digits
+    from minitorch.examples import mlp
+
+    minitorch.manual_seed(1)
+    train, test = load_digits("train"), load_digits("test")
+    model = mlp.make_mlp(64, (32,), 10)
+    optimizer = minitorch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9, nesterov=True)
+    schedule = minitorch.optim.lr_scheduler.CosineAnnealingLR(optimizer, 6)
+    for _ in range(6):
+        mlp.train_epoch(model, DataLoader(train, batch_size=64, shuffle=True), optimizer)
+        schedule.step()
+    assert mlp.evaluate(model, test) >= 0.92
+
+
+@pytest.mark.task(id="4.7")
 def test_grouped_dilated_conv2d():
     rng = np.random.default_rng(0)
     x, w = rng.standard_normal((1, 4, 6, 6)), rng.standard_normal((2, 2, 2, 2))

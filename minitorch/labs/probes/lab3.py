@@ -1,0 +1,372 @@
+"""Probes of lab 3 (activations, losses, optimisers, nn modules, schedules and the digits milestone)."""
+import math
+
+import numpy as np
+
+from . import probe, seed, set_parameters, uniform, value_and_grads
+
+
+def _activation(extremes):
+    return lambda rng: {"x": np.concatenate([uniform(rng, 10, -4, 4), extremes]), "up": seed(rng)}
+
+
+@probe("3.1", _activation([-1.5, 2.0]), "minitorch/functions/pointwise.py, ReLU.backward (task 3.1): "
+       "dL/dy where x > 0, else 0")
+def relu_backward(load, x):
+    return value_and_grads(load, lambda t: t.relu(), (x["x"],), x["up"])
+
+
+@probe("3.2", _activation([-800.0, 800.0]), "minitorch/functions/pointwise.py, Sigmoid.backward (task 3.2): "
+       "dL/dy * y (1 - y) from the saved output y (no exp of large numbers)", atol=1e-12)
+def sigmoid_backward(load, x):
+    return value_and_grads(load, lambda t: t.sigmoid(), (x["x"],), x["up"])
+
+
+def _logits(rng):
+    return {"x": uniform(rng, (3, 4), -3, 3), "big": uniform(rng, (2, 3), 995, 1005), "up": seed(rng)}
+
+
+@probe("3.3", _logits, "minitorch/functions/softmax.py, Softmax.backward (task 3.3): "
+       "y * (dL/dy - sum_j dL/dy_j y_j) along dim")
+def softmax_backward(load, x):
+    F = load("minitorch.nn.functional")
+    found = {}
+    for dim in (0, 1, -1):
+        found.update(value_and_grads(load, lambda t: F.softmax(t, dim=dim), (x["x"],), x["up"], f"dim{dim}_"))
+    return found
+
+
+@probe("3.4", _logits, "minitorch/functions/softmax.py, LogSoftmax.backward (task 3.4): "
+       "dL/dy - softmax(x) * sum_j dL/dy_j along dim")
+def log_softmax_backward(load, x):
+    F = load("minitorch.nn.functional")
+    found = {}
+    for dim in (0, 1):
+        found.update(value_and_grads(load, lambda t: F.log_softmax(t, dim=dim), (x["x"],), x["up"], f"dim{dim}_"))
+    found.update(value_and_grads(load, lambda t: F.log_softmax(t, dim=1), (x["big"],), x["up"], "large_"))
+    return found
+
+
+@probe("3.5", lambda rng: {"x": uniform(rng, (4, 3)), "y": uniform(rng, (4, 3)), "up": seed(rng)},
+       "minitorch/nn/functional/loss.py, mse_loss (task 3.5): (input - target)^2, reduced")
+def mse_loss(load, x):
+    F, m = load("minitorch.nn.functional"), load("minitorch")
+    target = m.tensor(x["y"], dtype=m.float64)
+    found = {}
+    for reduction in ("mean", "none"):  # "sum" would also run Sum.backward (task 2.4): its value only
+        found.update(value_and_grads(load, lambda t: F.mse_loss(t, target, reduction=reduction), (x["x"],),
+                                     x["up"], f"{reduction}_"))
+    found["sum"] = F.mse_loss(m.tensor(x["x"], dtype=m.float64), target, reduction="sum").detach().numpy()
+    return found
+
+
+def _classes(rng):
+    target = rng.integers(0, 3, 5)
+    return {"logits": uniform(rng, (5, 3), -3, 3), "target": target, "weight": rng.uniform(0.5, 2.0, 3),
+            "dropped": np.where(np.arange(5) == 2, -100, target), "up": seed(rng)}
+
+
+@probe("3.6", _classes, "minitorch/nn/functional/loss.py, nll_loss (task 3.6): -log p of each target times "
+       "its class weight, 0 where ignore_index")
+def cross_entropy(load, x):
+    F, m = load("minitorch.nn.functional"), load("minitorch")
+    target, dropped = (m.tensor(x[k], dtype=m.int64) for k in ("target", "dropped"))
+    weight = m.tensor(x["weight"], dtype=m.float64)
+    found = value_and_grads(load, lambda t: F.cross_entropy(t, target), (x["logits"],), x["up"], "mean_")
+    found.update(value_and_grads(load, lambda t: F.cross_entropy(t, target, reduction="none"), (x["logits"],),
+                                 x["up"], "none_"))
+    found.update(value_and_grads(load, lambda t: F.cross_entropy(t, dropped, weight=weight), (x["logits"],),
+                                 x["up"], "weighted_"))
+    return found
+
+
+def _steps(rng):
+    return {"start": uniform(rng, 4), "grads": uniform(rng, (3, 4))}
+
+
+def run_optimizer(load, x, make, steps=None):
+    """The parameters after each step of the optimiser ``make`` with the given gradients."""
+    m = load("minitorch")
+    p = load("minitorch.nn").Parameter(m.tensor(x["start"], dtype=m.float64))
+    opt = make(load("minitorch.optim"), [p])
+    after = []
+    for g in x["grads"][:steps]:
+        p.grad = m.tensor(g, dtype=m.float64)
+        opt.step()
+        after.append(p.detach().numpy().copy())
+    return np.array(after)
+
+
+SGD_OPTIONS = [dict(momentum=0.9), dict(momentum=0.5, dampening=0.5), dict(momentum=0.9, nesterov=True),
+               dict(momentum=0.8, weight_decay=0.1)]
+
+
+@probe("3.7", _steps, "minitorch/optim/sgd.py, SGD.step (task 3.7): b = momentum b + (1 - dampening) g, "
+       "step along b (nesterov: g + momentum b)", rtol=1e-10)
+def sgd_momentum(load, x):
+    return {f"options{k}": run_optimizer(load, x, lambda o, ps: o.SGD(ps, lr=0.1, **options))
+            for k, options in enumerate(SGD_OPTIONS)}
+
+
+ADAM_OPTIONS = [dict(), dict(betas=(0.5, 0.9), eps=1e-3), dict(amsgrad=True), dict(weight_decay=0.1)]
+
+
+def adam_hint(x, got, expected):
+    """Adam without bias correction takes a first step sqrt(1 - beta2) / (1 - beta1) = 3.16 times too long."""
+    first_got = got.get("options0")
+    if first_got is None or np.shape(first_got) != np.shape(expected["options0"]):
+        return None
+    step_got = np.abs(first_got[0] - x["start"])
+    step_expected = np.abs(expected["options0"][0] - x["start"])
+    ratio = float(np.median(step_got / np.maximum(step_expected, 1e-300)))
+    known = {0.1 / np.sqrt(0.001): "neither m nor v is bias-corrected", 1 / np.sqrt(0.001): "only m is bias-corrected",
+             0.1: "only v is bias-corrected"}
+    for factor, what in known.items():
+        if abs(ratio / factor - 1) < 0.02:
+            return (f"Hint: your first step is {ratio:.3g} times the expected one: {what}. Use m_hat = m / "
+                    f"(1 - beta1^t) and v_hat = v / (1 - beta2^t), with t counting steps from 1.")
+    return None
+
+
+@probe("3.8", _steps, "minitorch/optim/adam.py, Adam.step (task 3.8): m, v updated in place, then "
+       "param -= lr m_hat / (sqrt(v_hat) + eps) with bias-corrected m_hat, v_hat", rtol=1e-9,
+       diagnose=adam_hint)
+def adam(load, x):
+    return {f"options{k}": run_optimizer(load, x, lambda o, ps: o.Adam(ps, lr=0.01, **options))
+            for k, options in enumerate(ADAM_OPTIONS)}
+
+
+# ----------------------------------------------------------------------------- 3.9 - 3.14 nn and optim
+
+STATE_KEYS = ("scale", "count", "fc.weight", "fc.bias", "blocks.0.weight")  # the order PyTorch gives
+
+
+def small_net(m, nn):
+    """A module with an own parameter, a persistent and a non-persistent buffer and two children."""
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.scale = nn.Parameter(m.ones(2, dtype=m.float64))
+            self.register_buffer("count", m.zeros(1, dtype=m.float64))
+            self.register_buffer("scratch", m.zeros(3, dtype=m.float64), persistent=False)
+            self.fc = nn.Linear(3, 2, dtype=m.float64)
+            self.blocks = nn.Sequential(nn.Linear(2, 2, bias=False, dtype=m.float64), nn.ReLU())
+
+    return Net()
+
+
+def _state(rng):
+    return {"params": seed(rng), **{key: uniform(rng, shape) for key, shape in
+                                    zip(STATE_KEYS, [(2,), (1,), (2, 3), (2,), (2, 2)])}}
+
+
+def _order(keys):
+    return np.array([STATE_KEYS.index(k) if k in STATE_KEYS else -1 for k in keys])
+
+
+def _values(net):
+    return {f"after_{k}": v.detach().numpy().copy() for k, v in net.state_dict().items()}
+
+
+@probe("3.9", _state, "minitorch/nn/module.py, Module.state_dict and load_state_dict (task 3.9): dotted keys "
+       "in registration order (own parameters, own persistent buffers, then each child's), checked before copying")
+def state_dict(load, x):
+    m, nn = load("minitorch"), load("minitorch.nn")
+    net = small_net(m, nn)
+    set_parameters(m, net, x["params"])
+    saved = net.state_dict()
+    found = {"order": _order(saved), "detached": np.array([v.requires_grad for v in saved.values()])}
+    found.update({f"saved_{k}": v.numpy().copy() for k, v in saved.items()})
+    given = {k: x[k] for k in STATE_KEYS}
+    missing, unexpected = net.load_state_dict({**given, "extra": np.zeros(1)}, strict=False)
+    found.update(missing=_order(missing), unexpected=np.array([len(unexpected)]), **_values(net))
+    for name, bad in (("strict", {**given, "extra": np.zeros(1)}), ("shape", {**given, "fc.bias": np.zeros(3)})):
+        net.load_state_dict(saved | {k: v.clone() + 1 for k, v in saved.items()}, strict=True)
+        try:
+            net.load_state_dict(bad)
+            found[f"{name}_raised"] = np.array(False)
+        except RuntimeError:
+            found[f"{name}_raised"] = np.array(True)
+        found[f"{name}_unchanged"] = net.state_dict()["fc.weight"].numpy().copy()
+    return found
+
+
+@probe("3.10", lambda rng: {"start": uniform(rng, 3), "grad": uniform(rng, 3)},
+       "minitorch/optim/optimizer.py, Optimizer.zero_grad and minitorch/nn/module.py, Module.zero_grad, train, "
+       "requires_grad_ (task 3.10): every grad None, or the same grad tensor filled with 0 with set_to_none=False; "
+       "the mode and requires_grad set on every descendant")
+def zero_grad(load, x):
+    m, nn = load("minitorch"), load("minitorch.nn")
+    found = {}
+    for owner in ("optimizer", "module"):
+        layer = nn.Linear(3, 1, dtype=m.float64)
+        zero = (load("minitorch.optim").SGD(layer.parameters(), lr=0.1).zero_grad if owner == "optimizer"
+                else layer.zero_grad)
+        for set_to_none in (False, True):
+            grads = [m.tensor(np.resize(x["grad"], tuple(p.shape)), dtype=m.float64) for p in layer.parameters()]
+            for p, g in zip(layer.parameters(), grads):
+                p.grad = g
+            zero(set_to_none=set_to_none)
+            found[f"{owner}_{set_to_none}_none"] = np.array([p.grad is None for p in layer.parameters()])
+            if not set_to_none:
+                found[f"{owner}_same"] = np.array([p.grad is g for p, g in zip(layer.parameters(), grads)])
+                found[f"{owner}_zeros"] = np.concatenate([g.numpy().ravel() for g in grads])
+    net = small_net(m, nn)
+    for name, call in (("eval", lambda: net.eval()), ("train", lambda: net.train()),
+                       ("child_eval", lambda: net.blocks.train(False))):
+        found[f"{name}_returns_self"] = np.array(call() is net or name == "child_eval")
+        found[f"{name}_modes"] = np.array([module.training for module in net.modules()])
+    net.fc.requires_grad_(False)
+    found["frozen"] = np.array([p.requires_grad for p in net.parameters()])
+    return found
+
+
+ADAMW_OPTIONS = [dict(weight_decay=0.5), dict(weight_decay=0.1, maximize=True), dict(weight_decay=0.0)]
+
+
+@probe("3.11", _steps, "minitorch/optim/optimizer.py, decayed_grad (task 3.11): AdamW shrinks param by "
+       "(1 - lr weight_decay) first, and its gradient carries no penalty", rtol=1e-9)
+def adamw(load, x):
+    return {f"options{k}": run_optimizer(load, x, lambda o, ps: o.AdamW(ps, lr=0.05, **options))
+            for k, options in enumerate(ADAMW_OPTIONS)}
+
+
+def _binary(rng):
+    return {"logits": np.concatenate([uniform(rng, (3, 3), -4, 4), [[-800.0, 800.0, 0.0]]]),
+            "target": rng.uniform(0, 1, (4, 3)), "weight": rng.uniform(0.5, 2, 3),
+            "pos_weight": rng.uniform(0.5, 3, 3), "up": seed(rng)}
+
+
+@probe("3.12", _binary, "minitorch/nn/functional/loss.py, binary_cross_entropy_with_logits (task 3.12): "
+       "-w (r t log sigmoid(x) + (1 - t) log(1 - sigmoid(x))), finite for logits of +-800")
+def bce_with_logits(load, x):
+    F, m = load("minitorch.nn.functional"), load("minitorch")
+    target, weight, pos = (m.tensor(x[k], dtype=m.float64) for k in ("target", "weight", "pos_weight"))
+    found = value_and_grads(load, lambda t: F.binary_cross_entropy_with_logits(t, target, reduction="none"),
+                            (x["logits"],), x["up"], "none_")
+    found.update(value_and_grads(load, lambda t: F.binary_cross_entropy_with_logits(
+        t, target, weight=weight, pos_weight=pos, reduction="none"), (x["logits"],), x["up"], "weighted_"))
+    return found
+
+
+def _schedule(rng):
+    return {"lr": rng.uniform(0.05, 0.5, 1), "gamma": rng.uniform(0.1, 0.9, 1), "step_size": rng.integers(1, 4, 1),
+            "T_max": rng.integers(2, 5, 1), "eta_min": rng.uniform(0, 0.01, 1)}
+
+
+def learning_rates(load, x, make, epochs=12):
+    """The learning rate of each epoch under the scheduler ``make(lr_scheduler, optimizer)``."""
+    m, optim = load("minitorch"), load("minitorch.optim")
+    p = load("minitorch.nn").Parameter(m.zeros(1, dtype=m.float64))
+    opt = optim.SGD([p], lr=float(x["lr"][0]))
+    schedule, lrs = make(optim.lr_scheduler, opt), []
+    for _ in range(epochs):
+        lrs.append(opt.param_groups[0]["lr"])
+        opt.step()
+        schedule.step()
+    return np.array(lrs)
+
+
+@probe("3.13", _schedule, "minitorch/optim/lr_scheduler/decay.py StepLR.get_lr and cosine.py "
+       "CosineAnnealingLR.get_lr (task 3.13): lr gamma^floor(t / step_size); the half-cosine to eta_min and back",
+       rtol=1e-10)
+def schedules(load, x):
+    step_size, gamma, T_max, eta_min = int(x["step_size"][0]), float(x["gamma"][0]), int(x["T_max"][0]), float(
+        x["eta_min"][0])
+    return {"step": learning_rates(load, x, lambda s, o: s.StepLR(o, step_size, gamma)),
+            "cosine": learning_rates(load, x, lambda s, o: s.CosineAnnealingLR(o, T_max, eta_min))}
+
+
+DIGITS_THRESHOLD = 0.92
+
+
+def check_digits(x, got):
+    """The milestone's test accuracy must reach ``DIGITS_THRESHOLD``."""
+    accuracy = float(np.asarray(got["test_accuracy"]).reshape(-1)[0])
+    if not accuracy >= DIGITS_THRESHOLD:
+        return (f"test accuracy {accuracy:.2%} after 5 epochs, below the threshold {DIGITS_THRESHOLD:.0%} "
+                f"(the reference reaches about 95%)")
+    return None
+
+
+@probe("3.14", lambda rng: {"seed": np.array(0)}, "minitorch/examples/mlp.py, train_epoch and evaluate (task 3.14), "
+       "and everything they run: Linear, ReLU, cross_entropy, Adam, zero_grad, StepLR", check=check_digits)
+def digits_milestone(load, x):
+    m, optim, data = load("minitorch"), load("minitorch.optim"), load("minitorch.data")
+    mlp = load("minitorch.examples.mlp")
+    m.manual_seed(int(x["seed"]))
+    train, test = data.load_digits("train"), data.load_digits("test")
+    model = mlp.make_mlp(64, (64,), 10)
+    optimizer = optim.Adam(model.parameters(), lr=3e-3)
+    schedule = optim.lr_scheduler.StepLR(optimizer, 2, 0.5)
+    for _ in range(5):
+        mlp.train_epoch(model, data.DataLoader(train, batch_size=32, shuffle=True), optimizer)
+        schedule.step()
+    return {"test_accuracy": np.array([mlp.evaluate(model, test)])}
+
+
+def _probabilities(rng):
+    return {"x": np.concatenate([rng.uniform(0.05, 0.95, 6), [0.0, 1.0, 1e-200]]), "t": rng.uniform(0, 1, 9),
+            "up": seed(rng)}
+
+
+@probe("3.15", _probabilities, "minitorch/functions/loss.py, BinaryCrossEntropy.forward and backward (task 3.15): "
+       "-(t log x + (1 - t) log(1 - x)) with logs >= -100; dl/dx = (x - t) / max(x (1 - x), 1e-12), "
+       "dl/dt = log(1 - x) - log x")
+def binary_cross_entropy(load, x):
+    F = load("minitorch.nn.functional")
+    return value_and_grads(load, lambda p, t: F.binary_cross_entropy(p, t, reduction="none"), (x["x"], x["t"]),
+                           x["up"])
+
+
+def _inits(rng):
+    mean, std = rng.uniform(-1, 1), rng.uniform(0.5, 2)
+    return {"gain": rng.uniform(0.5, 2, 1), "mean": np.array(mean), "std": np.array(std),
+            "bounds": np.sort(mean + std * rng.uniform(-2.5, 2.5, 2)) + np.array([-0.3, 0.3])}
+
+
+def _close(name, got, want, tolerance):
+    if not abs(got - want) <= tolerance:
+        return f"{name}: expected about {want:.4g} (within {tolerance:.2g}), got {got:.4g}"
+    return None
+
+
+def check_inits(x, got):
+    """The samples' statistics and the orthogonality, within a few standard errors: any random stream passes."""
+    gain, mean, std = float(x["gain"][0]), float(x["mean"]), float(x["std"])
+    a, b = (float(v) for v in x["bounds"])
+    phi = lambda z: math.exp(-z * z / 2) / math.sqrt(2 * math.pi)  # noqa: E731
+    cdf = lambda z: 0.5 * (1 + math.erf(z / math.sqrt(2)))  # noqa: E731
+    alpha, beta = (a - mean) / std, (b - mean) / std
+    truncated_mean = mean + std * (phi(alpha) - phi(beta)) / (cdf(beta) - cdf(alpha))
+    samples = got["trunc"]
+    if samples.shape != (20000,) or not np.all((samples >= a) & (samples <= b)):
+        return f"trunc_normal_: every sample must lie in [a, b] = [{a:.4g}, {b:.4g}]"
+    if np.mean((samples == a) | (samples == b)) > 0.001:
+        return "trunc_normal_: many samples sit exactly on a bound: redraw them, do not clip"
+    for k, (rows, cols) in enumerate([(5, 8), (8, 5), (4, 6)]):
+        w = got[f"orthogonal{k}"].reshape(rows, -1)
+        product = w @ w.T if rows < w.shape[1] else w.T @ w
+        if not np.allclose(product, gain**2 * np.eye(len(product)), atol=1e-10):
+            return (f"orthogonal_ of shape {got[f'orthogonal{k}'].shape}: its rows (or columns) are not "
+                    f"orthogonal with norm gain")
+    checks = [("xavier_normal_ std", got["xavier"].std(), gain * math.sqrt(2 / 500), 0.03 * gain * math.sqrt(2 / 500)),
+              ("kaiming_normal_ std", got["kaiming"].std(), math.sqrt(2 / 200), 0.03 * math.sqrt(2 / 200)),
+              ("trunc_normal_ mean", samples.mean(), truncated_mean, 5 * std / math.sqrt(20000)),
+              ("xavier_normal_ mean", got["xavier"].mean(), 0.0, 0.05 * gain * math.sqrt(2 / 500))]
+    return next((problem for problem in (_close(*c) for c in checks) if problem), None)
+
+
+@probe("3.16", _inits, "minitorch/nn/init.py, xavier_normal_, kaiming_normal_, trunc_normal_, orthogonal_ (task 3.16): "
+       "N(0, gain^2 2 / (fan_in + fan_out)), N(0, gain^2 / fan), normal samples redrawn until in [a, b], "
+       "Q of a QR decomposition times gain", check=check_inits)
+def initialisation(load, x):
+    m, init = load("minitorch"), load("minitorch.nn.init")
+    gain = float(x["gain"][0])
+    found = {"xavier": init.xavier_normal_(m.empty(200, 300, dtype=m.float64), gain=gain),
+             "kaiming": init.kaiming_normal_(m.empty(300, 200, dtype=m.float64), nonlinearity="relu"),
+             "trunc": init.trunc_normal_(m.empty(20000, dtype=m.float64), float(x["mean"]), float(x["std"]),
+                                         *(float(v) for v in x["bounds"]))}
+    for k, shape in enumerate([(5, 8), (8, 5), (4, 2, 3)]):
+        found[f"orthogonal{k}"] = init.orthogonal_(m.empty(*shape, dtype=m.float64), gain=gain)
+    return {name: t.detach().numpy() for name, t in found.items()}

@@ -1,0 +1,134 @@
+"""Probes of lab 5 (attention and a transformer block, ``nn/``)."""
+import numpy as np
+
+from . import probe, seed, set_parameters
+
+
+def _qkv(rng):
+    allowed = rng.random((3, 5)) < 0.6
+    allowed[:, 0] = True  # every query sees at least one key
+    return {"q": rng.standard_normal((2, 2, 3, 4)), "k": rng.standard_normal((2, 2, 5, 4)),
+            "v": rng.standard_normal((2, 2, 5, 6)), "allowed": allowed, "bias": rng.standard_normal((3, 5))}
+
+
+@probe("5.1", _qkv, "minitorch/nn/functional/attention.py, scaled_dot_product_attention and attention_weights "
+       "(task 5.1): s = scale q k^T (+ mask), softmax over the keys, times v")
+def attention(load, x):
+    F, m = load("minitorch.nn.functional"), load("minitorch")
+    q, k, v, bias = (m.tensor(x[name], dtype=m.float64) for name in ("q", "k", "v", "bias"))
+    allowed = m.tensor(x["allowed"])
+    out = {"plain": F.scaled_dot_product_attention(q, k, v),
+           "scaled": F.scaled_dot_product_attention(q, k, v, scale=0.3),
+           "bool_mask": F.scaled_dot_product_attention(q, k, v, attn_mask=allowed),
+           "float_mask": F.scaled_dot_product_attention(q, k, v, attn_mask=bias),
+           "causal": F.scaled_dot_product_attention(q, k, v, is_causal=True),
+           "weights": F.attention_weights(q[0, 0], k[0, 0])}
+    return {name: t.detach().numpy() for name, t in out.items()}
+
+
+@probe("5.2", lambda rng: {"sizes": rng.integers(1, 7, (4, 2))}, "minitorch/nn/functional/attention.py, "
+       "causal_future_mask (task 5.2): a bool (L, S) tensor, True where key j > query i")
+def causal_mask(load, x):
+    mask = load("minitorch.nn.attention").causal_future_mask
+    found = {f"mask{k}": mask(int(L), int(S)).detach().numpy() for k, (L, S) in enumerate(x["sizes"].tolist())}
+    found["dtypes_are_bool"] = [str(mask(2, 3).dtype) == str(load("minitorch").bool_)]
+    found["square"] = load("minitorch.nn").Transformer.generate_square_subsequent_mask(4).detach().numpy()
+    return found
+
+
+def _sequences(rng):
+    return {"x": rng.standard_normal((2, 3, 8)), "memory": rng.standard_normal((2, 5, 8)), "params": seed(rng)}
+
+
+@probe("5.3", _sequences, "minitorch/nn/multihead_attention.py, MultiheadAttention (task 5.3): split E into H "
+       "heads of D = E / H features, attend per head, join and project")
+def multihead_attention(load, x):
+    m, nn = load("minitorch"), load("minitorch.nn")
+    mha = nn.MultiheadAttention(8, 2, batch_first=True, dtype=m.float64)
+    set_parameters(m, mha, x["params"])
+    q, mem = (m.tensor(x[k], dtype=m.float64) for k in ("x", "memory"))
+    out, weights = mha(q, mem, mem)
+    seq_first = nn.MultiheadAttention(8, 4, dtype=m.float64)
+    set_parameters(m, seq_first, x["params"])
+    t = m.tensor(np.swapaxes(x["x"], 0, 1).copy(), dtype=m.float64)
+    return {"out": out.detach().numpy(), "weights": weights.detach().numpy(),
+            "seq_first": seq_first(t, t, t, need_weights=False)[0].detach().numpy()}
+
+
+@probe("5.4", _sequences, "minitorch/nn/transformer.py, TransformerEncoderLayer.forward (task 5.4): "
+       "self-attention, then the feed-forward block, each residual with a LayerNorm after (before if norm_first)")
+def encoder_layer(load, x):
+    m, nn = load("minitorch"), load("minitorch.nn")
+    found = {}
+    for norm_first in (False, True):
+        layer = nn.TransformerEncoderLayer(8, 2, dim_feedforward=16, dropout=0.0, batch_first=True,
+                                           norm_first=norm_first, dtype=m.float64)
+        set_parameters(m, layer, x["params"])
+        found[f"norm_first_{norm_first}"] = layer(m.tensor(x["x"], dtype=m.float64)).detach().numpy()
+    return found
+
+
+def _positions(rng):
+    return {"x": rng.standard_normal((3, 2, 6)), "odd": rng.standard_normal((4, 5)), "params": seed(rng)}
+
+
+@probe("5.5", _positions, "minitorch/nn/positional_encoding.py, SinusoidalPositionalEncoding and "
+       "LearnedPositionalEncoding (task 5.5): the PE table, x + PE[positions] in every layout")
+def positional_encodings(load, x):
+    m, nn = load("minitorch"), load("minitorch.nn")
+    seq_first, odd = m.tensor(x["x"], dtype=m.float64), m.tensor(x["odd"], dtype=m.float64)
+    sinusoidal, learned = nn.SinusoidalPositionalEncoding(6, max_len=7), nn.LearnedPositionalEncoding(7, 6)
+    learned_first = nn.LearnedPositionalEncoding(7, 6, batch_first=True)
+    set_parameters(m, learned, x["params"])
+    set_parameters(m, learned_first, x["params"])
+    out = {"table": sinusoidal.pe, "odd_table": nn.SinusoidalPositionalEncoding(5, max_len=4).pe,
+           "seq_first": sinusoidal(seq_first),
+           "batch_first": nn.SinusoidalPositionalEncoding(6, max_len=7, batch_first=True)(seq_first),
+           "learned_seq_first": learned(seq_first), "learned_batch_first": learned_first(seq_first),
+           "unbatched": nn.SinusoidalPositionalEncoding(5, max_len=4)(odd)}
+    return {name: t.detach().numpy() for name, t in out.items()}
+
+
+def _gpt(rng):
+    return {"ids": rng.integers(0, 7, (2, 5)), "params": seed(rng)}
+
+
+@probe("5.6", _gpt, "minitorch/examples/gpt.py, GPT.embed/features/forward and generate (task 5.6): "
+       "logits of a causal GPT, and greedy generation (top_k=1)")
+def gpt(load, x):
+    m, gpt_module = load("minitorch"), load("minitorch.examples.gpt")
+    model = gpt_module.GPT(7, context=4, width=8, layers=2, heads=2, dropout=0.0)
+    set_parameters(m, model, x["params"])
+    model = model.double()
+    ids = m.tensor(x["ids"][:, :4])
+    tokenizer = load("minitorch.data").CharTokenizer("abcdefg")
+    prompt = "".join("abcdefg"[i] for i in x["ids"][0])
+    return {"logits": model(ids).detach().numpy(), "prefix_logits": model(ids[:, :2]).detach().numpy(),
+            "greedy": np.array(tokenizer.encode(gpt_module.generate(model, tokenizer, prompt, 6, temperature=0.7,
+                                                                    top_k=1)))}
+
+
+GPT_THRESHOLD = 2.7  # nats per character; untrained ~ ln 61 = 4.1, the reference ~2.5, the best bigram 2.38
+
+
+def check_gpt(x, got):
+    """The milestone's validation loss must be below ``GPT_THRESHOLD`` (and above 1: lower is a leak of the future)."""
+    loss = float(np.asarray(got["val_loss"], dtype=float).reshape(-1)[0])
+    if not 1.0 < loss < GPT_THRESHOLD:
+        return (f"validation loss {loss:.3f} nats per character after 100 steps, not in (1.0, {GPT_THRESHOLD}) "
+                f"(untrained: about 4.1; the reference: about 2.5; below 1 means a position sees its future)")
+    return None
+
+
+@probe("5.7", lambda rng: {"seed": np.array(0)}, "minitorch/examples/gpt.py, train_lm (task 5.7), and everything "
+       "it runs: the GPT, attention, its masks, positional encodings, cross_entropy, AdamW", check=check_gpt)
+def gpt_milestone(load, x):
+    m, data, gpt_module = load("minitorch"), load("minitorch.data"), load("minitorch.examples.gpt")
+    m.manual_seed(int(x["seed"]))
+    text = data.load_corpus()
+    train, val = gpt_module.split_corpus(text)
+    tokenizer = data.CharTokenizer(text)
+    model = gpt_module.GPT(len(tokenizer), context=32, width=32, layers=2, heads=2, dropout=0.0)
+    gpt_module.train_lm(model, data.CharLMDataset(train, tokenizer, 32), 100, 16, 1e-2, "cpu", warmup=10,
+                        progress=False)
+    return {"val_loss": np.array([gpt_module.evaluate_loss(model, tokenizer.encode(val)[:2049], "cpu")])}

@@ -1,0 +1,320 @@
+"""The trusted grader: the score comes only from here, and no student code ever runs in this process.
+
+``grade_submission(code, reference, tasks)``:
+
+1. draws every probe's inputs (``probes/``) from a seed of its own (fresh per grading unless
+   given), kept in this process's memory;
+2. runs the probes on the REFERENCE in a child (trusted code, private scratch folder), lab by
+   lab, and keeps its outputs in memory as the expected values -- before any student code runs,
+   so nothing a submission does can change them;
+3. copies only ``minitorch/`` and ``kernels/`` of the submission (regular files, no links) into
+   a scratch folder and runs the same probes there in the sandboxed child (``sandbox.py``),
+   with a time limit per probe; a probe that hangs or crashes the child is marked, and the
+   child restarts with the probes after it;
+4. reads the child's arrays (``allow_pickle=False``, size-capped, no links) and compares them
+   itself, within each probe's tolerances, or with the probe's own check. The child's status
+   lines only explain a failure (which stub it reached, which error); they never make a pass.
+
+The result is the run *state* of ``results.py`` (one entry per probe), so the table and
+Gradescope's results.json come out as before.
+"""
+import dataclasses
+import json
+import os
+import secrets
+import shutil
+import site
+import sysconfig
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from . import catalog, results, sandbox
+from .probes import HIDDEN_MODULE, all_probes
+
+PROBES_HOME = Path(__file__).resolve().parent / "probes"
+MAX_OUTPUT = 64 << 20
+BOOT = ("import sys; sys.path[:0] = {paths!r}; sys.dont_write_bytecode = True; "
+        "import labprobes; labprobes.main(sys.argv[1])")
+
+
+def library_paths():
+    """Where the grader's own numpy, numba, ... live: the only site folders the child may use."""
+    import numpy
+
+    found = [os.path.dirname(os.path.dirname(numpy.__file__))]
+    found += site.getsitepackages() if hasattr(site, "getsitepackages") else []
+    found += [sysconfig.get_paths()[k] for k in ("purelib", "platlib")]
+    return [p for k, p in enumerate(found) if os.path.isdir(p) and p not in found[:k]]
+
+
+def draw_inputs(probes, seed):
+    """Every probe's inputs, from ``seed`` and the probe's position (so a subset draws the same)."""
+    keys = [p.key for p in all_probes()]
+    drawn = {p.key: p.inputs(np.random.default_rng([seed, keys.index(p.key)])) for p in probes}
+    return {key: {name: np.asarray(v) for name, v in found.items()} for key, found in drawn.items()}
+
+
+class Runner:
+    """Runs batches of probes in children: one scratch folder per batch, inputs written there."""
+
+    def __init__(self, code, user, python, limits, probe_timeout, env):
+        self.code, self.user, self.python, self.limits = str(code), user, python, limits
+        self.probe_timeout, self.env = probe_timeout, env
+        self.base = tempfile.mkdtemp(prefix="minitorch-sandbox-")
+        os.chmod(self.base, 0o711)  # the sandbox user may enter its own folder, not list the others
+        self.count = 0
+
+    def close(self):
+        """Remove every scratch folder."""
+        shutil.rmtree(self.base, ignore_errors=True)
+
+    def run(self, probes, inputs):
+        """{probe key: ("ok", arrays) | ("error", status) | ("timeout"/"crash", message)}."""
+        found, pending = {}, list(probes)
+        while pending:
+            outcome = self._batch(pending, inputs)
+            found.update(outcome)
+            done = [p for p in pending if p.key in found]
+            if not done:
+                break
+            pending = [p for p in pending if p.key not in found]
+        return found
+
+    def _batch(self, probes, inputs):
+        self.count += 1
+        scratch = os.path.join(self.base, f"run{self.count}")
+        os.makedirs(os.path.join(scratch, "out"))
+        hidden = [] if any(p.hidden for p in probes) else [f"{HIDDEN_MODULE}.py"]  # out of reach unless run
+        shutil.copytree(PROBES_HOME, os.path.join(scratch, "grader", "labprobes"),
+                        ignore=shutil.ignore_patterns("__pycache__", *hidden))
+        np.savez(os.path.join(scratch, "inputs.npz"),
+                 **{f"{k}/{name}": v for k, p in enumerate(probes) for name, v in inputs[p.key].items()})
+        job = {"probes": [p.key for p in probes], "inputs": "inputs.npz", "status": "status.jsonl", "out": "out"}
+        with open(os.path.join(scratch, "job.json"), "w") as f:
+            json.dump(job, f)
+        sandbox.give_to(scratch, self.user)
+        paths = [self.code, os.path.join(scratch, "grader"), *library_paths()]
+        command = [self.python, "-I", "-S", "-c", BOOT.format(paths=paths), "job.json"]
+        status_path = os.path.join(scratch, "status.jsonl")
+        started = {}
+
+        launched = time.monotonic()
+
+        def watch():
+            lines = self._status(status_path)
+            if not lines and time.monotonic() - launched > self.limits.wall:
+                return "start-up"  # importing the code takes longer than the start-up allowance
+            if lines and "started" in lines[-1]:
+                first = started.setdefault(len(lines), time.monotonic())
+                if time.monotonic() - first > self.probe_timeout:
+                    return "probe"
+            return None
+
+        extra = self.probe_timeout * len(probes)  # the start-up allowance, then each probe's share
+        limits = dataclasses.replace(self.limits, wall=self.limits.wall + extra, cpu=int(self.limits.cpu + extra))
+        code, reason, output = sandbox.run(command, scratch, limits, self.user,
+                                           sandbox.environment(scratch, self.env), watch)
+        found = {}
+        for entry in self._status(status_path):
+            key = entry.get("probe")
+            index = next((k for k, p in enumerate(probes) if p.key == key), None)
+            if index is None or key in found:
+                continue
+            if entry.get("done"):
+                found[key] = self._arrays(os.path.join(scratch, "out", f"{index}.npz"))
+            elif "error" in entry:
+                found[key] = ("error", entry)
+        running = next((p.key for p in probes if p.key not in found
+                        and any(e.get("probe") == p.key for e in self._status(status_path))), None)
+        if running is not None:
+            found[running] = ("timeout", f"it ran past its time limit of {self.probe_timeout:g} s") \
+                if reason else ("crash", f"the process running it stopped (exit code {code}): {output[-1500:]}")
+        elif not found:  # nothing started: the import (or the interpreter) failed or hung
+            why = ("importing your code ran past the time limit" if reason else
+                   f"the process stopped before the first probe (exit code {code})")
+            found = {p.key: ("crash", f"{why}. Its last output:\n{output[-2000:]}") for p in probes}
+        shutil.rmtree(scratch, ignore_errors=True)
+        return found
+
+    def _status(self, path):
+        text = sandbox.read_file(path, self.user, 4 << 20).decode(errors="replace")
+        lines = []
+        for line in text.splitlines():
+            try:
+                entry = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(entry, dict):
+                lines.append({k: v for k, v in entry.items() if isinstance(v, (str, bool, type(None)))})
+        return lines
+
+    def _arrays(self, path):
+        data = sandbox.read_file(path, self.user, MAX_OUTPUT)
+        if not data:
+            return ("crash", "its outputs are missing or too large")
+        import io
+
+        try:
+            with np.load(io.BytesIO(data), allow_pickle=False) as npz:
+                return ("ok", {name: npz[name] for name in npz.files})
+        except (ValueError, OSError, KeyError) as e:
+            return ("crash", f"its outputs could not be read ({e})")
+
+
+def compare(probe, inputs, got, expected):
+    """None if ``got`` matches ``expected`` (or passes the probe's check), else what differs."""
+    if probe.check is not None:
+        try:
+            return probe.check(inputs, got)
+        except (KeyError, TypeError, ValueError, IndexError) as e:
+            return f"the outputs do not have the expected form ({type(e).__name__}: {e})"
+    for name, want in expected.items():
+        have = got.get(name)
+        if have is None:
+            return f"{name}: no value came out"
+        if have.dtype.kind not in "biuf" or want.dtype.kind not in "biuf":
+            return f"{name}: expected numbers, got an array of {have.dtype}"
+        if have.shape != want.shape:
+            return f"{name}: expected shape {want.shape}, got shape {have.shape}"
+        if want.dtype.kind == "b" or have.dtype.kind == "b":
+            close = have == want
+        else:
+            close = np.isclose(have.astype(np.float64), want.astype(np.float64), rtol=probe.rtol, atol=probe.atol,
+                               equal_nan=True)
+        if not np.all(close):
+            where = tuple(int(i) for i in np.argwhere(~close)[0]) if want.ndim else ()
+            return (f"{name}: expected {want[where]!r} at index {where}, got {have[where]!r} "
+                    f"({int((~close).sum())} of {close.size} elements differ; rtol {probe.rtol:g}, "
+                    f"atol {probe.atol:g})")
+    return None
+
+
+def describe(probe, outcome, inputs, expected):
+    """(test outcome, stub task, message) of one probe's result on the submission. A hidden
+    probe's message holds no text of the child's (it could carry what the child read)."""
+    kind, detail = outcome
+    stub = detail.get("stub") if kind == "error" else None
+    stub = stub if stub in {t.id for t in catalog.all_tasks()} else None  # a known id only: no free text
+    if probe.hidden and kind != "ok":
+        if stub:
+            return "not attempted", stub, f"Task {stub} is not written yet."
+        return "failed", None, f"A hidden check raised an error or did not finish.\nLook at: {probe.where}"
+    if kind == "ok":
+        wrong = compare(probe, inputs, detail, expected)
+        if wrong is None:
+            return "passed", None, ""
+        hint = probe.diagnose(inputs, detail, expected) if probe.diagnose else None
+        text = wrong if not probe.hidden else "a hidden check gave a wrong answer"
+        return "failed", None, f"Wrong answer: {text}.{' ' + hint if hint else ''}\nLook at: {probe.where}"
+    if kind == "error":
+        if stub:
+            return "not attempted", stub, detail.get("message", "")[-500:]
+        text = f"{detail.get('error')}: {detail.get('message', '')}"
+        return "failed", None, (f"Error: {text}\n  raised at {detail.get('at', '?')}\n"
+                                f"Expected: the probe's outputs. Look at: {probe.where}")
+    return "failed", None, f"The probe did not finish: {detail}\nLook at: {probe.where}"
+
+
+def reference_outputs(reference, probes, inputs, python, limits, probe_timeout, env):
+    """Run the probes on the reference (trusted) and return their outputs; a probe the reference
+    fails is the course's bug, reported as such."""
+    runner = Runner(reference, None, python, limits, probe_timeout, env)
+    try:
+        found = runner.run(probes, inputs)
+    finally:
+        runner.close()
+    broken = {k: v for k, v in found.items() if v[0] != "ok"}
+    missing = [p.key for p in probes if p.key not in found]
+    if broken or missing:
+        raise RuntimeError(f"the reference failed probes {sorted(broken) + missing}: {list(broken.values())[:2]}")
+    return {k: v[1] for k, v in found.items()}
+
+
+def grade_submission(code, reference, tasks, seed=None, limits=None, probe_timeout=30.0, user="nobody",
+                     python=None, log=None):
+    """The run state (``results.py``) of the submission code folder ``code`` (which holds
+    minitorch/ and kernels/) on the probes of ``tasks``, against the ``reference`` checkout."""
+    sandbox.harden_grader()
+    limits = limits or sandbox.Limits()
+    account = sandbox.sandbox_user(user) if user else None
+    child_python = sandbox.find_python(account, [python] if python else [])
+    if child_python is None:  # no interpreter the unprivileged user can run: say so, keep the rest
+        account, child_python = None, python or sandbox.find_python(None)
+    wanted = {t.id for t in tasks}
+    probes = [p for p in all_probes() if p.task in wanted]
+    seed = secrets.randbits(62) if seed is None else seed
+    inputs = draw_inputs(probes, seed)
+    env = {} if os.environ.get("MINITORCH_REAL_GPU") == "1" else {"NUMBA_ENABLE_CUDASIM": "1"}
+    expected = reference_outputs(reference, probes, inputs, python or sandbox.find_python(None), limits,
+                                 probe_timeout, env)
+    state = results.new_state([t.id for t in tasks])
+    state["protections"] = sandbox.protections(account, child_python)
+    runner = Runner(code, account, child_python, limits, probe_timeout, env)
+    work = Path(runner.base) / "code"
+    try:
+        work.mkdir()
+        for folder in ("minitorch", "kernels"):
+            if (Path(code) / folder).is_dir():
+                sandbox.copy_tree(Path(code) / folder, work / folder)
+        sandbox.give_to(str(work), account)
+        runner.code = str(work)
+        # lab by lab, then every hidden probe last: no submission code that had them in reach runs after
+        batches = [[p for p in probes if not p.hidden and p.task in {t.id for t in lab.tasks}] for lab in catalog.LABS]
+        found = {}
+        for batch in [b for b in batches if b] + [[p for p in probes if p.hidden]]:
+            found.update(runner.run(batch, inputs) if batch else {})
+            if log and batch:
+                log(f"{len(batch)} probes of tasks {batch[0].task}-{batch[-1].task} graded")
+        for p in probes:
+            test = results.new_test(p.key, p.task, p.hidden)
+            outcome = found.get(p.key, ("crash", "it never ran"))
+            test["outcome"], test["stub"], test["message"] = describe(p, outcome, inputs[p.key], expected[p.key])
+            state["tests"].append(test)
+    finally:
+        runner.close()
+    state["finished"] = True
+    return state
+
+
+def probe_mutation_check(root, tasks=None, probe_timeout=60.0, workers=None):
+    """The mutation check of the probes (``mutation.py`` does the same for the tests): stub one
+    task at a time; each of its probes must stop passing, and no probe of a task that does not
+    depend on it. Returns {task id: [problems]} plus "reference" (every probe runs there)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from .mutation import analyse, make_copies
+
+    tasks = [t.id for t in catalog.all_tasks()] if tasks is None else list(tasks)
+    probes = all_probes()
+    inputs = draw_inputs(probes, seed=0)
+    python, limits = sandbox.find_python(None), sandbox.Limits(wall=probe_timeout)
+    env = {"NUMBA_ENABLE_CUDASIM": "1"}
+    base = Path(tempfile.mkdtemp(prefix="minitorch-probe-mutants-"))
+    try:
+        copies = make_copies(root, base, tasks)
+        try:
+            expected = reference_outputs(copies["reference"], probes, inputs, python, limits, probe_timeout, env)
+        except RuntimeError as e:
+            return {"reference": [str(e)], **{t: [] for t in tasks}}
+
+        def graded(task_id):
+            runner = Runner(copies[task_id], None, python, limits, probe_timeout, env)
+            try:
+                found = runner.run(probes, inputs)
+            finally:
+                runner.close()
+            state = dict(results.new_state(tasks), finished=True)
+            for p in probes:
+                test = results.new_test(p.key, p.task, p.hidden)
+                outcome = describe(p, found.get(p.key, ("crash", "it never ran")), inputs[p.key], expected[p.key])
+                test["outcome"], test["stub"], test["message"] = outcome
+                state["tests"].append(test)
+            return analyse(task_id, state)
+
+        with ThreadPoolExecutor(workers or max(1, min(os.cpu_count() or 1, 4))) as pool:
+            return {"reference": [], **dict(zip(tasks, pool.map(graded, tasks)))}
+    finally:
+        shutil.rmtree(base, ignore_errors=True)

@@ -1,0 +1,143 @@
+"""The summaries a ``SummaryWriter`` logs, as ``Summary`` messages (bytes): scalars, histograms,
+images (encoded as PNG here), text and hyperparameters, each in the layout TensorBoard's plugins read.
+
+    >>> from minitorch.utils.tensorboard import proto
+    >>> proto.parse(scalar("loss", 0.5))[1] == [proto.message((1, "bytes", "loss"), (2, "float", 0.5))]
+    True
+"""
+import struct
+import zlib
+
+import numpy as np
+
+from . import proto
+
+_DT_FLOAT, _DT_DOUBLE, _DT_STRING = 1, 2, 7  # TensorFlow's DataType enum
+
+
+def _default_bins():
+    """PyTorch's ``bins="tensorflow"``: edges at +-1e-12 * 1.1**k (multiplied up one step at a time,
+    as PyTorch does, so that the edges are its floats) below 1e20, and 0."""
+    positive = [1e-12]
+    while positive[-1] * 1.1 < 1e20:
+        positive.append(positive[-1] * 1.1)
+    return np.array([-edge for edge in positive[::-1]] + [0.0] + positive)
+
+
+def scalar(tag, value, new_style=False, double_precision=False):
+    """One number: ``simple_value`` (old style) or, for the scalars plugin, a float/double tensor
+    with no shape (a scalar), as PyTorch writes it."""
+    if not new_style:
+        return proto.summary_value(tag, simple_value=value)
+    if double_precision:
+        tensor = proto.message((1, "varint", _DT_DOUBLE), (6, "bytes", proto.packed_doubles([value])))
+    else:
+        tensor = proto.message((1, "varint", _DT_FLOAT), (5, "bytes", struct.pack("<f", value)))
+    return proto.summary_value(tag, tensor=tensor, plugin="scalars")
+
+
+def _merge_bins(counts, edges, max_bins):
+    """At most ``max_bins`` buckets, each the sum of ``len(counts) // max_bins`` neighbours (zeros pad the end)."""
+    group = len(counts) // max_bins
+    counts = np.pad(counts, (0, -len(counts) % group)).reshape(-1, group).sum(axis=-1)
+    return counts, np.append(edges[:-1:group], edges[-1])[:len(counts) + 1]
+
+
+def histogram(tag, values, bins="tensorflow", max_bins=None):
+    """A ``HistogramProto`` of ``values`` (a non-empty flat float64 array), binned as ``np.histogram``
+    bins them (``"tensorflow"``: exponential buckets), trimmed to the non-empty range.
+
+    TensorBoard keeps only right bucket edges, so one empty bucket before the first non-empty one
+    carries the left edge.
+    """
+    counts, edges = np.histogram(values, bins=_default_bins() if bins == "tensorflow" else bins)
+    if max_bins is not None and len(counts) > max_bins:
+        counts, edges = _merge_bins(counts, edges, max_bins)
+    filled = np.flatnonzero(counts)
+    first, last = (filled[0], filled[-1]) if filled.size else (0, len(counts) - 1)
+    bucket = np.concatenate([[0], counts[first:last + 1]])
+    limits = edges[first:last + 2]
+    return histogram_raw(tag, values.min(), values.max(), values.size, values.sum(),
+                         values.dot(values), limits, bucket)
+
+
+def histogram_raw(tag, low, high, num, total, sum_squares, bucket_limits, bucket_counts):
+    """A ``HistogramProto`` from its parts: min (1), max (2), num (3), sum (4), sum_squares (5),
+    bucket_limit (6) and bucket (7) as packed doubles."""
+    histo = proto.message(
+        (1, "double", float(low)), (2, "double", float(high)), (3, "double", float(num)),
+        (4, "double", float(total)), (5, "double", float(sum_squares)),
+        (6, "bytes", proto.packed_doubles([float(v) for v in bucket_limits])),
+        (7, "bytes", proto.packed_doubles([float(v) for v in bucket_counts])))
+    return proto.summary_value(tag, histo=histo)
+
+
+def _png_chunk(kind, data):
+    """One PNG chunk: length, type, data, CRC32 of type and data."""
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+def png(pixels):
+    """The PNG file of an HWC uint8 array with 1 (grey), 3 (RGB) or 4 (RGBA) channels: 8-bit
+    samples, each scanline with filter byte 0, zlib-compressed."""
+    height, width, channels = pixels.shape
+    color_type = {1: 0, 3: 2, 4: 6}[channels]
+    rows = np.concatenate([np.zeros((height, 1), np.uint8), pixels.reshape(height, -1)], axis=1)
+    header = struct.pack(">IIBBBBB", width, height, 8, color_type, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", header)
+            + _png_chunk(b"IDAT", zlib.compress(rows.tobytes())) + _png_chunk(b"IEND", b""))
+
+
+def image(tag, pixels):
+    """An ``Image``: height (1), width (2), colorspace (3: the channel count), PNG bytes (4)."""
+    height, width, channels = pixels.shape
+    encoded = proto.message((1, "varint", height), (2, "varint", width),
+                            (3, "varint", channels), (4, "bytes", png(pixels)))
+    return proto.summary_value(tag, image=encoded)
+
+
+def text(tag, string):
+    """A 1-element string tensor for the text plugin, under ``<tag>/text_summary`` as in PyTorch."""
+    tensor = proto.message((1, "varint", _DT_STRING),
+                           (2, "bytes", proto.message((2, "bytes", proto.message((1, "varint", 1))))),
+                           (8, "bytes", string))
+    return proto.summary_value(f"{tag}/text_summary", tensor=tensor, plugin="text")
+
+
+def _protobuf_value(value):
+    """A ``google.protobuf.Value`` and its hparams DataType: a str is string_value (3, STRING), a
+    numpy bool bool_value (4, BOOL), anything else number_value (2, FLOAT64) -- a Python bool too,
+    as in PyTorch."""
+    if isinstance(value, np.bool_):
+        return proto.message((4, "varint", int(value))), 2
+    if isinstance(value, str):
+        return proto.message((3, "bytes", value)), 1
+    return proto.message((2, "double", float(value))), 3
+
+
+def hparams(hparam_dict, metric_dict, domains):
+    """The hparams plugin's three summaries (experiment, session start, session end), each an
+    ``HParamsPluginData`` (version 0) in its metadata's plugin content.
+
+    ``hparam_dict``: name -> value (None values are left out); ``domains``: name -> the list of
+    values it may take (``HParamInfo.domain_discrete``, a ``ListValue``).
+    """
+    infos, entries = [], []
+    for name, value in hparam_dict.items():
+        if value is None:
+            continue
+        encoded, kind = _protobuf_value(value)
+        domain = None
+        if name in domains:
+            domain = proto.message(*[(1, "bytes", _protobuf_value(choice)[0]) for choice in domains[name]])
+        infos.append(proto.message((1, "bytes", name), (4, "varint", kind), (5, "bytes", domain)))
+        entries.append(proto.message((1, "bytes", name), (2, "bytes", encoded)))
+    metrics = [proto.message((1, "bytes", proto.message((2, "bytes", tag)))) for tag in metric_dict]
+    experiment = proto.message(*[(4, "bytes", info) for info in infos],
+                               *[(5, "bytes", metric) for metric in metrics])
+    start = proto.message(*[(1, "bytes", entry) for entry in entries])
+    end = proto.message((1, "varint", 1))  # STATUS_SUCCESS
+    return [proto.summary_value(tag, plugin="hparams", plugin_content=proto.message((field, "bytes", data)))
+            for tag, field, data in (("_hparams_/experiment", 2, experiment),
+                                     ("_hparams_/session_start_info", 3, start),
+                                     ("_hparams_/session_end_info", 4, end))]

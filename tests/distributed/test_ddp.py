@@ -1,0 +1,7 @@
+"""DistributedDataParallel on 2 real ranks, started through the launcher; see workers/ddp.py."""
+
+
+def test_ddp_equals_one_process_on_the_full_batch(run_ranks):
+    done = run_ranks("ddp", launcher=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert sorted(line for line in done.stdout.splitlines() if "OK" in line) == ["DDP OK rank 0", "DDP OK rank 1"]
