@@ -19,6 +19,7 @@ they need the arrays' values.
     ValueError: make_circles: factor must lie strictly between 0 and 1, got 1.5.
 """
 import contextlib
+import functools
 import numbers
 
 import numpy as np
@@ -187,12 +188,18 @@ def floating(op, tensor, name="input"):
     return tensor
 
 
+@functools.lru_cache(maxsize=1)
+def _tensor_class():
+    """minitorch.Tensor (imported on first use: checks is imported before tensor)."""
+    from .autograd import function
+
+    return function.tensor_class()
+
+
 def tensor(op, name, value):
     """``value``, once checked to be a Tensor: for the arguments that PyTorch takes as a Tensor only
     (``matmul``'s other, ``isclose``'s, ``addcmul``'s tensor1, ...), a Python number is a TypeError there too."""
-    from .autograd import function
-
-    if not isinstance(value, function.tensor_class()):
+    if not isinstance(value, _tensor_class()):
         raise TypeError(f"{op}: {name} must be a Tensor, got {type(value).__name__} {value!r}. "
                         f"Wrap a number with minitorch.tensor(...) first.")
     return value

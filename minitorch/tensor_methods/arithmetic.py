@@ -59,7 +59,8 @@ def floating_operand(op, tensor, other):
 def _matmul_operand(tensor, other):
     """``other``, once checked that ``tensor @ other`` is defined in PyTorch: both of one dtype
     (matmul never promotes), and not bool."""
-    checks.same_dtype("matmul", input=tensor, other=checks.tensor("matmul", "other", other))
+    if checks.tensor("matmul", "other", other)._array.dtype != tensor._array.dtype:  # (the common case: no call)
+        checks.same_dtype("matmul", input=tensor, other=other)
     if tensor._array.dtype == np.bool_:
         raise RuntimeError("matmul: bool tensors have no matrix product (as in PyTorch); convert with .long() "
                            "or .float() first.")
