@@ -29,6 +29,15 @@ from .conv import (
 )
 
 
+def _volume_args(op, input, weight, bias, groups, stride, dilation, transposed):
+    """The checks and sizes conv3d and conv_transpose3d share: the batched input and how to restore
+    an unbatched one, C_out, the kernel size, and stride and dilation as triples."""
+    x, restore = _batch(op, input, 3)
+    _, c_out = _check_weight(op, 3, input, x, weight, bias, groups, transposed=transposed)
+    stride, dilation = _sizes(op, "stride", stride, 3, 1, 1), _sizes(op, "dilation", dilation, 3, 1, 1)
+    return x, restore, c_out, tuple(weight.shape[2:]), stride, dilation
+
+
 def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     """3-D convolution (cross-correlation) of volumes (N, C, D, H, W), e.g. video clips or scans:
 
@@ -46,10 +55,8 @@ def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     (1, 5, 3, 4, 4)
     """
     op = "conv3d"
-    x, restore = _batch(op, input, 3)
-    groups, c_out = _check_weight(op, 3, input, x, weight, bias, groups, transposed=False)
-    kernel = tuple(weight.shape[2:])
-    stride, dilation = _sizes(op, "stride", stride, 3, 1, 1), _sizes(op, "dilation", dilation, 3, 1, 1)
+    x, restore, c_out, kernel, stride, dilation = _volume_args(op, input, weight, bias, groups, stride,
+                                                               dilation, transposed=False)
     pads = _conv_padding(op, padding, kernel, dilation, stride, 3)
     n, c_in, depth, h, w = x.shape
     d_out, _, _ = (_out_size(op, x.shape[2 + a], kernel[a], stride[a], *pads[a], dilation[a]) for a in range(3))
@@ -81,10 +88,8 @@ def conv_transpose3d(input, weight, bias=None, stride=1, padding=0, output_paddi
     (1, 5, 6, 8, 8)
     """
     op = "conv_transpose3d"
-    x, restore = _batch(op, input, 3)
-    groups, c_out = _check_weight(op, 3, input, x, weight, bias, groups, transposed=True)
-    kernel = tuple(weight.shape[2:])
-    stride, dilation = _sizes(op, "stride", stride, 3, 1, 1), _sizes(op, "dilation", dilation, 3, 1, 1)
+    x, restore, c_out, kernel, stride, dilation = _volume_args(op, input, weight, bias, groups, stride,
+                                                               dilation, transposed=True)
     padding = _sizes(op, "padding", padding, 3, 0, 0)
     output_padding = _sizes(op, "output_padding", output_padding, 3, 0, 0)
     n, c_in, depth, h, w = x.shape
