@@ -27,7 +27,8 @@ from .regions import find_regions, stub_source
 
 HIDDEN_TESTS = "tests/labs/hidden/"
 # CI for this package: not lab tests, not for students
-TOOLING_TESTS = ("tests/labs/test_lab_tooling.py", "tests/labs/test_grader_attacks.py")
+TOOLING_TESTS = ("tests/labs/test_lab_tooling.py", "tests/labs/test_grader_attacks.py",
+                 "tests/labs/test_sandbox_libraries.py")
 SKIP_DIRS = {".git", "__pycache__", ".pytest_cache", ".hypothesis", ".ipynb_checkpoints", ".mypy_cache",
              ".ruff_cache", ".tox", ".venv", "venv", "build", "dist", "outputs", "node_modules"}
 # Regions are searched in the framework's code, not in the tests or in this package (whose

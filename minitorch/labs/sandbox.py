@@ -79,19 +79,23 @@ def harden_grader():
     libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
 
 
-def find_python(user, candidates=()):
-    """An interpreter of this Python version that ``user`` can run: ``sys.executable`` unless the
-    unprivileged user cannot reach it (e.g. one installed under /root), else the system's."""
+def find_python(user, candidates=(), paths=(), imports=()):
+    """An interpreter of this Python version that ``user`` can run and that can import ``imports``
+    from the folders ``paths``: ``sys.executable`` unless the unprivileged user cannot reach it
+    (e.g. one installed under /root), else the system's. None when no candidate can: e.g. the
+    grader's numpy lives under a folder the user may not enter (a pyenv under /root)."""
     version = f"{sys.version_info[0]}.{sys.version_info[1]}"
     options = [*candidates, sys.executable, f"/usr/bin/python{version}", f"/usr/local/bin/python{version}"]
     if user is None:
         return options[0]
+    check = (f"import sys; sys.path[:0] = {list(paths)!r}; " + "".join(f"import {name}; " for name in imports)
+             + "print('%d.%d' % sys.version_info[:2])")
     for python in options:
         if not python or not os.path.exists(python):
             continue
         try:
-            probe = subprocess.run([python, "-I", "-S", "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
-                                   capture_output=True, text=True, preexec_fn=_drop(user), timeout=60)
+            probe = subprocess.run([python, "-I", "-S", "-c", check], capture_output=True, text=True,
+                                   preexec_fn=_drop(user), timeout=60)
         except (OSError, subprocess.SubprocessError):  # the user may not reach it
             continue
         if probe.returncode == 0 and probe.stdout.strip() == version:
@@ -270,8 +274,9 @@ def give_to(path, user):
             os.chown(os.path.join(folder, name), user.uid, user.gid)
 
 
-def protections(user, python):
-    """One line per protection, saying whether it is active."""
+def protections(user, python, unreachable=None):
+    """One line per protection, saying whether it is active; ``unreachable`` names the user the
+    grader could not drop to, because that user cannot run Python with the grader's libraries."""
     linux = sys.platform.startswith("linux")
     lines = ["fresh interpreter with -I -S and an explicit sys.path (no site, user site, .pth, conftest or plugins)",
              "rlimits: CPU, address space, file size, open files, no core files",
@@ -282,6 +287,11 @@ def protections(user, python):
         lines += [f"child runs as {user.name} (uid {user.uid}): cannot read the reference, the expected data or "
                   f"the grader's files, nor write outside its scratch folder; RLIMIT_NPROC per child",
                   f"child interpreter: {python}"]
+    elif unreachable:
+        lines += [f"NOT dropped to {unreachable.name}: that user cannot import the grader's libraries (numpy "
+                  f"lies in a folder only the grader's user may enter, e.g. a Python under /root), so the child "
+                  f"runs as the grader's own user and file permissions do not hide the reference from it. "
+                  f"Install the packages where every user can read them (Gradescope's setup.sh does)"]
     else:
         lines += ["NOT root: the child runs as the grader's own user, so file permissions do not hide the "
                   "reference from it; RLIMIT_NPROC counts the user's other processes too"]

@@ -18,9 +18,11 @@
 The result is the run *state* of ``results.py`` (one entry per probe), so the table and
 Gradescope's results.json come out as before.
 """
+import contextlib
 import dataclasses
 import json
 import os
+import re
 import secrets
 import shutil
 import site
@@ -36,6 +38,7 @@ from .probes import HIDDEN_MODULE, all_probes
 
 PROBES_HOME = Path(__file__).resolve().parent / "probes"
 MAX_OUTPUT = 64 << 20
+REFERENCE_TIMEOUT = 120.0  # seconds per probe, at least, for the trusted reference
 BOOT = ("import sys; sys.path[:0] = {paths!r}; sys.dont_write_bytecode = True; "
         "import labprobes; labprobes.main(sys.argv[1])")
 
@@ -50,6 +53,48 @@ def library_paths():
     return [p for k, p in enumerate(found) if os.path.isdir(p) and p not in found[:k]]
 
 
+def runtime_distributions(roots=("minitorch",)):
+    """The installed distributions that ``roots`` need at run time (their requirements without an
+    extra, and theirs, ...), each once; a root that is not installed stands for numpy and numba."""
+    from importlib import metadata
+
+    pending, found = list(roots), {}
+    while pending:
+        name = pending.pop().lower().replace("_", "-")
+        if name in found:
+            continue
+        try:
+            dist = metadata.distribution(name)
+        except metadata.PackageNotFoundError:
+            pending += ["numpy", "numba"] if name in roots else []
+            continue
+        found[name] = dist
+        pending += [re.match(r"[A-Za-z0-9._-]+", r).group(0) for r in dist.requires or () if "extra ==" not in r]
+    return [d for n, d in found.items() if n not in roots]
+
+
+def mirror_libraries(target):
+    """Make ``target`` (a new folder every user may read) hold the run-time libraries of the
+    child, hard-linked where the file system allows, else copied: for a grader whose numpy lies
+    where the unprivileged user may not enter (a Python under /root). Returns ``target``."""
+    os.chmod(target, 0o755)
+    for dist in runtime_distributions():
+        for file in dist.files or ():
+            source, rel = Path(dist.locate_file(file)), Path(str(file))
+            if rel.is_absolute() or ".." in rel.parts or not source.is_file():
+                continue  # scripts installed outside site-packages
+            destination = Path(target) / rel
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(source, destination)
+            except OSError:
+                shutil.copyfile(source, destination)
+            os.chmod(destination, 0o644 | (source.stat().st_mode & 0o111))
+    for folder, _, _ in os.walk(target):
+        os.chmod(folder, 0o755)
+    return target
+
+
 def draw_inputs(probes, seed):
     """Every probe's inputs, from ``seed`` and the probe's position (so a subset draws the same)."""
     keys = [p.key for p in all_probes()]
@@ -60,9 +105,10 @@ def draw_inputs(probes, seed):
 class Runner:
     """Runs batches of probes in children: one scratch folder per batch, inputs written there."""
 
-    def __init__(self, code, user, python, limits, probe_timeout, env):
+    def __init__(self, code, user, python, limits, probe_timeout, env, libraries=None):
         self.code, self.user, self.python, self.limits = str(code), user, python, limits
         self.probe_timeout, self.env = probe_timeout, env
+        self.libraries = library_paths() if libraries is None else libraries
         self.base = tempfile.mkdtemp(prefix="minitorch-sandbox-")
         os.chmod(self.base, 0o711)  # the sandbox user may enter its own folder, not list the others
         self.count = 0
@@ -96,7 +142,7 @@ class Runner:
         with open(os.path.join(scratch, "job.json"), "w") as f:
             json.dump(job, f)
         sandbox.give_to(scratch, self.user)
-        paths = [self.code, os.path.join(scratch, "grader"), *library_paths()]
+        paths = [self.code, os.path.join(scratch, "grader"), *self.libraries]
         command = [self.python, "-I", "-S", "-c", BOOT.format(paths=paths), "job.json"]
         status_path = os.path.join(scratch, "status.jsonl")
         started = {}
@@ -220,8 +266,11 @@ def describe(probe, outcome, inputs, expected):
 
 def reference_outputs(reference, probes, inputs, python, limits, probe_timeout, env):
     """Run the probes on the reference (trusted) and return their outputs; a probe the reference
-    fails is the course's bug, reported as such."""
-    runner = Runner(reference, None, python, limits, probe_timeout, env)
+    fails is the course's bug, reported as such. The reference is trusted, so it gets at least
+    ``REFERENCE_TIMEOUT`` seconds per probe: the time limit is for the submission's code, and a
+    busy grading machine must not turn a slow reference into a broken course."""
+    limits = dataclasses.replace(limits, wall=max(limits.wall, REFERENCE_TIMEOUT))
+    runner = Runner(reference, None, python, limits, max(probe_timeout, REFERENCE_TIMEOUT), env)
     try:
         found = runner.run(probes, inputs)
     finally:
@@ -233,16 +282,34 @@ def reference_outputs(reference, probes, inputs, python, limits, probe_timeout, 
     return {k: v[1] for k, v in found.items()}
 
 
+@contextlib.contextmanager
+def child_interpreter(account, python):
+    """(account, python, library folders, account it could not drop to) for the sandboxed child.
+    When the unprivileged user cannot import numpy from the grader's own folders, it gets a
+    mirror of them for the time of the grading; when it cannot run Python at all, the child runs
+    as the grader's user and the report says so."""
+    candidates, libraries, mirror, unreachable = [python] if python else [], library_paths(), None, None
+    child_python = sandbox.find_python(account, candidates, libraries, ["numpy"])
+    try:
+        if child_python is None and account is not None:
+            mirror = mirror_libraries(tempfile.mkdtemp(prefix="minitorch-libraries-"))
+            libraries = [mirror]
+            child_python = sandbox.find_python(account, candidates, libraries, ["numpy"])
+        if child_python is None:
+            libraries, unreachable, account = library_paths(), account, None
+            child_python = python or sandbox.find_python(None)
+        yield account, child_python, libraries, unreachable
+    finally:
+        if mirror:
+            shutil.rmtree(mirror, ignore_errors=True)
+
+
 def grade_submission(code, reference, tasks, seed=None, limits=None, probe_timeout=30.0, user="nobody",
                      python=None, log=None):
     """The run state (``results.py``) of the submission code folder ``code`` (which holds
     minitorch/ and kernels/) on the probes of ``tasks``, against the ``reference`` checkout."""
     sandbox.harden_grader()
     limits = limits or sandbox.Limits()
-    account = sandbox.sandbox_user(user) if user else None
-    child_python = sandbox.find_python(account, [python] if python else [])
-    if child_python is None:  # no interpreter the unprivileged user can run: say so, keep the rest
-        account, child_python = None, python or sandbox.find_python(None)
     wanted = {t.id for t in tasks}
     probes = [p for p in all_probes() if p.task in wanted]
     seed = secrets.randbits(62) if seed is None else seed
@@ -251,32 +318,41 @@ def grade_submission(code, reference, tasks, seed=None, limits=None, probe_timeo
     expected = reference_outputs(reference, probes, inputs, python or sandbox.find_python(None), limits,
                                  probe_timeout, env)
     state = results.new_state([t.id for t in tasks])
-    state["protections"] = sandbox.protections(account, child_python)
-    runner = Runner(code, account, child_python, limits, probe_timeout, env)
-    work = Path(runner.base) / "code"
-    try:
-        work.mkdir()
-        for folder in ("minitorch", "kernels"):
-            if (Path(code) / folder).is_dir():
-                sandbox.copy_tree(Path(code) / folder, work / folder)
-        sandbox.give_to(str(work), account)
-        runner.code = str(work)
-        # lab by lab, then every hidden probe last: no submission code that had them in reach runs after
-        batches = [[p for p in probes if not p.hidden and p.task in {t.id for t in lab.tasks}] for lab in catalog.LABS]
-        found = {}
-        for batch in [b for b in batches if b] + [[p for p in probes if p.hidden]]:
-            found.update(runner.run(batch, inputs) if batch else {})
-            if log and batch:
-                log(f"{len(batch)} probes of tasks {batch[0].task}-{batch[-1].task} graded")
-        for p in probes:
-            test = results.new_test(p.key, p.task, p.hidden)
-            outcome = found.get(p.key, ("crash", "it never ran"))
-            test["outcome"], test["stub"], test["message"] = describe(p, outcome, inputs[p.key], expected[p.key])
-            state["tests"].append(test)
-    finally:
-        runner.close()
+    with child_interpreter(sandbox.sandbox_user(user) if user else None, python) as (account, child_python,
+                                                                                     libraries, unreachable):
+        state["protections"] = sandbox.protections(account, child_python, unreachable)
+        runner = Runner(code, account, child_python, limits, probe_timeout, env, libraries)
+        try:
+            found = grade_in(runner, code, account, probes, inputs, log)
+        finally:
+            runner.close()
+    for p in probes:
+        test = results.new_test(p.key, p.task, p.hidden)
+        outcome = found.get(p.key, ("crash", "it never ran"))
+        test["outcome"], test["stub"], test["message"] = describe(p, outcome, inputs[p.key], expected[p.key])
+        state["tests"].append(test)
     state["finished"] = True
     return state
+
+
+def grade_in(runner, code, account, probes, inputs, log):
+    """Copy the submission's minitorch/ and kernels/ into the runner's folder and run ``probes``
+    there: lab by lab, then every hidden probe last, so no submission code that had them in
+    reach runs after them."""
+    work = Path(runner.base) / "code"
+    work.mkdir()
+    for folder in ("minitorch", "kernels"):
+        if (Path(code) / folder).is_dir():
+            sandbox.copy_tree(Path(code) / folder, work / folder)
+    sandbox.give_to(str(work), account)
+    runner.code = str(work)
+    batches = [[p for p in probes if not p.hidden and p.task in {t.id for t in lab.tasks}] for lab in catalog.LABS]
+    found = {}
+    for batch in [b for b in batches if b] + [[p for p in probes if p.hidden]]:
+        found.update(runner.run(batch, inputs) if batch else {})
+        if log and batch:
+            log(f"{len(batch)} probes of tasks {batch[0].task}-{batch[-1].task} graded")
+    return found
 
 
 def probe_mutation_check(root, tasks=None, probe_timeout=60.0, workers=None):

@@ -219,7 +219,7 @@ def test_attack_scores_no_more_than_the_honest_edition(world, name):
     assert os.listdir(world["marker"]) == [], "code of the submission ran outside minitorch/ and kernels/"
     shown = json.dumps(doc).lower()
     assert "def __mul__" not in shown and "hidden lab tests" not in shown and "hidden probes:" not in shown
-    if sandbox.sandbox_user() is not None:  # root: the child ran as an unprivileged user
+    if "child runs as" in output:  # root: the child ran as an unprivileged user
         assert [p.read_bytes() for p in outside] == before, "the submission changed a file outside it"
     if name in ("sleep", "fork-bomb"):
         assert seconds < 60
