@@ -161,17 +161,17 @@ def backward_kernel(dtype, head_dim, causal, masked, tiling):
         c0, h, b = cuda.blockIdx.x * BT, uint32(cuda.blockIdx.y), uint32(cuda.blockIdx.z)
         nq, nk = q.shape[2], k.shape[2]
 
-        fetch_rows(k, b, h, c0, kvreg, tid, NT, DP, TK, one, zero)
-        stash_transposed(kvreg, sk, tid, NT, DP, TK, NKG)
-        fetch_rows(v, b, h, c0, kvreg, tid, NT, DP, TK, one, zero)
-        stash_transposed(kvreg, sv, tid, NT, DP, TK, NKG)
+        fetch_rows(k, b, h, c0, 0, kvreg, tid, NT, DP, TK, one, zero)
+        stash_transposed(kvreg, sk, 0, tid, NT, DP, TK, NKG)
+        fetch_rows(v, b, h, c0, 0, kvreg, tid, NT, DP, TK, one, zero)
+        stash_transposed(kvreg, sv, 0, tid, NT, DP, TK, NKG)
         for i in range(TK):
             for j in range(DJ):
                 dk_acc[i, j] = zero
                 dv_acc[i, j] = zero
         first = c0 - c0 % BQ if causal else 0              # earlier queries see none of the keys
-        fetch_rows(q, b, h, first, qreg, tid, NT, DP, 1, scale * log2e, zero)
-        fetch_rows(do, b, h, first, doreg, tid, NT, DP, 1, one, zero)
+        fetch_rows(q, b, h, first, 0, qreg, tid, NT, DP, 1, scale * log2e, zero)
+        fetch_rows(do, b, h, first, 0, doreg, tid, NT, DP, 1, one, zero)
         row = min(first + tq, nq - 1)
         l_next, d_next = lse[b, h, uint32(row)], delta[b, h, uint32(row)]
         for r0 in range(first, nq, BQ):
@@ -181,8 +181,8 @@ def backward_kernel(dtype, head_dim, causal, masked, tiling):
             l_row = l_next * log2e if r0 + tq < nq else pos_inf      # P = 0 past the last query
             d_row = d_next
             cuda.syncthreads()
-            fetch_rows(q, b, h, r0 + BQ, qreg, tid, NT, DP, 1, scale * log2e, zero)
-            fetch_rows(do, b, h, r0 + BQ, doreg, tid, NT, DP, 1, one, zero)
+            fetch_rows(q, b, h, r0 + BQ, 0, qreg, tid, NT, DP, 1, scale * log2e, zero)
+            fetch_rows(do, b, h, r0 + BQ, 0, doreg, tid, NT, DP, 1, one, zero)
             row = min(r0 + BQ + tq, nq - 1)
             l_next, d_next = lse[b, h, uint32(row)], delta[b, h, uint32(row)]
             # 1. S^T = K (scale log2(e) Q)^T, dP^T = V dO^T for keys kg*TK.., query tq

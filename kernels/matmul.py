@@ -144,6 +144,7 @@ def tiled_kernel(dtype, tile=TEACHING_TILE):
 
     @jit_kernel(T * T)
     def tiled(a, b, c):
+        ### BEGIN SOLUTION 6.1: the tiled kernel: thread (ty, tx) computes its c[z, i, j], A and B staged in shared memory a T x T tile at a time, any shapes
         sa = cuda.shared.array((T, T), ntype)
         sb = cuda.shared.array((T, T), ntype)
         tx = cuda.threadIdx.x
@@ -154,7 +155,6 @@ def tiled_kernel(dtype, tile=TEACHING_TILE):
         m, kk, n = a.shape[1], a.shape[2], b.shape[2]
         acc = zero
         for k0 in range(0, kk, T):
-            ### BEGIN SOLUTION 6.1: stage one element of A and of B in sa, sb (0 past edges), sync, acc += T products, sync
             # each thread stages one element of each tile (zero past the edges) ...
             sa[ty, tx] = a[z, i, k0 + tx] if i < m and k0 + tx < kk else zero
             sb[ty, tx] = b[z, k0 + ty, j] if k0 + ty < kk and j < n else zero
@@ -163,9 +163,9 @@ def tiled_kernel(dtype, tile=TEACHING_TILE):
             for k in range(T):
                 acc += sa[ty, k] * sb[k, tx]
             cuda.syncthreads()
-            ### END SOLUTION
         if i < m and j < n:
             c[z, i, j] = acc
+        ### END SOLUTION
 
     return tiled
 
@@ -179,6 +179,7 @@ def fetch(src, z, row0, col0, rows, cols, along_cols, out, tid, nthreads, checke
     constant) reads zero past src's edges; interior slices skip the tests. Every load is issued
     before any result is used: they are all in flight together.
     """
+    ### BEGIN SOLUTION 6.5: fetch: this thread's elements of the slice into out[slot], in the order the docstring gives, zero past src's edges when checked
     for slot in range(out.shape[0]):
         e = tid + slot * nthreads
         r, c = (e // cols, e % cols) if along_cols else (e % rows, e // rows)
@@ -187,11 +188,13 @@ def fetch(src, z, row0, col0, rows, cols, along_cols, out, tid, nthreads, checke
             out[slot] = src[z, i, j] if i < src.shape[1] and j < src.shape[2] else zero
         else:
             out[slot] = src[z, i, j]
+    ### END SOLUTION
 
 
 @jit_device
 def stash(values, tile, rows, cols, along_cols, transposed, tid, nthreads):
     """Store what ``fetch`` loaded in shared ``tile``: tile[r, c], or tile[c, r] if transposed."""
+    ### BEGIN SOLUTION 6.5: stash: put each value fetch loaded at its place (r, c) of the slice in the shared tile, or at (c, r) when transposed
     for slot in range(values.shape[0]):
         e = tid + slot * nthreads
         r, c = (e // cols, e % cols) if along_cols else (e % rows, e // rows)
@@ -199,6 +202,7 @@ def stash(values, tile, rows, cols, along_cols, transposed, tid, nthreads):
             tile[c, r] = values[slot]
         else:
             tile[r, c] = values[slot]
+    ### END SOLUTION
 
 
 def k_slice(tiling):
@@ -215,7 +219,12 @@ def k_slice(tiling):
 
     @jit_device
     def k_step(sa, sb, acc, ra, rb, tx, ty, k):
-        """acc += outer(sa[k, rows of ty], sb[k, columns of tx]): TM * TN multiply-adds."""
+        """acc += outer(sa[k, rows of ty], sb[k, columns of tx]): TM * TN multiply-adds.
+
+        Thread (ty, tx) owns the rows ty * TM + i (i < TM) of the block tile and the columns
+        g * GAP + tx * W + j (g < TN / W, j < W): acc[i, g * W + j] is that row and column.
+        """
+        ### BEGIN SOLUTION 6.6: k_step: read this thread's TM numbers of A and TN of B at step k into ra, rb, then acc += their outer product
         for i in range(TM):
             ra[i] = sa[k, ty * TM + i]
         for g in range(TN // W):
@@ -224,9 +233,11 @@ def k_slice(tiling):
         for i in range(TM):
             for j in range(TN):
                 acc[i, j] += ra[i] * rb[j]
+        ### END SOLUTION
 
     @jit_device
     def steps(sa, sb, acc, ra, rb, tx, ty):
+        ### BEGIN SOLUTION 6.6: steps: the BK = 8 steps of the slice, unrolled so that every k is a constant
         k_step(sa, sb, acc, ra, rb, tx, ty, 0)
         k_step(sa, sb, acc, ra, rb, tx, ty, 1)
         k_step(sa, sb, acc, ra, rb, tx, ty, 2)
@@ -235,6 +246,7 @@ def k_slice(tiling):
         k_step(sa, sb, acc, ra, rb, tx, ty, 5)
         k_step(sa, sb, acc, ra, rb, tx, ty, 6)
         k_step(sa, sb, acc, ra, rb, tx, ty, 7)
+        ### END SOLUTION
 
     return steps
 
@@ -265,6 +277,7 @@ def register_kernel(dtype, tiling=LARGE):
         slice (into registers ``ga``, ``gb``) are under way; they go to shared memory after
         the arithmetic. ``checked`` (a constant): test every load against the edges.
         """
+        ### BEGIN SOLUTION 6.7: slices: acc += the block's rows of A @ its columns of B, a BK slice at a time, the next slice's loads in flight
         tx, ty = tid & (NTX - 1), tid >> SHIFT
         a_along_k = a.strides[2] <= a.strides[1]
         b_along_n = b.strides[2] <= b.strides[1]
@@ -280,9 +293,11 @@ def register_kernel(dtype, tiling=LARGE):
             stash(ga, sa, BM, BK, a_along_k, True, tid, NT)
             stash(gb, sb, BK, BN, b_along_n, False, tid, NT)
             cuda.syncthreads()
+        ### END SOLUTION
 
     @jit_kernel(NT)
     def register_blocked(a, b, c):
+        ### BEGIN SOLUTION 6.7: the kernel: this thread's TM x TN outputs of the block's BM x BN tile of c, edge tests only where a tile or K is ragged
         sa = cuda.shared.array(SA, ntype)      # the A slice, k-major
         sb = cuda.shared.array(SB, ntype)
         acc = cuda.local.array((TM, TN), ntype)
@@ -311,6 +326,7 @@ def register_kernel(dtype, tiling=LARGE):
                 col = cols + (j // W) * GAP + j % W
                 if interior or (rows + i < m and col < n):
                     c[z, rows + i, col] = acc[i, j]
+        ### END SOLUTION
 
     return register_blocked
 
@@ -391,10 +407,12 @@ def matmul(a, b, kernel="register", tiling=None, tile=TEACHING_TILE):
 
 def _sum_to(x, shape):
     """Sum ``x`` over the axes that broadcasting added to an operand of ``shape``."""
+    ### BEGIN SOLUTION 6.8: _sum_to: x summed back to shape (the axes broadcasting added or stretched from 1)
     lead = x.ndim - len(shape)
     axes = tuple(range(lead)) + tuple(lead + i for i, s in enumerate(shape)
                                        if s == 1 and x.shape[lead + i] != 1)
     return x.sum(axis=axes).reshape(shape) if axes else x
+    ### END SOLUTION
 
 
 def matmul_backward(a, b, grad, kernel="register", tiling=None, tile=TEACHING_TILE):
@@ -410,6 +428,7 @@ def matmul_backward(a, b, grad, kernel="register", tiling=None, tile=TEACHING_TI
     dtype = float_dtype(a, b, grad)
     a, b, grad = (x.astype(dtype, copy=False) for x in (a, b, grad))
     xp = array_module(a)
+    ### BEGIN SOLUTION 6.8: matmul_backward: dA, dB by matmul with the given kernel (1-D operands, broadcast batches, the Linear fold)
     a2 = a[None, :] if a.ndim == 1 else a
     b2 = b[:, None] if b.ndim == 1 else b
     g2 = grad[..., None] if b.ndim == 1 else grad        # put back the axes numpy dropped
@@ -422,3 +441,4 @@ def matmul_backward(a, b, grad, kernel="register", tiling=None, tile=TEACHING_TI
     else:
         db = matmul(xp.swapaxes(a2, -1, -2), g2, **run)
     return _sum_to(da, a2.shape).reshape(a.shape), _sum_to(db, b2.shape).reshape(b.shape)
+    ### END SOLUTION

@@ -47,6 +47,7 @@ def rescaled(s, m_old, m_new):
 @jit_device
 def block_max_sum(sm, ss, m, s, tid, nthreads):
     """Combine every thread's (max, sum) pair into the row's, via shared buffers sm and ss."""
+    ### BEGIN SOLUTION 6.4: block_max_sum: every thread returns the block's (max, sum) pair, combined by a tree reduction in sm and ss; the buffers may be reused after it returns
     sm[tid] = m
     ss[tid] = s
     cuda.syncthreads()
@@ -62,11 +63,13 @@ def block_max_sum(sm, ss, m, s, tid, nthreads):
     m, s = sm[0], ss[0]
     cuda.syncthreads()    # everyone has read the result before the buffers are reused
     return m, s
+    ### END SOLUTION
 
 
 @jit_device
 def block_sum(buf, value, tid, nthreads):
     """The sum of every thread's ``value``, by a tree reduction in the shared buffer ``buf``."""
+    ### BEGIN SOLUTION 6.4: block_sum: every thread returns the sum of all the threads' values, by a tree reduction in buf; buf may be reused after it returns
     buf[tid] = value
     cuda.syncthreads()
     step = nthreads // 2
@@ -78,6 +81,7 @@ def block_sum(buf, value, tid, nthreads):
     total = buf[0]
     cuda.syncthreads()
     return total
+    ### END SOLUTION
 
 
 @lru_cache(maxsize=None)
@@ -88,23 +92,23 @@ def forward_kernel(dtype, threads=THREADS):
 
     @jit_kernel(threads)
     def softmax_forward(x, y):
+        ### BEGIN SOLUTION 6.2: block r writes y[r] = softmax(x[r]): one online pass over the row for its max and sum (masked -inf entries allowed), block_max_sum, one pass writing y
         sm = cuda.shared.array(threads, ntype)
         ss = cuda.shared.array(threads, ntype)
         r, tid = cuda.blockIdx.x, cuda.threadIdx.x
         m, s = neg_inf, zero
         for j in range(tid, x.shape[1], threads):     # online: running max and rescaled sum
-            ### BEGIN SOLUTION 6.2: fold x[r, j] into the running max m and sum s of exp(x - m) (rescaled); skip -inf
             v = x[r, j]
             if v > m:
                 s = rescaled(s, m, v)
                 m = v
             if v != neg_inf:       # exp(-inf - m) adds 0; skipping it avoids -inf - -inf = nan
                 s += math.exp(v - m)
-            ### END SOLUTION
         m, s = block_max_sum(sm, ss, m, s, tid, threads)
         inv = one / s
         for j in range(tid, x.shape[1], threads):
             y[r, j] = math.exp(x[r, j] - m) * inv
+        ### END SOLUTION
 
     return softmax_forward
 
@@ -117,9 +121,9 @@ def backward_kernel(dtype, threads=THREADS):
 
     @jit_kernel(threads)
     def softmax_backward(y, dy, dx):
+        ### BEGIN SOLUTION 6.3: block r writes dx[r] = y[r] (dy[r] - sum_j dy[r, j] y[r, j]), its threads sharing the row's work
         buf = cuda.shared.array(threads, ntype)
         r, tid = cuda.blockIdx.x, cuda.threadIdx.x
-        ### BEGIN SOLUTION 6.3: dot = sum_j dy[r, j] y[r, j] (strided, then block_sum); dx[r, j] = y[r, j] (dy[r, j] - dot)
         dot = zero
         for j in range(tid, y.shape[1], threads):
             dot += dy[r, j] * y[r, j]

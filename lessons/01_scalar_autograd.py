@@ -494,6 +494,9 @@ show(fig)
 #
 # ## Exercises
 #
+# Exercises 1-5 have a check that says right or wrong, and why: `from minitorch.exercises import check`,
+# then for example `check("1.5", estimate)` (`python -m minitorch.exercises` lists what each check takes).
+#
 # 1. **Add `sin` and `cos`.** Write `sin(a)` as a function that returns
 #    `Scalar(math.sin(a.data), children=(a,), local_grads=(...,), op="sin")` and check it
 #    with `gradient_check`. *Hint:* $\frac{d}{da}\sin a = \cos a$.

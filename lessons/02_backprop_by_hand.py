@@ -470,6 +470,9 @@ print("batch gradients: hand == engine, and gradcheck passes.  dL/db1 =", params
 #
 # ## Exercises
 #
+# Exercises 1-4 have a check that says right or wrong, and why: `from minitorch.exercises import check`,
+# then for example `check("2.3", b13)` (`python -m minitorch.exercises` lists what each check takes).
+#
 # 1. **A sigmoid output.** Replace the output ReLU with a sigmoid $\sigma$. Derive
 #    $\delta_o$, check it with `gradcheck`, and show that seed 002's trick of writing the
 #    derivative at the output, $\sigma'(\hat y)$, is now wrong. *Hint:*

@@ -282,16 +282,12 @@ assert np.allclose(x.grad.numpy(), w.numpy())
 # %% [markdown]
 # The general recipe, called **unbroadcast**: given the gradient of the result and the
 # input's shape, (1) sum over the leading dimensions the input did not have, then (2) sum,
-# keeping the dimension, over every dimension where the input had size 1.
+# keeping the dimension, over every dimension where the input had size 1. You write it
+# in lab 2 (task 2.1, `unbroadcast` in `minitorch/functions/_util.py`); this lesson calls it
+# on numpy gradients and checks it against the engine's `.grad`.
 
 # %%
-def unbroadcast(grad, shape):
-    """Sum the (numpy) gradient ``grad`` down to ``shape``: the backward of broadcasting."""
-    extra = grad.ndim - len(shape)
-    grad = grad.sum(axis=tuple(range(extra)))  # (1) dimensions broadcasting added in front
-    ones = tuple(k for k, size in enumerate(shape) if size == 1 and grad.shape[k] != 1)
-    return grad.sum(axis=ones, keepdims=True)  # (2) dimensions stretched from size 1
-
+from minitorch.functions._util import unbroadcast  # lab 2, task 2.1
 
 for shape in [(4,), (3, 1), (1, 4), (1, 1), (3, 4)]:
     x = minitorch.randn(*shape, requires_grad=True)
@@ -302,7 +298,7 @@ for shape in [(4,), (3, 1), (1, 4), (1, 1), (3, 4)]:
 
 # %% [markdown]
 # Every minitorch op that broadcasts (`+ - * / **`, `where`, ...) does exactly this in its
-# backward; the engine's version lives in `minitorch/functions/_util.py`.
+# backward, with this same `unbroadcast`.
 #
 # ## 7. Forgetting to sum: the engine's shape check
 #
@@ -405,6 +401,9 @@ assert (A @ B.T).shape == (2, 2)
 #   minitorch checks every gradient's shape and names the op that forgot.
 #
 # ## Exercises
+#
+# Exercises 1-5 have a check that says right or wrong, and why: `from minitorch.exercises import check`,
+# then for example `check("3.3", MyMul)` (`python -m minitorch.exercises` lists what each check takes).
 #
 # 1. **Strides in 3-D.** Predict the strides (in bytes) of `minitorch.zeros(2, 3, 4,
 #    dtype=minitorch.float64)` and of its `.permute(2, 0, 1)` (a view with the dimensions

@@ -438,6 +438,9 @@ assert np.allclose(logits.grad.numpy(), [[0.5, -0.5], [0.0, 0.0]])   # (p - oneh
 #
 # ## Exercises
 #
+# Exercises 1-5 have a check that says right or wrong, and why: `from minitorch.exercises import check`,
+# then for example `check("4.1", leaky_relu)` (`python -m minitorch.exercises` lists what each check takes).
+#
 # 1. **Leaky ReLU.** Write `leaky_relu(x, a=0.01)` with `minitorch.where(x > 0, x, a * x)` (it
 #    takes the second argument where the condition holds and the third elsewhere), get
 #    its derivative with the `sum().backward()` trick and plot it. Rerun section 2 with it.

@@ -589,6 +589,9 @@ show()
 #
 # ## Exercises
 #
+# Exercises 1 and 4 have a check that says right or wrong, and why: `from minitorch.exercises import check`,
+# then for example `check("5.4", adam_path)` (`python -m minitorch.exercises` lists what each check takes).
+#
 # 1. **Tune momentum.** On the bowl, find the momentum $\mu$ (with $\eta = 0.038$) that reaches
 #    the minimum in the fewest steps, then try theory's best pair. *Hint:* try $\mu$ from 0.3 to
 #    0.95; for a quadratic with curvatures $\lambda_\min = 1$, $\lambda_\max = 50$ ($\kappa = 50$)

@@ -587,6 +587,9 @@ metrics.plot_confusion_matrix(cm, path=os.path.join(OUT, "confusion_matrix.png")
 #
 # ## Exercises
 #
+# Exercises 1 and 4 have a check that says right or wrong, and why: `from minitorch.exercises import check`,
+# then for example `check("6.4", precision_recall)` (`python -m minitorch.exercises` lists what each check takes).
+#
 # 1. **tanh's gain.** Rerun `activation_variances(..., F.tanh)` with
 #    `nn.init.xavier_normal_(t, gain=nn.init.calculate_gain("tanh"))`. Does the variance still
 #    shrink? *Hint:* the gain 5/3 makes up for tanh squashing its inputs.

@@ -679,6 +679,9 @@ assert most_follow_ink and kinds["edges"].sum() >= 1   # most maps follow the in
 #
 # ## Exercises
 #
+# Exercises 1-4 have a check that says right or wrong, and why: `from minitorch.exercises import check`,
+# then for example `check("7.1", fc1_inputs)` (`python -m minitorch.exercises` lists what each check takes).
+#
 # 1. **Padding "same".** Change `conv1` and `conv2` to `padding=1`. Work out the
 #    new flattened size by hand, fix `fc1`, and check it with `trace`.
 #    *Hint:* with $k = 3, P = 1, s = 1$ the convolution keeps the size; only the

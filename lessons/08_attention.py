@@ -517,6 +517,9 @@ show()
 #
 # ## Exercises
 #
+# Exercises 1, 2, 4 and 5 have a check that says right or wrong, and why: `from minitorch.exercises import check`,
+# then for example `check("8.2", scale)` (`python -m minitorch.exercises` lists what each check takes).
+#
 # 1. **The seed's multi-head example.** Seed 000 concatenates two heads' outputs
 #    $[1.08, 0.72, 0.28]$ and $[1.26, 0.84, 0.32]$ and "aggregates" them into
 #    $[2.34, 1.56, 0.60]$. Which output matrix $W_o$ did it use without saying so?

@@ -744,6 +744,9 @@ show()
 #
 # ## Exercises
 #
+# Exercises 1 have a check that says right or wrong, and why: `from minitorch.exercises import check`,
+# then for example `check("9.1", n_extra)` (`python -m minitorch.exercises` lists what each check takes).
+#
 # 1. **Learned positions.** Replace `nn.SinusoidalPositionalEncoding` in `CharGPT`
 #    by `nn.LearnedPositionalEncoding(CONTEXT, 64, batch_first=True)` and compare
 #    the validation loss after the same number of steps. *Hint:* it has

@@ -544,6 +544,9 @@ assert integer_row["seconds"] > baseline["seconds"]     # numpy's integer matmul
 #
 # ## Exercises
 #
+# Exercises 1-5 have a check that says right or wrong, and why: `from minitorch.exercises import check`,
+# then for example `check("11.5", csr_matmul)` (`python -m minitorch.exercises` lists what each check takes).
+#
 # 1. **Global pruning.** Instead of the same fraction in every layer, use one threshold for all
 #    weights of the model. At 90%, which layer loses the most weights, and is accuracy better or
 #    worse? *Hint:* `np.quantile(np.concatenate([np.abs(w).ravel() for w in weights]), 0.9)`.

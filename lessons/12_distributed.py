@@ -515,6 +515,9 @@ assert ring_seconds(128) - 2 * 127 * LATENCY < 2 * GRADIENT_BYTES / BANDWIDTH   
 #
 # ## Exercises
 #
+# Exercises 1, 2 and 5 have a check that says right or wrong, and why: `from minitorch.exercises import check`,
+# then for example `check("12.2", factor)` (`python -m minitorch.exercises` lists what each check takes).
+#
 # 1. **More ranks.** Run with `RANKS = 4` (MPI or simulated): is the agreement as good? Then try
 #    3 ranks: `BATCH // 3` is 21, so the ranks read 63 examples a step, not the reference's 64.
 #    Which examples go missing, and how large is the difference now? *Hint:* compare

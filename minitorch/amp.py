@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 
-from . import checks
+from . import checks, device_checks
 
 
 class autocast:
@@ -97,7 +97,11 @@ class GradScaler:
         return outputs * self._scale
 
     def unscale_(self, optimizer):
-        """Divide ``optimizer``'s gradients by the scale, in place (once per step), noting inf/NaN."""
+        """Divide ``optimizer``'s gradients by the scale, in place (once per step), noting inf/NaN.
+
+        The note stays where the gradients are (a 0-d boolean on a GPU): ``step`` reads it once for
+        all of them, as PyTorch's ``_amp_foreach_non_finite_check_and_unscale_`` does.
+        """
         if not self._enabled or id(optimizer) in self._unscaled:
             return
         found = False
@@ -105,9 +109,15 @@ class GradScaler:
             for p in group["params"]:
                 if p.grad is not None:
                     p.grad._array *= 1.0 / self._scale
-                    found = found or not bool(np.isfinite(p.grad._array).all())
+                    found = found | ~np.isfinite(p.grad._array).all()
         self._unscaled.add(id(optimizer))
         self._found_inf[id(optimizer)] = found
+
+    def _found(self, key):
+        """Whether the gradients of the optimizer whose id is ``key`` held inf/NaN: the step's one
+        host read (together with the queued device checks, ``device_checks.read_flag``), kept for ``update``."""
+        found = self._found_inf[key] = device_checks.read_flag(self._found_inf[key])
+        return found
 
     def step(self, optimizer, *args, **kwargs):
         """Unscale (if ``unscale_`` was not called) and run ``optimizer.step()``, unless a gradient
@@ -115,7 +125,7 @@ class GradScaler:
         if not self._enabled:
             return optimizer.step(*args, **kwargs)
         self.unscale_(optimizer)
-        return None if self._found_inf[id(optimizer)] else optimizer.step(*args, **kwargs)
+        return None if self._found(id(optimizer)) else optimizer.step(*args, **kwargs)
 
     def update(self, new_scale=None):
         """After a step: set the scale to ``new_scale``, or back it off after a skipped step and
@@ -124,7 +134,7 @@ class GradScaler:
             return
         if new_scale is not None:
             self._scale = float(new_scale)
-        elif any(self._found_inf.values()):
+        elif any(self._found(key) for key in self._found_inf):
             self._scale *= self._backoff_factor
             self._growth_tracker = 0
         else:

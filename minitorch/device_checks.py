@@ -52,12 +52,26 @@ def fail_if(bad, error, message):
 
 def flush():
     """Evaluate the queued device checks (one host read) and raise the first failed one's error."""
-    if not _pending:
-        return
+    if _pending:
+        _read_with_checks([])
+
+
+def read_flag(flag):
+    """``bool(flag)`` for a 0-d boolean array: on a GPU read in the same device-to-host copy as the
+    queued checks, whose first failure is raised as ``flush`` raises it (one host read for both)."""
+    if not is_gpu_array(flag):
+        return bool(flag)
+    return bool(_read_with_checks([flag])[0])
+
+
+def _read_with_checks(flags):
+    """The host values of the 0-d device booleans ``flags``, copied with the queued checks in one
+    transfer; raises the first failed check's error."""
     checks = list(_pending)
     _pending.clear()
     cupy = sys.modules["cupy"]
-    failed = cupy.stack([flag for flag, _, _ in checks]).get()  # the one device-to-host copy
-    for flag, (_, error, message) in zip(failed, checks):
-        if flag:
+    values = cupy.stack([flag for flag, _, _ in checks] + flags).get()  # the one device-to-host copy
+    for failed, (_, error, message) in zip(values, checks):
+        if failed:
             raise error(message() + ASYNC_NOTE)
+    return values[len(checks):]

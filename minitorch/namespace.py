@@ -11,6 +11,7 @@ import numpy as np
 
 from . import checks, dtypes
 from . import functions as ops
+from .creation import _out
 from .functions.catalog import OPS
 from .tensor import Tensor
 from .tensor_methods.reduction import dim_alias
@@ -150,18 +151,33 @@ def _scalar_tensor(value, like):
 
 
 def _function_form(name):
-    """``minitorch.<name>(input, ...)``: calls ``input.<name>(...)``, with the method's signature and doc."""
+    """``minitorch.<name>(input, ...)``: calls ``input.<name>(...)``, with the method's signature and
+    doc; it also takes PyTorch's ``out=`` (the result written into the given tensor, or tuple of
+    tensors), which the signature leaves out, as the catalog's PyTorch signatures do."""
     method = getattr(Tensor, name)
-
-    def function(input, *args, **kwargs):
-        return getattr(input, name)(*args, **kwargs)
-
     parameters = list(inspect.signature(method).parameters.values())
+    if any(p.name == "out" for p in parameters):
+        def function(input, *args, **kwargs):
+            return getattr(input, name)(*args, **kwargs)
+    else:
+        def function(input, *args, out=None, **kwargs):
+            return _into(name, getattr(input, name)(*args, **kwargs), out)
     function.__signature__ = inspect.Signature([parameters[0].replace(name="input")] + parameters[1:])
     function.__name__ = function.__qualname__ = name
     function.__doc__ = method.__doc__
     function.__module__ = __name__
     return function
+
+
+def _into(name, result, out):
+    """``result``, or with ``out=`` the tensor (or the tuple of tensors) ``out``, given its values."""
+    if out is None or not isinstance(result, tuple):
+        return _out(name, result, out)
+    if not isinstance(out, (tuple, list)) or len(out) != len(result):
+        raise TypeError(f"{name}(): out= must be a tuple of {len(result)} tensors, got {type(out).__name__}.")
+    for target, value in zip(out, result):
+        _out(name, value, target)
+    return type(result)(*out) if hasattr(result, "_fields") else tuple(out)
 
 
 _DELEGATING = [op.name for op in OPS if op.method and op.namespace]

@@ -8,9 +8,9 @@ import numbers
 
 import numpy as np
 
-from . import dtypes
+from . import device_checks, dtypes
 from .creation import _new, _out, _shape
-from .device import move
+from .device import is_gpu_array, move
 from .random import rng
 from .tensor import Tensor
 
@@ -21,9 +21,10 @@ def _host(t):
 
 
 def _check_probabilities(op, p):
-    if not np.all((p >= 0) & (p <= 1)):
-        bad = np.asarray(p)[~((p >= 0) & (p <= 1))].flat[0]
-        raise RuntimeError(f"{op}: expected every probability p to satisfy 0 <= p <= 1, got {bad}.")
+    """Refuse probabilities outside [0, 1] (NaN too); on a GPU array deferred (``device_checks``)."""
+    bad = ~((p >= 0) & (p <= 1))
+    device_checks.fail_if(bad, RuntimeError, lambda: (
+        f"{op}: expected every probability p to satisfy 0 <= p <= 1, got {p[bad].flat[0]}."))
 
 
 def _check_floating(op, t):
@@ -40,9 +41,10 @@ def bernoulli(input, p=None, *, generator=None, out=None):
     [0.0, 1.0, 1.0]
     """
     _check_floating("bernoulli", input)
-    probabilities = _host(input) if p is None else np.full(input.shape, float(p))
+    probabilities = input._array if p is None else np.full(input.shape, float(p))
     _check_probabilities("bernoulli", probabilities)
-    draws = rng(generator).random(input.shape) < probabilities
+    uniform = rng(generator).random(input.shape)  # drawn on the CPU, compared where the probabilities are
+    draws = (move(uniform, input._device) if is_gpu_array(probabilities) else uniform) < probabilities
     return _out("bernoulli", _new(draws.astype(input._array.dtype), False, input._device), out)
 
 

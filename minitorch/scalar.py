@@ -20,7 +20,8 @@ deep work.
 
 ``to_dot()`` describes the graph in graphviz's DOT language; ``draw_graph()``
 renders it with the ``dot`` program when it is installed and with matplotlib
-otherwise.
+otherwise. ``central_difference`` and ``derivative_check`` compare the derivatives
+``backward`` computes with numerical ones.
 
 The Tensor engine (``minitorch.Tensor``) works the same way, with arrays in
 place of numbers.
@@ -30,6 +31,8 @@ import numbers
 import os
 import shutil
 import subprocess
+
+from . import checks
 
 
 class Scalar:
@@ -275,6 +278,71 @@ def _as_scalar(x, op):
     if isinstance(x, numbers.Real):
         return Scalar(x)
     raise TypeError(f"Scalar {op} {type(x).__name__}: a Scalar combines only with numbers and Scalars.")
+    ### END SOLUTION
+
+
+# ------------------------------------------------------------------ checking derivatives numerically
+def central_difference(f, *vals, arg=0, epsilon=1e-6):
+    """df/dx_arg ~= (f(..., x_arg + epsilon, ...) - f(..., x_arg - epsilon, ...)) / (2 epsilon).
+
+    ``f`` takes the plain numbers ``vals`` and returns a number or a Scalar (its ``data`` counts).
+    The approximation's error shrinks like epsilon^2. A value that is not a real number, or a
+    result that is neither, raises TypeError; an ``arg`` out of range IndexError; an
+    ``epsilon`` <= 0 ValueError.
+    """
+    ### BEGIN SOLUTION 1.10: return the central difference of f in argument arg, after checking the arguments
+    epsilon = checks.positive("central_difference", "epsilon", epsilon)
+    vals = [checks.real("central_difference", f"vals[{k}]", v) for k, v in enumerate(vals)]
+    arg = checks.integer("central_difference", "arg", arg)
+    if not -len(vals) <= arg < len(vals):
+        raise IndexError(
+            f"central_difference: arg {arg} is out of range for {len(vals)} value(s); pass arg in "
+            f"[{-len(vals)}, {len(vals) - 1}]."
+        )
+    up, down = list(vals), list(vals)
+    up[arg] += epsilon
+    down[arg] -= epsilon
+    high, low = (r.data if isinstance(r, Scalar) else checks.real("central_difference", "f's result", r)
+                 for r in (f(*up), f(*down)))
+    return (high - low) / (2 * epsilon)
+    ### END SOLUTION
+
+
+def derivative_check(f, *scalars, epsilon=1e-6, rtol=1e-4, atol=1e-6):
+    """Check ``backward``'s derivatives of ``f`` at ``scalars`` against central differences; True if they agree.
+
+    ``f`` takes Scalars and returns a Scalar. Each input's ``grad`` is set to 0, then
+    ``f(*scalars).backward()`` fills it with df/dx_k, which must satisfy
+    |grad - numeric| <= atol + rtol |numeric| for the central difference ``numeric`` of f in
+    argument k. Otherwise a RuntimeError (as ``torch.autograd.gradcheck``) names every argument
+    that disagrees, its value and both derivatives. An input that is not a Scalar, or a result
+    that is not one, raises TypeError; the same Scalar passed twice ValueError.
+    """
+    ### BEGIN SOLUTION 1.11: run backward once, compare each input's grad with its central difference, raise naming every mismatch
+    for k, s in enumerate(scalars):
+        if not isinstance(s, Scalar):
+            raise TypeError(f"derivative_check: scalars[{k}] must be a Scalar, got {type(s).__name__}.")
+    if len({id(s) for s in scalars}) != len(scalars):
+        raise ValueError("derivative_check: pass each Scalar once (a repeated input mixes two derivatives).")
+    for s in scalars:
+        s.grad = 0.0
+    out = f(*scalars)
+    if not isinstance(out, Scalar):
+        raise TypeError(f"derivative_check: f must return a Scalar, got {type(out).__name__}.")
+    out.backward()
+    values = [s.data for s in scalars]
+    wrong = []
+    for k, s in enumerate(scalars):
+        numeric = central_difference(lambda *xs: f(*map(Scalar, xs)), *values, arg=k, epsilon=epsilon)
+        if not abs(s.grad - numeric) <= atol + rtol * abs(numeric):
+            wrong.append(f"argument {k} (value {values[k]:.6g}): backward gives {s.grad:.6g}, "
+                         f"the central difference {numeric:.6g}")
+    if wrong:
+        raise RuntimeError(
+            "derivative_check: backward's derivatives disagree with central differences for "
+            + "; ".join(wrong) + ". Check the local_grads of the operations f uses and Scalar.backward."
+        )
+    return True
     ### END SOLUTION
 
 

@@ -24,6 +24,7 @@ from .grad_mode import set_grad_enabled
 
 def topological_order(*roots):
     """Nodes reachable from ``roots``, each before the nodes that produced its inputs."""
+    ### BEGIN SOLUTION 2.7: every node reachable from roots once, each before the nodes that made its inputs, without recursion
     order, visited = [], set()
     stack = [(root, False) for root in reversed(roots)]
     while stack:
@@ -40,14 +41,18 @@ def topological_order(*roots):
                 stack.append((edge, False))
     order.reverse()
     return order
+    ### END SOLUTION
 
 
 def accumulate_leaf_grad(leaf, grad):
     """``leaf.grad += grad``, creating ``.grad`` (an owned copy in the leaf's dtype) the first time."""
+    ### BEGIN SOLUTION 2.8: add grad to leaf.grad, creating it the first time as an owned C-ordered copy in the leaf's dtype
     if leaf._grad is None:  # (the engine's own gradient: no need for the checks of `leaf.grad = ...`)
-        leaf._grad = tensor_class()._make(grad.astype(leaf._array.dtype, order="C"), False, None, leaf._device)
+        owned = grad.astype(leaf._array.dtype, order="C")[...]  # [...]: a 0-d array, not a numpy scalar
+        leaf._grad = tensor_class()._make(owned, False, None, leaf._device)
     else:
         leaf._grad._array += grad
+    ### END SOLUTION
 
 
 def _check_gradient_shape(node, index, grad, expected):
@@ -60,6 +65,7 @@ def _check_gradient_shape(node, index, grad, expected):
 
 
 def _call_backward(node, grad):
+    ### BEGIN SOLUTION 2.8: run node's backward on grad (a freed graph or a changed saved tensor is an error); return a tuple of one gradient per edge
     if node.edges is None:
         raise RuntimeError(
             f"Trying to backward through the graph a second time (at {node.name}): its saved "
@@ -73,11 +79,13 @@ def _call_backward(node, grad):
     if len(grads) < len(node.edges):
         grads = grads + (None,) * (len(node.edges) - len(grads))
     return grads
+    ### END SOLUTION
 
 
 def initial_gradient(tensor, gradient=None, what="backward()"):
     """The gradient a backward pass starts from at ``tensor``: ``gradient`` as an array of the
     tensor's shape, dtype and device, or ones for a one-element tensor."""
+    ### BEGIN SOLUTION 2.8: return the starting gradient (ones for a one-element tensor), or a clear error: no graph, no scalar, another device or shape
     if not tensor.requires_grad:
         raise RuntimeError(
             f"{what} was called on a tensor that does not require grad, so no graph leads to it. "
@@ -104,11 +112,13 @@ def initial_gradient(tensor, gradient=None, what="backward()"):
             f"{tuple(tensor.shape)}; they must match."
         )
     return grad.astype(tensor._array.dtype, copy=False)
+    ### END SOLUTION
 
 
 def run_backward(tensor, gradient=None, retain_graph=False, inputs=None):
     """Compute d(tensor)/d(leaf) for every leaf that requires grad, or only for ``inputs`` (a tensor
     or a sequence: leaves or computed tensors) when given; see ``Tensor.backward``."""
+    ### BEGIN SOLUTION 2.8: backpropagate from tensor; with inputs= (a tensor or a non-empty sequence of tensors that require grad) only their .grad receives
     roots = [(tensor, initial_gradient(tensor, gradient))]
     if inputs is None:
         backpropagate(roots, retain_graph)
@@ -126,6 +136,7 @@ def run_backward(tensor, gradient=None, retain_graph=False, inputs=None):
         grad = wanted[id(x._node or x)]
         if grad is not None:
             accumulate_leaf_grad(x, grad)
+    ### END SOLUTION
 
 
 def _add(total, grad):
@@ -138,6 +149,13 @@ def backpropagate(roots, retain_graph=False, wanted=None):
     With ``wanted`` None, leaves add their gradient to ``.grad`` (``backward()``). Otherwise
     ``wanted`` maps ``id(x)`` to None, for x a leaf tensor or a node (the ``_node`` of a computed
     tensor), and receives their gradients instead; no ``.grad`` changes (``autograd.grad``).
+
+    The walk keeps ``pending`` (node -> the sum of the gradients its output received so far) and,
+    unless ``direct`` (no hooks, no ``wanted``: a leaf's gradient goes to ``.grad`` at once with
+    ``accumulate_leaf_grad``), ``leaves`` (filled by ``_collect``, delivered by ``_leaf_edges_done``
+    once a node has passed its gradients down). ``anomaly`` mode checks every gradient with
+    ``check_finite``; ``_check_gradient_shape`` checks one against the shape it must have (a node's
+    ``out_shape``, None once freed, or a leaf's array's shape).
     """
     pending, leaves = {}, {}
     direct = wanted is None and not hooks.HOOKS  # no hook needs a leaf's whole gradient: straight to .grad
@@ -163,6 +181,7 @@ def backpropagate(roots, retain_graph=False, wanted=None):
                     accumulate_leaf_grad(node.retained(), grad)
             elif id(node) in wanted:
                 wanted[id(node)] = _add(wanted[id(node)], grad)
+            ### BEGIN SOLUTION 2.8: pass node's input gradients down: shape-checked, summed per node (pending) or per leaf; then free the node unless retain_graph
             input_grads = _call_backward(node, grad)
             for index, (edge, g) in enumerate(zip(node.edges, input_grads)):
                 if edge is None or g is None:
@@ -182,6 +201,7 @@ def backpropagate(roots, retain_graph=False, wanted=None):
             _leaf_edges_done(node, remaining, leaves, wanted)
             if not retain_graph:
                 node.release()
+            ### END SOLUTION
         for leaf, grad in list(leaves.values()):  # leaves that were roots themselves
             _deliver(leaf, grad, wanted)
 

@@ -2,19 +2,18 @@
 
 A subclass implements two static methods on raw arrays (numpy, or cupy on a GPU)::
 
-    class Exp(Op):
+    class Sin(Op):
         @staticmethod
-        def forward(ctx, x):            # y = e^x
-            y = np.exp(x)
-            ctx.save_for_backward(y)
-            return y
+        def forward(ctx, x):            # y = sin x
+            ctx.save_for_backward(x)
+            return np.sin(x)
 
         @staticmethod
-        def backward(ctx, grad):        # dL/dx = dL/dy * e^x
-            (y,) = ctx.saved_arrays
-            return grad * y
+        def backward(ctx, grad):        # dL/dx = dL/dy * cos x
+            (x,) = ctx.saved_arrays
+            return grad * np.cos(x)
 
-``Exp.apply(t)`` unwraps tensors to arrays, runs ``forward``, and wraps the
+``Sin.apply(t)`` unwraps tensors to arrays, runs ``forward``, and wraps the
 result in a Tensor. When grad mode is on and an input requires grad, the
 ``ctx`` object (an instance of the op's class) becomes the graph node that made
 the output: it remembers where each input came from (``edges``) and what
@@ -96,15 +95,29 @@ class Op:
 
     @classmethod
     def apply(cls, *args):
+        """Run the op on ``args`` (tensors, arrays, numbers) and return its output as a Tensor,
+        recording ``ctx`` as the output's node when a gradient can flow back through it.
+
+        A Tensor argument is passed to forward as its array (``_array``); anything else as it is.
+        Its edge is its node (``_node``) or, for a leaf, the tensor itself; an argument that needs
+        no gradient (not a tensor, ``requires_grad`` False, or the op not ``differentiable``) has
+        the edge None. The tensors must share one device (``_same_device`` raises otherwise); a
+        view takes up its base's history first in grad mode (``_view.refresh``). Only floating
+        point outputs get a gradient, and nothing is recorded under ``no_grad``
+        (``_GradMode.enabled``). A recorded node keeps its ``edges`` and ``out_shape`` and notes the
+        versions of what forward kept (``_remember_versions``, when it saved arrays or has ``keeps``).
+        ``Tensor._make(array, requires_grad, node, device)`` makes a tensor.
+        """
         ctx = cls()
         arrays, edges, needs = [], [], []
         requires_grad = False
         device = None
         Tensor = _Tensor
+        ### BEGIN SOLUTION 2.6: unwrap the arguments: arrays for forward, per argument its edge and whether it needs a gradient, one device; set ctx.device and ctx.needs_input_grad
         for a in args:
             if isinstance(a, Tensor):
                 if a._view is not None and _GradMode.enabled:
-                    a._view.refresh(a)
+                    a._view.refresh(a, cls)
                 if device != a._device:
                     device = _same_device(cls, device, a._device)
                 arrays.append(a._array)
@@ -121,12 +134,14 @@ class Op:
             ctx.device = device
         if requires_grad and _GradMode.enabled:  # forward may skip saving what backward will not need
             ctx.needs_input_grad = needs
+        ### END SOLUTION
         out = cls.forward(ctx, *arrays)
         if isinstance(out, np.generic):  # numpy returns 0-d results as scalars: keep an array
             out = np.asarray(out)
         if _Anomaly.enabled:
             check_finite(cls.__name__, "forward", out)
         device = ctx.out_device or device or "cpu"
+        ### BEGIN SOLUTION 2.6: wrap forward's output in a Tensor: recorded (ctx is its node, with edges, out_shape and the saved tensors' versions) only if it can have a gradient
         if requires_grad and _GradMode.enabled and out.dtype.kind == "f":  # as PyTorch: only floats get grads
             result = Tensor._make(out, True, ctx, device)
             if ctx.saved_arrays or cls.keeps:  # forward kept input arrays: backward will check them
@@ -135,6 +150,7 @@ class Op:
             ctx.out_shape = out.shape
         else:
             result = Tensor._make(out, False, None, device)
+        ### END SOLUTION
         if ctx.is_view:
             result._version = args[0]._version
             result._view = View(args[0], cls, args[1:])
@@ -177,6 +193,13 @@ class Op:
     def name(self):
         return type(self).__name__
 
+    @property
+    def next_functions(self):
+        """PyTorch's links to the rest of the graph: per input of forward, ``(node, 0)`` with the node
+        that made it, an ``AccumulateGrad`` for a leaf that requires grad, or None (no gradient flows
+        there: an input that needs none, or an argument that is no tensor); () once the graph is freed."""
+        return tuple((AccumulateGrad(edge) if isinstance(edge, _Tensor) else edge, 0) for edge in self.edges or ())
+
     @classmethod
     def public(cls):
         """The name users call the op by (``minitorch.<name>``, ``Tensor.<name>``), for error messages."""
@@ -186,6 +209,20 @@ class Op:
         return f"<{self.name}Backward0>"
 
 
+class AccumulateGrad:
+    """The end of a path through the graph in ``next_functions``: where a leaf's gradient is added
+    to its ``.grad`` (``variable``: the leaf), as PyTorch names it."""
+
+    __slots__ = ("variable",)
+    next_functions = ()
+
+    def __init__(self, variable):
+        self.variable = variable
+
+    def __repr__(self):
+        return "<AccumulateGrad>"
+
+
 class View:
     """How a view was taken: its ``base`` (the tensor that owns the memory, itself no view) and the
     ``steps`` (view ops with their other arguments) that lead from the base to the view.
@@ -193,9 +230,12 @@ class View:
     An in-place op on a view becomes an op on its base (``Tensor._rebase``), and a view whose base
     got a new history since (an in-place op on the base, or on another view of it) takes it up
     before its next use (``refresh``), as PyTorch's views do. A view taken in no_grad mode is left
-    out of the base's history (``in_no_grad``)."""
+    out of the base's history (``in_no_grad``). A piece from an op that returns several views
+    (``split``, ``chunk``, ``unbind``), and any view of it, remembers that op (``several``) and
+    the base's version when it was taken: as in PyTorch, it is not changed in place in the graph
+    (``Tensor._records``), nor used in the graph once its base changed (``refresh``)."""
 
-    __slots__ = ("base", "steps", "in_no_grad", "base_node")
+    __slots__ = ("base", "steps", "in_no_grad", "base_node", "several", "version")
 
     def __init__(self, source, op, args):
         parent = source._view
@@ -203,6 +243,11 @@ class View:
         self.steps = ((op, args),) if parent is None else parent.steps + ((op, args),)
         self.in_no_grad = not _GradMode.enabled or (parent is not None and parent.in_no_grad)
         self.base_node = self.base._node
+        self.several, self.version = (None, None) if parent is None else (parent.several, parent.version)
+
+    def one_of_several(self, op):
+        """Mark this view as one of the pieces that ``op`` (split, unbind) returns together."""
+        self.several, self.version = op, self.base._version[0]
 
     def replay(self, tensor):
         """The view taken again, with the same steps, from ``tensor`` (the base, or one of its shape)."""
@@ -215,8 +260,17 @@ class View:
         would otherwise travel with it (a whole data set with each sample a DataLoader worker sends)."""
         return _no_view, ()
 
-    def refresh(self, view):
-        """Give ``view`` its base's current history, if the base's changed since the view's was set."""
+    def refresh(self, view, op="this op"):
+        """Give ``view`` its base's current history, if the base's changed since the view's was set;
+        ``op`` (an Op class or a name) is about to use it. A piece of ``split``/``unbind`` whose base
+        has changed in place since, and requires grad, has no history to take: refused, as in PyTorch."""
+        if self.several is not None and self.version != view._version[0] and self.base.requires_grad:
+            raise RuntimeError(
+                f"{op if isinstance(op, str) else op.public()}: this tensor is one of the pieces that "
+                f"{self.several} returned (views of one tensor), and that tensor (or another of its pieces) was "
+                f"changed in place since; PyTorch does not allow such a piece to be used where gradients are "
+                f"recorded. Call {self.several} again after the in-place change, or .clone() the pieces "
+                f"right after taking them.")
         if self.base._node is not self.base_node and not self.in_no_grad:
             self.base_node = self.base._node
             view._node, view.requires_grad = self.replay(self.base)._node, self.base.requires_grad

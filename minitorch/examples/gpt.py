@@ -150,6 +150,7 @@ def evaluate_loss(model, ids, device, batch_size=64, ranks=None):
     n = (len(ids) - 1) // C
     if n < 1:
         raise ValueError(f"evaluate_loss: {len(ids)} ids are too few for one window of {C} plus a target.")
+    ### BEGIN SOLUTION 5.7: return the mean loss over this rank's windows ranks.share(n) (window w: ids[w C : w C + C + 1]) in batches, in eval mode without a graph, back in train mode after; ranks.sum adds the ranks' totals
     rows = np.array(ranks.share(n), dtype=np.int64)[:, None] * C + np.arange(C + 1)[None, :]
     windows = np.asarray(ids)[rows]
     model.eval()
@@ -163,6 +164,7 @@ def evaluate_loss(model, ids, device, batch_size=64, ranks=None):
             total += F.cross_entropy(logits.reshape(-1, logits.shape[-1]), y.reshape(-1)).item() * len(chunk)
     model.train()
     return ranks.sum(total) / n
+    ### END SOLUTION
 
 
 # ---------------------------------------------------------------------- sampling and attention
@@ -262,10 +264,12 @@ def warmup_cosine(steps, warmup, floor=0.1):
     warmup = max(1, min(warmup, steps - 1))
 
     def factor(t):
+        ### BEGIN SOLUTION 5.7: return f(t) of the docstring (after the last step, f stays at floor)
         if t < warmup:
             return (t + 1) / warmup
         progress = min(1.0, (t - warmup) / max(1, steps - warmup))
         return floor + (1 - floor) * (1 + math.cos(math.pi * progress)) / 2
+        ### END SOLUTION
 
     return factor
 
@@ -276,6 +280,7 @@ def make_optimizer(modules_and_lrs, weight_decay, steps, warmup):
     Each module's matrices decay by ``weight_decay``; its biases and LayerNorm gains (1-D)
     do not: shrinking them towards 0 has no regularising purpose.
     """
+    ### BEGIN SOLUTION 5.7: return AdamW (betas 0.9, 0.99) over two parameter groups per module (decayed matrices, undecayed 1-D parameters) and its LambdaLR schedule
     groups = []
     for module, lr in modules_and_lrs:
         params = list(module.parameters())
@@ -283,6 +288,7 @@ def make_optimizer(modules_and_lrs, weight_decay, steps, warmup):
         groups.append({"params": [p for p in params if p.ndim < 2], "lr": lr, "weight_decay": 0.0})
     optimizer = minitorch.optim.AdamW(groups, betas=(0.9, 0.99))
     return optimizer, lr_scheduler.LambdaLR(optimizer, warmup_cosine(steps, warmup))
+    ### END SOLUTION
 
 
 def batches(data, batch_size, ranks, seed=0):

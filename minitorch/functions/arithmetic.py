@@ -39,13 +39,17 @@ class Add(Op):
 
     @staticmethod
     def forward(ctx, a, b):
+        ### BEGIN SOLUTION 2.2: return z = a + b, keeping what backward needs (shapes that do not broadcast are a ShapeError naming add)
         ctx.shapes = _check_broadcast("add", a, b)
         return a + b
+        ### END SOLUTION
 
     @staticmethod
     def backward(ctx, grad):
+        ### BEGIN SOLUTION 2.2: return dL/da, dL/db, each in its input's shape
         shape_a, shape_b = ctx.shapes
         return unbroadcast(grad, shape_a), unbroadcast(grad, shape_b)
+        ### END SOLUTION
 
 
 class Sub(Op):
@@ -53,14 +57,18 @@ class Sub(Op):
 
     @staticmethod
     def forward(ctx, a, b):
+        ### BEGIN SOLUTION 2.2: return z = a - b, keeping what backward needs (shapes that do not broadcast are a ShapeError naming sub)
         ctx.shapes = _check_broadcast("sub", a, b)
         return a - b
+        ### END SOLUTION
 
     @staticmethod
     def backward(ctx, grad):
+        ### BEGIN SOLUTION 2.2: return dL/da, dL/db (None where not needed), each in its input's shape
         shape_a, shape_b = ctx.shapes
         grad_b = unbroadcast(-grad, shape_b) if ctx.needs_input_grad[1] else None
         return unbroadcast(grad, shape_a), grad_b
+        ### END SOLUTION
 
 
 class Mul(Op):
@@ -68,18 +76,20 @@ class Mul(Op):
 
     @staticmethod
     def forward(ctx, a, b):
+        ### BEGIN SOLUTION 2.2: return z = a * b, saving only what the needed gradients read (_if_needed); shapes checked as in add
         _check_broadcast("mul", a, b)
         ctx.save_for_backward(_if_needed(ctx, a, 1), _if_needed(ctx, b, 0))
         return a * b
+        ### END SOLUTION
 
     @staticmethod
     def backward(ctx, grad):
+        ### BEGIN SOLUTION 2.2: return dL/da, dL/db (None where not needed), each in its input's shape
         a, b = ctx.saved_arrays
-        ### BEGIN SOLUTION 2.2: grad_a, grad_b of z = a * b (None unless needed), unbroadcast to a's, b's shapes
         grad_a = unbroadcast(grad * b, _shape(a)) if ctx.needs_input_grad[0] else None
         grad_b = unbroadcast(grad * a, _shape(b)) if ctx.needs_input_grad[1] else None
-        ### END SOLUTION
         return grad_a, grad_b
+        ### END SOLUTION
 
 
 class Div(Op):
@@ -87,29 +97,33 @@ class Div(Op):
 
     @staticmethod
     def forward(ctx, a, b):
+        ### BEGIN SOLUTION 2.3: return z = a / b, saving what backward needs (a only if b's gradient is needed); shapes checked as in add
         _check_broadcast("div", a, b)
         ctx.save_for_backward(_if_needed(ctx, a, 1), b)
         return a / b
+        ### END SOLUTION
 
     @staticmethod
     def backward(ctx, grad):
+        ### BEGIN SOLUTION 2.3: return dL/da, dL/db (None where not needed), each in its input's shape
         a, b = ctx.saved_arrays
-        ### BEGIN SOLUTION 2.3: grad_a, grad_b of z = a / b (None unless needed), unbroadcast to a's, b's shapes
         grad_a = unbroadcast(grad / b, _shape(a)) if ctx.needs_input_grad[0] else None
         grad_b = unbroadcast(-grad * a / (b * b), _shape(b)) if ctx.needs_input_grad[1] else None
-        ### END SOLUTION
         return grad_a, grad_b
+        ### END SOLUTION
 
 
 def _integer_power(a, b):
     """a ** b on integers, as PyTorch: a negative exponent in a tensor gives 1 / a^|b| rounded
     towards zero (+-1 for a = +-1, else 0; numpy raises), a negative Python number is an error."""
+    ### BEGIN SOLUTION 2.3: return a ** b for integers as PyTorch (a negative Python exponent is a RuntimeError; in a tensor it rounds 1/a^|b| towards zero)
     if isinstance(b, int):
         if b < 0:
             raise RuntimeError(f"pow: integers to negative integer powers are not allowed, got exponent {b}. Use a float base.")
         return a**b
     magnitude = a ** np.abs(b)
     return np.where((b >= 0) | (a == 1) | (a == -1), magnitude, 0)
+    ### END SOLUTION
 
 
 class Pow(Op):
@@ -123,6 +137,7 @@ class Pow(Op):
 
     @staticmethod
     def forward(ctx, a, b):
+        ### BEGIN SOLUTION 2.3: return z = a ** b for float, integer (_integer_power) and bool operands, saving what backward needs; shapes checked as in add
         _check_broadcast("pow", a, b)
         kind = getattr(a, "dtype", getattr(b, "dtype", None)).kind
         if kind == "b":  # a bool tensor ** a bool number, as PyTorch: x ** True is x, x ** False is True
@@ -131,9 +146,11 @@ class Pow(Op):
             out = _integer_power(a, b) if kind in "iu" else a**b
         ctx.save_for_backward(a, b, out)
         return out
+        ### END SOLUTION
 
     @staticmethod
     def backward(ctx, grad):
+        ### BEGIN SOLUTION 2.3: return dL/da, dL/db (None where not needed) with PyTorch's values at b = 0 and a = 0, in the inputs' shapes, without warnings
         a, b, out = ctx.saved_arrays
         grad_a = grad_b = None
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
@@ -144,6 +161,7 @@ class Pow(Op):
                 log_a = float(np.log(np.float64(a))) if isinstance(a, (int, float)) else np.log(a)
                 grad_b = unbroadcast(np.where((a == 0) & (b >= 0), 0, grad * out * log_a), _shape(b))
         return grad_a, grad_b
+        ### END SOLUTION
 
 
 class Neg(Op):
@@ -151,8 +169,12 @@ class Neg(Op):
 
     @staticmethod
     def forward(ctx, a):
+        ### BEGIN SOLUTION 2.2: return z = -a
         return -a
+        ### END SOLUTION
 
     @staticmethod
     def backward(ctx, grad):
+        ### BEGIN SOLUTION 2.2: return dL/da
         return -grad
+        ### END SOLUTION

@@ -47,6 +47,7 @@ def torch_steps(index):
     numpy would put the picked dimension first. The first step is a view, so a write through
     both steps lands in x.
     """
+    ### BEGIN SOLUTION 2.11: return the list of numpy indexes that, applied in turn, give PyTorch's result for index (ints with index arrays: the ints first)
     parts = index if isinstance(index, tuple) else (index,)
     if not (any(_is_int(p) for p in parts) and any(_is_array(p) for p in parts)):
         return [index]
@@ -61,6 +62,7 @@ def torch_steps(index):
             basic.append(p)
             advanced.append(Ellipsis if p is Ellipsis else slice(None))
     return [tuple(basic), tuple(advanced)]
+    ### END SOLUTION
 
 
 class GetItem(Op):
@@ -84,6 +86,7 @@ class GetItem(Op):
 
     @staticmethod
     def backward(ctx, grad):
+        ### BEGIN SOLUTION 2.11: return (dL/dx, None): dL/dy placed where forward's ctx.steps picked, an element picked twice getting both
         full = np.zeros_like(grad, shape=ctx.shape)
         target = full
         for step in ctx.steps[:-1]:  # basic steps: views of full
@@ -93,6 +96,7 @@ class GetItem(Op):
         else:
             target[ctx.steps[-1]] = grad
         return full, None
+        ### END SOLUTION
 
 
 class IndexPut(Op):
@@ -105,6 +109,7 @@ class IndexPut(Op):
 
     @staticmethod
     def forward(ctx, x, values, index, accumulate):
+        ### BEGIN SOLUTION 2.11: return a copy of x with values written (or added, repeated places adding up) at index, keeping what backward needs
         ctx.steps, ctx.accumulate, ctx.values_shape = torch_steps(index), accumulate, np.shape(values)
         out = x.copy()
         target, last = _placed(out, ctx.steps)
@@ -113,9 +118,11 @@ class IndexPut(Op):
         else:
             target[last] = values
         return out
+        ### END SOLUTION
 
     @staticmethod
     def backward(ctx, grad):
+        ### BEGIN SOLUTION 2.11: return (dL/dx, dL/dvalues, None, None), None where not needed
         grad_x = grad_values = None
         if ctx.needs_input_grad[0]:
             grad_x = grad
@@ -127,6 +134,7 @@ class IndexPut(Op):
             target, last = _placed(grad, ctx.steps)
             grad_values = unbroadcast(target[last], ctx.values_shape)
         return grad_x, grad_values, None, None
+        ### END SOLUTION
 
 
 def _placed(array, steps):
@@ -151,6 +159,7 @@ class Cat(Op):
 
     @staticmethod
     def forward(ctx, dim, *xs):
+        ### BEGIN SOLUTION 2.11: return the inputs joined along dim (a ShapeError naming cat and the shapes if other dims differ), keeping what backward needs
         ctx.dim = dim
         ctx.ends = np.cumsum([x.shape[dim] for x in xs])[:-1]
         try:
@@ -161,10 +170,13 @@ class Cat(Op):
                 f"cat: tensors of shapes {shapes} cannot be joined along dim {dim}: all other "
                 f"dimensions must match."
             ) from None
+        ### END SOLUTION
 
     @staticmethod
     def backward(ctx, grad):
+        ### BEGIN SOLUTION 2.11: return (None, dL/dx for each input)
         return (None, *np.split(grad, ctx.ends, axis=ctx.dim))
+        ### END SOLUTION
 
 
 class Stack(Op):
@@ -172,15 +184,19 @@ class Stack(Op):
 
     @staticmethod
     def forward(ctx, dim, *xs):
+        ### BEGIN SOLUTION 2.11: return the inputs stacked along a new dim (a ShapeError naming stack and the shapes unless all equal), keeping what backward needs
         ctx.dim = dim
         if len({x.shape for x in xs}) > 1:
             shapes = ", ".join(str(tuple(x.shape)) for x in xs)
             raise ShapeError(f"stack: all tensors must have the same shape, got {shapes}.")
         return np.stack(xs, axis=dim)
+        ### END SOLUTION
 
     @staticmethod
     def backward(ctx, grad):
+        ### BEGIN SOLUTION 2.11: return (None, dL/dx for each input)
         return (None, *np.moveaxis(grad, ctx.dim, 0))
+        ### END SOLUTION
 
 
 class Where(Op):
@@ -188,16 +204,20 @@ class Where(Op):
 
     @staticmethod
     def forward(ctx, condition, a, b):
+        ### BEGIN SOLUTION 2.11: return a where condition else b (shapes checked by broadcast_shapes), keeping what backward needs
         broadcast_shapes("where", np.shape(condition), np.shape(a), np.shape(b))
         ctx.condition, ctx.shapes = condition, (np.shape(a), np.shape(b))
         return np.where(condition, a, b)
+        ### END SOLUTION
 
     @staticmethod
     def backward(ctx, grad):
+        ### BEGIN SOLUTION 2.11: return (None, dL/da, dL/db), None where not needed, in a's and b's shapes
         zero = grad.dtype.type(0)  # a numpy scalar: it mixes with numpy and cupy arrays alike
         grad_a = unbroadcast(np.where(ctx.condition, grad, zero), ctx.shapes[0]) if ctx.needs_input_grad[1] else None
         grad_b = unbroadcast(np.where(ctx.condition, zero, grad), ctx.shapes[1]) if ctx.needs_input_grad[2] else None
         return None, grad_a, grad_b
+        ### END SOLUTION
 
 
 class MaskedFill(Op):
@@ -205,6 +225,7 @@ class MaskedFill(Op):
 
     @staticmethod
     def forward(ctx, x, mask, value):
+        ### BEGIN SOLUTION 2.11: return x with value where mask (a ShapeError unless mask broadcasts to x's shape), keeping what backward needs
         if broadcast_shapes("masked_fill", x.shape, mask.shape) != x.shape:
             raise ShapeError(
                 f"masked_fill: the mask of shape {tuple(mask.shape)} must broadcast to the tensor's "
@@ -212,7 +233,10 @@ class MaskedFill(Op):
             )
         ctx.mask = mask
         return np.where(mask, x.dtype.type(value), x)
+        ### END SOLUTION
 
     @staticmethod
     def backward(ctx, grad):
+        ### BEGIN SOLUTION 2.11: return (dL/dx, None, None)
         return np.where(ctx.mask, grad.dtype.type(0), grad), None, None
+        ### END SOLUTION

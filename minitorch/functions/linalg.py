@@ -64,12 +64,15 @@ class MatMul(Op):
 
     @staticmethod
     def forward(ctx, a, b):
+        ### BEGIN SOLUTION 2.5: return a @ b with numpy.matmul's rules (product runs it, the CUDA kernel on cuda), saving what backward needs
         out = product(ctx, a, b)
         ctx.save_for_backward(a, b)
         return out
+        ### END SOLUTION
 
     @staticmethod
     def backward(ctx, grad):
+        ### BEGIN SOLUTION 2.5: return dL/da, dL/db (None where not needed) for 1-D, 2-D and batch-broadcast operands, with product
         a, b = ctx.saved_arrays
         a2 = a[None, :] if a.ndim == 1 else a
         b2 = b[:, None] if b.ndim == 1 else b
@@ -79,13 +82,12 @@ class MatMul(Op):
         if a.ndim == 1:
             g2 = np.expand_dims(g2, -2)
         grad_a = grad_b = None
-        ### BEGIN SOLUTION 2.5: grad_a = g2 @ b2^T, grad_b = a2^T @ g2 (product), unbroadcast, in a's, b's shapes
         if ctx.needs_input_grad[0]:
             grad_a = unbroadcast(product(ctx, g2, np.swapaxes(b2, -1, -2)), a2.shape).reshape(a.shape)
         if ctx.needs_input_grad[1]:
             grad_b = unbroadcast(product(ctx, np.swapaxes(a2, -1, -2), g2), b2.shape).reshape(b.shape)
-        ### END SOLUTION
         return grad_a, grad_b
+        ### END SOLUTION
 
 
 def _rows(a):

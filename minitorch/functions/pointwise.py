@@ -21,14 +21,18 @@ class Exp(Op):
 
     @staticmethod
     def forward(ctx, x):
+        ### BEGIN SOLUTION 2.3: return y = e^x, saving what backward needs
         y = np.exp(x)
         ctx.save_for_backward(y)
         return y
+        ### END SOLUTION
 
     @staticmethod
     def backward(ctx, grad):
+        ### BEGIN SOLUTION 2.3: return dL/dx
         (y,) = ctx.saved_arrays
         return grad * y
+        ### END SOLUTION
 
 
 class Log(Op):
@@ -36,13 +40,17 @@ class Log(Op):
 
     @staticmethod
     def forward(ctx, x):
+        ### BEGIN SOLUTION 2.3: return y = ln x, saving what backward needs
         ctx.save_for_backward(x)
         return np.log(x)
+        ### END SOLUTION
 
     @staticmethod
     def backward(ctx, grad):
+        ### BEGIN SOLUTION 2.3: return dL/dx
         (x,) = ctx.saved_arrays
         return grad / x
+        ### END SOLUTION
 
 
 class Sqrt(Op):
@@ -183,20 +191,23 @@ class GELU(Op):
 
     @staticmethod
     def forward(ctx, x, approximate="none"):
+        if approximate not in ("none", "tanh"):
+            raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}.")
+        ### BEGIN SOLUTION 3.21: return y = gelu(x), exact (erf) or approximate="tanh", saving what backward needs
         ctx.approximate_tanh = approximate == "tanh"
         if ctx.approximate_tanh:
             inner = GELU.SQRT_2_OVER_PI * (x + 0.044715 * x**3)
             t = np.tanh(inner)
             ctx.save_for_backward(x, t)
             return 0.5 * x * (1 + t)
-        if approximate != "none":
-            raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}.")
         cdf = 0.5 * (1 + erf(x * (1 / math.sqrt(2))))
         ctx.save_for_backward(x, cdf)
         return x * cdf
+        ### END SOLUTION
 
     @staticmethod
     def backward(ctx, grad):
+        ### BEGIN SOLUTION 3.21: return (dL/dx, None), differentiating the form forward used
         x, second = ctx.saved_arrays
         if ctx.approximate_tanh:
             t = second
@@ -204,6 +215,7 @@ class GELU(Op):
             return grad * (0.5 * (1 + t) + 0.5 * x * (1 - t * t) * d_inner), None
         pdf = np.exp(-0.5 * x * x) * (1 / math.sqrt(2 * math.pi))
         return grad * (second + x * pdf), None
+        ### END SOLUTION
 
 
 def check_bool_bounds(op, array, lo, hi):

@@ -156,17 +156,21 @@ class AvgPool2d(Op):
 def adaptive_windows(size, out):
     """(start, end) arrays: adaptive pooling's window k along one axis holds the pixels
     floor(k*size/out) .. ceil((k+1)*size/out) - 1 (PyTorch's windows; they may overlap)."""
+    ### BEGIN SOLUTION 4.12: return the (start, end) arrays of the ``out`` windows (end exclusive)
     k = np.arange(out)
     return (k * size) // out, -((-(k + 1) * size) // out)  # the end is ceil((k + 1) * size / out)
+    ### END SOLUTION
 
 
 def adaptive_matrix(size, out, dtype):
     """The (out, size) averaging matrix of adaptive pooling along one axis: row k averages
     window k of ``adaptive_windows``."""
+    ### BEGIN SOLUTION 4.12: return the (out, size) matrix whose row k averages window k, of ``dtype``
     start, end = adaptive_windows(size, out)
     pixel = np.arange(size)
     inside = (pixel >= start[:, None]) & (pixel < end[:, None])
     return (inside / (end - start)[:, None]).astype(dtype)
+    ### END SOLUTION
 
 
 class AdaptiveAvgPool2d(Op):
@@ -176,14 +180,18 @@ class AdaptiveAvgPool2d(Op):
 
     @staticmethod
     def forward(ctx, x, out_hw):
+        ### BEGIN SOLUTION 4.12: return the (N, C, *out_hw) window means; keep on ctx what backward needs
         xp = array_module(ctx.device)  # the matrices live where x does (numpy, or cupy on a GPU)
         ctx.a_h = xp.asarray(adaptive_matrix(x.shape[-2], out_hw[0], x.dtype))
         ctx.a_w = xp.asarray(adaptive_matrix(x.shape[-1], out_hw[1], x.dtype))
         return ctx.a_h @ (x @ ctx.a_w.T)
+        ### END SOLUTION
 
     @staticmethod
     def backward(ctx, grad):
+        ### BEGIN SOLUTION 4.12: return dL/dx, None
         return ctx.a_h.T @ (grad @ ctx.a_w), None
+        ### END SOLUTION
 
 
 def adaptive_max(x, out_hw):
@@ -193,6 +201,7 @@ def adaptive_max(x, out_hw):
     The windows differ in size, so there is no strided slice per kernel offset: one step per
     window (H_out * W_out of them), each vectorised over the N*C planes.
     """
+    ### BEGIN SOLUTION 4.12: return (y, indices) with one step per window, vectorised over the N*C planes
     xp = array_module(x)
     n, c, h, w = x.shape
     rows, cols = adaptive_windows(h, out_hw[0]), adaptive_windows(w, out_hw[1])
@@ -206,6 +215,7 @@ def adaptive_max(x, out_hw):
             i, j = xp.divmod(k, right - left)
             indices[:, :, p, q] = (top + i) * w + left + j
     return y, indices
+    ### END SOLUTION
 
 
 class AdaptiveMaxPool2d(Op):
@@ -220,6 +230,7 @@ class AdaptiveMaxPool2d(Op):
 
     @staticmethod
     def backward(ctx, grad):
+        ### BEGIN SOLUTION 4.12: return dL/dx (each window's gradient added at its maximum's index), None
         n, c, h, w = ctx.in_shape
         xp = array_module(grad)
         flat_grad = grad.reshape(n * c, -1)
@@ -229,3 +240,4 @@ class AdaptiveMaxPool2d(Op):
         for k in range(flat_grad.shape[1]):  # one window at a time: overlapping windows add up
             grad_x[planes, winners[:, k]] += flat_grad[:, k]
         return grad_x.reshape(n, c, h, w), None
+        ### END SOLUTION

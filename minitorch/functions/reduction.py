@@ -3,7 +3,7 @@ prod, norm.
 
 Every reduction's backward has the same shape problem: the gradient arrives
 with the reduced dimensions gone (or kept as size 1), and must be spread back
-over them. ``_expand_back`` reinserts them as size 1 and broadcasts.
+over them: ``_expand_back`` does it for all of them.
 The ``axes`` argument is already a tuple of non-negative dims (see ``Tensor.sum``).
 """
 import numpy as np
@@ -15,7 +15,9 @@ from ._util import keepdim_shape
 
 def _expand_back(grad, shape, axes):
     """Broadcast a reduction's gradient back to the input's ``shape``."""
+    ### BEGIN SOLUTION 2.4: return grad, which lacks the reduced axes (or has them as size 1), broadcast to shape
     return np.broadcast_to(grad.reshape(keepdim_shape(shape, axes)), shape)
+    ### END SOLUTION
 
 
 class Sum(Op):
@@ -23,12 +25,14 @@ class Sum(Op):
 
     @staticmethod
     def forward(ctx, x, axes, keepdim):
+        ### BEGIN SOLUTION 2.4: return the sum over axes (keepdim as PyTorch), keeping what backward needs
         ctx.shape, ctx.axes = x.shape, axes
         return x.sum(axis=axes, keepdims=keepdim)
+        ### END SOLUTION
 
     @staticmethod
     def backward(ctx, grad):
-        ### BEGIN SOLUTION 2.4: return dL/dx: grad copied back along the summed ctx.axes, in shape ctx.shape
+        ### BEGIN SOLUTION 2.4: return dL/dx in x's shape
         return _expand_back(grad, ctx.shape, ctx.axes)
         ### END SOLUTION
 
@@ -38,13 +42,17 @@ class Mean(Op):
 
     @staticmethod
     def forward(ctx, x, axes, keepdim):
+        ### BEGIN SOLUTION 2.4: return the mean over axes (keepdim as PyTorch), keeping what backward needs
         ctx.shape, ctx.axes = x.shape, axes
         ctx.count = int(np.prod([x.shape[a] for a in axes]))
         return x.mean(axis=axes, keepdims=keepdim)
+        ### END SOLUTION
 
     @staticmethod
     def backward(ctx, grad):
+        ### BEGIN SOLUTION 2.4: return dL/dx in x's shape
         return _expand_back(grad / ctx.count, ctx.shape, ctx.axes)
+        ### END SOLUTION
 
 
 class Max(Op):
@@ -58,15 +66,19 @@ class Max(Op):
 
     @classmethod
     def forward(cls, ctx, x, axes, keepdim):
+        ### BEGIN SOLUTION 2.9: return the maximum (cls.reduce: min for Min) over axes, keeping how the gradient is shared among tied winners
         kept = cls.reduce(x, axis=axes, keepdims=True)
         winners = x == kept
         ctx.share = winners / winners.sum(axis=axes, keepdims=True)
         ctx.shape, ctx.axes = x.shape, axes
         return kept if keepdim else kept.reshape([s for i, s in enumerate(x.shape) if i not in axes])
+        ### END SOLUTION
 
     @staticmethod
     def backward(ctx, grad):
+        ### BEGIN SOLUTION 2.9: return dL/dx: to the winners only, shared equally on ties
         return _expand_back(grad, ctx.shape, ctx.axes) * ctx.share
+        ### END SOLUTION
 
 
 class Min(Max):
@@ -83,6 +95,7 @@ class Var(Op):
 
     @staticmethod
     def forward(ctx, x, axes, keepdim, correction):
+        ### BEGIN SOLUTION 2.9: return the variance over axes with Bessel's correction (inf/nan where n <= correction, no warning), in x's dtype, keeping what backward needs
         n = int(np.prod([x.shape[a] for a in axes]))
         ctx.divisor = max(n - correction, 0)
         ctx.centered = x - x.mean(axis=axes, keepdims=True)
@@ -90,11 +103,14 @@ class Var(Op):
         with np.errstate(divide="ignore", invalid="ignore"):
             out = (ctx.centered**2).sum(axis=axes, keepdims=keepdim) / ctx.divisor
         return out.astype(x.dtype, copy=False)
+        ### END SOLUTION
 
     @staticmethod
     def backward(ctx, grad):
+        ### BEGIN SOLUTION 2.9: return dL/dx (no warning where n <= correction)
         with np.errstate(divide="ignore", invalid="ignore"):
             return _expand_back(grad, ctx.shape, ctx.axes) * (2 * ctx.centered / ctx.divisor)
+        ### END SOLUTION
 
 
 class Std(Op):
@@ -106,15 +122,19 @@ class Std(Op):
 
     @staticmethod
     def forward(ctx, x, axes, keepdim, correction):
+        ### BEGIN SOLUTION 2.9: return the standard deviation (as Var), keeping what backward needs
         ctx.y = np.sqrt(Var.forward(ctx, x, axes, keepdim, correction))
         return ctx.y
+        ### END SOLUTION
 
     @staticmethod
     def backward(ctx, grad):
+        ### BEGIN SOLUTION 2.9: return dL/dx, 0 where the deviation is 0
         xp = array_module(grad)
         with np.errstate(divide="ignore", invalid="ignore"):
             grad_var = xp.where(ctx.y > 0, grad / (2 * ctx.y), 0)
         return Var.backward(ctx, grad_var)
+        ### END SOLUTION
 
 
 class LogSumExp(Op):
@@ -123,6 +143,7 @@ class LogSumExp(Op):
 
     @staticmethod
     def forward(ctx, x, axes, keepdim):
+        ### BEGIN SOLUTION 2.9: return log sum exp over axes without overflow (-inf for an empty sum, no warning), keeping what backward needs
         if x.size:
             m = np.max(x, axis=axes, keepdims=True)
             m = np.where(np.isfinite(m), m, 0)
@@ -133,11 +154,14 @@ class LogSumExp(Op):
         ctx.save_for_backward(x)
         ctx.kept, ctx.axes = kept, axes
         return kept if keepdim else kept.reshape([s for i, s in enumerate(x.shape) if i not in axes])
+        ### END SOLUTION
 
     @staticmethod
     def backward(ctx, grad):
+        ### BEGIN SOLUTION 2.9: return dL/dx
         (x,) = ctx.saved_arrays
         return _expand_back(grad, x.shape, ctx.axes) * np.exp(x - ctx.kept)
+        ### END SOLUTION
 
 
 class Prod(Op):
@@ -156,6 +180,7 @@ class Prod(Op):
 
     @staticmethod
     def backward(ctx, grad):
+        ### BEGIN SOLUTION 2.9: return dL/dx: the product of the other elements, exact with zeros (no division)
         (x,) = ctx.saved_arrays
         xp, axes, rest = array_module(x), ctx.axes, x.ndim - len(ctx.axes)
         ends = tuple(range(rest, x.ndim))
@@ -166,6 +191,7 @@ class Prod(Op):
         after = xp.flip(xp.cumprod(xp.concatenate([ones, xp.flip(rows, -1)], axis=-1), axis=-1)[..., :-1], -1)
         others = xp.moveaxis((before * after).reshape(moved.shape), ends, axes)
         return _expand_back(grad, x.shape, axes) * others
+        ### END SOLUTION
 
 
 class Norm(Op):

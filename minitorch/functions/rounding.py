@@ -10,6 +10,7 @@ towards zero (C's rule: ``fmod(-7, 2) == -1``), and dividing an integer by 0 is 
 """
 import numpy as np
 
+from .. import device_checks
 from ..autograd.function import Op
 from ._util import unbroadcast
 from .arithmetic import _check_broadcast, _shape
@@ -88,10 +89,12 @@ class Heaviside(Op):
 
 
 def _check_integer_divisor(op, a, b):
-    """Integer division by zero has no value: PyTorch raises (numpy would give 0 and a warning)."""
+    """Integer division by zero has no value: PyTorch raises (numpy would give 0 and a warning);
+    on a GPU the check is deferred (``device_checks``) and the quotient meanwhile meaningless."""
     dtype = a.dtype if hasattr(a, "dtype") else b.dtype
-    if dtype.kind != "f" and bool(np.any(b == 0)):
-        raise RuntimeError(f"{op}: integer division by zero (ZeroDivisionError). Divide floats to get inf or nan.")
+    if dtype.kind != "f":
+        device_checks.fail_if(np.equal(b, 0), RuntimeError, lambda: (
+            f"{op}: integer division by zero (ZeroDivisionError). Divide floats to get inf or nan."))
 
 
 class Fmod(Op):

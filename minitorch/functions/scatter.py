@@ -16,12 +16,14 @@ from ..device import array_module
 def along(index, dim):
     """The numpy index that sends ``index[i][j][k]`` along ``dim`` and keeps i, j, k elsewhere:
     the addressing of gather, scatter and take_along_dim."""
+    ### BEGIN SOLUTION 2.11: return the index tuple that sends index[i][j][k] along dim and keeps its own coordinates elsewhere
     xp = array_module(index)
     ndim = index.ndim
     coordinates = [xp.arange(n).reshape([-1 if i == axis else 1 for i in range(ndim)])
                    for axis, n in enumerate(index.shape)]
     coordinates[dim] = index
     return tuple(coordinates)
+    ### END SOLUTION
 
 
 _UFUNCS = {"sum": np.add, "mean": np.add, "prod": np.multiply, "amax": np.maximum, "amin": np.minimum}

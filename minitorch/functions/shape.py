@@ -36,7 +36,9 @@ class Reshape(Op):
 
     @staticmethod
     def backward(ctx, grad):
+        ### BEGIN SOLUTION 2.10: return (dL/dx, None)
         return grad.reshape(ctx.in_shape), None
+        ### END SOLUTION
 
 
 class Permute(Op):
@@ -56,7 +58,9 @@ class Permute(Op):
 
     @staticmethod
     def backward(ctx, grad):
+        ### BEGIN SOLUTION 2.10: return (dL/dx, None)
         return grad.transpose(ctx.inverse), None
+        ### END SOLUTION
 
 
 class Expand(Op):
@@ -77,7 +81,9 @@ class Expand(Op):
 
     @staticmethod
     def backward(ctx, grad):
+        ### BEGIN SOLUTION 2.10: return (dL/dx, None)
         return unbroadcast(grad, ctx.in_shape), None
+        ### END SOLUTION
 
 
 class Flip(Op):
@@ -93,7 +99,9 @@ class Flip(Op):
 
     @staticmethod
     def backward(ctx, grad):
+        ### BEGIN SOLUTION 2.10: return (dL/dx, None)
         return np.flip(grad, ctx.axes), None
+        ### END SOLUTION
 
 
 class Roll(Op):
@@ -107,7 +115,9 @@ class Roll(Op):
 
     @staticmethod
     def backward(ctx, grad):
+        ### BEGIN SOLUTION 2.10: return (dL/dx, None, None)
         return np.roll(grad, tuple(-s for s in ctx.shifts), ctx.axes), None, None
+        ### END SOLUTION
 
 
 class Repeat(Op):
@@ -121,7 +131,9 @@ class Repeat(Op):
 
     @staticmethod
     def backward(ctx, grad):
+        ### BEGIN SOLUTION 2.10: return (dL/dx, None): the gradient summed over the tiles, in x's shape
         shape = (1,) * (len(ctx.reps) - len(ctx.in_shape)) + tuple(ctx.in_shape)
         tiles = [n for rep, size in zip(ctx.reps, shape) for n in (rep, size)]  # (r0, s0, r1, s1, ...)
         summed = grad.reshape(tiles).sum(axis=tuple(range(0, len(tiles), 2)))
         return summed.reshape(ctx.in_shape), None
+        ### END SOLUTION

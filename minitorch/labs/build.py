@@ -3,8 +3,9 @@
 ``build_student(root, out)`` copies the repository's files (those git tracks or would track:
 ``git ls-files --cached --others --exclude-standard``, or a plain walk that skips .git, caches
 and outputs when ``root`` is not a git checkout) into ``out``. On the way it replaces every
-solution region by its stub and leaves out the hidden tests (``tests/labs/hidden/``) and the
-CI tests of this package (``TOOLING_TESTS``).
+solution region by its stub and leaves out the hidden tests (``tests/labs/hidden/``), the
+CI tests of this package (``TOOLING_TESTS``) and the solutions to the lessons' exercises
+(``lessons/solutions/``).
 
 ``build_grader(root, out)`` writes what Gradescope needs (see ``labs/README.md``):
 
@@ -26,6 +27,8 @@ from .catalog import all_tasks, select
 from .regions import find_regions, stub_source
 
 HIDDEN_TESTS = "tests/labs/hidden/"
+# The instructors' solutions to the lessons' exercises (their checks, minitorch/exercises/, stay)
+EXERCISE_SOLUTIONS = "lessons/solutions/"
 # CI for this package: not lab tests, not for students
 TOOLING_TESTS = ("tests/labs/test_lab_tooling.py", "tests/labs/test_grader_attacks.py",
                  "tests/labs/test_sandbox_libraries.py")
@@ -118,7 +121,8 @@ def build_student(root, out, tasks=None, include=None, hidden=False, force=False
     """
     root, out = _prepare(root, out, force)
     files = [p for p in repository_files(root)
-             if p not in TOOLING_TESTS and (hidden or not p.startswith(HIDDEN_TESTS))]
+             if p not in TOOLING_TESTS and (hidden or not p.startswith(HIDDEN_TESTS))
+             and not p.startswith(EXERCISE_SOLUTIONS)]
     if include is not None:
         files = [p for p in files if p.startswith(tuple(include))]
     regions = all_regions(root, files)

@@ -5,6 +5,9 @@ Loaded with ``-p minitorch.labs.plugin``. Its options:
 - ``--labs-select 1,3.2``: run only these labs (numbers) and tasks (ids); others are deselected.
 - ``--labs-json PATH``: the run's state (``results.py``), rewritten after every test.
 - ``--labs-gradescope PATH``: Gradescope's results.json, rewritten after every test.
+- ``--labs-reach PATH``: write {test file: [task ids]}: the tasks whose solution regions each
+  test file reached, while it was imported or its tests ran ("" for the rest of the run); the
+  mutation check selects with it (``probes/reach.py``).
 
 Every file is replaced atomically, so if the process dies mid-run (a segfault, a timeout that
 kills it) the last complete version stays on disk: tests that had finished keep their
@@ -30,12 +33,15 @@ def pytest_addoption(parser):
     group.addoption("--labs-select", default="", help="comma-separated lab numbers and task ids to run")
     group.addoption("--labs-json", default=None, help="write the per-test results here as tests finish")
     group.addoption("--labs-gradescope", default=None, help="write Gradescope's results.json here as tests finish")
+    group.addoption("--labs-reach", default=None, help="write which tasks' regions each test file reached here")
 
 
 def pytest_configure(config):
     config.addinivalue_line("markers", MARKER)
     if any(config.getoption(name) for name in ("labs_select", "labs_json", "labs_gradescope")):
         config.pluginmanager.register(Recorder(config), "minitorch-labs-recorder")
+    if config.getoption("labs_reach"):
+        config.pluginmanager.register(ReachRecorder(config), "minitorch-labs-reach")
 
 
 def task_of(item):
@@ -138,3 +144,45 @@ class Recorder:
     def pytest_sessionfinish(self, session, exitstatus):
         self.state["finished"] = True
         self.write()
+
+
+class ReachRecorder:
+    """Traces the run and writes, per test file, the tasks whose regions it reached."""
+
+    def __init__(self, config):
+        from .build import all_regions
+        from .probes.reach import RegionTracer
+
+        root = config.rootpath
+        spans = {}
+        for region in all_regions(root):
+            spans.setdefault(str(root / region.path), []).append((region.begin, region.end, region.task))
+        self.root, self.path, self.reached = root, config.getoption("labs_reach"), {}
+        self.tracer = RegionTracer(spans)
+        self.tracer.start()
+
+    def _record(self, path):
+        key = "" if path is None else str(path.relative_to(self.root))
+        self.reached.setdefault(key, set()).update(self.tracer.take())
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_make_collect_report(self, collector):
+        module = isinstance(collector, pytest.Module)
+        if module:
+            self._record(None)
+        report = yield
+        if module:
+            self._record(collector.path)
+        return report
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_protocol(self, item, nextitem):
+        self._record(None)
+        outcome = yield
+        self._record(item.path)
+        return outcome
+
+    def pytest_unconfigure(self, config):
+        self.tracer.stop()
+        self._record(None)
+        results.write_json(self.path, {key: sorted(tasks) for key, tasks in self.reached.items()})

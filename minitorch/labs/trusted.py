@@ -109,6 +109,7 @@ class Runner:
         self.code, self.user, self.python, self.limits = str(code), user, python, limits
         self.probe_timeout, self.env = probe_timeout, env
         self.libraries = library_paths() if libraries is None else libraries
+        self.trace, self.reached = None, {}  # regions to trace ({path: spans}); tasks reached per probe
         self.base = tempfile.mkdtemp(prefix="minitorch-sandbox-")
         os.chmod(self.base, 0o711)  # the sandbox user may enter its own folder, not list the others
         self.count = 0
@@ -138,7 +139,8 @@ class Runner:
                         ignore=shutil.ignore_patterns("__pycache__", *hidden))
         np.savez(os.path.join(scratch, "inputs.npz"),
                  **{f"{k}/{name}": v for k, p in enumerate(probes) for name, v in inputs[p.key].items()})
-        job = {"probes": [p.key for p in probes], "inputs": "inputs.npz", "status": "status.jsonl", "out": "out"}
+        job = {"probes": [p.key for p in probes], "inputs": "inputs.npz", "status": "status.jsonl", "out": "out",
+               "trace": self.trace}
         with open(os.path.join(scratch, "job.json"), "w") as f:
             json.dump(job, f)
         sandbox.give_to(scratch, self.user)
@@ -165,6 +167,9 @@ class Runner:
                                            sandbox.environment(scratch, self.env), watch)
         found = {}
         for entry in self._status(status_path):
+            if "reached" in entry:
+                tasks = set(filter(None, entry["reached"].split(",")))
+                self.reached.setdefault("" if entry.get("startup") else entry.get("probe"), set()).update(tasks)
             key = entry.get("probe")
             index = next((k for k, p in enumerate(probes) if p.key == key), None)
             if index is None or key in found:
@@ -264,15 +269,26 @@ def describe(probe, outcome, inputs, expected):
     return "failed", None, f"The probe did not finish: {detail}\nLook at: {probe.where}"
 
 
-def reference_outputs(reference, probes, inputs, python, limits, probe_timeout, env):
+def reference_outputs(reference, probes, inputs, python, limits, probe_timeout, env, reach=None):
     """Run the probes on the reference (trusted) and return their outputs; a probe the reference
     fails is the course's bug, reported as such. The reference is trusted, so it gets at least
     ``REFERENCE_TIMEOUT`` seconds per probe: the time limit is for the submission's code, and a
-    busy grading machine must not turn a slow reference into a broken course."""
+    busy grading machine must not turn a slow reference into a broken course. With ``reach`` (a
+    dict), the run is traced and ``reach`` gets {probe key: tasks whose regions it reached}, and
+    "" for those reached while importing the code (``probes/reach.py``)."""
     limits = dataclasses.replace(limits, wall=max(limits.wall, REFERENCE_TIMEOUT))
     runner = Runner(reference, None, python, limits, max(probe_timeout, REFERENCE_TIMEOUT), env)
+    if reach is not None:
+        from .build import all_regions
+
+        runner.trace = {}
+        for region in all_regions(reference):
+            runner.trace.setdefault(str(Path(reference) / region.path), []).append(
+                (region.begin, region.end, region.task))
     try:
         found = runner.run(probes, inputs)
+        if reach is not None:
+            reach.update(runner.reached)
     finally:
         runner.close()
     broken = {k: v for k, v in found.items() if v[0] != "ok"}
@@ -355,13 +371,16 @@ def grade_in(runner, code, account, probes, inputs, log):
     return found
 
 
-def probe_mutation_check(root, tasks=None, probe_timeout=60.0, workers=None):
+def probe_mutation_check(root, tasks=None, probe_timeout=60.0, workers=None, failing=None):
     """The mutation check of the probes (``mutation.py`` does the same for the tests): stub one
     task at a time; each of its probes must stop passing, and no probe of a task that does not
-    depend on it. Returns {task id: [problems]} plus "reference" (every probe runs there)."""
+    depend on it. Returns {task id: [problems]} plus "reference" (every probe runs there). As in
+    ``mutation.py``, the traced reference run tells which probes reach a task's regions: only
+    those, and the probes of the task and of the tasks that declare it, run with it stubbed.
+    ``failing``: as in ``mutation.mutation_check``."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from .mutation import analyse, make_copies
+    from .mutation import analyse, failed_tasks, make_copies, unneeded_dependencies
 
     tasks = [t.id for t in catalog.all_tasks()] if tasks is None else list(tasks)
     probes = all_probes()
@@ -371,24 +390,33 @@ def probe_mutation_check(root, tasks=None, probe_timeout=60.0, workers=None):
     base = Path(tempfile.mkdtemp(prefix="minitorch-probe-mutants-"))
     try:
         copies = make_copies(root, base, tasks)
+        reach = {}
         try:
-            expected = reference_outputs(copies["reference"], probes, inputs, python, limits, probe_timeout, env)
+            expected = reference_outputs(copies["reference"], probes, inputs, python, limits, probe_timeout, env,
+                                         reach)
         except RuntimeError as e:
             return {"reference": [str(e)], **{t: [] for t in tasks}}
 
         def graded(task_id):
+            watched = {task_id} | {t.id for t in catalog.all_tasks() if task_id in t.depends_on}
+            chosen = [p for p in probes if task_id in reach.get("", ()) or p.task in watched
+                      or task_id in reach.get(p.key, ())]
             runner = Runner(copies[task_id], None, python, limits, probe_timeout, env)
             try:
-                found = runner.run(probes, inputs)
+                found = runner.run(chosen, inputs)
             finally:
                 runner.close()
             state = dict(results.new_state(tasks), finished=True)
-            for p in probes:
+            for p in chosen:
                 test = results.new_test(p.key, p.task, p.hidden)
                 outcome = describe(p, found.get(p.key, ("crash", "it never ran")), inputs[p.key], expected[p.key])
                 test["outcome"], test["stub"], test["message"] = outcome
                 state["tests"].append(test)
-            return analyse(task_id, state)
+            if failing is not None:
+                failing[task_id] = failed_tasks(state)
+                return analyse(task_id, state, judge_dependencies=False)
+            return analyse(task_id, state, judge_dependencies=False) + unneeded_dependencies(
+                task_id, failed_tasks(state), "probes (if its tests need it, keep it: CI judges both together)")
 
         with ThreadPoolExecutor(workers or max(1, min(os.cpu_count() or 1, 4))) as pool:
             return {"reference": [], **dict(zip(tasks, pool.map(graded, tasks)))}

@@ -43,6 +43,7 @@ def calculate_gain(nonlinearity, param=None):
     selu               3/4
     =================  ====================================
     """
+    ### BEGIN SOLUTION 3.19: return the gain of the table above (a clear ValueError for an unknown nonlinearity or a slope that is not a number)
     linear_like = ("linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
                    "conv_transpose3d", "sigmoid")
     if nonlinearity in linear_like:
@@ -62,10 +63,12 @@ def calculate_gain(nonlinearity, param=None):
         f"calculate_gain: unsupported nonlinearity {nonlinearity!r}; expected one of "
         f"{', '.join(linear_like)}, tanh, relu, leaky_relu, selu."
     )
+    ### END SOLUTION
 
 
 def _calculate_fan_in_and_fan_out(tensor):
     """(fan_in, fan_out) of a weight: (out, in) for Linear, (out, in, *kernel) for convolutions."""
+    ### BEGIN SOLUTION 3.19: return (fan_in, fan_out) of a weight with at least 2 dimensions (a clear ValueError otherwise)
     if tensor.ndim < 2:
         raise ValueError(
             f"fan in and fan out cannot be computed for a tensor with {tensor.ndim} dimension(s) "
@@ -73,6 +76,7 @@ def _calculate_fan_in_and_fan_out(tensor):
         )
     receptive_field = int(np.prod(tensor.shape[2:]))
     return tensor.shape[1] * receptive_field, tensor.shape[0] * receptive_field
+    ### END SOLUTION
 
 
 def _fill(tensor, array):
@@ -83,7 +87,9 @@ def _fill(tensor, array):
 
 def uniform_(tensor, a=0.0, b=1.0, generator=None):
     """Fill with samples from U(a, b)."""
+    ### BEGIN SOLUTION 3.19: fill the tensor in place with U(a, b) samples from rng(generator) and return it
     return _fill(tensor, rng(generator).uniform(a, b, tensor.shape))
+    ### END SOLUTION
 
 
 def normal_(tensor, mean=0.0, std=1.0, generator=None):
@@ -138,10 +144,12 @@ def zeros_(tensor):
 def xavier_uniform_(tensor, gain=1.0, generator=None):
     """Glorot uniform: U(-b, b) with ``b = gain * sqrt(6 / (fan_in + fan_out))``
     (variance ``gain^2 * 2 / (fan_in + fan_out)``)."""
+    ### BEGIN SOLUTION 3.19: fill with Glorot uniform samples
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     std = gain * math.sqrt(2.0 / (fan_in + fan_out))
     bound = math.sqrt(3.0) * std
     return uniform_(tensor, -bound, bound, generator)
+    ### END SOLUTION
 
 
 def xavier_normal_(tensor, gain=1.0, generator=None):
@@ -154,12 +162,14 @@ def xavier_normal_(tensor, gain=1.0, generator=None):
 
 
 def _kaiming_std(tensor, a, mode, nonlinearity):
+    ### BEGIN SOLUTION 3.19: return He's std for the chosen fan (0 when the tensor is empty)
     checks.choice("kaiming init", "mode", mode, ("fan_in", "fan_out"))
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     fan = fan_in if mode == "fan_in" else fan_out
     if fan == 0:  # the tensor has no elements: nothing to fill
         return 0.0
     return calculate_gain(nonlinearity, a) / math.sqrt(fan)
+    ### END SOLUTION
 
 
 def kaiming_uniform_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", generator=None):
@@ -169,8 +179,10 @@ def kaiming_uniform_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", gene
     ``"fan_out"`` that of the gradients in the backward pass. ``a`` is the negative slope
     of a leaky ReLU (0 gives plain ReLU's gain sqrt(2)).
     """
+    ### BEGIN SOLUTION 3.19: fill with He uniform samples
     bound = math.sqrt(3.0) * _kaiming_std(tensor, a, mode, nonlinearity)
     return uniform_(tensor, -bound, bound, generator)
+    ### END SOLUTION
 
 
 def kaiming_normal_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", generator=None):
@@ -183,11 +195,13 @@ def kaiming_normal_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", gener
 def default_layer_init_(weight, bias=None):
     """PyTorch's default for Linear and Conv layers: weight ~ kaiming_uniform_(a=sqrt(5)), which
     is U(-1/sqrt(fan_in), 1/sqrt(fan_in)), and the bias ~ U(-1/sqrt(fan_in), 1/sqrt(fan_in))."""
+    ### BEGIN SOLUTION 3.19: initialise weight and bias as PyTorch's Linear and Conv layers do
     kaiming_uniform_(weight, a=math.sqrt(5))
     if bias is not None:
         fan_in, _ = _calculate_fan_in_and_fan_out(weight)
         bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
         uniform_(bias, -bound, bound)
+    ### END SOLUTION
 
 
 def _require_ndim(op, tensor, allowed):

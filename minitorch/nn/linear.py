@@ -34,6 +34,7 @@ class Linear(Module):
         super().__init__()
         self.in_features = checks.size("Linear", "in_features", in_features)
         self.out_features = checks.size("Linear", "out_features", out_features)
+        ### BEGIN SOLUTION 3.20: make the weight and (or no) bias Parameters of the given dtype and device, then initialise them
         dtype = dtypes.to_dtype(dtype) or dtypes.get_default_dtype()
         self.weight = Parameter(empty(out_features, in_features, dtype=dtype, device=device))
         if bias:
@@ -41,13 +42,18 @@ class Linear(Module):
         else:
             self.register_parameter("bias", None)
         self.reset_parameters()
+        ### END SOLUTION
 
     def reset_parameters(self):
         """Draw fresh weights and bias (from the seeded generator; see ``manual_seed``)."""
+        ### BEGIN SOLUTION 3.20: draw fresh weights and bias with PyTorch's default layer initialisation
         init.default_layer_init_(self.weight, self.bias)
+        ### END SOLUTION
 
     def forward(self, input):
+        ### BEGIN SOLUTION 3.20: the layer applied to input (one graph node)
         return F.linear(input, self.weight, self.bias)
+        ### END SOLUTION
 
     def extra_repr(self):
         bias = self.bias is not None

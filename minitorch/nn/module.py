@@ -102,10 +102,12 @@ class Module(ModuleHooks):
 
     def _forget(self, name):
         """Remove ``name`` from every registry and from the plain attributes."""
+        ### BEGIN SOLUTION 3.17: remove the name from every registry and from the plain attributes
         self.__dict__.pop(name, None)
         for registry in (self._parameters, self._buffers, self._modules):
             registry.pop(name, None)
         self._non_persistent_buffers.discard(name)
+        ### END SOLUTION
 
     def register_parameter(self, name, param):
         """Register ``param`` (a Parameter, or None for "no such parameter", like a missing bias)."""
@@ -127,11 +129,13 @@ class Module(ModuleHooks):
             raise TypeError(
                 f"register_buffer: {name!r} must be a Tensor or None, got {type(tensor).__name__}."
             )
+        ### BEGIN SOLUTION 3.17: store the buffer and remember whether state_dict saves it
         self._buffers[name] = tensor
         if persistent:
             self._non_persistent_buffers.discard(name)
         else:
             self._non_persistent_buffers.add(name)
+        ### END SOLUTION
 
     def add_module(self, name, module):
         """Register ``module`` as a child called ``name`` (what ``self.name = module`` does)."""
@@ -146,6 +150,7 @@ class Module(ModuleHooks):
     register_module = add_module
 
     def __setattr__(self, name, value):
+        ### BEGIN SOLUTION 3.17: register a Parameter or Module (a Buffer as register_buffer) under its name, keeping its place when replaced and no other attribute of that name; a registered name takes only its kind or None (a clear TypeError otherwise); anything else is a plain attribute
         params = self.__dict__.get("_parameters")
         if isinstance(value, (Parameter, Module)):
             self._check_init(type(value).__name__, name)
@@ -182,20 +187,25 @@ class Module(ModuleHooks):
             self._buffers[name] = value
         else:
             object.__setattr__(self, name, value)
+        ### END SOLUTION
 
     def __getattr__(self, name):
+        ### BEGIN SOLUTION 3.17: find a name that normal lookup missed among the parameters, buffers and children (AttributeError as Python's otherwise)
         # Only called when normal lookup fails: parameters, buffers and children live here.
         d = self.__dict__
         for registry in ("_parameters", "_buffers", "_modules"):
             if registry in d and name in d[registry]:
                 return d[registry][name]
         raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+        ### END SOLUTION
 
     def __delattr__(self, name):
+        ### BEGIN SOLUTION 3.17: delete a registered name from its registry, or a plain attribute
         if any(name in r for r in (self._parameters, self._buffers, self._modules)):
             self._forget(name)
         else:
             object.__delattr__(self, name)
+        ### END SOLUTION
 
     def __dir__(self):
         registered = [*self._parameters, *self._buffers, *self._modules]
@@ -204,6 +214,7 @@ class Module(ModuleHooks):
     # ---------------------------------------------------------------- traversal
     def named_modules(self, memo=None, prefix="", remove_duplicate=True):
         """Yield ``(dotted_name, module)`` for this module ("") and every descendant, each once."""
+        ### BEGIN SOLUTION 3.18: yield (dotted name, module) for self (prefix) and then every descendant depth-first in registration order, each module once unless remove_duplicate is False
         if memo is None:
             memo = set()
         if remove_duplicate:
@@ -214,6 +225,7 @@ class Module(ModuleHooks):
         for name, child in self._modules.items():
             if child is not None:
                 yield from child.named_modules(memo, _join(prefix, name), remove_duplicate)
+        ### END SOLUTION
 
     def modules(self, remove_duplicate=True):
         """This module and every descendant (each once, unless ``remove_duplicate=False``)."""
@@ -268,11 +280,13 @@ class Module(ModuleHooks):
 
     def named_children(self):
         """Yield ``(name, module)`` for the direct children (not grandchildren), each once."""
+        ### BEGIN SOLUTION 3.18: yield (name, child) for the direct children that are not None, each module once
         seen = set()
         for name, child in self._modules.items():
             if child is not None and id(child) not in seen:
                 seen.add(id(child))
                 yield name, child
+        ### END SOLUTION
 
     def children(self):
         """The direct children, each once."""
@@ -280,6 +294,7 @@ class Module(ModuleHooks):
             yield child
 
     def _named_members(self, registry, prefix, recurse, remove_duplicate):
+        ### BEGIN SOLUTION 3.18: yield (dotted name, tensor) of the registry's non-None entries of self (and with recurse every descendant), each tensor once unless remove_duplicate is False
         if recurse:
             modules = self.named_modules(prefix=prefix, remove_duplicate=remove_duplicate)
         else:
@@ -291,6 +306,7 @@ class Module(ModuleHooks):
                     continue
                 seen.add(id(value))
                 yield _join(module_prefix, name), value
+        ### END SOLUTION
 
     def named_parameters(self, prefix="", recurse=True, remove_duplicate=True):
         """Yield ``(dotted_name, parameter)``; a parameter shared by two layers comes once."""

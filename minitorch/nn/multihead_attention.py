@@ -121,6 +121,7 @@ class MultiheadAttention(Module):
                 "attn_mask must be given too (as in PyTorch): pass "
                 "attn_mask=nn.Transformer.generate_square_subsequent_mask(L)."
             )
+        ### BEGIN SOLUTION 5.3: the docstring's (output, weights) in the input's layout: projections, appended bias_k/zero keys, heads, one merged mask, attention (dropout while training), out_proj
         # Work in the (N, L, E) layout: add the batch dimension, or move it first.
         if not batched:
             query, key, value = query.unsqueeze(0), key.unsqueeze(0), value.unsqueeze(0)
@@ -146,14 +147,13 @@ class MultiheadAttention(Module):
             causal = is_causal and key_padding_mask is None
             out = F.scaled_dot_product_attention(q, k, v, None if causal else mask, dropout_p, causal)
             weights = None
-        ### BEGIN SOLUTION 5.3: out = out_proj of the heads (N, H, L, D) joined back into (N, L, E)
         out = self.out_proj(out.transpose(1, 2).reshape(N, L, E))  # concat heads, project
-        ### END SOLUTION
         if weights is not None and average_attn_weights:
             weights = weights.mean(dim=1)
         if not batched:
             return out.squeeze(0), None if weights is None else weights.squeeze(0)
         return (out if self.batch_first else out.transpose(0, 1)), weights
+        ### END SOLUTION
 
     def _in_projection(self, query, key, value):
         """Q, K, V = query W_q^T + b_q, key W_k^T + b_k, value W_v^T + b_v."""
@@ -181,6 +181,7 @@ class MultiheadAttention(Module):
 
         Keys appended by add_bias_kv / add_zero_attn (beyond the masks' last column) are allowed.
         """
+        ### BEGIN SOLUTION 5.3: return None or one additive mask broadcastable to (N, H, L, S) from attn_mask ((L, S) or (N*H, L, S)) and key_padding_mask (N, S); appended keys allowed
         mask = None
         if attn_mask is not None:
             mask = _additive(attn_mask, dtype)  # (L, S0) or (N*H, L, S0)
@@ -193,6 +194,7 @@ class MultiheadAttention(Module):
             allowed = zeros(*mask.shape[:-1], S - mask.shape[-1], dtype=dtype, device=mask.device)
             mask = cat([mask, allowed], dim=-1)
         return mask
+        ### END SOLUTION
 
     def _check_inputs(self, query, key, value, key_padding_mask, attn_mask):
         """Check shapes and return whether the input is batched (query 3-D) or one sequence (2-D)."""

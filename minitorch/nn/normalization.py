@@ -86,16 +86,18 @@ class _BatchNorm(Module):
                 f"{name}({self.num_features}) expects {self.num_features} channels in dim 1, got input of "
                 f"shape {tuple(input.shape)}. Set num_features to the number of channels."
             )
+        ### BEGIN SOLUTION 4.10: count the batch, pick the momentum (None: a cumulative average) and the statistics F.batch_norm uses and updates
         momentum = 0.0 if self.momentum is None else self.momentum
         if self.training and self.track_running_stats:
             self.num_batches_tracked.add_(1)
-            if self.momentum is None:  # cumulative average over every batch so far
-                momentum = 1.0 / float(self.num_batches_tracked.item())
+            if self.momentum is None:  # cumulative average over every batch so far (the count not read back)
+                momentum = 1.0 / self.num_batches_tracked.double()
         # Batch statistics while training, and in eval mode when there are no running statistics.
         use_batch_stats = self.training or self.running_mean is None
         track = not self.training or self.track_running_stats
         return F.batch_norm(input, self.running_mean if track else None, self.running_var if track else None,
                             self.weight, self.bias, use_batch_stats, momentum, self.eps)
+        ### END SOLUTION
 
     def extra_repr(self):
         return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "

@@ -75,8 +75,9 @@ class _InstanceNorm(_BatchNorm):
             raise ValueError(f"{name}({self.num_features}) expects {self.num_features} channels in dim 1, got "
                              f"input of shape {tuple(input.shape)}.")
         use_input_stats = self.training or not self.track_running_stats
+        momentum = 0.0 if self.momentum is None else self.momentum  # as PyTorch: None leaves the stats as they are
         return F.instance_norm(input, self.running_mean, self.running_var, self.weight, self.bias, use_input_stats,
-                               0.1 if self.momentum is None else self.momentum, self.eps)
+                               momentum, self.eps)
 
 
 class InstanceNorm1d(_InstanceNorm):

@@ -159,6 +159,7 @@ class TransformerDecoderLayer(Module):
 
     def forward(self, tgt, memory, tgt_mask=None, memory_mask=None, tgt_key_padding_mask=None,
                 memory_key_padding_mask=None, tgt_is_causal=False, memory_is_causal=False):
+        ### BEGIN SOLUTION 5.9: self-attention, cross-attention to memory, then the FFN (dropout3), each residual with a LayerNorm after it (before if norm_first)
         x = tgt
         if self.norm_first:
             x = x + self._sa_block(self.norm1(x), tgt_mask, tgt_key_padding_mask, tgt_is_causal)
@@ -171,16 +172,21 @@ class TransformerDecoderLayer(Module):
                                                memory_is_causal))
             x = self.norm3(x + self.dropout3(_feed_forward(self, x)))
         return x
+        ### END SOLUTION
 
     def _sa_block(self, x, attn_mask, key_padding_mask, is_causal):
+        ### BEGIN SOLUTION 5.9: x attending to itself under the masks (no attention weights needed), then dropout1
         x = self.self_attn(x, x, x, attn_mask=attn_mask, key_padding_mask=key_padding_mask,
                            need_weights=False, is_causal=is_causal)[0]
         return self.dropout1(x)
+        ### END SOLUTION
 
     def _mha_block(self, x, memory, attn_mask, key_padding_mask, is_causal):
+        ### BEGIN SOLUTION 5.9: x's queries attending to memory's keys and values under the memory masks, then dropout2
         x = self.multihead_attn(x, memory, memory, attn_mask=attn_mask, key_padding_mask=key_padding_mask,
                                 need_weights=False, is_causal=is_causal)[0]
         return self.dropout2(x)
+        ### END SOLUTION
 
 
 def _clones(layer, num_layers):
@@ -216,11 +222,13 @@ class TransformerEncoder(Module):
         if is_causal is None:
             batch_first = len(self.layers) > 0 and self.layers[0].self_attn.batch_first
             is_causal = _is_causal_mask(mask, _sequence_length(src, batch_first))
+        ### BEGIN SOLUTION 5.4: src through every layer in turn (the same masks for each), then norm if there is one
         output = src
         for layer in self.layers:
             output = layer(output, src_mask=mask, src_key_padding_mask=src_key_padding_mask,
                            is_causal=is_causal)
         return output if self.norm is None else self.norm(output)
+        ### END SOLUTION
 
 
 class TransformerDecoder(Module):
@@ -242,6 +250,7 @@ class TransformerDecoder(Module):
         if tgt_is_causal is None:
             batch_first = len(self.layers) > 0 and self.layers[0].self_attn.batch_first
             tgt_is_causal = _is_causal_mask(tgt_mask, _sequence_length(tgt, batch_first))
+        ### BEGIN SOLUTION 5.9: tgt through every layer in turn with memory (the same masks for each), then norm if there is one
         output = tgt
         for layer in self.layers:
             output = layer(output, memory, tgt_mask=tgt_mask, memory_mask=memory_mask,
@@ -249,6 +258,7 @@ class TransformerDecoder(Module):
                            memory_key_padding_mask=memory_key_padding_mask,
                            tgt_is_causal=tgt_is_causal, memory_is_causal=memory_is_causal)
         return output if self.norm is None else self.norm(output)
+        ### END SOLUTION
 
 
 class Transformer(Module):
@@ -320,5 +330,7 @@ class Transformer(Module):
 
         Added to the scores, it stops position i from attending to any later position j > i.
         """
+        ### BEGIN SOLUTION 5.2: return the (sz, sz) float mask of the docstring, on device, of dtype
         future = causal_future_mask(sz, sz, device)
         return zeros(sz, sz, device=device, dtype=dtype).masked_fill(future, float("-inf"))
+        ### END SOLUTION

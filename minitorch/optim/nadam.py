@@ -63,12 +63,12 @@ class NAdam(Optimizer):
         mu = beta1 * (1.0 - 0.5 * 0.96 ** (t * psi))
         mu_next = beta1 * (1.0 - 0.5 * 0.96 ** ((t + 1) * psi))
         state["mu_product"] *= mu
-        mu_product = float(state["mu_product"])
+        mu_product = state["mu_product"].astype(np.float64)  # 0-d, left on the device: no host read per step
         m, v = state["exp_avg"], state["exp_avg_sq"]
         running_average_(m, grad, beta1)
         running_average_(v, np.multiply(grad, grad), beta2)
         denom = np.divide(v, 1 - beta2**t)
         np.sqrt(denom, out=denom)
         denom += group["eps"]
-        param -= (lr * (1.0 - mu) / (1.0 - mu_product)) * (grad / denom)
-        param -= (lr * mu_next / (1.0 - mu_product * mu_next)) * (m / denom)
+        param -= (lr * (1.0 - mu) / (1.0 - mu_product)).astype(param.dtype) * (grad / denom)
+        param -= (lr * mu_next / (1.0 - mu_product * mu_next)).astype(param.dtype) * (m / denom)

@@ -10,7 +10,7 @@ put, index_copy, index_fill and index_add; a RuntimeError for gather and scatter
 """
 import numpy as np
 
-from .. import checks, dtypes
+from .. import checks, device_checks, dtypes
 from .. import functions as ops
 from ..autograd.function import keep_versions, tensor_class
 from ..device import array_module
@@ -28,16 +28,18 @@ class IndexingMethods:
 
     def _index(self, op, index, size, dim, error=RuntimeError, negative=False):
         """``index`` (an integer Tensor) as an int64 array on this device, each value checked
-        against ``size``; ``negative``: values from -size count from the end, as in PyTorch."""
+        against ``size`` (deferred on a GPU, ``device_checks``: 0 stands in for a bad value);
+        ``negative``: values from -size count from the end, as in PyTorch."""
         if not isinstance(index, tensor_class()) or index._array.dtype.kind not in "iu":
             what = index.dtype if isinstance(index, tensor_class()) else type(index).__name__
             raise RuntimeError(f"{op}: index must be an integer (int64) tensor, got {what}.")
         checks.same_device(op, self=self, index=index)
         array = self._on_my_device(index).astype(np.int64, copy=False)
         low = -size if negative else 0
-        bad = array[(array < low) | (array >= size)]
-        if bad.size:
-            raise error(f"{op}: index {int(bad[0])} is out of bounds for dimension {dim} with size {size}.")
+        bad = (array < low) | (array >= size)
+        if device_checks.fail_if(bad, error, lambda values=array: (
+                f"{op}: index {values[bad].flat[0]} is out of bounds for dimension {dim} with size {size}.")):
+            array = array_module(array).where(bad, 0, array)
         return array % size if negative and size else array
 
     def _same_dtype(self, op, other):

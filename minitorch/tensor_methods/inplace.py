@@ -7,9 +7,11 @@ Outside the graph an update is plain array arithmetic (``functions/inplace.py``)
 (gradients recorded, and self or an argument requires grad) the tensor takes the op as its
 history, as in PyTorch (``_rebase``); an update of a view becomes one of its base.
 """
+import warnings
+
 import numpy as np
 
-from .. import dtypes
+from .. import checks, dtypes
 from .. import functions as ops
 from ..autograd.function import tensor_class
 from ..autograd.grad_mode import _GradMode, no_grad
@@ -70,6 +72,7 @@ class InPlaceMethods:
         >>> x.add_(minitorch.tensor([1.0, 1.0]), alpha=2).tolist()
         [3.0, 4.0]
         """
+        other, alpha = _alpha_first("add_", other, alpha)
         return self._in_place("add_", np.add, other if alpha == 1 else other * alpha)
 
     def sub_(self, other, alpha=1):
@@ -81,6 +84,7 @@ class InPlaceMethods:
         >>> x.tolist()
         [0.0, 1.0]
         """
+        other, alpha = _alpha_first("sub_", other, alpha)
         other = _not_bool("Subtraction", self, other if alpha == 1 else other * alpha)
         return self._in_place("sub_", np.subtract, other)
 
@@ -113,7 +117,7 @@ class InPlaceMethods:
         if not _GradMode.enabled:
             return False
         if view is not None:
-            view.refresh(self)  # its base may have taken a history since the view was taken
+            view.refresh(self, op)  # its base may have taken a history since the view was taken
         if not (self.requires_grad or (view is not None and view.base.requires_grad)
                 or any(isinstance(a, tensor_class()) and a.requires_grad for a in args)):
             return False
@@ -122,6 +126,12 @@ class InPlaceMethods:
                 f"{op}: this view was taken in no_grad mode and is being changed in place with grad mode "
                 f"on, which is ambiguous (PyTorch forbids it too). Take the view and change it both "
                 f"inside the no_grad block, or both outside it.")
+        if view is not None and view.several is not None:
+            raise RuntimeError(
+                f"{op}: this tensor is one of the pieces that {view.several} returns (views of one tensor), "
+                f"and PyTorch does not allow such a piece to be changed in place while gradients are recorded. "
+                f"Change a copy (piece = piece.clone(), then {op} on it), use the out-of-place op "
+                f"(piece = piece + y instead of piece += y), or change the whole tensor before taking the pieces.")
         owner = self if view is None else view.base
         if owner.requires_grad and owner._node is None:
             raise RuntimeError(
@@ -168,7 +178,7 @@ class InPlaceMethods:
             places = view.replay(places)._array
             written = inplace.WriteThroughView.apply(base, result, self._writable(op, rebase=True), places)
             base._node, base.requires_grad = written._node, True
-            view.refresh(self)
+            view.refresh(self, op)
         return self
 
     def _keep_old_values(self, result):
@@ -219,9 +229,18 @@ class InPlaceMethods:
         return self
 
     def _reshaped(self, op, view):
-        """Make self ``view`` (a view of self's elements in another shape), in place; returns self."""
-        self._writable(op)
-        self._array = view(self)._array
+        """Make self ``view(self)`` (a view of self's elements in another shape), in place; returns
+        self. As in PyTorch the version bumps (ops that saved self refuse to run backward) and, in
+        the graph (``_records``), self's history becomes the view op's; a view of another tensor
+        stays one, with the new view op as its last step."""
+        records = self._records(op)  # False: self has no history to take (or gradients are off)
+        result = view(self)
+        self._version[0] += 1
+        self._array = result._array
+        if records:
+            self._node = result._node
+        if self._view is not None:
+            self._view = result._view
         return self
 
     def unsqueeze_(self, dim):
@@ -250,6 +269,61 @@ class InPlaceMethods:
         minitorch.Size([3, 2])
         """
         return self._reshaped("t_", lambda x: x.t())
+
+    def transpose_(self, dim0, dim1):
+        """In place: self becomes ``self.transpose(dim0, dim1)`` (two dimensions swapped); returns self.
+
+        >>> import minitorch
+        >>> minitorch.zeros(2, 3, 4).transpose_(0, 2).shape
+        minitorch.Size([4, 3, 2])
+        """
+        return self._reshaped("transpose_", lambda x: x.transpose(dim0, dim1))
+
+    swapdims_ = transpose_
+
+    def swapaxes_(self, axis0, axis1):
+        """In place: self becomes ``self.swapaxes(axis0, axis1)`` (``transpose_``); returns self.
+
+        >>> import minitorch
+        >>> minitorch.zeros(2, 3).swapaxes_(0, 1).shape
+        minitorch.Size([3, 2])
+        """
+        return self._reshaped("swapaxes_", lambda x: x.transpose(axis0, axis1))
+
+    def resize_(self, *sizes, size=None, memory_format=None):
+        """In place: self takes the shape ``sizes``, its elements kept in memory order (the first
+        ``numel`` of them; new ones are 0 where PyTorch leaves them uninitialised); returns self.
+        A tensor that requires grad cannot be resized, as in PyTorch. Growing allocates new memory
+        here, so views taken before no longer share it. ``memory_format`` is accepted (contiguous).
+
+        >>> import minitorch
+        >>> minitorch.arange(6).resize_(2, 2).tolist()
+        [[0, 1], [2, 3]]
+        """
+        shape = checks.sizes("resize_", sizes, size)
+        if min(shape, default=0) < 0:
+            raise RuntimeError(f"resize_: sizes must be non-negative, got {list(shape)}.")
+        if self.requires_grad:
+            raise RuntimeError(
+                "resize_: cannot resize a tensor that requires grad (PyTorch refuses it too, even in no_grad "
+                "mode). Resize a copy outside the graph (x.detach().clone().resize_(...)), or use "
+                "reshape/view for the same number of elements.")
+        flat = self._writable("resize_").ravel(order="K")  # memory order, as PyTorch's storage
+        count = int(np.prod(shape))
+        if count > flat.size or not np.shares_memory(flat, self._array):
+            kept, flat = flat[:count], array_module(flat).zeros(count, flat.dtype)
+            flat[:kept.size] = kept
+        self._array, self._view = flat[:count].reshape(shape), None
+        return self
+
+    def resize_as_(self, the_template, memory_format=None):
+        """In place: self takes ``the_template``'s shape (``resize_``); returns self.
+
+        >>> import minitorch
+        >>> minitorch.arange(4).resize_as_(minitorch.zeros(2, 2)).tolist()
+        [[0, 1], [2, 3]]
+        """
+        return self.resize_(the_template.shape)
 
     def fill_(self, value):
         """Every element set to ``value``, in place; returns self.
@@ -300,8 +374,7 @@ class InPlaceMethods:
         >>> bool(((x >= -1) & (x < 1)).all())
         True
         """
-        self._writable("uniform_")[...] = self._on_my_device(rng(generator).uniform(a, b, self.shape))
-        return self
+        return self._fill_random("uniform_", rng(generator).uniform(a, b, self.shape))
 
     def normal_(self, mean=0.0, std=1.0, generator=None):
         """Filled in place with draws from N(mean, std^2).
@@ -310,8 +383,7 @@ class InPlaceMethods:
         >>> minitorch.zeros(2, 3).normal_(mean=0.0, std=0.02).shape
         minitorch.Size([2, 3])
         """
-        self._writable("normal_")[...] = self._on_my_device(rng(generator).normal(mean, std, self.shape))
-        return self
+        return self._fill_random("normal_", rng(generator).normal(mean, std, self.shape))
 
     def __setitem__(self, index, value):
         """In place: x[index] = value (a number, or values broadcast to the selection); bumps the version.
@@ -340,6 +412,17 @@ class InPlaceMethods:
                 f"shape {tuple(self.detach()[index].shape)} of a tensor of shape {tuple(self.shape)}: the "
                 f"value must broadcast to the selection."
             ) from None
+
+
+def _alpha_first(op, other, alpha):
+    """``(other, alpha)`` of ``x.add_(other, alpha)``, also from PyTorch's deprecated order
+    ``x.add_(alpha, other)`` (a number, then a tensor: old SGD loops' ``p.data.add_(-lr, p.grad)``),
+    which PyTorch still accepts with a warning."""
+    if isinstance(other, PYTHON_NUMBERS) and isinstance(alpha, tensor_class()):
+        warnings.warn(f"This overload of {op} is deprecated: {op}(Number alpha, Tensor other). Use "
+                      f"{op}(Tensor other, *, Number alpha=1) instead.", UserWarning, stacklevel=3)
+        return alpha, other
+    return other, alpha
 
 
 #: The out-of-place method of each in-place arithmetic update, for tensors in the graph (``_rebase``).

@@ -5,6 +5,7 @@ CPU (see ``minitorch.random``), then are written into the tensor on its device.
 """
 import numpy as np
 
+from .. import functions as ops
 from ..random import rng
 
 
@@ -35,7 +36,13 @@ class RandomMethods:
     __slots__ = ()
 
     def _fill_random(self, op, draws):
-        self._writable(op)[...] = self._on_my_device(np.asarray(draws).astype(self._array.dtype))
+        """Write ``draws`` (values of self's shape) into self; returns self. As in PyTorch, a tensor
+        in the graph takes the fill as its history (no gradient flows back through it), and a leaf
+        that requires grad is refused outside ``no_grad`` (``_records``)."""
+        draws = self._on_my_device(np.asarray(draws).astype(self._array.dtype))
+        if self._records(op):
+            return self._store(op, ops.Copy.apply(self, draws))
+        self._writable(op)[...] = draws
         return self
 
     def bernoulli(self, p=None, *, generator=None):

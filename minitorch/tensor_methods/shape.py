@@ -7,7 +7,7 @@ import builtins
 
 import numpy as np
 
-from .. import checks, dtypes
+from .. import checks, device_checks, dtypes
 from .. import functions as ops
 from ..autograd.function import keep_versions, tensor_class
 from ..device import array_module, is_gpu_array
@@ -43,6 +43,16 @@ def _distinct_axes(op, dims, ndim):
 def _as_dims(dims):
     """An int or a sequence of ints (PyTorch accepts both for dims) as a tuple."""
     return tuple(dims) if isinstance(dims, (tuple, list)) else (dims,)
+
+
+def _put_index(array, dim, size):
+    """An index array of ``index_put`` for a dimension of ``size``, its values checked to lie in
+    [-size, size) (deferred on a GPU, ``device_checks``: 0 stands in for a bad value)."""
+    bad = (array < -size) | (array >= size)
+    if device_checks.fail_if(bad, IndexError, lambda: (
+            f"index_put: index {array[bad].flat[0]} is out of bounds for dimension {dim} with size {size}.")):
+        return array_module(array).where(bad, 0, array)
+    return array
 
 
 class ShapeMethods:
@@ -291,12 +301,9 @@ class ShapeMethods:
             raise IndexError("index_put: index tensors must be integer or bool tensors, got a floating one.")
         if len(indices) > self.ndim:
             raise IndexError(f"index_put: {len(indices)} index tensors for a tensor of {self.ndim} dimension(s).")
-        if all(i.dtype != dtypes.bool_ for i in indices):  # (a mask may span several dimensions)
-            for dim, (i, size) in enumerate(zip(indices, self.shape)):
-                if i.numel() and not -size <= int(i.min()) <= int(i.max()) < size:
-                    raise IndexError(f"index_put: index {i.tolist()} is out of bounds for dimension {dim} "
-                                     f"with size {size}.")
         index = tuple(self._on_my_device(i) for i in indices)
+        if all(i.dtype != dtypes.bool_ for i in indices):  # (a mask may span several dimensions)
+            index = tuple(_put_index(array, dim, size) for dim, (array, size) in enumerate(zip(index, self.shape)))
         return keep_versions(ops.IndexPut.apply(self, values, index, bool(accumulate)), *indices)
 
     # ------------------------------------------------------------ more views of the same elements
@@ -415,6 +422,15 @@ class ShapeMethods:
         """The pieces between consecutive ``bounds`` along ``axis``, as a tuple."""
         return tuple(self._piece(axis, a, b) for a, b in zip(bounds[:-1], bounds[1:]))
 
+    @staticmethod
+    def _several(op, pieces):
+        """``pieces``, marked as the views that ``op`` (split, unbind) returns together: as in
+        PyTorch, none may be changed in place in the graph (``autograd.function.View``)."""
+        for piece in pieces:
+            if piece._view is not None:
+                piece._view.one_of_several(op)
+        return pieces
+
     def _split_axis(self, op, dim):
         if self.ndim == 0:
             raise RuntimeError(f"{op}: expects a tensor with at least 1 dimension, got a 0-d tensor.")
@@ -435,11 +451,11 @@ class ShapeMethods:
             if builtins.sum(sections) != size or builtins.min(sections, default=0) < 0:
                 raise RuntimeError(f"split: sizes {list(sections)} must be non-negative and sum to {size}, "
                                    f"the size of dim {dim}.")
-            return self._pieces(axis, np.cumsum((0,) + sections).tolist())
+            return self._several("split", self._pieces(axis, np.cumsum((0,) + sections).tolist()))
         step = checks.integer("split", "split_size", split_size)
         if step < 0 or (step == 0 and size):
             raise RuntimeError(f"split: split_size must be positive (0 only for an empty dim), got {step}.")
-        return self._pieces(axis, list(range(0, size, step or 1)) + [size]) if size else (self,)
+        return self._several("split", self._pieces(axis, list(range(0, size, step or 1)) + [size])) if size else (self,)
 
     def tensor_split(self, indices_or_sections, dim=0):
         """``n`` pieces of sizes differing by at most one (the first ones longer), or the pieces
@@ -514,7 +530,7 @@ class ShapeMethods:
         [[1, 3], [2, 4]]
         """
         axis = self._split_axis("unbind", dim)
-        return tuple(self.select(axis, i) for i in range(self.shape[axis]))
+        return self._several("unbind", tuple(self.select(axis, i) for i in range(self.shape[axis])))
 
     def narrow(self, dim, start, length):
         """Elements ``start`` to ``start + length`` along ``dim`` (a view; a negative start counts from the end).

@@ -1,6 +1,8 @@
-"""Lab 4: convolution and pooling (``functions/conv.py``, ``functions/pool.py``).
+"""Lab 4: convolution and pooling, adaptive pooling included (``functions/conv.py``, ``functions/pool.py``,
+``nn/functional/conv.py``).
 
-im2col is checked against the definition written as loops over pixels; its backward and the
+im2col is checked on images worked out by hand and on invariants (shapes, orders, the adjoint
+identity with col2im); its backward and the
 pooling backward passes against finite differences (the Im2Col op is called directly, so
 these tests do not need matmul's backward from lab 2); the pooling forward passes and conv2d
 against small cases worked out by hand.
@@ -28,32 +30,46 @@ def t(shape, seed=0, distinct=False):
     return minitorch.tensor(data.reshape(shape), dtype=minitorch.float64, requires_grad=True)
 
 
-def unfold_loops(x, kernel, stride, padding, dilation):
-    """out[n, (c, i, j), (p, q)] = x_pad[n, c, p*sH + i*dH, q*sW + j*dW], one element at a time."""
-    (kh, kw), (sh, sw), (ph, pw), (dh, dw) = kernel, stride, padding, dilation
-    n, c, h, w = x.shape
-    x_pad = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))
-    oh = (h + 2 * ph - dh * (kh - 1) - 1) // sh + 1
-    ow = (w + 2 * pw - dw * (kw - 1) - 1) // sw + 1
-    out = np.zeros((n, c * kh * kw, oh * ow))
-    for b in range(n):
-        for ch in range(c):
-            for i in range(kh):
-                for j in range(kw):
-                    for p in range(oh):
-                        for q in range(ow):
-                            out[b, (ch * kh + i) * kw + j, p * ow + q] = x_pad[b, ch, p * sh + i * dh, q * sw + j * dw]
-    return out
-
-
 # ----------------------------------------------------------------------------- 4.1 im2col
 
+def nine():
+    """The image [[1, 2, 3], [4, 5, 6], [7, 8, 9]], shape (1, 1, 3, 3)."""
+    return minitorch.tensor(np.arange(1.0, 10.0).reshape(1, 1, 3, 3), dtype=minitorch.float64)
+
+
 @pytest.mark.task(id="4.1")
-@pytest.mark.parametrize("kernel, stride, padding, dilation", GEOMETRIES)
-def test_unfold_matches_the_definition(kernel, stride, padding, dilation):
-    x = t((2, 3, 5, 4))
-    out = F.unfold(x, kernel, dilation=dilation, padding=padding, stride=stride)
-    np.testing.assert_allclose(out.detach().numpy(), unfold_loops(x.detach().numpy(), kernel, stride, padding, dilation))
+@pytest.mark.parametrize("options, expected", [
+    ({}, [[1, 2, 4, 5], [2, 3, 5, 6], [4, 5, 7, 8], [5, 6, 8, 9]]),  # rows: offsets (i, j); columns: windows
+    ({"padding": 1, "stride": 2}, [[0, 0, 0, 5], [0, 0, 4, 6], [0, 2, 0, 8], [1, 3, 7, 9]]),
+    ({"dilation": 2}, [[1], [3], [7], [9]]),  # one window: the corners
+    ({"stride": (1, 2)}, [[1, 4], [2, 5], [4, 7], [5, 8]]),
+])
+def test_unfold_of_one_3x3_image_by_hand(options, expected):
+    np.testing.assert_array_equal(F.unfold(nine(), 2, **options).numpy(), [expected])
+
+
+@pytest.mark.task(id="4.1")
+def test_unfold_orders_channels_then_offsets_and_keeps_the_batch():
+    x = t((2, 3, 2, 2))
+    whole = F.unfold(x, 2)  # one window holding each whole image: channel by channel, row by row
+    np.testing.assert_array_equal(whole.detach().numpy(), x.detach().numpy().reshape(2, 12, 1))
+    pixels = F.unfold(x, 1)  # 1x1 windows: every pixel its own column
+    np.testing.assert_array_equal(pixels.detach().numpy(), x.detach().numpy().reshape(2, 3, 4))
+
+
+@pytest.mark.task(id="4.1")
+@pytest.mark.parametrize("geometry, in_image", [  # per window (row-major), its entries inside the 5x4 image
+    (GEOMETRIES[0], [[12] * 3] * 4),  # no padding: all 3 * 2 * 2
+    (GEOMETRIES[1], [[12] * 3, [18] * 3, [12] * 3]),  # the first and last window rows hang over the padding
+    (GEOMETRIES[2], [[3, 6, 3]] + [[6, 12, 6]] * 3 + [[3, 6, 3]]),  # dilated rows p-1, p+1; columns 2q-1, 2q
+])
+def test_unfold_of_ones_counts_each_windows_pixels(geometry, in_image):
+    kernel, stride, padding, dilation = geometry
+    ones = minitorch.ones(2, 3, 5, 4, dtype=minitorch.float64)
+    cols = F.unfold(ones, kernel, dilation=dilation, padding=padding, stride=stride).numpy()
+    expected = np.ravel(in_image)
+    assert cols.shape == (2, 3 * kernel[0] * kernel[1], expected.size)
+    np.testing.assert_array_equal(cols.sum(axis=1), [expected, expected])
 
 
 # ----------------------------------------------------------------------------- 4.2 col2im
@@ -71,6 +87,17 @@ def test_im2col_backward_counts_the_windows_covering_each_pixel():
     cols = F.unfold(x, 2)  # four 2x2 windows, stride 1: the centre pixel is in all of them
     cols.backward(minitorch.ones(*cols.shape, dtype=minitorch.float64))
     np.testing.assert_allclose(x.grad.numpy()[0, 0], [[1, 2, 1], [2, 4, 2], [1, 2, 1]])
+
+
+@pytest.mark.task(id="4.2")
+@pytest.mark.parametrize("kernel, stride, padding, dilation", GEOMETRIES)
+def test_col2im_is_the_adjoint_of_im2col(kernel, stride, padding, dilation):
+    x = t((2, 3, 5, 4)).detach()
+    cols = F.unfold(x, kernel, dilation=dilation, padding=padding, stride=stride)
+    y = t(cols.shape, seed=1).detach()  # <im2col(x), y> = <x, col2im(y)>
+    back = F.fold(y, (5, 4), kernel, dilation=dilation, padding=padding, stride=stride)
+    assert back.shape == x.shape
+    assert np.vdot(cols.numpy(), y.numpy()) == pytest.approx(np.vdot(x.numpy(), back.numpy()), rel=1e-12)
 
 
 # ----------------------------------------------------------------------------- 4.3 max pooling
@@ -180,3 +207,61 @@ def test_conv2d_matches_a_direct_convolution():
 def test_conv2d_backward(bias):
     args = (t((2, 3, 5, 4)), t((2, 3, 3, 2), seed=1)) + ((t((2,), seed=2),) if bias else ())
     assert gradcheck(lambda *a: F.conv2d(*a, stride=(2, 1), padding=1), args)
+
+
+@pytest.mark.task(id="4.7")
+def test_grouped_conv2d_convolves_each_group_of_channels_apart():
+    x, weight, bias = t((2, 4, 5, 5)), t((6, 2, 3, 3), seed=1), t((6,), seed=2)
+    out = F.conv2d(x, weight, bias, padding=1, dilation=(1, 2), groups=2)
+    halves = [F.conv2d(x[:, 2 * g:2 * g + 2], weight[3 * g:3 * g + 3], bias[3 * g:3 * g + 3], padding=1,
+                       dilation=(1, 2)) for g in range(2)]
+    assert out.shape == (2, 6, 5, 3)
+    np.testing.assert_allclose(out.detach().numpy(), minitorch.cat(halves, dim=1).detach().numpy(), rtol=1e-12)
+
+
+# ----------------------------------------------------------------------------- 4.12 adaptive pooling
+
+def row(values, requires_grad=True):
+    """A (1, 1, 1, L) image of one row."""
+    return minitorch.tensor(np.array(values, dtype=np.float64).reshape(1, 1, 1, -1), requires_grad=requires_grad)
+
+
+@pytest.mark.task(id="4.12")
+def test_adaptive_avg_pool_windows_overlap_and_share_the_gradient():
+    x = row([0.0, 1.0, 2.0, 3.0, 4.0])
+    out = F.adaptive_avg_pool2d(x, (1, 2))  # windows [0, 3) and [2, 5): pixel 2 is in both
+    np.testing.assert_allclose(out.detach().numpy().reshape(-1), [1.0, 3.0])
+    out.sum().backward()
+    np.testing.assert_allclose(x.grad.numpy().reshape(-1), [1 / 3, 1 / 3, 2 / 3, 1 / 3, 1 / 3])
+
+
+@pytest.mark.task(id="4.12")
+def test_adaptive_avg_pool_to_one_pixel_is_the_mean_and_to_the_input_size_the_identity():
+    x = t((2, 3, 4, 5))
+    np.testing.assert_allclose(F.adaptive_avg_pool2d(x, 1).detach().numpy(),
+                               x.detach().numpy().mean(axis=(2, 3), keepdims=True), rtol=1e-12)
+    np.testing.assert_allclose(F.adaptive_avg_pool2d(x, (4, 5)).detach().numpy(), x.detach().numpy(), rtol=1e-12)
+
+
+@pytest.mark.task(id="4.12")
+def test_adaptive_max_pool_values_indices_and_gradient():
+    x = row([0.0, 5.0, 1.0, 4.0, 2.0])
+    out, indices = F.adaptive_max_pool2d(x, (1, 2), return_indices=True)
+    np.testing.assert_array_equal(out.detach().numpy().reshape(-1), [5.0, 4.0])
+    np.testing.assert_array_equal(indices.numpy().reshape(-1), [1, 3])
+    out.sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy().reshape(-1), [0.0, 1.0, 0.0, 1.0, 0.0])
+
+
+@pytest.mark.task(id="4.12")
+def test_adaptive_max_pool_overlapping_windows_add_their_gradients():
+    x = row([0.0, 1.0, 5.0, 1.0, 0.0])
+    (F.adaptive_max_pool2d(x, (1, 2)) * row([2.0, 3.0], requires_grad=False)).sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy().reshape(-1), [0.0, 0.0, 5.0, 0.0, 0.0])
+
+
+@pytest.mark.task(id="4.12")
+@pytest.mark.parametrize("size", [(3, 2), (5, 6), (2, 4)])
+def test_adaptive_pools_gradcheck(size):
+    assert gradcheck(lambda x: F.adaptive_avg_pool2d(x, size), (t((2, 2, 5, 4)),))
+    assert gradcheck(lambda x: F.adaptive_max_pool2d(x, size), (t((2, 2, 5, 4), distinct=True),))

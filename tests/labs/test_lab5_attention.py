@@ -1,5 +1,6 @@
 """Lab 5: attention and a transformer block (``nn/attention.py``, ``nn/multihead_attention.py``,
-``nn/transformer.py``), forward passes against numpy written from the formulas."""
+``nn/transformer.py``): forward passes against hand-worked cases, invariants, and PyTorch's
+numbers for fixed parameters and inputs (``fill``, ``wave``) kept as data."""
 import math
 
 import numpy as np
@@ -17,56 +18,68 @@ def t(shape, seed=0):
     return minitorch.tensor(np.random.default_rng(seed).standard_normal(shape), dtype=f64)
 
 
-def softmax_np(s):
-    e = np.exp(s - s.max(axis=-1, keepdims=True))
-    return e / e.sum(axis=-1, keepdims=True)
+def d(data):
+    return minitorch.tensor(np.asarray(data, dtype=np.float64), dtype=f64)
 
 
-def attention_np(q, k, v, allowed=None, bias=None, scale=None):
-    """softmax(scale q k^T + bias, hiding keys where ``allowed`` is False) v, and the weights."""
-    scale = 1 / math.sqrt(q.shape[-1]) if scale is None else scale
-    s = scale * q @ np.swapaxes(k, -1, -2)
-    if bias is not None:
-        s = s + bias
-    if allowed is not None:
-        s = np.where(allowed, s, -np.inf)
-    w = softmax_np(s)
-    return w @ v, w
+def fill(module, offset=0.0):
+    """Every parameter (sorted by name) set to 0.5 sin(0.7 i + k + offset): fixed, varied values."""
+    with minitorch.no_grad():
+        for k, (_, p) in enumerate(sorted(module.named_parameters())):
+            values = 0.5 * np.sin(np.arange(p.numel()) * 0.7 + k + offset)
+            p.copy_(minitorch.tensor(values.reshape(tuple(p.shape)), dtype=p.dtype))
+
+
+def wave(shape, offset):
+    return d(np.cos(np.arange(np.prod(shape)) * 0.9 + offset).reshape(shape))
 
 
 # ----------------------------------------------------------------------------- 5.1 attention
 
+# One query, three keys: q.k = (1, 0, 1), so keys 0 and 2 get e^s / (2 e^s + 1) each and key 1 the rest.
+Q, K, V = [[1.0, 0.0]], [[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]], [[1.0, 0.0], [0.0, 1.0], [2.0, 2.0]]
+
+
+def _by_hand(s):
+    e = math.exp(s)
+    return [3 * e / (2 * e + 1), (1 + 2 * e) / (2 * e + 1)]  # w0 (1, 0) + w1 (0, 1) + w2 (2, 2)
+
+
 @pytest.mark.task(id="5.1")
-def test_scaled_dot_product_attention():
-    q, k, v = t((2, 3, 4)), t((2, 5, 4), 1), t((2, 5, 6), 2)
-    out = F.scaled_dot_product_attention(q, k, v)
-    np.testing.assert_allclose(out.detach().numpy(), attention_np(q.detach().numpy(), k.detach().numpy(), v.detach().numpy())[0], rtol=1e-12)
-    out = F.scaled_dot_product_attention(q, k, v, scale=0.3)
-    np.testing.assert_allclose(out.detach().numpy(), attention_np(q.detach().numpy(), k.detach().numpy(), v.detach().numpy(), scale=0.3)[0],
+def test_scaled_dot_product_attention_by_hand():
+    out = F.scaled_dot_product_attention(d(Q), d(K), d(V), scale=1.0)
+    np.testing.assert_allclose(out.numpy(), [_by_hand(1.0)], rtol=1e-12)
+    out = F.scaled_dot_product_attention(d(Q), d(K), d(V))  # the default scale 1 / sqrt(2)
+    np.testing.assert_allclose(out.numpy(), [_by_hand(1 / math.sqrt(2))], rtol=1e-12)
+    e = math.exp(0.3)
+    w = F.attention_weights(d(Q), d(K), scale=0.3).numpy()
+    np.testing.assert_allclose(w, [[e / (2 * e + 1), 1 / (2 * e + 1), e / (2 * e + 1)]], rtol=1e-12)
+
+
+@pytest.mark.task(id="5.1")
+def test_attention_with_masks_by_hand():
+    q, k, v = d(Q), d(K), d(V)
+    hide_1 = minitorch.tensor([[True, False, True]])  # bool: False hides key 1; keys 0 and 2 tie
+    np.testing.assert_allclose(F.attention_weights(q, k, hide_1, scale=1.0).numpy(), [[0.5, 0, 0.5]], atol=1e-15)
+    np.testing.assert_allclose(F.scaled_dot_product_attention(q, k, v, hide_1, scale=1.0).numpy(), [[1.5, 1.0]],
                                rtol=1e-12)
+    bias = d([[math.log(2.0), 1.0, -math.inf]])  # additive: key 0 counts twice, key 1 as e^1, key 2 not at all
+    w = F.attention_weights(q, k, bias, scale=1.0).numpy()
+    np.testing.assert_allclose(w, [[2 * math.e / (3 * math.e), math.e / (3 * math.e), 0]], rtol=1e-12)
 
 
 @pytest.mark.task(id="5.1")
-def test_attention_with_masks():
-    q, k, v = t((2, 2, 3, 4)), t((2, 2, 5, 4), 1), t((2, 2, 5, 4), 2)
-    allowed = np.random.default_rng(3).random((3, 5)) < 0.6
-    allowed[:, 0] = True  # every query may see at least one key
-    bool_mask = minitorch.tensor(allowed)
-    out = F.scaled_dot_product_attention(q, k, v, attn_mask=bool_mask)
-    expected = attention_np(q.detach().numpy(), k.detach().numpy(), v.detach().numpy(), allowed=allowed)[0]
-    np.testing.assert_allclose(out.detach().numpy(), expected, rtol=1e-12)
-    bias = t((3, 5), 4)
-    out = F.scaled_dot_product_attention(q, k, v, attn_mask=bias)
-    expected = attention_np(q.detach().numpy(), k.detach().numpy(), v.detach().numpy(), bias=bias.detach().numpy())[0]
-    np.testing.assert_allclose(out.detach().numpy(), expected, rtol=1e-12)
-
-
-@pytest.mark.task(id="5.1")
-def test_attention_weights_are_probabilities():
-    q, k = t((3, 4)), t((6, 4), 1)
+def test_attention_invariants():
+    q, k, v = t((2, 3, 4)), t((2, 5, 4), 1), t((2, 5, 6), 2)
     w = F.attention_weights(q, k).detach().numpy()
-    np.testing.assert_allclose(w, attention_np(q.detach().numpy(), k.detach().numpy(), k.detach().numpy())[1], rtol=1e-12)
-    np.testing.assert_allclose(w.sum(-1), np.ones(3))
+    assert w.shape == (2, 3, 5) and (w > 0).all()
+    np.testing.assert_allclose(w.sum(-1), 1, rtol=1e-12)  # each query's weights are probabilities
+    order = [3, 0, 4, 1, 2]  # the keys are a set: shuffling keys and values together changes nothing
+    out = F.scaled_dot_product_attention(q, k, v).detach().numpy()
+    np.testing.assert_allclose(F.scaled_dot_product_attention(q, k[:, order], v[:, order]).detach().numpy(), out,
+                               rtol=1e-12)
+    same = minitorch.ones(2, 5, 6, dtype=f64) * 3.0  # equal values: the output is that value
+    np.testing.assert_allclose(F.scaled_dot_product_attention(q, k, same).detach().numpy(), 3.0, rtol=1e-12)
 
 
 @pytest.mark.task(id="5.1")
@@ -101,78 +114,126 @@ def test_square_subsequent_mask():
 
 # ----------------------------------------------------------------------------- 5.3 multi-head
 
-def mha_np(mha, query, key, value):
-    """Multi-head attention from the formulas, with the module's parameters; inputs (N, L, E)."""
-    E, H = mha.embed_dim, mha.num_heads
-    D = E // H
-    w, b = mha.in_proj_weight.detach().numpy(), mha.in_proj_bias.detach().numpy()
-    q, k, v = query @ w[:E].T + b[:E], key @ w[E:2 * E].T + b[E:2 * E], value @ w[2 * E:].T + b[2 * E:]
-    heads, weights = [], []
-    for h in range(H):
-        part = slice(h * D, (h + 1) * D)
-        out, wts = attention_np(q[..., part], k[..., part], v[..., part])
-        heads.append(out)
-        weights.append(wts)
-    joined = np.concatenate(heads, axis=-1)
-    return joined @ mha.out_proj.weight.detach().numpy().T + mha.out_proj.bias.detach().numpy(), np.mean(weights, axis=0)
+MHA = {  # PyTorch's outputs and head-averaged weights for MultiheadAttention(4, 2) with ``fill``
+    "out": [[0.0524213794, 0.6384718123, -0.5260211568, -0.0834391918],
+            [0.1089942608, 0.6062064608, -0.5217917682, -0.0591438892]],
+    "weights": [[0.2785975506, 0.4425644951, 0.2788379543], [0.3065031827, 0.3255925072, 0.3679043101]],
+    "padded_out": [[0.2676852018, 0.3931141982, -0.2789221283, -0.3037260278],
+                   [0.2148018534, 0.4402597802, -0.3148820211, -0.2831071810]],
+    "padded_weights": [[0.4944032008, 0.0, 0.5055967992], [0.4405329738, 0.0, 0.5594670262]],
+}
+
+
+def _mha(batch_first=True):
+    mha = nn.MultiheadAttention(4, 2, batch_first=batch_first, dtype=f64)
+    fill(mha)
+    return mha
 
 
 @pytest.mark.task(id="5.3")
-def test_multihead_attention_batch_first():
-    minitorch.manual_seed(0)
-    mha = nn.MultiheadAttention(8, 2, batch_first=True, dtype=f64)
+def test_multihead_attention_values():
+    x, memory = wave((1, 2, 4), 0.0), wave((1, 3, 4), 1.0)
+    out, weights = _mha()(x, memory, memory)
+    np.testing.assert_allclose(out.detach().numpy()[0], MHA["out"], rtol=1e-8, atol=1e-9)
+    np.testing.assert_allclose(weights.detach().numpy()[0], MHA["weights"], rtol=1e-8, atol=1e-9)
+    seq_first, _ = _mha(batch_first=False)(x.transpose(0, 1), memory.transpose(0, 1), memory.transpose(0, 1),
+                                           need_weights=False)
+    np.testing.assert_allclose(seq_first.detach().numpy()[:, 0], MHA["out"], rtol=1e-8, atol=1e-9)
+
+
+@pytest.mark.task(id="5.3")
+def test_multihead_attention_key_padding_mask():
+    x, memory = wave((1, 2, 4), 0.0), wave((1, 3, 4), 1.0)
+    pad = minitorch.tensor([[False, True, False]])  # key 1 is padding
+    out, weights = _mha()(x, memory, memory, key_padding_mask=pad)
+    np.testing.assert_allclose(out.detach().numpy()[0], MHA["padded_out"], rtol=1e-8, atol=1e-9)
+    np.testing.assert_allclose(weights.detach().numpy()[0], MHA["padded_weights"], rtol=1e-8, atol=1e-9)
+    fast, _ = _mha()(x, memory, memory, key_padding_mask=pad, need_weights=False)
+    np.testing.assert_allclose(fast.detach().numpy()[0], MHA["padded_out"], rtol=1e-8, atol=1e-9)
+    as_floats = minitorch.zeros(2, 3, dtype=f64).masked_fill(minitorch.tensor([[False, True, False]] * 2), -math.inf)
+    same, _ = _mha()(x, memory, memory, attn_mask=as_floats)  # the same keys hidden by an (L, S) float mask
+    np.testing.assert_allclose(same.detach().numpy()[0], MHA["padded_out"], rtol=1e-8, atol=1e-9)
+
+
+@pytest.mark.task(id="5.3")
+def test_multihead_attention_heads_are_independent():
+    mha = _mha()
+    x = wave((1, 2, 4), 0.0)
+    per_head = minitorch.zeros(2, 2, 2, dtype=f64)  # (N*H, L, S): head 1 of the only sequence
     with minitorch.no_grad():
-        mha.in_proj_bias.copy_(t((24,), 5))
-    x, memory = t((2, 3, 8)), t((2, 5, 8), 1)
-    out, weights = mha(x, memory, memory)
-    expected_out, expected_weights = mha_np(mha, x.detach().numpy(), memory.detach().numpy(), memory.detach().numpy())
-    np.testing.assert_allclose(out.detach().numpy(), expected_out, rtol=1e-10, atol=1e-12)
-    np.testing.assert_allclose(weights.detach().numpy(), expected_weights, rtol=1e-10, atol=1e-12)
+        per_head[1] = -math.inf  # ... sees no key at all
+    _, weights = mha(x, x, x, attn_mask=per_head, average_attn_weights=False)
+    weights = weights.detach().numpy()
+    np.testing.assert_array_equal(weights[0, 1], 0)  # head 1: every key hidden, weights 0
+    np.testing.assert_allclose(weights[0, 0].sum(-1), 1, rtol=1e-12)  # head 0 unaffected
 
 
 @pytest.mark.task(id="5.3")
-def test_multihead_attention_sequence_first_without_weights():
-    minitorch.manual_seed(1)
-    mha = nn.MultiheadAttention(6, 3, dtype=f64)
-    x = t((4, 2, 6))  # (L, N, E)
-    out, weights = mha(x, x, x, need_weights=False)
-    expected = mha_np(mha, np.swapaxes(x.detach().numpy(), 0, 1), *[np.swapaxes(x.detach().numpy(), 0, 1)] * 2)[0]
-    assert weights is None
-    np.testing.assert_allclose(out.detach().numpy(), np.swapaxes(expected, 0, 1), rtol=1e-10, atol=1e-12)
+def test_multihead_attention_unbatched_with_appended_keys():
+    mha = nn.MultiheadAttention(4, 2, add_bias_kv=True, add_zero_attn=True, dtype=f64)
+    fill(mha)
+    x, memory = wave((2, 4), 0.0), wave((3, 4), 1.0)  # one sequence (L, E): no batch dimension
+    out, weights = mha(x, memory, memory)
+    # PyTorch's numbers: the keys are memory's three, bias_k, then a zero key (the last two columns)
+    np.testing.assert_allclose(out.detach().numpy(), [[-0.7251076465, -0.0478610160, -0.8916344402, 0.4089379494],
+                                                      [-0.5514971537, -0.2597318321, -0.6659861003, 0.1955869515]],
+                               rtol=1e-8, atol=1e-9)
+    np.testing.assert_allclose(weights.detach().numpy(), [[0.1515163731, 0.3743980426, 0.0693512291, 0.1888730556,
+                                                           0.2158612996],
+                                                          [0.1942442133, 0.0859650157, 0.3880334909, 0.1728708258,
+                                                           0.1588864544]], rtol=1e-8, atol=1e-9)
+    per_head = mha(x, memory, memory, average_attn_weights=False)[1]
+    assert tuple(per_head.shape) == (2, 2, 5)
 
 
 # ----------------------------------------------------------------------------- 5.4 encoder layer
 
+ENCODER = {  # PyTorch's outputs of TransformerEncoderLayer(4, 2, dim_feedforward=6) with ``fill``
+    False: [[-0.3396489173, 0.9170920319, 0.5994396322, 0.2952363000],
+            [0.2373511390, 0.5764598457, 0.2064061565, 0.2717386455],
+            [-0.3921585184, 1.0127252565, 0.4392703483, 0.3496639676]],
+    True: [[0.1622452893, 0.7037633642, -1.5441416849, -1.7173030755],
+           [-1.4259911740, 0.6274422445, 0.3761648451, 0.0187405627],
+           [-0.5835452810, -0.2166660138, -1.7794386331, -1.3052710680]],
+}
+
+
+def _encoder_layer(norm_first):
+    layer = nn.TransformerEncoderLayer(4, 2, dim_feedforward=6, dropout=0.0, batch_first=True,
+                                       norm_first=norm_first, dtype=f64)
+    fill(layer)
+    return layer
+
+
 @pytest.mark.task(id="5.4")
 @pytest.mark.parametrize("norm_first", [False, True])
 def test_transformer_encoder_layer(norm_first):
-    minitorch.manual_seed(2)
-    layer = nn.TransformerEncoderLayer(8, 2, dim_feedforward=16, dropout=0.0, batch_first=True,
-                                       norm_first=norm_first, dtype=f64)
-    x = t((2, 4, 8))
+    out = _encoder_layer(norm_first)(wave((1, 3, 4), 0.5)).detach().numpy()
+    np.testing.assert_allclose(out[0], ENCODER[norm_first], rtol=1e-8, atol=1e-9)
 
-    def attend(h):
-        return layer.self_attn(h, h, h, need_weights=False)[0].detach().numpy()
 
-    def feed_forward(h):
-        hidden = np.maximum(h @ layer.linear1.weight.detach().numpy().T + layer.linear1.bias.detach().numpy(), 0)
-        return hidden @ layer.linear2.weight.detach().numpy().T + layer.linear2.bias.detach().numpy()
+@pytest.mark.task(id="5.4")
+def test_encoder_layer_residuals():
+    layer = _encoder_layer(True)
+    with minitorch.no_grad():
+        for linear in (layer.self_attn.out_proj, layer.linear2):
+            linear.weight.zero_()
+            linear.bias.zero_()
+    x = wave((2, 3, 4), 0.1)  # both sub-blocks give 0: a pre-norm layer is then the identity
+    np.testing.assert_allclose(layer(x).detach().numpy(), x.numpy(), atol=1e-15)
+    layer.norm_first = False  # post-norm: the LayerNorm of x (gamma, beta of ``fill``) twice
+    twice = layer.norm2(layer.norm1(x))
+    np.testing.assert_allclose(layer(x).detach().numpy(), twice.detach().numpy(), rtol=1e-12)
 
-    def norm(h, ln):
-        centred = h - h.mean(-1, keepdims=True)
-        return centred / np.sqrt(centred.var(-1, keepdims=True) + ln.eps) * ln.weight.detach().numpy() + ln.bias.detach().numpy()
 
-    def as_tensor(h):
-        return minitorch.tensor(h, dtype=f64)
-
-    h = x.detach().numpy()
-    if norm_first:
-        h = h + attend(as_tensor(norm(h, layer.norm1)))
-        h = h + feed_forward(norm(h, layer.norm2))
-    else:
-        h = norm(h + attend(as_tensor(h)), layer.norm1)
-        h = norm(h + feed_forward(h), layer.norm2)
-    np.testing.assert_allclose(layer(x).detach().numpy(), h, rtol=1e-10, atol=1e-10)
+@pytest.mark.task(id="5.4")
+def test_encoder_stack_runs_every_layer_then_the_norm():
+    stack = nn.TransformerEncoder(_encoder_layer(True), 2, norm=nn.LayerNorm(4, dtype=f64))
+    fill(stack.layers[1], 1.0)
+    x = wave((1, 3, 4), 0.5)
+    by_layer = stack.norm(stack.layers[1](stack.layers[0](x)))
+    np.testing.assert_allclose(stack(x).detach().numpy(), by_layer.detach().numpy(), rtol=1e-12)
+    np.testing.assert_allclose(stack.layers[0](x).detach().numpy()[0], ENCODER[True], rtol=1e-8, atol=1e-9)
 
 
 # ----------------------------------------------------------------------------- 5.5 positional encodings

@@ -165,8 +165,14 @@ def test_student_edition_shows_every_task_not_attempted(student):
 # ----------------------------------------------------------------------------- 3. the mutation check
 
 @pytest.fixture(scope="module")
-def mutation_report():
-    return mutation.mutation_check(ROOT)
+def failing():
+    """{"tests"/"probes": {task id: the tasks that failed with it stubbed}}, filled by the checks."""
+    return {"tests": {}, "probes": {}}
+
+
+@pytest.fixture(scope="module")
+def mutation_report(failing):
+    return mutation.mutation_check(ROOT, failing=failing["tests"])
 
 
 @pytest.mark.timeout(900)  # the whole check runs in the first test: minutes on two shared cores
@@ -176,10 +182,10 @@ def test_mutation_check(mutation_report, task_id):
 
 
 @pytest.fixture(scope="module")
-def probe_mutation_report():
+def probe_mutation_report(failing):
     from minitorch.labs.trusted import probe_mutation_check
 
-    return probe_mutation_check(ROOT)
+    return probe_mutation_check(ROOT, failing=failing["probes"])
 
 
 @pytest.mark.timeout(900)
@@ -190,6 +196,41 @@ def test_probe_mutation_check(probe_mutation_report, task_id):
     assert probe_mutation_report[task_id] == []
 
 
+@pytest.mark.parametrize("task_id", TASK_IDS)
+def test_every_declared_dependency_is_real(mutation_report, probe_mutation_report, failing, task_id):
+    """Stubbing a task fails some test or some probe of every task that declares it in
+    ``depends_on`` (a probe may need a dependency that the tests do not, and the reverse)."""
+    both = failing["tests"].get(task_id, set()) | failing["probes"].get(task_id, set())
+    assert mutation.unneeded_dependencies(task_id, both, "tests or probes") == []
+
+
+def test_the_tracer_names_the_regions_a_call_reaches(tmp_path):
+    from minitorch.labs.probes.reach import RegionTracer
+
+    path = tmp_path / "traced_module.py"
+    path.write_text("def f(x):\n    if x:\n        return 1\n    return 2\n")
+    namespace = {}
+    exec(compile(path.read_text(), str(path), "exec"), namespace)
+    tracer = RegionTracer({str(path): [(3, 3, "9.1"), (4, 4, "9.2")]})
+    tracer.start()
+    try:
+        namespace["f"](True)
+        first = tracer.take()
+        namespace["f"](False)
+        second = tracer.take()
+    finally:
+        tracer.stop()
+    assert (first, second) == ({"9.1"}, {"9.2"})
+
+
+def test_a_stubbed_copy_runs_the_files_that_reached_it_and_those_of_its_declarers():
+    declarer = next(t for t in catalog.all_tasks() if "2.1" in t.depends_on)
+    reach = {"": ["1.1"], "tests/labs/a.py": ["2.1"], "tests/labs/b.py": ["3.1"]}
+    tests = [{"nodeid": "tests/labs/c.py::t", "task": declarer.id}, {"nodeid": "tests/labs/d.py::t", "task": "6.1"}]
+    assert mutation.test_files("2.1", reach, tests) == ["tests/labs/a.py", "tests/labs/c.py"]
+    assert mutation.test_files("1.1", reach, tests) == ["tests/labs"]  # reached outside any test file
+
+
 def fake_run(failing):
     """A finished lab-test state with one test per task; the tasks in ``failing`` fail."""
     tests = [{"nodeid": f"test_{t.id}", "task": t.id, "stub": None,
@@ -198,13 +239,14 @@ def fake_run(failing):
 
 
 def test_mutation_analysis_names_each_kind_of_problem():
-    dependents = {"2.2", "2.3", "2.5"}  # what declares depends_on 2.1
+    dependents = {t.id for t in catalog.all_tasks() if "2.1" in t.depends_on}  # what declares depends_on 2.1
+    assert "2.3" in dependents and "6.1" not in catalog.dependents("2.1")
     assert mutation.analyse("2.1", fake_run({"2.1"} | dependents)) == []
     [own] = mutation.analyse("2.1", fake_run(dependents))
     assert "its test test_2.1 still passes" in own
-    [stray] = mutation.analyse("2.1", fake_run({"2.1", "3.1"} | dependents))
-    assert "test_3.1 of task 3.1 fails" in stray and "depends_on='2.1'" in stray
-    [unused] = mutation.analyse("2.1", fake_run({"2.1", "2.2", "2.5"}))
+    [stray] = mutation.analyse("2.1", fake_run({"2.1", "6.1"} | dependents))
+    assert "test_6.1 of task 6.1 fails" in stray and "depends_on='2.1'" in stray
+    [unused] = mutation.analyse("2.1", fake_run({"2.1"} | dependents - {"2.3"}))
     assert "task 2.3 declares depends_on '2.1'" in unused
     assert mutation.analyse("2.1", dict(fake_run({"2.1"}), finished=False)) == [
         "stubbing 2.1: the test run did not finish"]

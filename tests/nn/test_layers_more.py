@@ -86,6 +86,14 @@ def test_instance_norm_eval_uses_running_statistics():
     np.testing.assert_allclose(outs[0], outs[1], rtol=1e-10)
 
 
+def test_instance_norm_momentum_none_leaves_the_running_statistics():
+    """PyTorch passes momentum 0 for None: the running statistics stay at their start (0 and 1)."""
+    layer = minitorch.nn.InstanceNorm1d(3, momentum=None, track_running_stats=True)
+    layer(minitorch.tensor(np.random.default_rng(3).standard_normal((2, 3, 5)) * 3 + 1))
+    np.testing.assert_array_equal(layer.running_mean.numpy(), np.zeros(3))
+    np.testing.assert_array_equal(layer.running_var.numpy(), np.ones(3))
+
+
 @given(st.sampled_from(["sum", "mean", "max"]), st.integers(1, 4))
 def test_embedding_bag_gradcheck(mode, bags):
     weight = minitorch.randn(6, 3, dtype=minitorch.float64, requires_grad=True)

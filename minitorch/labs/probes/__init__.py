@@ -150,11 +150,23 @@ def main(job_path):
         job = json.load(f)
     probes = {p.key: p for p in all_probes()}
     inputs = np.load(job["inputs"], allow_pickle=False)
+    tracer = None
+    if job.get("trace"):  # the mutation check's reference run: which tasks' regions each probe reaches
+        from .reach import RegionTracer
+
+        tracer = RegionTracer(job["trace"])
+        tracer.start()
+
+    def reached():
+        return {"reached": ",".join(sorted(tracer.take()))} if tracer else {}
+
     try:  # the start-up phase: a hang here stops the whole batch at once
         importlib.import_module("minitorch")
     except BaseException:  # each probe reports the error when it imports the code again
         pass
     with open(job["status"], "a") as status:
+        if tracer:
+            _emit(status, {"startup": True, **reached()})
         for index, key in enumerate(job["probes"]):
             _emit(status, {"probe": key, "started": True})
             prefix = f"{index}/"
@@ -163,7 +175,7 @@ def main(job_path):
                 found = probes[key].run(importlib.import_module, given)
                 np.savez(os.path.join(job["out"], f"{index}.npz"),
                          **{name: np.asarray(value) for name, value in found.items()})
-                _emit(status, {"probe": key, "done": True})
+                _emit(status, {"probe": key, "done": True, **reached()})
             except BaseException as exc:  # the student's code may raise anything, SystemExit included
-                _emit(status, {"probe": key, **_failure(exc)})
+                _emit(status, {"probe": key, **_failure(exc), **reached()})
     sys.stdout.flush()

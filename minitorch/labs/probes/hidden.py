@@ -8,9 +8,11 @@ import numpy as np
 
 from . import probe, seed, set_parameters, uniform
 from .lab1 import SCALAR, SCALAR_NN, moon_class, moons
-from .lab2 import MATMUL, _matmul, _matmuls
+from .lab2 import MATMUL, SPIRAL_WHERE, _matmul, _matmuls, check_spiral, spiral_milestone, spiral_points
 from .lab3 import DIGITS_THRESHOLD, _steps, run_optimizer
+from .lab4 import check_cnn, cnn_milestone
 from .lab5 import check_gpt, gpt_milestone
+from .lab6 import F32, TILINGS
 
 
 @probe("1.5", lambda rng: {"x": uniform(rng, 1, -1, 1)[0], "y": uniform(rng, 1, -1, 1)[0]},
@@ -58,6 +60,11 @@ def matmul_backward_batched(load, x):
     return _matmul(load, x)
 
 
+@probe("2.12", lambda rng: {"test": spiral_points(rng, 300)[0]}, SPIRAL_WHERE, check=check_spiral, hidden=True)
+def milestone_spiral_seed_1(load, x):
+    return spiral_milestone(load, x, 1)
+
+
 @probe("3.11", _steps, "minitorch/optim/optimizer.py, decayed_grad (task 3.11) in AdamW's steps",
        rtol=1e-9, hidden=True)
 def adamw(load, x):
@@ -95,6 +102,13 @@ def grouped_dilated_conv(load, x):
     return {"out": out.detach().numpy()}
 
 
+@probe("4.11", lambda rng: {"seed": np.array(1)}, "minitorch/examples/cnn.py, SimpleCNN, train_epoch and predict "
+       "(task 4.11): the milestone with another seed (other initial weights, other batches)", check=check_cnn,
+       hidden=True)
+def cnn_milestone_other_seed(load, x):
+    return cnn_milestone(load, x)
+
+
 @probe("5.4", lambda rng: {"x": rng.standard_normal((2, 3, 4)), "params": seed(rng)},
        "minitorch/nn/transformer.py, TransformerEncoderLayer.forward (task 5.4) with a padding mask and gelu",
        hidden=True)
@@ -111,3 +125,15 @@ def encoder_layer_with_padding(load, x):
        "with another seed (other initial weights, other batches)", check=check_gpt, hidden=True)
 def gpt_milestone_other_seed(load, x):
     return gpt_milestone(load, x)
+
+
+@probe("6.7", lambda rng: {"at": rng.standard_normal((27, 18)), "b": rng.standard_normal((1, 27, 20)),
+                           "batch": rng.standard_normal((2, 18, 27))},
+       "kernels/matmul.py, slices and register_blocked (task 6.7): a column-major A (read along its rows), B "
+       "broadcast over a batch (stride 0), K = 27 (three full slices and a ragged one)", hidden=True, **F32)
+def register_matmul_strided_operands(load, x):
+    matmul = load("kernels.matmul").matmul
+    a = x["at"].T                                          # (18, 27), column-major
+    return {name: matmul(lhs, rhs, kernel="register", tiling=TILINGS[1])
+            for name, (lhs, rhs) in {"column_major": (a, x["b"][0]), "broadcast": (x["batch"], x["b"]),
+                                     "f32": (a.astype(np.float32), x["b"][0].astype(np.float32))}.items()}

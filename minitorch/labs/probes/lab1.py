@@ -1,4 +1,6 @@
 """Probes of lab 1 (the scalar engine, ``minitorch/scalar.py``)."""
+import math
+
 import numpy as np
 
 from . import away_from_zero, probe, uniform
@@ -63,14 +65,17 @@ def _raises(fn):
         fn()
     except NotImplementedError:  # a stub: the task is not attempted
         raise
-    except ERRORS as e:
-        return [isinstance(e, kind) for kind in ERRORS].index(True)
-    except Exception:  # noqa: BLE001 -- any other type is a wrong answer, reported by its index
-        return len(ERRORS)
+    except Exception as e:  # noqa: BLE001 -- any other type is a wrong answer, reported by its index
+        return _error_index(e)
     return -1
 
 
-ERRORS = (ZeroDivisionError, ValueError, TypeError, OverflowError)
+def _error_index(error):
+    """The index in ERRORS of ``error``'s class (len(ERRORS): another class)."""
+    return next((k for k, kind in enumerate(ERRORS) if isinstance(error, kind)), len(ERRORS))
+
+
+ERRORS = (ZeroDivisionError, ValueError, TypeError, OverflowError, IndexError, RuntimeError)
 
 
 @probe("1.2", lambda rng: {"a": uniform(rng, 1, 0.5, 2), "p": -uniform(rng, 1, 0.5, 2)},
@@ -192,6 +197,67 @@ def backward(load, x):
     (a + a).backward()
     return {"grads": once, "grads_after_two_calls": twice, "same_child_twice": a.grad}
 
+
+
+# ----------------------------------------------------------------------------- checking derivatives numerically
+
+@probe("1.10", lambda rng: {"vals": uniform(rng, 3, -2, 2), "eps": rng.uniform(0.05, 0.2, 1)},
+       "minitorch/scalar.py, central_difference (task 1.10): the slopes of f(x, y, z) = x y^3 + x sin z in each "
+       "argument (arg negative as a list index, a Scalar result's data), exp's with a large epsilon; a bad arg "
+       "raises IndexError or TypeError, epsilon <= 0 ValueError, a non-number value or result TypeError", rtol=1e-6)
+def central_difference(load, x):
+    m = load(SCALAR)
+    cd, vals, eps = m.central_difference, x["vals"].tolist(), float(x["eps"][0])
+    def f(a, b, c):
+        return a * b**3 + a * math.sin(c)
+    cases = [lambda: cd(abs, 1.0, arg=1), lambda: cd(abs, 1.0, 2.0, arg=-3), lambda: cd(abs, 1.0, arg=0.0),
+             lambda: cd(abs, 1.0, epsilon=0.0), lambda: cd(abs, 1.0, epsilon=-eps), lambda: cd(abs, "1"),
+             lambda: cd(str, 1.0)]
+    return {"slopes": [cd(f, *vals, arg=k) for k in range(3)], "negative_arg": cd(f, *vals, arg=-2),
+            "large_epsilon": [cd(math.exp, v, epsilon=eps) for v in vals],
+            "scalar_result": cd(lambda a, b: m.Scalar(a * b * b), *vals[:2], arg=1, epsilon=eps),
+            "raised": [_raises(case) for case in cases]}
+
+
+def _outcome(check, f, *scalars, **options):
+    """[1, 0, 0] when ``check`` returns True; [-1, names argument 0, names argument 1] when it raises
+    RuntimeError; the index in ERRORS of another error in the first place."""
+    try:
+        return [1.0 if check(f, *scalars, **options) is True else 0.0, 0.0, 0.0]
+    except NotImplementedError:
+        raise
+    except RuntimeError as e:
+        return [-1.0, float("argument 0" in str(e)), float("argument 1" in str(e))]
+    except Exception as e:  # noqa: BLE001 -- a wrong error type is a wrong answer, reported by its index
+        return [float(_error_index(e)), 0.0, 0.0]
+
+
+@probe("1.11", lambda rng: {"vals": away_from_zero(rng, 2), "off": rng.uniform(0.1, 1, 2)},
+       "minitorch/scalar.py, derivative_check (task 1.11): True and the inputs' grads for a correct two-node "
+       "graph (stale grads cleared), RuntimeError naming each argument whose local gradient is off, the "
+       "tolerances atol + rtol |numeric|, TypeError for a non-Scalar input or result, ValueError for a repeat")
+def derivative_check(load, x):
+    m = load(SCALAR)
+    Scalar, check = m.Scalar, m.derivative_check
+    (a0, b0), (off0, off1) = x["vals"].tolist(), x["off"].tolist()
+    def graph(da=0.0, db=0.0):  # (a b)^2 through two nodes, its local gradients shifted by da, db
+        def f(a, b):
+            c = Scalar(a.data * b.data, children=[a, b], local_grads=[b.data + da, a.data + db], op="f")
+            return Scalar(c.data**2, children=[c], local_grads=[2 * c.data], op="f")
+        return f
+    found = {}
+    for name, f, options in (("good", graph(), {}), ("first_off", graph(da=off0), {}),
+                             ("second_off", graph(db=off1), {}), ("both_off", graph(off0, off1), {}),
+                             ("tiny_off", graph(1e-9), {}), ("within_rtol", graph(0.01 * b0), {"rtol": 0.02}),
+                             ("within_atol", graph(0.01 / (2 * a0 * b0)), {"atol": 0.05})):
+        a, b = Scalar(a0), Scalar(b0)
+        a.grad = b.grad = 3.0
+        found[name] = _outcome(check, f, a, b, **options)
+        found[f"{name}_grads"] = [a.grad, b.grad, a.data, b.data]
+    a = Scalar(a0)
+    found["raised"] = [_raises(lambda: check(graph(), a, b0)), _raises(lambda: check(lambda s, t: s.data, a, a)),
+                       _raises(lambda: check(graph(), a, a)), _raises(lambda: check(lambda s: s.data, a))]
+    return found
 
 
 # ----------------------------------------------------------------------------- the network (scalar_nn.py)

@@ -3,7 +3,7 @@ import math
 
 import numpy as np
 
-from . import probe, seed, set_parameters, uniform, value_and_grads
+from . import away_from_zero, probe, seed, uniform, value_and_grads
 
 
 def _activation(extremes):
@@ -173,7 +173,10 @@ def _values(net):
 def state_dict(load, x):
     m, nn = load("minitorch"), load("minitorch.nn")
     net = small_net(m, nn)
-    set_parameters(m, net, x["params"])
+    rng = np.random.default_rng(int(x["params"]))
+    with m.no_grad():  # each parameter by its attribute: named_parameters is task 3.18's
+        for p in (net.scale, net.fc.weight, net.fc.bias, net.blocks[0].weight):
+            p.copy_(m.tensor(0.3 * rng.standard_normal(tuple(p.shape)), dtype=p.dtype))
     saved = net.state_dict()
     found = {"order": _order(saved), "detached": np.array([v.requires_grad for v in saved.values()])}
     found.update({f"saved_{k}": v.numpy().copy() for k, v in saved.items()})
@@ -370,3 +373,277 @@ def initialisation(load, x):
     for k, shape in enumerate([(5, 8), (8, 5), (4, 2, 3)]):
         found[f"orthogonal{k}"] = init.orthogonal_(m.empty(*shape, dtype=m.float64), gain=gain)
     return {name: t.detach().numpy() for name, t in found.items()}
+
+
+# ----------------------------------------------------------------------------- 3.17 - 3.20 modules, init, Linear
+
+NAMES = ("w", "v", "b", "scratch", "kept", "child", "plain", "a", "c", "d", "shared", "again")
+
+
+def _indices(names):
+    """Names (dotted ones by their last part, and "" as -1) as indices into ``NAMES``."""
+    return np.array([NAMES.index(n.rpartition(".")[2]) if n else -1 for n in names])
+
+
+def _leaf_class(m, nn):
+    class Leaf(nn.Module):
+        def __init__(self, value):
+            super().__init__()
+            self.w = nn.Parameter(m.tensor([value], dtype=m.float64))
+            self.register_buffer("b", m.zeros(1, dtype=m.float64))
+
+    return Leaf
+
+
+def _raises(call, error):
+    try:
+        call()
+    except error:
+        return True
+    return False
+
+
+@probe("3.17", lambda rng: {"values": uniform(rng, 4)}, "minitorch/nn/module.py, Module.__setattr__, __getattr__, "
+       "__delattr__, _forget and register_buffer (task 3.17): each name in one registry, in the order of first "
+       "assignment; a registered name takes only its kind or None (TypeError); AttributeError for a missing name")
+def registration(load, x):
+    m, nn = load("minitorch"), load("minitorch.nn")
+    Leaf, values = _leaf_class(m, nn), [float(v) for v in x["values"]]
+    net = Leaf(values[0])
+    net.v = nn.Parameter(m.tensor([values[1]], dtype=m.float64))
+    net.child = Leaf(values[2])
+    net.register_buffer("scratch", m.ones(2, dtype=m.float64), persistent=False)
+    net.kept = nn.Buffer(m.ones(1, dtype=m.float64))
+    net.plain = 7
+    net.w = nn.Parameter(m.tensor([values[3]], dtype=m.float64))  # replaced in place
+    found = {"read": np.array([float(net.w.detach().numpy()[0]), float(net.v.detach().numpy()[0]),
+                               float(net.child.w.detach().numpy()[0])]),
+             "plain": np.array([net.plain, "plain" in net.__dict__, "w" in net.__dict__])}
+    net.plain = Leaf(0.0)  # a plain attribute's name given to a Module
+    net.v = Leaf(0.0)  # a Parameter's name given to a Module
+    found.update(parameters=_indices(net._parameters), modules=_indices(net._modules),
+                 buffers=_indices(net._buffers), non_persistent=_indices(sorted(net._non_persistent_buffers)),
+                 plain_moved=np.array("plain" in net.__dict__))
+    found["refused"] = np.array([_raises(lambda: setattr(net, name, wrong), TypeError) for name, wrong in
+                                 (("w", m.ones(1)), ("child", 3), ("b", [1.0]), ("v", net.w))])
+    net.w, net.child = None, None
+    found["cleared"] = np.array([net._parameters.get("w", 0) is None, net.child is None, net.w is None])
+    found["missing"] = np.array([_raises(lambda: net.missing, AttributeError),
+                                 getattr(net, "missing", "default") == "default"])
+    del net.v, net.kept
+    found.update(after_delete=_indices([*net._parameters, *net._modules, *net._buffers]),
+                 gone=np.array([hasattr(net, "v"), hasattr(net, "kept")]))
+    return found
+
+
+def _tree(m, nn, values):
+    Leaf = _leaf_class(m, nn)
+    root, a, d, c = (Leaf(float(v)) for v in values)
+    a.c = c
+    root.a, root.d, root.shared = a, d, c
+    return root
+
+
+@probe("3.18", lambda rng: {"values": uniform(rng, 4)}, "minitorch/nn/module.py, named_modules, named_children and "
+       "_named_members (task 3.18): depth first in registration order, dotted names from the prefix, each module "
+       "or tensor once unless remove_duplicate=False, registered None skipped")
+def traversal(load, x):
+    m, nn = load("minitorch"), load("minitorch.nn")
+    root = _tree(m, nn, x["values"])
+    found = {"modules": _indices(n for n, _ in root.named_modules()),
+             "modules_all": _indices(n for n, _ in root.named_modules(remove_duplicate=False)),
+             "prefixed": np.array([n.count(".") for n, _ in root.a.named_modules(prefix="net.a")])}
+    root.again = root.a
+    root.d.w = root.w
+    found.update(children=_indices(n for n, _ in root.named_children()),
+                 parameters=_indices(n for n, _ in root.named_parameters()),
+                 parameters_all=_indices(n for n, _ in root.named_parameters(remove_duplicate=False)),
+                 own=_indices(n for n, _ in root.named_parameters(recurse=False)),
+                 buffers=_indices(n for n, _ in root.named_buffers()),
+                 values=np.array([float(p.detach().numpy()[0]) for p in root.parameters()]),
+                 depth=np.array([n.count(".") for n, _ in root.named_parameters(prefix="net")]))
+    root.a = None
+    found["without_a"] = _indices(n for n, _ in root.named_modules())
+    return found
+
+
+def _gains(rng):
+    return {"slope": rng.uniform(0.01, 0.5, 1), "shape": rng.integers(1, 6, 4)}
+
+
+@probe("3.19", _gains, "minitorch/nn/init.py, calculate_gain and _calculate_fan_in_and_fan_out (task 3.19): the "
+       "gain table; fan_in = size(1) * kernel, fan_out = size(0) * kernel; ValueError for a bad name or a 1-D tensor")
+def gains_and_fans(load, x):
+    m, init = load("minitorch"), load("minitorch.nn.init")
+    names = ("linear", "conv2d", "sigmoid", "tanh", "relu", "selu")
+    shape = tuple(int(n) for n in x["shape"])
+    return {"gains": np.array([init.calculate_gain(n) for n in names]),
+            "leaky": np.array([init.calculate_gain("leaky_relu", float(x["slope"][0])),
+                               init.calculate_gain("leaky_relu")]),
+            "fans": np.array([init._calculate_fan_in_and_fan_out(m.empty(*shape[:k])) for k in (2, 3, 4)]),
+            "refused": np.array([_raises(lambda: init.calculate_gain("swish"), ValueError),
+                                 _raises(lambda: init._calculate_fan_in_and_fan_out(m.empty(3)), ValueError)])}
+
+
+def _uniform_inits(rng):
+    low = rng.uniform(-2, 1)
+    return {"bounds": np.array([low, low + rng.uniform(0.5, 3)]), "gain": rng.uniform(0.5, 2, 1),
+            "fan": rng.integers(4, 40, 1)}
+
+
+def check_uniform_inits(x, got):
+    """Every sample inside its bound and reaching near it, with the variance of U(-b, b) = b^2 / 3."""
+    a, b = (float(v) for v in x["bounds"])
+    gain, fan = float(x["gain"][0]), int(x["fan"][0])
+    bounds = {"uniform_": (a, b), "xavier_uniform_": gain * math.sqrt(6 / (300 + 200)),
+              "kaiming_uniform_ (mode fan_out, relu)": math.sqrt(2) * math.sqrt(3 / (50 * 9)),
+              "default_layer_init_ weight": 1 / math.sqrt(fan), "default_layer_init_ bias": 1 / math.sqrt(fan)}
+    for (name, bound), key in zip(bounds.items(), ("uniform", "xavier", "kaiming", "weight", "bias")):
+        samples = np.asarray(got[key], dtype=np.float64).ravel()
+        low, high = bound if isinstance(bound, tuple) else (-bound, bound)
+        if samples.size < 1000 or not np.all((samples >= low) & (samples <= high)):
+            return f"{name}: every sample must lie in [{low:.4g}, {high:.4g}]"
+        width = high - low
+        if samples.min() > low + 0.02 * width or samples.max() < high - 0.02 * width:
+            return (f"{name}: the samples should fill [{low:.4g}, {high:.4g}], got [{samples.min():.4g}, "
+                    f"{samples.max():.4g}]")
+        problem = _close(f"{name} variance", samples.var(), width**2 / 12, 0.1 * width**2 / 12)
+        if problem:
+            return problem
+    if got["empty"].shape != (0, 3):
+        return "kaiming_uniform_ of a tensor with no elements must leave it as it is"
+    return None
+
+
+@probe("3.19", _uniform_inits, "minitorch/nn/init.py, uniform_, xavier_uniform_, _kaiming_std, kaiming_uniform_ and "
+       "default_layer_init_ (task 3.19): U(a, b); U(-b, b) with b = sqrt(3) std for Glorot and He; Linear's "
+       "default U(-1/sqrt(fan_in), 1/sqrt(fan_in)) for weight and bias", check=check_uniform_inits)
+def uniform_initialisers(load, x):
+    m, init = load("minitorch"), load("minitorch.nn.init")
+    a, b = (float(v) for v in x["bounds"])
+    weight, bias = m.empty(2000, int(x["fan"][0]), dtype=m.float64), m.empty(2000, dtype=m.float64)
+    init.default_layer_init_(weight, bias)
+    found = {"uniform": init.uniform_(m.empty(20000, dtype=m.float64), a, b),
+             "xavier": init.xavier_uniform_(m.empty(200, 300, dtype=m.float64), gain=float(x["gain"][0])),
+             "kaiming": init.kaiming_uniform_(m.empty(50, 20, 3, 3, dtype=m.float64), mode="fan_out",
+                                              nonlinearity="relu"),
+             "weight": weight, "bias": bias, "empty": init.kaiming_uniform_(m.empty(0, 3, dtype=m.float64))}
+    return {name: t.detach().numpy() for name, t in found.items()}
+
+
+def _linear(rng):
+    n_in, n_out = (int(v) for v in rng.integers(2, 5, 2))
+    return {"x": uniform(rng, (2, 3, n_in)), "weight": uniform(rng, (n_out, n_in)), "bias": uniform(rng, n_out),
+            "up": seed(rng)}
+
+
+@probe("3.20", _linear, "minitorch/nn/linear.py, Linear.__init__, reset_parameters and forward (task 3.20): weight "
+       "(out, in) and bias (out,) Parameters (bias None when bias=False) of the dtype asked for, initialised by "
+       "init.default_layer_init_; y = x W^T + b")
+def linear_layer(load, x):
+    m, nn = load("minitorch"), load("minitorch.nn")
+    n_out, n_in = x["weight"].shape
+    layer = nn.Linear(n_in, n_out, dtype=m.float64)
+    with m.no_grad():
+        layer.weight.copy_(m.tensor(x["weight"], dtype=m.float64))
+        layer.bias.copy_(m.tensor(x["bias"], dtype=m.float64))
+    found = value_and_grads(load, layer, (x["x"],), x["up"])
+    found.update(weight_grad=layer.weight.grad.numpy(), bias_grad=layer.bias.grad.numpy())
+    big, plain = nn.Linear(n_in, 500, dtype=m.float64), nn.Linear(n_in, n_out, bias=False)
+    bound, drawn = 1 / math.sqrt(n_in), np.abs(np.concatenate([big.weight.detach().numpy().ravel(),
+                                                                big.bias.detach().numpy()]))
+    found.update(
+        kinds=np.array([isinstance(p, nn.Parameter) and p.requires_grad for p in (big.weight, big.bias)]),
+        shapes=np.array([*big.weight.shape, *big.bias.shape]), in_bounds=np.array(drawn.max() <= bound),
+        spread=np.array(drawn.max() > 0.9 * bound), no_bias=np.array([plain.bias is None, "bias" in plain._parameters,
+                                                                       plain.weight.dtype == m.float32]))
+    return found
+
+
+# ----------------------------------------------------------------------------- 3.21 - 3.23 more activations, dropout
+
+@probe("3.21", _activation([-800.0, 0.0, 800.0]), "minitorch/functions/pointwise.py, GELU.forward and backward "
+       "(task 3.21): x Phi(x) and Phi(x) + x phi(x), or the tanh form and its derivative", atol=1e-12)
+def gelu(load, x):
+    F = load("minitorch.nn.functional")
+    found = {}
+    for approximate in ("none", "tanh"):
+        found.update(value_and_grads(load, lambda t: F.gelu(t, approximate=approximate), (x["x"],), x["up"],
+                                     f"{approximate}_"))
+    return found
+
+
+SOFTPLUS_ELU = {"softplus": lambda F, t: F.softplus(t), "softplus_beta": lambda F, t: F.softplus(t, 2.0, 3.0),
+                "elu": lambda F, t: F.elu(t, alpha=0.7), "selu": lambda F, t: F.selu(t),
+                "celu": lambda F, t: F.celu(t, alpha=1.5)}
+
+
+@probe("3.23", _activation([-800.0, 0.0, 30.0, 800.0]), "minitorch/functions/activation.py, Softplus and ELU "
+       "forward and backward (task 3.23): log(1 + e^(b x)) / b (x past the threshold) and s x or s a (e^(k x) - 1), "
+       "finite at +-800", atol=1e-12)
+def softplus_and_elu(load, x):
+    F = load("minitorch.nn.functional")
+    found = {}
+    for name, fn in SOFTPLUS_ELU.items():
+        found.update(value_and_grads(load, lambda t: fn(F, t), (x["x"],), x["up"], f"{name}_"))
+    return found
+
+
+def _dropout(rng):
+    return {"x": away_from_zero(rng, (40, 50)), "p": rng.uniform(0.2, 0.7, 1), "seed": seed(rng), "up": seed(rng)}
+
+
+def _rate_problem(name, dropped, p, count):
+    """A dropped fraction more than 5 standard errors from p."""
+    if abs(dropped - p) > 5 * math.sqrt(p * (1 - p) / count) + 1e-9:
+        return f"{name}: dropped {dropped:.3f} of the elements, expected about p = {p:.3f}"
+    return None
+
+
+DROPOUT_CASES = {"p0": ("p = 0", "the input unchanged"), "eval": ("training=False", "the input unchanged"),
+                 "p1": ("p = 1", "zeros"), "p1_grad": ("p = 1, its gradient", "zeros")}
+
+
+def check_dropout(x, got):
+    """Each element kept and scaled by 1/(1-p) or zeroed, at rate p, the gradient through the same
+    mask, a mask repeated by manual_seed and fresh on each call; the edge cases exactly."""
+    values, p = x["x"], float(x["p"][0])
+    out, grad = got["out"], got["grad"]
+    if out.shape != values.shape or grad.shape != values.shape:
+        return f"dropout: output and gradient must have the input's shape {values.shape}"
+    kept = out != 0
+    if not np.allclose(out[kept], values[kept] / (1 - p), rtol=1e-12):
+        return "dropout: a kept element must be x / (1 - p)"
+    upstream = np.random.default_rng(int(x["up"])).standard_normal(values.shape)
+    if not np.allclose(grad, np.where(kept, upstream / (1 - p), 0), rtol=1e-12, atol=1e-300):
+        return "dropout backward: dL/dx must be dL/dy / (1 - p) where the element was kept, 0 where dropped"
+    if not np.array_equal(got["again"], out) or np.array_equal(got["next"], out):
+        return "dropout: the same manual_seed must give the same mask, and each call a fresh one"
+    for key, (case, want) in DROPOUT_CASES.items():
+        if not np.array_equal(got[key], values if want == "the input unchanged" else 0 * values):
+            return f"dropout with {case}: expected {want}"
+    channels = got["channels"].reshape(16, 20, -1)
+    if not (np.all(channels == channels[..., :1]) and set(np.unique(channels)) <= {0.0, 1 / (1 - p)}):
+        return "dropout2d: each (sample, channel) map must be kept (scaled by 1/(1-p)) or zeroed whole"
+    return (_rate_problem("dropout", 1 - kept.mean(), p, values.size)
+            or _rate_problem("dropout2d", (channels[..., 0] == 0).mean(), p, 320))
+
+
+@probe("3.22", _dropout, "minitorch/nn/functional/linear.py dropout and nn/functional/dropout.py _keep_mask, _scaled "
+       "(task 3.22): y = x m / (1 - p), m ~ Bernoulli(1 - p) from rng(), backward through m; p = 0 and eval: x; "
+       "p = 1: 0", check=check_dropout)
+def dropout(load, x):
+    m, F = load("minitorch"), load("minitorch.nn.functional")
+    p = float(x["p"][0])
+    m.manual_seed(int(x["seed"]))
+    found = value_and_grads(load, lambda t: F.dropout(t, p), (x["x"],), x["up"])
+    found = {"out": found["value"], "grad": found["grad0"],
+             "next": F.dropout(m.tensor(x["x"], dtype=m.float64), p).numpy()}
+    m.manual_seed(int(x["seed"]))
+    found["again"] = F.dropout(m.tensor(x["x"], dtype=m.float64), p).numpy()
+    for key, training, rate in (("p0", True, 0.0), ("eval", False, p)):
+        found[key] = F.dropout(m.tensor(x["x"], dtype=m.float64), rate, training).numpy()
+    zeroed = value_and_grads(load, lambda t: F.dropout(t, 1.0), (x["x"],), x["up"])
+    found.update(p1=zeroed["value"], p1_grad=zeroed["grad0"])
+    found["channels"] = F.dropout2d(m.ones(16, 20, 5, 1, dtype=m.float64), p).numpy()
+    return found

@@ -1,4 +1,5 @@
-"""Probes of lab 4 (convolution and pooling, ``functions/conv.py``, ``functions/pool.py``)."""
+"""Probes of lab 4 (convolution and pooling, ``functions/conv.py``, ``functions/pool.py``; batch norm,
+``functions/normalization.py``, ``nn/normalization.py``; the SimpleCNN milestone, ``examples/cnn.py``)."""
 import numpy as np
 
 from . import probe, seed, uniform, value_and_grads
@@ -99,4 +100,128 @@ def conv2d(load, x):
                             (x["x"], x["w"], x["b"]), x["up"], "bias_")
     found.update(value_and_grads(load, lambda t, w: F.conv2d(t, w, stride=2, dilation=(1, 2)),
                                  (x["x"], x["w"][..., :1]), x["up"], "plain_"))
+    return found
+
+
+def _batch_norm_inputs(rng):
+    return {"x4": uniform(rng, (3, 2, 2, 3)), "x2": uniform(rng, (5, 3)), "x3": uniform(rng, (2, 3, 4)),
+            "w": rng.uniform(0.5, 2.0, 3), "b": uniform(rng, 3), "mean": uniform(rng, 3, -1, 1),
+            "var": rng.uniform(0.5, 2.0, 3), "up": seed(rng)}
+
+
+@probe("4.8", _batch_norm_inputs, "minitorch/functions/normalization.py, BatchNorm.forward, _normalize and "
+       "_scale_shift (task 4.8): y = gamma (x - mu) / sqrt(var + eps) + beta with the batch's or the running "
+       "statistics; running_mean and running_var updated in place (the unbiased variance)")
+def batch_norm_forward(load, x):
+    F, m = load("minitorch.nn.functional"), load("minitorch")
+    found = {}
+    for name, c in (("x4", 2), ("x2", 3), ("x3", 3)):
+        t = m.tensor(x[name], dtype=m.float64)
+        w, b = (m.tensor(x[k][:c], dtype=m.float64) for k in ("w", "b"))
+        mean, var = (m.tensor(x[k][:c], dtype=m.float64) for k in ("mean", "var"))
+        found[f"{name}_train"] = F.batch_norm(t, mean, var, w, b, training=True, momentum=0.3).numpy()
+        found.update({f"{name}_running_mean": mean.numpy(), f"{name}_running_var": var.numpy()})
+        found[f"{name}_eval"] = F.batch_norm(t, mean, var, w, b, training=False, eps=1e-3).numpy()
+        found[f"{name}_plain"] = F.batch_norm(t, None, None, training=True).numpy()
+    return found
+
+
+@probe("4.9", _batch_norm_inputs, "minitorch/functions/normalization.py, BatchNorm.backward, _grad_input and "
+       "_affine_grads (task 4.9): dL/dx through the batch mean and variance (or through the running "
+       "statistics alone in evaluation), dL/dgamma, dL/dbeta")
+def batch_norm_backward(load, x):
+    F, m = load("minitorch.nn.functional"), load("minitorch")
+    found = {}
+    for name, c in (("x4", 2), ("x2", 3)):
+        mean, var = (m.tensor(x[k][:c], dtype=m.float64) for k in ("mean", "var"))
+        arrays = (x[name], x["w"][:c], x["b"][:c])
+        found.update(value_and_grads(load, lambda t, w, b: F.batch_norm(t, None, None, w, b, training=True),
+                                     arrays, x["up"], f"{name}_train_"))
+        found.update(value_and_grads(load, lambda t, w, b: F.batch_norm(t, mean, var, w, b), arrays, x["up"],
+                                     f"{name}_eval_"))
+        found.update(value_and_grads(load, lambda t: F.batch_norm(t, None, None, training=True), arrays[:1],
+                                     x["up"], f"{name}_plain_"))
+    return found
+
+
+@probe("4.10", _batch_norm_inputs, "minitorch/nn/normalization.py, _BatchNorm.forward (task 4.10): the batch "
+       "count, momentum None as a cumulative average, batch statistics in training (and in evaluation "
+       "without running statistics), running statistics in evaluation")
+def batch_norm_modules(load, x):
+    m, nn = load("minitorch"), load("minitorch.nn")
+    found = {}
+    layers = {"ema": nn.BatchNorm2d(2, momentum=0.2, dtype=m.float64),
+              "cumulative": nn.BatchNorm2d(2, momentum=None, dtype=m.float64),
+              "untracked": nn.BatchNorm2d(2, track_running_stats=False, dtype=m.float64)}
+    batches = [x["x4"], x["x4"][::-1] * 2 + 1, x["x4"][:2] - 0.5]
+    for name, layer in layers.items():
+        outs = [layer(m.tensor(b, dtype=m.float64)).detach().numpy() for b in batches]
+        layer.eval()
+        outs.append(layer(m.tensor(x["x4"], dtype=m.float64)).detach().numpy())
+        found.update({f"{name}_out{k}": out for k, out in enumerate(outs)})
+        found.update(_statistics(layer, name))
+    one_d = nn.BatchNorm1d(3, dtype=m.float64)
+    found["1d_train"] = one_d(m.tensor(x["x3"], dtype=m.float64)).detach().numpy()
+    found.update(_statistics(one_d, "1d"))
+    return found
+
+
+def _statistics(layer, prefix):
+    """The running statistics and the batch count of a BatchNorm layer (none without them)."""
+    names = ("running_mean", "running_var", "num_batches_tracked")
+    return {f"{prefix}_{n}": getattr(layer, n).numpy() for n in names if getattr(layer, n) is not None}
+
+
+CNN_THRESHOLD = 0.96
+
+
+def check_cnn(x, got):
+    """The milestone's grade: the test accuracy of the trained SimpleCNN, at least ``CNN_THRESHOLD``."""
+    predicted = np.asarray(got["predicted"]).reshape(-1)
+    labels = np.asarray(got["labels"]).reshape(-1)
+    if predicted.shape != labels.shape or labels.shape != (1000,):
+        return f"expected 1,000 predicted classes (one per test image), got {predicted.shape[0]}"
+    accuracy = float(np.mean(predicted == labels))
+    if not accuracy >= CNN_THRESHOLD:
+        return (f"test accuracy {accuracy:.2%} after 3 epochs, below the threshold {CNN_THRESHOLD:.0%} (the "
+                f"reference reaches 96.6-97.1% for seeds 0-4)")
+    return None
+
+
+@probe("4.11", lambda rng: {"seed": np.array(0)}, "minitorch/examples/cnn.py, SimpleCNN, train_epoch and predict "
+       "(task 4.11), and everything they run: conv2d, max pooling, batch norm, Linear, cross_entropy, Adam",
+       check=check_cnn)
+def cnn_milestone(load, x):
+    """SimpleCNN((16, 32), 64, batch_norm=True) trained for 3 epochs (Adam, StepLR) from seed ``x["seed"]``;
+    its predictions for the 1,000 test images and their labels."""
+    m, optim, data = load("minitorch"), load("minitorch.optim"), load("minitorch.data")
+    cnn = load("minitorch.examples.cnn")
+    m.manual_seed(int(x["seed"]))
+    train, test = data.MNIST(train=True), data.MNIST(train=False)
+    model = cnn.SimpleCNN((16, 32), 64, batch_norm=True)
+    optimizer = optim.Adam(model.parameters(), lr=3e-3)
+    schedule = optim.lr_scheduler.StepLR(optimizer, 1, 0.3)
+    for _ in range(3):
+        cnn.train_epoch(model, data.DataLoader(train, batch_size=32, shuffle=True), optimizer, "cpu")
+        schedule.step()
+    return {"predicted": cnn.predict(model, test, "cpu"), "labels": cnn.labels_of(test)}
+
+
+
+ADAPTIVE_SIZES = [(3, 2), (5, 6), (1, 1), (2, 4)]
+
+
+@probe("4.12", _image, "minitorch/functions/pool.py, adaptive_windows, adaptive_matrix, AdaptiveAvgPool2d, "
+       "adaptive_max and AdaptiveMaxPool2d.backward (task 4.12): the mean or maximum of each of PyTorch's windows "
+       "(they may overlap), the maximum's index, and the gradients")
+def adaptive_pooling(load, x):
+    F, m = load("minitorch.nn.functional"), load("minitorch")
+    found = {}
+    for k, size in enumerate(ADAPTIVE_SIZES):
+        found.update(value_and_grads(load, lambda t: F.adaptive_avg_pool2d(t, size), (x["d"][:, :, :5],), x["up"],
+                                     f"avg{k}_"))
+        found.update(value_and_grads(load, lambda t: F.adaptive_max_pool2d(t, size), (x["d"][:, :, :5],), x["up"],
+                                     f"max{k}_"))
+        _, indices = F.adaptive_max_pool2d(m.tensor(x["d"], dtype=m.float64), size, return_indices=True)
+        found[f"indices{k}"] = indices.numpy()
     return found

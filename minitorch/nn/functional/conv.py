@@ -139,6 +139,7 @@ def _conv(op, dims, input, weight, bias, stride, padding, dilation, groups):
     kh, kw = weight.shape[2:] if dims == 2 else (1, weight.shape[2])
     stride, dilation = _sizes(op, "stride", stride, dims, 1, 1), _sizes(op, "dilation", dilation, dims, 1, 1)
     pads = _conv_padding(op, padding, (kh, kw), dilation, stride, dims)
+    ### BEGIN SOLUTION 4.7: the output size, im2col, the weight's matmul (one per group) and ToNCHW, laid out as the input was
     n, _, h, w = x.shape
     oh = _out_size(op, h, kh, stride[0], *pads[0], dilation[0], shape=input.shape)
     ow = _out_size(op, w, kw, stride[1], *pads[1], dilation[1], shape=input.shape)
@@ -149,6 +150,7 @@ def _conv(op, dims, input, weight, bias, stride, padding, dilation, groups):
         out = weight.reshape(groups, c_out // groups, -1) @ cols.reshape(groups, -1, n * oh * ow)
         out = out.reshape(c_out, -1)
     return restore(ops.ToNCHW.apply(out, bias, (n, oh, ow)))  # (N, C_out, H_out, W_out) + bias
+    ### END SOLUTION
 
 
 def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):

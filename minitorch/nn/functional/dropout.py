@@ -19,10 +19,12 @@ _SELU_FLOOR = 1.7580993408473766
 def _keep_mask(op, input, p, per_channel):
     """A 0/1 mask in the input's dtype, 1 with probability 1 - p: one value per element, or per
     (sample, channel) of an (N, C, *) input when ``per_channel``."""
-    shape = tuple(input.shape[:2]) + (1,) * (input.ndim - 2) if per_channel else tuple(input.shape)
     if per_channel and input.ndim < 2:
         raise RuntimeError(f"{op}: expected an input of shape (N, C, *), got shape {tuple(input.shape)}.")
+    ### BEGIN SOLUTION 3.22: return the 0/1 keep mask drawn from rng(), per element or per (sample, channel)
+    shape = tuple(input.shape[:2]) + (1,) * (input.ndim - 2) if per_channel else tuple(input.shape)
     return (rng().random(shape) >= p).astype(input._array.dtype)
+    ### END SOLUTION
 
 
 def _scaled(op, input, p, training, per_channel):
@@ -31,9 +33,11 @@ def _scaled(op, input, p, training, per_channel):
     checks.real(op, "p (a probability)", p, minimum=0, maximum=1)
     if not training or p == 0:
         return input
+    ### BEGIN SOLUTION 3.22: return the input masked by _keep_mask and rescaled (0 for p = 1)
     if p == 1:
         return input * 0
     return input * (_keep_mask(op, input, p, per_channel) / (1 - p)).astype(input._array.dtype)
+    ### END SOLUTION
 
 
 def _channelwise(op, input, p, training, batched_ndim):

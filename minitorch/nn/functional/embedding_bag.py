@@ -1,45 +1,47 @@
 """``embedding_bag``: the sum, mean or max of the embeddings of each bag of indices, without
 building the (indices, dim) embeddings per bag by hand.
 
-The looked-up rows (``embedding``, times ``per_sample_weights``) are laid out as a
-(bags, longest bag, dim) table by one index (a zero row fills the short bags and the
-``padding_idx`` entries), then reduced along the bag: the gradients come from ``embedding``,
-indexing and the reduction.
+The looked-up rows (``embedding``, times ``per_sample_weights``) are added (``index_add``) or
+maximised (``scatter_reduce``) into the row of their bag; the ``padding_idx`` entries, and those
+after the last offset, go to one extra row that is then dropped. The gradients come from
+``embedding`` and those two ops. Nothing is read back from a GPU: each index finds its bag on the
+device (``searchsorted`` in the offsets), and the offsets' values are checked there
+(``device_checks``: deferred to the next host read on a GPU, as PyTorch's device asserts).
 """
 import numpy as np
 
-from ... import checks
-from ...creation import tensor
-from ...namespace import cat
+from ... import checks, device_checks
+from ...device import array_module
+from ...tensor import Tensor
 from ._checks import check_param, check_tensors
 from .sparse import embedding
 
 
-def _bounds(op, input, offsets, include_last_offset):
-    """(start, end) of every bag in the flattened input, as numpy arrays."""
-    total = input.numel()
+def _bag_of_each_index(op, input, offsets, include_last_offset):
+    """(the number of bags, the bag of every index of the flattened input as an int64 array on
+    its device); an index in no bag (after the last offset) gets the number of bags."""
+    xp = array_module(input.device)
     if input.ndim == 2:
         if offsets is not None:
             raise ValueError(f"{op}: offsets must be None for a 2-D input (each row is a bag), got a tensor.")
-        starts = np.arange(input.shape[0]) * input.shape[1]
-        return starts, starts + input.shape[1]
-    if input.ndim != 1 or offsets is None or offsets.ndim != 1:
+        return input.shape[0], xp.repeat(xp.arange(input.shape[0]), input.shape[1])
+    if input.ndim != 1 or offsets is None or offsets.ndim != 1 or offsets.shape[0] < 1 + include_last_offset:
         raise ValueError(
             f"{op}: expected a 2-D input (bags, indices), or a 1-D input with 1-D offsets (where each bag "
-            f"starts); got input of shape {tuple(input.shape)} and offsets "
-            f"{None if offsets is None else tuple(offsets.shape)}."
+            f"starts; at least {1 + include_last_offset} of them); got input of shape {tuple(input.shape)} and "
+            f"offsets {None if offsets is None else tuple(offsets.shape)}."
         )
     if offsets._array.dtype.kind not in "iu":
         raise TypeError(f"{op}: offsets must be an integer tensor, got {offsets.dtype!r}.")
-    bounds = np.asarray(offsets.cpu().numpy(), dtype=np.int64)
-    if not include_last_offset:
-        bounds = np.append(bounds, total)
-    if bounds.size < 2 or bounds[0] != 0 or (np.diff(bounds) < 0).any() or bounds[-1] > total:
-        raise ValueError(
-            f"{op}: offsets must start at 0, never decrease and stay within the {total} indices, got "
-            f"{offsets.tolist()}."
-        )
-    return bounds[:-1], bounds[1:]
+    checks.same_device(op, input=input, offsets=offsets)
+    starts, total = offsets._array.astype(np.int64), input.numel()
+    bad = xp.concatenate([starts[:1] != 0, xp.diff(starts) < 0, starts[-1:] > total])
+    device_checks.fail_if(bad, ValueError, lambda: (
+        f"{op}: offsets must start at 0, never decrease and stay within the {total} indices, got "
+        f"{offsets._array.tolist()}."))  # deferred on a GPU: indices in no valid bag are left out
+    bags = starts.shape[0] - include_last_offset
+    bag = xp.searchsorted(starts, xp.arange(total), side="right") - 1
+    return bags, xp.where(bag < 0, bags, bag)  # bag < 0: before a first offset above 0 (deferred error)
 
 
 def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale_grad_by_freq=False, mode="mean",
@@ -59,7 +61,7 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
     op = "embedding_bag"
     check_tensors(op, input=input, weight=weight)
     checks.choice(op, "mode", mode, ("sum", "mean", "max"))
-    starts, ends = _bounds(op, input, offsets, include_last_offset)
+    bags, bag = _bag_of_each_index(op, input, offsets, include_last_offset)
     flat = input.reshape(-1)
     rows = embedding(flat, weight, padding_idx, max_norm, norm_type, scale_grad_by_freq)
     if per_sample_weights is not None:
@@ -67,21 +69,14 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
             raise NotImplementedError(f"{op}: per_sample_weights is only supported with mode='sum', got {mode!r}.")
         check_param(op, "per_sample_weights", per_sample_weights, tuple(input.shape), weight.dtype)
         rows = rows * per_sample_weights.reshape(-1, 1)
-    lengths = ends - starts
-    longest = max(int(lengths.max(initial=0)), 1)
-    slot = starts[:, None] + np.arange(longest)
-    valid = np.arange(longest) < lengths[:, None]
-    if padding_idx is not None:
-        index = np.asarray(flat.cpu().numpy())
-        valid &= index[np.minimum(slot, max(index.size - 1, 0))] != padding_idx % weight.shape[0]
-    filler = rows.new_zeros((1, weight.shape[1]))
-    bags = cat([rows, filler])[tensor(np.where(valid, slot, rows.shape[0]), device=weight.device)]
-    counts = valid.sum(1)
-    if mode == "max":
-        left_out = tensor(~valid[..., None], device=weight.device)
-        empty = tensor(counts[:, None] == 0, device=weight.device)
-        return bags.masked_fill(left_out, float("-inf")).max(1).values.masked_fill(empty, 0.0)
-    total = bags.sum(1)
+    if padding_idx is not None:  # left out of every bag (and of the mean's count)
+        bag = array_module(bag).where(flat._array == padding_idx % weight.shape[0], bags, bag)
+    slot = Tensor._make(bag, False, None, weight.device)  # row ``bags``: what no bag takes, dropped
+    out = rows.new_zeros((bags + 1, weight.shape[1]))
+    if mode == "max":  # an empty bag keeps its zeros, as in PyTorch
+        return out.scatter_reduce(0, slot.unsqueeze(1).expand(rows.shape), rows, "amax", include_self=False)[:bags]
+    total = out.index_add(0, slot, rows)[:bags]
     if mode == "sum":
         return total
-    return total / tensor(np.maximum(counts, 1)[:, None], dtype=weight.dtype, device=weight.device)
+    counts = rows.new_zeros(bags + 1).index_add(0, slot, rows.new_ones(rows.shape[0]))[:bags]
+    return total / counts.clamp(min=1).unsqueeze(1)

@@ -44,7 +44,9 @@ def dropout(input, p=0.5, training=True, inplace=False):
         )
     if not checks.boolean("dropout", "training", training) or p == 0:
         return input
+    ### BEGIN SOLUTION 3.22: inverted dropout with a fresh mask from rng() (inplace: into input)
     keep = rng().random(input.shape) >= p
     scale = 1.0 / (1.0 - p) if p < 1 else 0.0
     output = input * (keep * scale).astype(input._array.dtype)
     return input.copy_(output) if inplace else output
+    ### END SOLUTION

@@ -9,7 +9,7 @@ recursions written by hand.
 """
 import math
 
-from ... import checks
+from ... import checks, device_checks
 from ... import functions as ops
 from ...device import array_module
 from ...tensor import Tensor
@@ -108,8 +108,8 @@ def gaussian_nll_loss(input, target, var, full=False, eps=1e-06, reduction="mean
             var = var.unsqueeze(-1)
         elif not (var.shape[:-1] == input.shape[:-1] and var.shape[-1:] == (1,)):
             raise ValueError(f"{op}: var of shape {tuple(var.shape)} does not fit the input's shape {tuple(input.shape)}.")
-    if (var._array < 0).any():
-        raise ValueError(f"{op}: var has negative entries; variances must be >= 0.")
+    device_checks.fail_if(var._array < 0, ValueError, lambda: (
+        f"{op}: var has negative entries; variances must be >= 0."))  # deferred on a GPU: eps stands in
     var = where(var.detach() < eps, eps, var)
     loss = 0.5 * (var.log() + (input - target) ** 2 / var)
     if full:
@@ -119,8 +119,8 @@ def gaussian_nll_loss(input, target, var, full=False, eps=1e-06, reduction="mean
 
 def _sign_target(op, target):
     """The +-1 targets of a margin loss."""
-    if not ((target._array == 1) | (target._array == -1)).all():
-        raise ValueError(f"{op}: target must hold 1 or -1, got other values.")
+    device_checks.fail_if((target._array != 1) & (target._array != -1), ValueError, lambda: (
+        f"{op}: target must hold 1 or -1, got other values."))
 
 
 def margin_ranking_loss(input1, input2, target, margin=0, size_average=None, reduce=None, reduction="mean"):

@@ -7,6 +7,7 @@ import numpy as np
 from ... import checks
 from ... import functions as ops
 from ...errors import ShapeError
+from ...tensor import Tensor
 from ._checks import check_param, check_tensors
 
 
@@ -30,6 +31,8 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     r <- (1 - momentum) r + momentum s, with the unbiased batch variance for ``running_var``.
     ``training=False``: mu and var are ``running_mean`` and ``running_var``.
     ``weight`` (gamma) and ``bias`` (beta) have shape (C,); None means 1 and 0.
+    ``momentum`` may also be a 0-d tensor on the input's device (BatchNorm's cumulative average
+    passes 1 / num_batches_tracked so, without reading the count from a GPU).
     """
     op = "batch_norm"
     check_tensors(op, input=input)
@@ -52,7 +55,8 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
         mean, var = running_mean._writable(op), running_var._writable(op)
     else:
         mean, var = (t if t is None else t._array for t in (running_mean, running_var))
-    return ops.BatchNorm.apply(input, weight, bias, mean, var, bool(training), float(momentum), float(eps))
+    return ops.BatchNorm.apply(input, weight, bias, mean, var, bool(training),
+                              momentum._array if isinstance(momentum, Tensor) else float(momentum), float(eps))
 
 
 def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):

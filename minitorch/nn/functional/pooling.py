@@ -14,7 +14,7 @@ import math
 
 import numpy as np
 
-from ... import checks
+from ... import checks, device_checks
 from ...creation import rand, zeros
 from ...device import array_module
 from ...errors import ShapeError
@@ -105,10 +105,12 @@ def _max_unpool(op, dims, input, indices, kernel_size, stride, padding, output_s
     sizes = _unpool_size(op, dims, spatial, kernel, stride, padding, output_size)
     planes = input.reshape(-1, math.prod(spatial))  # one row per (n, c) plane
     where = indices.reshape(planes.shape)
-    if where.numel() and (int(where.min().item()) < 0 or int(where.max().item()) >= math.prod(sizes)):
-        bad = int(where.max().item()) if int(where.min().item()) >= 0 else int(where.min().item())
-        raise RuntimeError(f"{op}: found an invalid max index {bad}: the output planes have size "
-                           f"{'x'.join(map(str, sizes))} ({math.prod(sizes)} positions).")
+    index = where._array
+    bad = (index < 0) | (index >= math.prod(sizes))
+    if device_checks.fail_if(bad, RuntimeError, lambda: (
+            f"{op}: found an invalid max index {index[bad].flat[0]}: the output planes have size "
+            f"{'x'.join(map(str, sizes))} ({math.prod(sizes)} positions).")):
+        where = Tensor._make(array_module(index).where(bad, 0, index), False, None, input.device)  # 0 stands in
     out = zeros(planes.shape[0], math.prod(sizes), dtype=input.dtype, device=input.device).scatter(1, where, planes)
     return out.reshape(*input.shape[:-dims], *sizes)
 
@@ -175,12 +177,13 @@ _SAMPLE_COLUMN = {2: (1, 0), 3: (0, 1, 2)}  # which column of _random_samples ea
 def _window_starts(sample, size, out, kernel):
     """Fractional max pooling's window starts along one axis, per plane (PyTorch's intervals):
     start[i] = floor((i + u) alpha) - floor(u alpha), alpha = (size - kernel) / (out - 1), for the
-    plane's sample u in [0, 1); the last window ends at the input's end. In u's dtype, as PyTorch."""
-    real = sample.dtype.type
-    starts = np.full((*sample.shape, out), size - kernel, dtype=np.int64)
+    plane's sample u in [0, 1); the last window ends at the input's end. In u's dtype, as PyTorch,
+    and on u's device."""
+    real, xp = sample.dtype.type, array_module(sample)
+    starts = xp.full((*sample.shape, out), size - kernel, dtype=np.int64)
     if out > 1:
         alpha = real(size - kernel) / real(out - 1)
-        i = np.arange(out - 1, dtype=sample.dtype)
+        i = xp.arange(out - 1, dtype=sample.dtype)
         first = (sample * alpha).astype(np.int64)
         starts[..., :-1] = ((i + sample[..., None]) * alpha).astype(np.int64) - first[..., None]
     return starts
@@ -207,18 +210,19 @@ def _fractional_max_pool(op, dims, input, kernel_size, output_size, output_ratio
     elif tuple(random_samples.shape) != (n, c, dims):
         raise RuntimeError(f"{op}: _random_samples must have shape (N, C, {dims}) = {(n, c, dims)}, got "
                            f"{tuple(random_samples.shape)}.")
-    samples = random_samples.detach().cpu().numpy().reshape(n * c, dims).astype(x.dtype.np_dtype)
-    # Per plane, the flat index of every window element: (N*C, *out, *kernel), then each window's argmax.
-    flat, stride = np.zeros((n * c,) + (1,) * (2 * dims), dtype=np.int64), 1
+    samples = random_samples.detach().to(x.device)._array.reshape(n * c, dims).astype(x.dtype.np_dtype)
+    # Per plane, the flat index of every window element: (N*C, *out, *kernel), then each window's argmax,
+    # all on x's device (no host read).
+    xp = array_module(x._array)
+    flat, stride = xp.zeros((n * c,) + (1,) * (2 * dims), dtype=np.int64), 1
     for axis in reversed(range(dims)):
         starts = _window_starts(samples[:, _SAMPLE_COLUMN[dims][axis]], spatial[axis], sizes[axis], kernel[axis])
         place = [1] * (2 * dims)
         place[axis], place[dims + axis] = sizes[axis], kernel[axis]
-        offsets = np.arange(kernel[axis]).reshape([1] * (dims + axis) + [kernel[axis]] + [1] * (dims - axis - 1))
+        offsets = xp.arange(kernel[axis]).reshape([1] * (dims + axis) + [kernel[axis]] + [1] * (dims - axis - 1))
         flat = flat + (starts.reshape(n * c, *place[:dims], *[1] * dims) + offsets) * stride
         stride *= spatial[axis]
-    xp = array_module(x._array)
-    windows = xp.asarray(flat.reshape(n * c, math.prod(sizes), math.prod(kernel)))
+    windows = flat.reshape(n * c, math.prod(sizes), math.prod(kernel))
     values = xp.take_along_axis(x._array.reshape(n * c, -1)[:, None, :], windows, axis=2)
     winners = xp.take_along_axis(windows, values.argmax(axis=2)[..., None], axis=2).reshape(n, c, -1)
     indices = Tensor._make(winners, False, None, x.device)

@@ -27,6 +27,7 @@ def _grads(parameters):
 def _norm(values, norm_type):
     """The norm of order ``norm_type`` of a 1-D float64 array of absolute values, as a 0-d array of
     its device (no host read); order 0 counts the nonzero values."""
+    ### BEGIN SOLUTION 5.11: return the norm of order norm_type (inf: the largest; 0: the count of nonzero values) as a 0-d float64 array of values' module
     xp = array_module(values)
     if norm_type == math.inf:
         norm = values.max() if values.size else 0.0
@@ -35,6 +36,7 @@ def _norm(values, norm_type):
     else:
         norm = xp.sum(values**norm_type) ** (1.0 / norm_type)
     return xp.asarray(norm, np.float64)  # numpy gives scalars, cupy 0-d arrays
+    ### END SOLUTION
 
 
 def get_total_norm(tensors, norm_type=2.0, error_if_nonfinite=False, foreach=None):
@@ -44,6 +46,7 @@ def get_total_norm(tensors, norm_type=2.0, error_if_nonfinite=False, foreach=Non
     norm_type = float(norm_type)
     if not tensors:
         return Tensor._make(np.asarray(0.0, np.float32), False, None)
+    ### BEGIN SOLUTION 5.11: return the joint norm (the norm of the per-tensor norms) as a 0-d tensor of the first tensor's device and dtype; a non-finite norm with error_if_nonfinite is a RuntimeError
     device = tensors[0].device
     xp = array_module(tensors[0]._array)
     norms = [move(_norm(abs(t._array.ravel()).astype(np.float64), norm_type), device) for t in tensors]
@@ -55,6 +58,7 @@ def get_total_norm(tensors, norm_type=2.0, error_if_nonfinite=False, foreach=Non
             f"pass error_if_nonfinite=False to clip anyway."
         )
     return Tensor._make(total.astype(tensors[0]._array.dtype), False, None, device)
+    ### END SOLUTION
 
 
 def clip_grads_with_norm_(parameters, max_norm, total_norm, foreach=None):
@@ -63,11 +67,13 @@ def clip_grads_with_norm_(parameters, max_norm, total_norm, foreach=None):
     The factor is computed where ``total_norm`` lives and every gradient is multiplied by it
     (by 1 when no clipping is needed), so that nothing waits for the GPU to decide.
     """
+    ### BEGIN SOLUTION 5.11: scale every gradient of parameters in place by the clipping factor, without reading total_norm on the host
     if not isinstance(total_norm, Tensor):
         total_norm = Tensor._make(np.asarray(float(total_norm), np.float64), False, None)
     clip_coef = (float(max_norm) / (total_norm.detach().double() + 1e-6)).clamp(max=1.0)
     for g in _grads(parameters):
         g.mul_(clip_coef.to(g.device, g.dtype))
+    ### END SOLUTION
 
 
 def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=False, foreach=None):

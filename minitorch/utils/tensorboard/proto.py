@@ -61,14 +61,14 @@ def event(wall_time, step=None, file_version=None, summary=None, session_log=Non
 
 
 def summary_value(tag, simple_value=None, image=None, histo=None, tensor=None, plugin=None,
-                  plugin_content=b""):
+                  plugin_content=b"", audio=None):
     """A ``Summary`` with one ``Value``: tag (1), simple_value (2, float), image (4), histo (5),
-    tensor (8) and metadata (9) naming the TensorBoard plugin that shows it."""
+    audio (6), tensor (8) and metadata (9) naming the TensorBoard plugin that shows it."""
     metadata = None
     if plugin is not None:
         metadata = message((1, "bytes", message((1, "bytes", plugin), (2, "bytes", plugin_content or None))))
     value = message((1, "bytes", tag), (2, "float", simple_value), (4, "bytes", image),
-                    (5, "bytes", histo), (8, "bytes", tensor), (9, "bytes", metadata))
+                    (5, "bytes", histo), (6, "bytes", audio), (8, "bytes", tensor), (9, "bytes", metadata))
     return message((1, "bytes", value))
 
 

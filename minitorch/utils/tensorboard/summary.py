@@ -5,7 +5,9 @@ images (encoded as PNG here), text and hyperparameters, each in the layout Tenso
     >>> proto.parse(scalar("loss", 0.5))[1] == [proto.message((1, "bytes", "loss"), (2, "float", 0.5))]
     True
 """
+import io
 import struct
+import wave
 import zlib
 
 import numpy as np
@@ -141,3 +143,49 @@ def hparams(hparam_dict, metric_dict, domains):
             for tag, field, data in (("_hparams_/experiment", 2, experiment),
                                      ("_hparams_/session_start_info", 3, start),
                                      ("_hparams_/session_end_info", 4, end))]
+
+
+def pr_curve_data(labels, predictions, num_thresholds, weights=None):
+    """The six rows TensorBoard's PR-curve plugin draws, one column per threshold i / (n - 1):
+    true positives, false positives, true negatives, false negatives, precision, recall. A
+    prediction p counts at every threshold up to floor(p * (n - 1)) / (n - 1) (none outside
+    [0, 1]); ``weights`` weigh each prediction (default 1); precision and recall divide by at
+    least 1e-7."""
+    buckets = np.floor(predictions * (num_thresholds - 1)).astype(np.int32)
+    inside = (buckets >= 0) & (buckets < num_thresholds)
+    weight = np.broadcast_to(np.float64(1.0) if weights is None else weights, labels.shape)
+    positive = labels.astype(np.float64) * weight
+
+    def at_or_above(counts):  # per threshold: the weight of the predictions at or above it
+        per_bucket = np.bincount(buckets[inside], weights=counts[inside], minlength=num_thresholds)
+        return np.cumsum(per_bucket[::-1])[::-1]
+
+    tp, fp = at_or_above(positive), at_or_above(weight - positive)
+    tn, fn = fp[0] - fp, tp[0] - tp
+    return np.stack((tp, fp, tn, fn, tp / np.maximum(1e-7, tp + fp), tp / np.maximum(1e-7, tp + fn)))
+
+
+def pr_curve(tag, data, num_thresholds):
+    """A float tensor of ``pr_curve_data``'s 6 x n values for the pr_curves plugin, whose content
+    is ``PrCurvePluginData`` (version 0, num_thresholds: field 2)."""
+    shape = proto.message(*[(2, "bytes", proto.message((1, "varint", size))) for size in data.shape])
+    values = data.astype(np.float32).reshape(-1)
+    tensor = proto.message((1, "varint", _DT_FLOAT), (2, "bytes", shape),
+                           (5, "bytes", struct.pack(f"<{values.size}f", *values)))
+    return proto.summary_value(tag, tensor=tensor, plugin="pr_curves",
+                               plugin_content=proto.message((2, "varint", num_thresholds)))
+
+
+def audio(tag, samples, sample_rate):
+    """An ``Audio``: sample_rate (1, float), one channel (2), the frame count (3), the WAV file (4:
+    16-bit mono, the samples in [-1, 1] scaled by 32767 and truncated) and its type (5)."""
+    frames = (samples * np.iinfo(np.int16).max).astype("<i2")
+    with io.BytesIO() as buffer:
+        with wave.open(buffer, "wb") as out:
+            out.setnchannels(1)
+            out.setsampwidth(2)
+            out.setframerate(sample_rate)
+            out.writeframes(frames.tobytes())
+        encoded = proto.message((1, "float", sample_rate), (2, "varint", 1), (3, "varint", frames.size),
+                                (4, "bytes", buffer.getvalue()), (5, "bytes", "audio/wav"))
+    return proto.summary_value(tag, audio=encoded)

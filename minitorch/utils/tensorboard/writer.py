@@ -16,7 +16,7 @@ import warnings
 import numpy as np
 
 from ... import checks
-from . import proto, summary
+from . import embedding, proto, summary
 from .record import EventFile
 
 
@@ -254,6 +254,58 @@ class SummaryWriter:
         for tag, value in metric_dict.items():
             self._write("add_hparams", summary.scalar(tag, _number("add_hparams", tag, value)),
                         global_step, None, log_dir=run)
+
+    def add_embedding(self, mat, metadata=None, label_img=None, global_step=None, tag="default",
+                      metadata_header=None):
+        """Save points for TensorBoard's projector: ``mat`` (one point a row), with optional
+        ``metadata`` (a label per point, or rows of columns named by ``metadata_header``) and
+        ``label_img`` (an NCHW image per point), under ``<log_dir>/<global_step>/<tag>/``."""
+        op = "add_embedding"
+        points = _array(op, "mat", mat)
+        if points.ndim != 2:
+            raise ValueError(f"SummaryWriter.{op}: mat must be 2-D (one point a row), got shape {tuple(points.shape)}.")
+        if metadata is not None and len(metadata) != len(points):
+            raise ValueError(f"SummaryWriter.{op}: {len(metadata)} labels in metadata for {len(points)} points.")
+        if metadata_header and metadata is not None and len(metadata_header) != len(metadata[0]):
+            raise ValueError(f"SummaryWriter.{op}: metadata_header has {len(metadata_header)} names for "
+                             f"{len(metadata[0])} columns of metadata.")
+        images = None if label_img is None else _array(op, "label_img", label_img)
+        if images is not None and (images.ndim != 4 or images.shape[0] != len(points) or images.shape[1] not in (1, 3)):
+            raise ValueError(f"SummaryWriter.{op}: label_img must be N x C x H x W with N = {len(points)} points "
+                             f"and 1 or 3 channels, got shape {tuple(images.shape)}.")
+        step = _step(op, global_step) or 0
+        entries = self.__dict__.setdefault("_embeddings", [])
+        entries.append(embedding.save(self.log_dir, points, metadata, images, step, _tag(op, "tag", tag),
+                                      metadata_header))
+        embedding.save_config(self.log_dir, entries)
+
+    def add_pr_curve(self, tag, labels, predictions, global_step=None, num_thresholds=127, weights=None,
+                     walltime=None):
+        """Log a precision-recall curve: binary ``labels``, ``predictions`` in [0, 1] (the
+        probability of true), at ``num_thresholds`` thresholds (at most 127, as in PyTorch)."""
+        op = "add_pr_curve"
+        truth, scores = _array(op, "labels", labels), _array(op, "predictions", predictions)
+        if truth.shape != scores.shape:
+            raise ValueError(f"SummaryWriter.{op}: labels of shape {tuple(truth.shape)} and predictions of "
+                             f"shape {tuple(scores.shape)} must match.")
+        count = min(checks.integer(f"SummaryWriter.{op}", "num_thresholds", num_thresholds, minimum=2), 127)
+        weight = None if weights is None else _array(op, "weights", weights)
+        data = summary.pr_curve_data(truth, scores, count, weight)
+        self._write(op, summary.pr_curve(_tag(op, "tag", tag), data, count), global_step, walltime)
+
+    def add_audio(self, tag, snd_tensor, global_step=None, sample_rate=44100, walltime=None):
+        """Log a sound as a 16-bit mono WAV: ``snd_tensor`` one channel of samples in [-1, 1] (shape
+        (L,) or (1, L); louder samples are clipped, with a warning printed as PyTorch prints it)."""
+        op = "add_audio"
+        samples = _array(op, "snd_tensor", snd_tensor).squeeze()
+        if samples.ndim != 1:
+            raise ValueError(f"SummaryWriter.{op}: snd_tensor must hold one channel (shape (L,) or (1, L)), "
+                             f"got shape {tuple(np.shape(snd_tensor))}.")
+        if samples.size and abs(samples).max() > 1:
+            print("warning: audio amplitude out of range, auto clipped.")
+            samples = samples.clip(-1, 1)
+        rate = checks.integer(f"SummaryWriter.{op}", "sample_rate", sample_rate, minimum=1)
+        self._write(op, summary.audio(_tag(op, "tag", tag), samples, rate), global_step, walltime)
 
     def add_graph(self, model, input_to_model=None, verbose=False, use_strict_trace=True):
         """Accepted so that PyTorch programs run, and writes nothing: minitorch has no tracer to turn a

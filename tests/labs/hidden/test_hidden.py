@@ -99,6 +99,13 @@ def test_grouped_dilated_conv2d():
     np.testing.assert_allclose(out, expected, rtol=1e-12, atol=1e-12)
 
 
+@pytest.mark.task(id="4.9")
+def test_batch_norm_backward_of_volumes_with_bias_only():
+    rng = np.random.default_rng(0)
+    x, b = (minitorch.tensor(a, requires_grad=True) for a in (rng.standard_normal((2, 2, 2, 1, 3)), np.array([0.5, -1.0])))
+    assert gradcheck(lambda x, b: F.batch_norm(x, None, None, None, b, training=True, eps=1e-3), (x, b))
+
+
 @pytest.mark.task(id="5.4")
 def test_encoder_layer_with_padding_mask_and_gelu():
     minitorch.manual_seed(3)
@@ -123,6 +130,21 @@ def test_tiled_matmul_with_larger_tiles():
     rng = np.random.default_rng(0)
     a, b = rng.standard_normal((9, 6)), rng.standard_normal((6, 7))  # two 8 x 8 blocks, both ragged
     np.testing.assert_allclose(matmul.matmul(a, b, kernel="tiled", tile=8), a @ b, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.task(id="6.7")
+def test_register_matmul_column_major_a_and_broadcast_b():
+    numba = pytest.importorskip("numba")
+    if not numba.config.ENABLE_CUDASIM:
+        pytest.skip("needs Numba's CUDA simulator (NUMBA_ENABLE_CUDASIM=1)")
+    from kernels import matmul
+
+    rng = np.random.default_rng(0)
+    a = rng.integers(-4, 5, (27, 18)).astype(np.float64).T       # column-major; K = 27: a ragged last slice
+    b = rng.integers(-4, 5, (1, 27, 20)).astype(np.float64)      # broadcast over the batch below
+    np.testing.assert_array_equal(matmul.matmul(a, b[0], kernel="register"), a @ b[0])
+    batch = np.stack([a, -a])
+    np.testing.assert_array_equal(matmul.matmul(batch, b, kernel="register"), batch @ b)
 
 
 @pytest.mark.task(id="1.3")
