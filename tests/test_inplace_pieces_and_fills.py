@@ -43,7 +43,7 @@ def _libraries():
 @pytest.mark.parametrize("piece", PIECES, ids=str)
 def test_a_piece_of_split_or_unbind_is_not_changed_in_place_in_the_graph(piece, change):
     x = minitorch.tensor(np.arange(6.0).reshape(3, 2), requires_grad=True)
-    op = {"setitem": "__setitem__", "zero_": "fill_"}.get(change, change)  # zero_ is fill_(0)
+    op = {"setitem": "__setitem__"}.get(change, change)
     with pytest.raises(RuntimeError, match=f"{op}: this tensor is one of the pieces that (split|unbind) returns.*clone"):
         CHANGES[change](PIECES[piece](x * 2))
 
@@ -232,3 +232,10 @@ def test_resize_as_pytorch():
 def test_resize_says_what_to_do():
     with pytest.raises(RuntimeError, match="resize_: cannot resize a tensor that requires grad.*detach"):
         minitorch.zeros(2, requires_grad=True).resize_(4)
+
+
+def test_zero_and_fill_errors_name_the_method_called():
+    leaf = minitorch.ones(3, requires_grad=True)
+    for call, name in ((lambda: leaf.zero_(), "zero_"), (lambda: leaf.fill_(2.0), "fill_")):
+        with pytest.raises(RuntimeError, match=f"^{name}: a leaf tensor that requires grad"):
+            call()

@@ -332,13 +332,7 @@ class InPlaceMethods:
         >>> minitorch.zeros(3).fill_(7).tolist()
         [7.0, 7.0, 7.0]
         """
-        if getattr(value, "ndim", 0):
-            raise RuntimeError(f"fill_: only a number or a 0-d tensor can fill a tensor, got a tensor of shape "
-                               f"{tuple(value.shape)}. Use copy_ to copy values in.")
-        if self._records("fill_", value):
-            return self._store("fill_", ops.Copy.apply(self, self._as_value(value)))
-        self._writable("fill_")[...] = self._on_my_device(value) if isinstance(value, tensor_class()) else value
-        return self
+        return self._fill("fill_", value)
 
     def zero_(self):
         """Every element set to 0, in place; returns self.
@@ -347,7 +341,17 @@ class InPlaceMethods:
         >>> minitorch.ones(2).zero_().tolist()
         [0.0, 0.0]
         """
-        return self.fill_(0)
+        return self._fill("zero_", 0)
+
+    def _fill(self, op, value):
+        """fill_ and zero_, their errors naming ``op``."""
+        if getattr(value, "ndim", 0):
+            raise RuntimeError(f"{op}: only a number or a 0-d tensor can fill a tensor, got a tensor of shape "
+                               f"{tuple(value.shape)}. Use copy_ to copy values in.")
+        if self._records(op, value):
+            return self._store(op, ops.Copy.apply(self, self._as_value(value)))
+        self._writable(op)[...] = self._on_my_device(value) if isinstance(value, tensor_class()) else value
+        return self
 
     def clamp_(self, min=None, max=None):
         """Each element limited to [min, max], in place; returns self.
