@@ -239,3 +239,25 @@ def test_zero_and_fill_errors_name_the_method_called():
     for call, name in ((lambda: leaf.zero_(), "zero_"), (lambda: leaf.fill_(2.0), "fill_")):
         with pytest.raises(RuntimeError, match=f"^{name}: a leaf tensor that requires grad"):
             call()
+
+
+UNSAFE = {"unsafe_split": lambda y: y.unsafe_split(2)[0], "unsafe_chunk": lambda y: y.unsafe_chunk(2)[1]}
+
+
+@pytest.mark.parametrize("piece", UNSAFE, ids=str)
+def test_an_unsafe_piece_changes_in_place_in_the_graph_as_in_pytorch(piece):
+    grads = []
+    for lib in _libraries():
+        x = lib.tensor(np.arange(4.0), requires_grad=True)
+        part = UNSAFE[piece](x * 2)
+        part.mul_(3)
+        part.sum().backward()
+        grads.append(x.grad.numpy())
+    np.testing.assert_array_equal(grads[0], grads[1])
+
+
+def test_split_with_sizes_takes_a_list_only():
+    pieces = minitorch.arange(5).split_with_sizes((2, 3))
+    assert [p.tolist() for p in pieces] == [[0, 1], [2, 3, 4]]
+    with pytest.raises(TypeError, match="split_with_sizes: split_sizes must be a list or tuple"):
+        minitorch.arange(5).split_with_sizes(2)

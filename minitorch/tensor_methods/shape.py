@@ -457,6 +457,48 @@ class ShapeMethods:
             raise RuntimeError(f"split: split_size must be positive (0 only for an empty dim), got {step}.")
         return self._several("split", self._pieces(axis, list(range(0, size, step or 1)) + [size])) if size else (self,)
 
+    def split_with_sizes(self, split_sizes, dim=0):
+        """``split`` with a list of sizes: pieces of the listed sizes along ``dim``.
+
+        >>> import minitorch
+        >>> [p.tolist() for p in minitorch.arange(5).split_with_sizes([2, 3])]
+        [[0, 1], [2, 3, 4]]
+        """
+        if not isinstance(split_sizes, (tuple, list)):
+            raise TypeError(f"split_with_sizes: split_sizes must be a list or tuple of ints, got "
+                            f"{type(split_sizes).__name__}; split(split_size) takes one size.")
+        return self.split(list(split_sizes), dim)
+
+    def unsafe_split(self, split_size, dim=0):
+        """``split`` whose pieces may be changed in place while gradients are recorded, as PyTorch's
+        ``unsafe_split``: the caller promises not to use the other pieces after such a change.
+
+        >>> import minitorch
+        >>> x = minitorch.ones(4, requires_grad=True)
+        >>> a, b = (x * 2).unsafe_split(2)
+        >>> a.add_(1).sum().backward(); x.grad.tolist()
+        [2.0, 2.0, 0.0, 0.0]
+        """
+        return self._not_several(self.split(split_size, dim))
+
+    def unsafe_chunk(self, chunks, dim=0):
+        """``chunk`` whose pieces may be changed in place while gradients are recorded (see
+        ``unsafe_split``).
+
+        >>> import minitorch
+        >>> [p.tolist() for p in minitorch.arange(5).unsafe_chunk(2)]
+        [[0, 1, 2], [3, 4]]
+        """
+        return self._not_several(self.chunk(chunks, dim))
+
+    @staticmethod
+    def _not_several(pieces):
+        """``pieces`` as independent views: the unsafe forms lift ``_several``'s mark."""
+        for piece in pieces:
+            if piece._view is not None:
+                piece._view.several = piece._view.version = None
+        return pieces
+
     def tensor_split(self, indices_or_sections, dim=0):
         """``n`` pieces of sizes differing by at most one (the first ones longer), or the pieces
         between the given indices, along ``dim``.

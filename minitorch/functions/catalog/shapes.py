@@ -34,6 +34,12 @@ OPS = (
     # shape, indexing, linalg (shape helper): pieces, repeats, flips, gathers and scatters, products
     OpSpec("split", (indexing.GetItem,), "input, split_size, dim=0", namespace=False,  # minitorch/toplevel.py
            cases=(Case(lambda m, x: (*x.split(2, 1), *m.split(x, [1, 2], -2)), ((3, 5),)),)),
+    OpSpec("split_with_sizes", (indexing.GetItem,), "input, split_sizes, dim=0",
+           cases=(Case(lambda m, x: (*x.split_with_sizes([2, 3], 1), *m.split_with_sizes(x, (1, 2), -2)), ((3, 5),)),)),
+    OpSpec("unsafe_split", (indexing.GetItem,), "input, split_size, dim=0",
+           cases=(Case(lambda m, x: (*x.unsafe_split(2, 1), *m.unsafe_split(x, 1)), ((3, 5),)),)),
+    OpSpec("unsafe_chunk", (indexing.GetItem,), "input, chunks, dim=0",
+           cases=(Case(lambda m, x: (*x.unsafe_chunk(3, -1), *m.unsafe_chunk(x, 2)), ((3, 5),)),)),
     OpSpec("tensor_split", (indexing.GetItem,), "input, indices_or_sections, dim=0",
            cases=(Case(lambda m, x: (*x.tensor_split(3, 1), *m.tensor_split(x, [1, -1], dim=0)), ((3, 5),)),)),
     OpSpec("chunk", (indexing.GetItem,), "input, chunks, dim=0",
