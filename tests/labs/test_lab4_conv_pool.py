@@ -189,17 +189,33 @@ def test_conv2d_of_ones_counts_the_window_plus_bias():
 
 
 @pytest.mark.task(id="4.7")
-def test_conv2d_matches_a_direct_convolution():
-    x, weight, bias = t((2, 3, 5, 6)), t((4, 3, 3, 2), seed=1), t((4,), seed=2)
-    out = F.conv2d(x, weight, bias, stride=(1, 2), padding=1).detach().numpy()
+@pytest.mark.parametrize("o, c, i, j", [((c + i + j) % 4, c, i, j) for c in range(3) for i in range(3) for j in range(2)])
+def test_conv2d_with_a_one_hot_kernel_picks_one_input_value_per_output(o, c, i, j):
+    """weight = 1 at (o, c, i, j), 0 elsewhere: out[n, o, p, q] = x_padded[n, c, 1 p + i, 2 q + j] (stride
+    (1, 2), padding 1), every other output channel 0. Together with linearity (below) this fixes conv2d."""
+    x = t((2, 3, 5, 6))
+    weight = np.zeros((4, 3, 3, 2))
+    weight[o, c, i, j] = 1.0
+    out = F.conv2d(x, minitorch.tensor(weight), stride=(1, 2), padding=1).detach().numpy()
+    assert out.shape == (2, 4, 5, 4)
     x_pad = np.pad(x.detach().numpy(), ((0, 0), (0, 0), (1, 1), (1, 1)))
-    expected = np.zeros(out.shape)
-    for p in range(out.shape[2]):
-        for q in range(out.shape[3]):
-            window = x_pad[:, :, p:p + 3, 2 * q:2 * q + 2]  # (N, C, 3, 2)
-            expected[:, :, p, q] = np.einsum("ncij,ocij->no", window, weight.detach().numpy()) + bias.detach().numpy()
-    np.testing.assert_allclose(out, expected, rtol=1e-12, atol=1e-12)
+    np.testing.assert_array_equal(out[:, o], x_pad[:, c, i:i + 5, j:j + 7:2])
+    np.testing.assert_array_equal(np.delete(out, o, axis=1), 0.0)
 
+
+@pytest.mark.task(id="4.7")
+def test_conv2d_is_linear_in_the_weight_and_adds_the_bias():
+    x, w1, w2, bias = t((2, 3, 5, 6)), t((4, 3, 3, 2), seed=1), t((4, 3, 3, 2), seed=2), t((4,), seed=3)
+
+    def conv(w, b=None):
+        w, b = minitorch.tensor(w), None if b is None else minitorch.tensor(b)
+        return F.conv2d(x, w, b, stride=(1, 2), padding=1).detach().numpy()
+
+    a, b = w1.detach().numpy(), w2.detach().numpy()
+    np.testing.assert_allclose(conv(2 * a - 3 * b), 2 * conv(a) - 3 * conv(b), rtol=1e-12, atol=1e-12)
+    with_bias = conv(a, bias.detach().numpy()) - conv(a)
+    np.testing.assert_allclose(with_bias, np.broadcast_to(bias.detach().numpy()[None, :, None, None], with_bias.shape),
+                               rtol=1e-12, atol=1e-12)
 
 
 @pytest.mark.task(id="4.7")
