@@ -18,12 +18,14 @@ Besides ``cuda`` and ``SIMULATOR`` this module holds what every host function ne
   numba neither synchronises the host nor races cupy's work. Under the simulator it hands the
   kernel numpy arrays *as they are* (strides, zero-stride broadcasts and all), as a GPU
   kernel sees a cupy array, and shortens the GIL switch interval while the kernel runs
-  (see ``_simulate``).
+  (see ``_simulate``). A kernel that asks for more than 48 KiB of dynamic shared memory is
+  opted in to it first (``_opt_in``); ``shared_view`` carves that memory into arrays.
 
 Under the simulator it also makes ``cuda.shared.array`` atomic, working around a race in
 numba-cuda's simulator (``_share_simulated_arrays_safely``).
 """
 import functools
+import math
 import sys
 import threading
 
@@ -38,6 +40,13 @@ MAX_GRID_YZ = 65535
 
 #: The largest static shared memory one block may declare: 48 KiB on every GPU numba supports.
 MAX_SHARED_BYTES = 48 * 1024
+#: How far a block's *dynamic* shared memory may grow once its kernel opts in (``launch``) on
+#: every GPU from sm_80 on (163 KiB on an A100, 227 KiB on an H100, 99 KiB on sm_86 and sm_89):
+#: what kernels are tiled for where no GPU says its own (``shared_limit``).
+OPT_IN_SHARED_BYTES = 99 * 1024
+#: The dynamic shared buffer's alignment in bytes: 16, so that NVVM may read it 128 bits at a
+#: time (``LDS.128``). The simulator refuses any alignment: None there.
+SHARED_ALIGNMENT = None if SIMULATOR else 16
 
 
 def jit_kernel(threads=None):
@@ -107,16 +116,98 @@ def _cupy_stream(pointer):
     return cuda.external_stream(pointer)
 
 
-def launch(kernel, grid, block, *args):
-    """``kernel[grid, block, stream](*args)`` on cupy's current stream (or the default one)."""
+def launch(kernel, grid, block, *args, shared_bytes=0):
+    """``kernel[grid, block, stream, shared_bytes](*args)`` on cupy's current stream (or the
+    default one), with ``shared_bytes`` of dynamic shared memory (opted in past 48 KiB)."""
     if SIMULATOR:
-        _simulate(kernel[grid, block], *args)
+        _simulate(kernel[grid, block, 0, shared_bytes], *args)
         return
     stream = 0  # numba's default stream: the legacy default stream, cupy's null stream too
     if any(is_cupy(a) for a in args):
         pointer = sys.modules["cupy"].cuda.get_current_stream().ptr
         stream = _cupy_stream(pointer) if pointer else 0
-    kernel[grid, block, stream](*args)
+    if shared_bytes > MAX_SHARED_BYTES:
+        _opt_in(kernel, args, shared_bytes)
+    kernel[grid, block, stream, shared_bytes](*args)
+
+
+def shared_limit():
+    """The most shared memory a block may have, opted in: the current GPU's
+    (MAX_SHARED_MEMORY_PER_BLOCK_OPTIN); OPT_IN_SHARED_BYTES under the simulator."""
+    if SIMULATOR:
+        return OPT_IN_SHARED_BYTES
+    return cuda.get_current_device().MAX_SHARED_MEMORY_PER_BLOCK_OPTIN   # read once, kept
+
+
+#: {(dispatcher, device id, argument key): dynamic shared bytes its compiled kernel may use}
+_OPTED_IN = {}
+
+
+def _argument_key(arg):
+    """All that numba types a launch argument from, cheaply: its class, and for an array its
+    dtype, shape and strides (from which numba finds the layout)."""
+    if not hasattr(arg, "strides"):
+        return type(arg)
+    return type(arg), arg.dtype.str, arg.shape, arg.strides
+
+
+def _opt_in(dispatcher, args, shared_bytes):
+    """Let the kernel that ``args`` launch use ``shared_bytes`` of dynamic shared memory.
+
+    Past 48 KiB a kernel must opt in, once per compiled kernel and device
+    (``_allow_dynamic_shared``). Remembered by a key of the arguments (``_argument_key``), so
+    that later launches of the same shapes skip numba's typing of every argument and the
+    look-up of the compiled kernel.
+    """
+    key = (dispatcher, cuda.get_current_device().id, tuple(map(_argument_key, args)))
+    if _OPTED_IN.get(key, 0) >= shared_bytes:
+        return
+    compiled = dispatcher.compile(tuple(dispatcher.typeof_pyval(a) for a in args))
+    _allow_dynamic_shared(compiled._codelibrary.get_cufunc(), shared_bytes)
+    _OPTED_IN[key] = shared_bytes
+
+
+def _allow_dynamic_shared(function, shared_bytes):
+    """Set a compiled kernel's CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES
+    (cudaFuncAttributeMaxDynamicSharedMemorySize) on the handle and with the driver call that
+    numba's own ``set_shared_memory_carveout`` uses."""
+    from numba.cuda.cudadrv.driver import binding, driver
+    attribute = binding.CUfunction_attribute.CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES
+    driver.cuKernelSetAttribute(attribute, shared_bytes, function.handle, function.device.id)
+
+
+def shared_view(dtype, offset, shape):
+    """A device function ``view(smem)``: the C-contiguous ``shape`` array of ``dtype`` from
+    element ``offset`` of a kernel's dynamic shared buffer ``smem`` (``cuda.shared.array(0,
+    dtype, alignment=SHARED_ALIGNMENT)``), its shape and strides compile-time constants.
+
+    numba gives dynamic shared memory as one 1-D array of run-time length, and its reshape of
+    a slice is a library call; this view indexes as a static ``cuda.shared.array(shape, ...)``
+    does. Under the simulator, a numpy view of the buffer.
+    """
+    count = math.prod(shape)
+    if SIMULATOR:
+        return lambda smem: smem[offset:offset + count].reshape(shape)
+    from numba.cuda import types
+    from numba.cuda.extending import intrinsic
+    view_type = types.Array(dtype, len(shape), "C")
+
+    def codegen(context, builder, signature, args):
+        base = context.make_array(signature.args[0])(context, builder, args[0])
+        view = context.make_array(view_type)(context, builder)
+        itemsize = context.get_abi_sizeof(context.get_data_type(dtype))
+        strides = [itemsize * math.prod(shape[axis + 1:]) for axis in range(len(shape))]
+        constant = functools.partial(context.get_constant, types.intp)
+        context.populate_array(view, data=builder.gep(base.data, [constant(offset)]),
+                               shape=[constant(n) for n in shape],
+                               strides=[constant(n) for n in strides],
+                               itemsize=constant(itemsize), meminfo=None)
+        return view._getvalue()
+
+    @intrinsic
+    def view(typingctx, smem):
+        return view_type(smem), codegen
+    return view
 
 
 def _simulate(configured, *args):

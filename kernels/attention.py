@@ -41,7 +41,7 @@ A block owns BT keys (K and V tiles stay in shared memory; dK and dV accumulate 
 and walks over the queries BQ at a time (kernels/attention_backward.py: thread layouts,
 staging, exp2). dQ of a query row receives a contribution from every key block, i.e. from
 many blocks: they add it with atomics (cuda.atomic.add into a zeroed dQ), as FlashAttention-2
-does; 64-key blocks (d <= 64, float32) make that Nk / 64 adds per element. That is the
+does; 64-key blocks (float32, d <= 128) make that Nk / 64 adds per element. That is the
 simplest correct choice, one kernel; its price is run-to-run rounding differences in dQ's last
 bits. The atomic-free alternative, a second kernel looping over keys for each query block,
 would recompute S and dP: seven tile products instead of five.
@@ -50,8 +50,8 @@ import math
 
 import numpy as np
 
-from kernels._numba import (MAX_GRID_YZ, MAX_SHARED_BYTES, SIMULATOR, array_module, cdiv,
-                            check_arrays, float_dtype, launch)
+from kernels._numba import (MAX_GRID_YZ, OPT_IN_SHARED_BYTES, SIMULATOR, array_module, cdiv,
+                            check_arrays, float_dtype, launch, shared_limit)
 from kernels.attention_backward import (BACKWARD_TILINGS, MAX_ACCUMULATORS,
                                         SIMULATED_BACKWARD_TILING, BackwardTiling,
                                         backward_accumulators, backward_kernel,
@@ -63,9 +63,10 @@ from kernels.attention_forward import (FORWARD_TILINGS, ForwardTiling,  # noqa: 
 MAX_HEAD_DIM = 128
 
 
-def backward_tiling(dtype, head_dim, simulated=SIMULATOR):
-    """The largest backward tiling whose shared memory fits in 48 KiB and dK, dV accumulators in
-    MAX_ACCUMULATORS registers (the last one always does, up to d=128).
+def backward_tiling(dtype, head_dim, simulated=SIMULATOR, limit=OPT_IN_SHARED_BYTES):
+    """The largest backward tiling whose shared memory fits in ``limit`` bytes (dynamic shared
+    memory: the launch opts in past 48 KiB) and dK, dV accumulators in MAX_ACCUMULATORS
+    registers (the last one always does, up to d=128, in 48 KiB).
 
     Under the simulator SIMULATED_BACKWARD_TILING instead (as ``forward_tiling``).
     """
@@ -73,7 +74,7 @@ def backward_tiling(dtype, head_dim, simulated=SIMULATOR):
         return SIMULATED_BACKWARD_TILING
     itemsize = np.dtype(dtype).itemsize
     return next(t for t in BACKWARD_TILINGS
-                if backward_shared_bytes(t, head_dim, itemsize) <= MAX_SHARED_BYTES
+                if backward_shared_bytes(t, head_dim, itemsize) <= limit
                 and backward_accumulators(t, head_dim, itemsize) <= MAX_ACCUMULATORS)
 
 
@@ -150,11 +151,13 @@ def attention_backward(q, k, v, o, lse, do, mask=None, causal=False, scale=None,
     dq = xp.zeros(q4.shape, dtype=q4.dtype)         # accumulated by atomics
     dk = xp.empty(k4.shape, dtype=q4.dtype)
     dv = xp.empty(v4.shape, dtype=q4.dtype)
-    tiling = BackwardTiling(*tiling) if tiling else backward_tiling(q4.dtype, d)
+    tiling = BackwardTiling(*tiling) if tiling else backward_tiling(q4.dtype, d,
+                                                                    limit=shared_limit())
     kernel = backward_kernel(q4.dtype, d, bool(causal), mask is not None, tiling)
     if dk.size and not nq:                      # no queries: no gradient reaches k, v
         dk[...], dv[...] = 0, 0
     elif dk.size:
         launch(kernel, (cdiv(k4.shape[2], tiling.bt), heads, batch), backward_threads(tiling),
-               q4, k4, v4, mask4, do4, lse4, delta, scale, dq, dk, dv)
+               q4, k4, v4, mask4, do4, lse4, delta, scale, dq, dk, dv,
+               shared_bytes=backward_shared_bytes(tiling, d, q4.dtype.itemsize))
     return (dq, dk, dv) if q.ndim == 4 else (dq[:, 0], dk[:, 0], dv[:, 0])

@@ -10,11 +10,14 @@ three products, each with its own thread layout so that every shared read is a c
   2. dV += P^T dO, dK += dS^T Q        thread: TK keys x DJ dims     reads P, dS, dO, Q rows
   3. dQ = dS K (to global, atomics)    thread: 1 query x DQ dims     reads dS rows, K^T
 
-Shared memory (48 KiB at d=64, BT=64, BQ=16, float32): K^T and V^T (DP x BT, transposed and
-swizzled as the forward's K^T), Q and dO (BQ x DP rows), P and dS (BQ x BT rows). 64-row key
-tiles make each dQ element receive Nk/64 atomic adds instead of Nk/32. At d=128 K^T and V^T
-alone would take 64 KiB at 64 keys: 32 keys, BQ=8 and TK=2 (128 threads), whose dK and dV
-(2 x 16 each a thread) stay in registers; TK=4 with 64 threads spilled them.
+Shared memory (48 KiB at d=64, 88 KiB at d=128, BT=64, BQ=16, float32): K^T and V^T (DP x BT,
+transposed and swizzled as the forward's K^T), Q and dO (BQ x DP rows), P and dS (BQ x BT
+rows), views at fixed offsets of one *dynamic* shared buffer (``shared_view``). A block's
+static shared memory stops at 48 KiB; dynamic shared memory goes further once the kernel opts
+in, which ``launch`` does (kernels/_numba.py). So d=128 keeps d=64's 64-key tiles and 256
+threads, each thread's dK and dV (4 x 8 each) in registers; within 48 KiB it had 32 keys and
+128 threads, at an estimated 0.8x the composite's speed (now 1.1x). 64-row key tiles also make
+each dQ element receive Nk/64 atomic adds instead of Nk/32.
 
 *Register staging*: the next query step's Q, dO, L and D are loaded into registers before the
 current step's arithmetic and stored to shared memory after it, so that all of a thread's loads
@@ -30,19 +33,22 @@ from functools import lru_cache
 
 from numba import uint32
 
-from kernels._numba import cdiv, cuda, jit_device, jit_kernel, numba_type
+from kernels._numba import (SHARED_ALIGNMENT, cdiv, cuda, jit_device, jit_kernel, numba_type,
+                            shared_view)
 from kernels.attention_forward import (LOG2E, VEC, fetch_rows, stash_rows, stash_transposed,
                                        swizzle, visible)
 
 #: BT keys a block, BQ queries a step, TK keys a thread (BT / TK a power of 2, >= 4; BQ even:
-#: the loops take several steps a trip); the block has (BT / TK) * BQ threads.
+#: the loops take several steps a trip, four VEC groups of d in the S loop, which
+#: ``backward_head_dim`` makes whole); the block has (BT / TK) * BQ threads.
 BackwardTiling = namedtuple("BackwardTiling", "bt bq tk")
 
-#: Largest first: 256 threads up to d=64 in float32, 128 up to d=128 (and float64 d=64), 64 with
-#: a key a thread for float64 at d=128.
+#: Largest first: 256 threads up to d=128 in float32 (88 KiB of shared memory at d=128) and up
+#: to d=64 in float64 (96 KiB); 128 threads where a GPU allows only 48 KiB; 64, a key a thread,
+#: for float64 past d=64.
 BACKWARD_TILINGS = (BackwardTiling(64, 16, 4), BackwardTiling(32, 8, 2), BackwardTiling(8, 8, 1))
-#: Most (32-bit) registers a thread may spend on its dK and dV accumulators (4 x 16 each spilled
-#: at d=128).
+#: Most (32-bit) registers a thread may spend on its dK and dV accumulators (4 x 16 each, with
+#: 64 threads at d=128, spilled).
 MAX_ACCUMULATORS = 64
 #: The tiling of the simulator (a Python thread per CUDA thread): 16 threads.
 SIMULATED_BACKWARD_TILING = BackwardTiling(8, 4, 2)
@@ -67,10 +73,19 @@ def backward_accumulators(tiling, head_dim, itemsize):
     return 2 * tk * backward_head_dim(head_dim, tiling) // bq * itemsize // 4
 
 
+def backward_shared_arrays(tiling, head_dim):
+    """{name: shape} of the backward kernel's shared arrays, in the order they lie in its
+    dynamic shared memory (module doc); every one a whole number of 16-byte rows."""
+    bt, bq, tk = tiling
+    dp = backward_head_dim(head_dim, tiling)
+    return {"sp": (bq, bt), "sds": (bq, bt), "sk": (dp, bt), "sv": (dp, bt), "sq": (bq, dp),
+            "sdo": (bq, dp)}
+
+
 def backward_shared_bytes(tiling, head_dim, itemsize):
     """Shared memory of the backward kernel: K^T, V^T, Q, dO, P and dS."""
-    bt, bq, tk = tiling
-    return 2 * (bt + bq) * backward_head_dim(head_dim, tiling) * itemsize + 2 * bq * bt * itemsize
+    return sum(math.prod(shape) for shape in backward_shared_arrays(tiling, head_dim).values()) \
+        * itemsize
 
 
 @lru_cache(maxsize=None)
@@ -91,6 +106,11 @@ def backward_kernel(dtype, head_dim, causal, masked, tiling):
     NKV = BT * DP // NT                     # K (and V) values a thread loads, once
     ntype = numba_type(dtype)
     zero, one, ln2 = ntype(0), ntype(1), ntype(math.log(2))
+    views, offset = {}, 0
+    for name, shape in backward_shared_arrays(tiling, D).items():
+        views[name], offset = shared_view(ntype, offset, shape), offset + math.prod(shape)
+    P_VIEW, DS_VIEW, K_VIEW, V_VIEW = views["sp"], views["sds"], views["sk"], views["sv"]
+    Q_VIEW, DO_VIEW = views["sq"], views["sdo"]
     log2e, pos_inf = ntype(LOG2E), ntype(math.inf)
 
     @jit_device
@@ -115,8 +135,8 @@ def backward_kernel(dtype, head_dim, causal, masked, tiling):
             ra[i] = sp[r, uint32(kg * TK) + uint32(i)]
             rb[i] = sds[r, uint32(kg * TK) + uint32(i)]
         for j in range(DJ):
-            re[j] = sdo[r, uint32(tq * DJ + j)]
-            rf[j] = sq[r, uint32(tq * DJ + j)]
+            re[j] = sdo[r, uint32(tq * DJ) + uint32(j)]
+            rf[j] = sq[r, uint32(tq * DJ) + uint32(j)]
         for i in range(TK):
             for j in range(DJ):
                 dv_acc[i, j] += ra[i] * re[j]
@@ -136,12 +156,13 @@ def backward_kernel(dtype, head_dim, causal, masked, tiling):
 
     @jit_kernel(NT)
     def attention_backward(q, k, v, mask, do, lse, delta, scale, dq, dk, dv):
-        sp = cuda.shared.array((BQ, BT), ntype)           # P   [query, key]
-        sds = cuda.shared.array((BQ, BT), ntype)          # dS  [query, key]
-        sk = cuda.shared.array((DP, BT), ntype)           # K^T, swizzled
-        sv = cuda.shared.array((DP, BT), ntype)           # V^T, swizzled
-        sq = cuda.shared.array((BQ, DP), ntype)           # scale log2(e) Q of the query step
-        sdo = cuda.shared.array((BQ, DP), ntype)          # dO
+        smem = cuda.shared.array(0, ntype, alignment=SHARED_ALIGNMENT)
+        sp = P_VIEW(smem)                                 # P   [query, key]
+        sds = DS_VIEW(smem)                               # dS  [query, key]
+        sk = K_VIEW(smem)                                 # K^T, swizzled
+        sv = V_VIEW(smem)                                 # V^T, swizzled
+        sq = Q_VIEW(smem)                                 # scale log2(e) Q of the query step
+        sdo = DO_VIEW(smem)                               # dO
         kvreg = cuda.local.array(NKV, ntype)
         qreg = cuda.local.array(NSTAGE, ntype)            # the next step's Q, staged
         doreg = cuda.local.array(NSTAGE, ntype)           # ... and its dO
@@ -189,9 +210,11 @@ def backward_kernel(dtype, head_dim, causal, masked, tiling):
             for i in range(TK):
                 s[i] = zero
                 dp[i] = zero
-            for g in range(0, DP // VEC, 2):
+            for g in range(0, DP // VEC, 4):
                 score_step(sk, sv, sq, sdo, s, dp, ra, rb, rc, rd, kg, tq, g)
                 score_step(sk, sv, sq, sdo, s, dp, ra, rb, rc, rd, kg, tq, g + 1)
+                score_step(sk, sv, sq, sdo, s, dp, ra, rb, rc, rd, kg, tq, g + 2)
+                score_step(sk, sv, sq, sdo, s, dp, ra, rb, rc, rd, kg, tq, g + 3)
             for i in range(TK):
                 p = zero
                 if visible(mask, b, h, r0 + tq, c0 + kg * TK + i, nq, nk, causal, masked):

@@ -58,9 +58,11 @@ LAYOUTS = ("C", "A")
 NO_LOCAL_MEMORY = ("matmul_register_large", "matmul_register_small", "attention_forward_d64",
                    "attention_forward_d128", "attention_forward_d64_causal_masked")
 
-#: One kernel to compile: its dispatcher, argument types, threads per block and, for the
-#: estimate's memory bound, the global bytes it reads per flop (None: not modelled).
-Kernel = namedtuple("Kernel", "dispatcher argtypes threads bytes_per_flop")
+#: One kernel to compile: its dispatcher, argument types, threads per block, for the
+#: estimate's memory bound the global bytes it reads per flop (None: not modelled), and the
+#: dynamic shared memory its launch asks for (bytes; ptxas reports static shared memory only).
+Kernel = namedtuple("Kernel", "dispatcher argtypes threads bytes_per_flop dynamic_shared",
+                    defaults=(0,))
 
 
 def _threads(dispatcher, default):
@@ -95,11 +97,12 @@ def kernels(dtype, layout="A"):
         suffix = f"d{d}" + ("_causal_masked" if causal else "")
         fwd = attention.forward_kernel(np.dtype(dtype), d, causal, masked,
                                        attention.forward_tiling(dtype, d))
-        bwd = attention.backward_kernel(np.dtype(dtype), d, causal, masked,
-                                        attention.backward_tiling(dtype, d))
+        tiling = attention.backward_tiling(dtype, d)
+        bwd = attention.backward_kernel(np.dtype(dtype), d, causal, masked, tiling)
         found[f"attention_forward_{suffix}"] = Kernel(fwd, forward_args, _threads(fwd, None), None)
-        found[f"attention_backward_{suffix}"] = Kernel(bwd, backward_args, _threads(bwd, None),
-                                                       None)
+        found[f"attention_backward_{suffix}"] = Kernel(
+            bwd, backward_args, _threads(bwd, None), None,
+            attention.backward_shared_bytes(tiling, d, itemsize))
     return found
 
 
@@ -273,9 +276,10 @@ def sass(ptx, cc):
     return _assemble(ptx, cc, disassemble=True)[1]
 
 
-def machine_code(ptx, cc, threads, bytes_per_flop=None):
-    """From PTX, what the machine code says: ptxas's facts, occupancy on an SM of ``cc``, the
-    innermost loops (``sass.inner_loops``), the hot loop and its TFLOP/s estimate.
+def machine_code(ptx, cc, threads, bytes_per_flop=None, dynamic_shared=0):
+    """From PTX, what the machine code says: ptxas's facts, occupancy on an SM of ``cc`` (with
+    ``dynamic_shared`` bytes beside ptxas's static ones), the innermost loops
+    (``sass.inner_loops``), the hot loop and its TFLOP/s estimate.
 
     Parts that need a missing tool are None: ptxas for all, nvdisasm for the loops.
     """
@@ -284,7 +288,9 @@ def machine_code(ptx, cc, threads, bytes_per_flop=None):
                 "estimate": None}
     info, code = _assemble(ptx, cc, disassemble=True)
     facts = _ptxas_facts(info)
-    occupancy = sass_tools.occupancy(facts["registers"], facts["shared_bytes"], threads, cc)
+    facts["dynamic_shared_bytes"] = dynamic_shared
+    occupancy = sass_tools.occupancy(facts["registers"], facts["shared_bytes"] + dynamic_shared,
+                                     threads, cc)
     loops = sass_tools.inner_loops(code) if code is not None else None
     hot = sass_tools.hot_loop(loops) if loops else None
     estimate = (estimate_tools.tflops(hot, occupancy, cc, threads,
@@ -303,7 +309,8 @@ def _facts(item):
     return name_key, {"entry": ".entry" in ptx,
                       "local_memory_lines": local_memory_lines(ptx),
                       "fma": count(ptx, f"fma.rn.{short}"),
-                      **machine_code(ptx, cc, kernel.threads, kernel.bytes_per_flop)}
+                      **machine_code(ptx, cc, kernel.threads, kernel.bytes_per_flop,
+                                     kernel.dynamic_shared)}
 
 
 def report(ptxs):
@@ -333,8 +340,9 @@ def table(facts):
             continue
         loop = (f"{hot['instructions']:>5} {hot['ffma']:>4} {hot['ffma_share']:>5.2f} "
                 f"{hot['lds128']:>6} {hot['loads_in_flight']:>5}") if hot else f"{'-':>29}"
+        shared = p["shared_bytes"] + p["dynamic_shared_bytes"]       # static + dynamic
         lines.append(f"{name:<48} {p['registers']:>4} {p['spill_stores'] + p['spill_loads']:>5} "
-                     f"{p['shared_bytes']:>6} {occ['blocks']:>6} {occ['warps']:>5} {loop} "
+                     f"{shared:>6} {occ['blocks']:>6} {occ['warps']:>5} {loop} "
                      f"{est['tflops'] if est else '-':>7}")
     return "\n".join(lines)
 

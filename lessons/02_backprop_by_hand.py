@@ -470,7 +470,7 @@ print("batch gradients: hand == engine, and gradcheck passes.  dL/db1 =", params
 #
 # ## Exercises
 #
-# Exercises 1-4 have a check that says right or wrong, and why: `from minitorch.exercises import check`,
+# Every exercise has a check that says right or wrong, and why: `from minitorch.exercises import check`,
 # then for example `check("2.3", b13)` (`python -m minitorch.exercises` lists what each check takes).
 #
 # 1. **A sigmoid output.** Replace the output ReLU with a sigmoid $\sigma$. Derive
@@ -489,3 +489,5 @@ print("batch gradients: hand == engine, and gradcheck passes.  dL/db1 =", params
 #    a good test must visit both sides of every kink.
 # 5. **Learning rate.** Train with the correct gradients and $\eta = 1$, then $\eta = 3$.
 #    What happens, and why? *Hint:* print $\hat y$ after each step and look for overshooting.
+#    Check it with $\hat y$ before training and after each of the first 5 steps:
+#    `check("2.5", {1: outputs_at_1, 3: outputs_at_3})` (6 numbers each).

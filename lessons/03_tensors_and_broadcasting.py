@@ -310,7 +310,7 @@ for shape in [(4,), (3, 1), (1, 4), (1, 1), (3, 4)]:
 # - `backward(ctx, grad)` receives $\partial L / \partial(\text{result})$ and returns one
 #   gradient per input of forward.
 #
-# `MyAdd.apply(x, b)` runs it on tensors and records it in the graph. Here is a version whose
+# `BrokenAdd.apply(x, b)` runs it on tensors and records it in the graph. Here is a version whose
 # backward forgets to sum:
 
 # %%
@@ -342,28 +342,18 @@ assert "(3, 4)" in error_message and "(4,)" in error_message
 # stored as `b.grad`, and an optimizer would then quietly broadcast it into a wrong update
 # (or fail much later, far from the bug).
 #
-# The fix is one call to `unbroadcast`. `gradcheck` (Lesson 2) confirms the repaired op:
+# The fix is one call to `unbroadcast` per gradient, each back to its own input's shape:
+# that is minitorch's own `Add` (`minitorch/functions/arithmetic.py`), whose backward you
+# write in lab 2 (task 2.2). `gradcheck` (Lesson 2) confirms it on every broadcast:
 
 # %%
-class MyAdd(minitorch.autograd.Op):
-    @staticmethod
-    def forward(ctx, a, b):
-        ctx.shapes = a.shape, b.shape
-        return a + b
-
-    @staticmethod
-    def backward(ctx, grad):
-        shape_a, shape_b = ctx.shapes
-        return unbroadcast(grad, shape_a), unbroadcast(grad, shape_b)
-
-
 from minitorch.testing import gradcheck
 
 x64 = minitorch.randn(3, 4, dtype=minitorch.float64, requires_grad=True)
 for shape in [(4,), (3, 1), (1,)]:
     b64 = minitorch.randn(*shape, dtype=minitorch.float64, requires_grad=True)
-    assert gradcheck(MyAdd.apply, (x64, b64))
-print("MyAdd passes gradcheck for biases of shape (4,), (3, 1) and (1,)")
+    assert gradcheck(lambda x, b: x + b, (x64, b64))
+print("x + b passes gradcheck for biases of shape (4,), (3, 1) and (1,)")
 
 # %% [markdown]
 # ## 8. Shape errors in forward: matrix products

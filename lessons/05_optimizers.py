@@ -589,7 +589,7 @@ show()
 #
 # ## Exercises
 #
-# Exercises 1 and 4 have a check that says right or wrong, and why: `from minitorch.exercises import check`,
+# Every exercise has a check that says right or wrong, and why: `from minitorch.exercises import check`,
 # then for example `check("5.4", adam_path)` (`python -m minitorch.exercises` lists what each check takes).
 #
 # 1. **Tune momentum.** On the bowl, find the momentum $\mu$ (with $\eta = 0.038$) that reaches
@@ -599,13 +599,18 @@ show()
 #    together with $\eta = 4/(\sqrt{\lambda_\max} + \sqrt{\lambda_\min})^2 \approx 0.061$ (not 0.038),
 #    which makes both directions shrink by $\sqrt\mu \approx 0.75$ per step.
 # 2. **Nesterov.** Repeat the Rosenbrock run with `SGD(p, lr=1e-3, momentum=0.9, nesterov=True)`.
-#    Does it reach $(1, 1)$ sooner? *Hint:* use `steps_to_reach`.
-# 3. **Adam's learning rate.** Run Adam on Rosenbrock with lr 0.005, 0.05 and 0.5. Explain the
-#    paths using "each coordinate moves about lr per step". *Hint:* near the minimum a step of
-#    0.5 is far too coarse.
+#    Does it reach $(1, 1)$ sooner? *Hint:* use `steps_to_reach`. Check both counts (within 0.01, as
+#    in section 5) with `check("5.2", (steps_momentum, steps_nesterov))`.
+# 3. **Adam's learning rate.** Run Adam on Rosenbrock with lr 0.005, 0.05 and 0.5 for 2000 steps
+#    and find for each when it gets within 0.01 of $(1, 1)$ (`steps_to_reach`). Explain the
+#    paths using "each coordinate moves about lr per step". *Hint:* the first step moves each
+#    coordinate by exactly lr; then watch `step_lengths` once the path is in the valley. Check the
+#    counts with `check("5.3", {0.005: n1, 0.05: n2, 0.5: n3})` (`None` where it never arrives).
 # 4. **Adam by hand.** Write Adam's update in numpy for the bowl (keep `m`, `v`, `t` yourself)
 #    and check your path against `optimise(bowl, start, lambda p: Adam(p, lr=0.3), 50)`.
 #    *Hint:* the gradient of the bowl is $(x, 50y)$.
-# 5. **Warm-up for SGD.** Add a 3-epoch `LinearLR` warm-up before the cosine in section 7 with
-#    `SequentialLR`. Does it change the final distance? Why might warm-up matter more for Adam on
-#    a large model than here? *Hint:* Adam's $\hat v$ is estimated from very few gradients at first.
+# 5. **Warm-up for SGD.** Add a 3-epoch `LinearLR` warm-up (from `start_factor=0.1`) before a
+#    cosine over the remaining 17 epochs in section 7, with `SequentialLR`, as a function
+#    `schedule(opt)` for `fit_line(..., schedule=schedule)`. Does it change the final distance? Why
+#    might warm-up matter more for Adam on a large model than here? *Hint:* Adam's $\hat v$ is
+#    estimated from very few gradients at first. Check the schedule with `check("5.5", schedule)`.

@@ -587,7 +587,7 @@ metrics.plot_confusion_matrix(cm, path=os.path.join(OUT, "confusion_matrix.png")
 #
 # ## Exercises
 #
-# Exercises 1 and 4 have a check that says right or wrong, and why: `from minitorch.exercises import check`,
+# Every exercise has a check that says right or wrong, and why: `from minitorch.exercises import check`,
 # then for example `check("6.4", precision_recall)` (`python -m minitorch.exercises` lists what each check takes).
 #
 # 1. **tanh's gain.** Rerun `activation_variances(..., F.tanh)` with
@@ -596,13 +596,18 @@ metrics.plot_confusion_matrix(cm, path=os.path.join(OUT, "confusion_matrix.png")
 # 2. **Depth without care.** Make the spiral MLP 10 hidden layers deep, once with the default
 #    init and once with `kaiming_normal_` on every weight. Compare the training accuracy after
 #    the same number of epochs. *Hint:* use `model.apply(fn)` to visit every layer, and check
-#    `isinstance(m, nn.Linear)`.
+#    `isinstance(m, nn.Linear)`. Check your `init(m)` with `check("6.2", init)`.
 # 3. **Dropout on top.** Add `dropout=0.2` to the final model. Does the validation loss improve
 #    on top of augmentation? Repeat with three seeds before you decide. *Hint:* compare
-#    `stopper.best_loss`.
+#    `stopper.best_loss`. Decide with a rule, as lesson 9 does: write `improves(with_dropout,
+#    without)`, taking each seed's best validation loss with and without dropout, that is `True`
+#    only when the mean of the per-seed gains exceeds two standard errors of them
+#    (`std(ddof=1) / sqrt(n)`); check it with `check("6.3", improves)`.
 # 4. **Precision against recall.** For the digit 9 alone, predict "9" only when its softmax
 #    probability exceeds a threshold $t$. Plot precision and recall for $t$ from 0.1 to 0.99.
 #    *Hint:* `F.softmax(test_scores, dim=1)[:, 9]`; a higher $t$ trades recall for precision.
 # 5. **L1 versus L2 sparsity.** Plot histograms of the weights of the "L1 1e-4" and
 #    "weight decay 0.5" models from section 4. Why does L1 pile weights up at 0 while L2 does
 #    not? *Hint:* compare the size of the two penalties' gradients for a weight of 0.001.
+#    Check that number: how many times larger is L1's gradient than L2's at $w = 0.001$, for the
+#    same $\lambda$? `check("6.5", ratio)`.

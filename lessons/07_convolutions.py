@@ -163,6 +163,7 @@ assert cols[0, :, 0].tolist() == [0, 1, 4, 5] and cols[0, :, 1].tolist() == [1, 
 # over the batch, $(C_{out}, Ck^2) @ (N, Ck^2, L) \to (N, C_{out}, L)$.
 
 # %%
+### BEGIN REFERENCE 4.7: conv2d as F.unfold, one matrix product with the flattened kernels and a reshape
 def conv2d_im2col(x, w, b, stride=1, padding=0):
     """F.unfold, then ONE matrix product with the flattened kernels, then reshape to NCHW."""
     N, C, H, W = x.shape
@@ -172,6 +173,12 @@ def conv2d_im2col(x, w, b, stride=1, padding=0):
     cols = F.unfold(x, k, padding=padding, stride=stride)    # (N, C*k*k, L)
     y = w.reshape(C_out, C * k * k) @ cols                   # (N, C_out, L)
     return y.reshape(N, C_out, H_out, W_out) + b.reshape(1, C_out, 1, 1)
+### STUDENT
+# def conv2d_im2col(x, w, b, stride=1, padding=0):
+#     """F.unfold, then ONE matrix product with the flattened kernels, then reshape to NCHW:
+#     your F.conv2d (task 4.7) does exactly this."""
+#     return F.conv2d(x, w, b, stride=stride, padding=padding)
+### END REFERENCE
 
 
 for stride, padding in [(1, 0), (2, 0), (2, 1)]:
@@ -437,34 +444,19 @@ assert wrong.shape == (25, 2304)
 # `nn.Module` whose `__init__` (after `super().__init__()`) stores its layers as
 # attributes, which registers their parameters, and whose `forward(x)` computes the
 # output. Calling `model(x)` runs `forward`, and `model.parameters()` finds the
-# parameters of every layer stored in it.
+# parameters of every layer stored in it. Corrected, it is `SimpleCNN` of
+# `minitorch.examples.cnn`, which you write in lab 4 (task 4.11): `conv1` (1 -> 32),
+# ReLU, 2x2 max-pool, `conv2` (32 -> 64), ReLU, max-pool, `flatten(1)`, `fc1` (1600 -> 128),
+# ReLU, `fc2` (128 -> 10 logits).
 
 # %%
 print("flatten(1):", tuple(features.flatten(1).shape))
 assert features.flatten(1).shape == (64, 1600)
 
+from minitorch.examples.cnn import SimpleCNN  # lab 4, task 4.11
 
-class SimpleCNN(nn.Module):
-    """The seed's model, corrected: conv(1->32) relu pool, conv(32->64) relu pool, 1600 -> 128 -> 10."""
-
-    def __init__(self):
-        super().__init__()
-        self.conv1 = nn.Conv2d(1, 32, 3, 1)
-        self.conv2 = nn.Conv2d(32, 64, 3, 1)
-        self.fc1 = nn.Linear(64 * 5 * 5, 128)
-        self.fc2 = nn.Linear(128, 10)
-        self.relu = nn.ReLU()
-        self.pool = nn.MaxPool2d(2, 2)
-
-    def forward(self, x):
-        x = self.pool(self.relu(self.conv1(x)))
-        x = self.pool(self.relu(self.conv2(x)))
-        x = x.flatten(1)                          # (N, 1600), whatever N is
-        x = self.relu(self.fc1(x))
-        return self.fc2(x)                        # (N, 10) logits
-
-
-model = SimpleCNN()
+model = SimpleCNN()  # the seed's sizes: channels=(32, 64), hidden=128, no batch norm
+print(model)
 for name, p in model.named_parameters():
     print(f"{name:14s} {str(tuple(p.shape)):18s} {p.numel():7d}")
 n_params = sum(p.numel() for p in model.parameters())
@@ -679,7 +671,7 @@ assert most_follow_ink and kinds["edges"].sum() >= 1   # most maps follow the in
 #
 # ## Exercises
 #
-# Exercises 1-4 have a check that says right or wrong, and why: `from minitorch.exercises import check`,
+# Every exercise has a check that says right or wrong, and why: `from minitorch.exercises import check`,
 # then for example `check("7.1", fc1_inputs)` (`python -m minitorch.exercises` lists what each check takes).
 #
 # 1. **Padding "same".** Change `conv1` and `conv2` to `padding=1`. Work out the
@@ -698,4 +690,6 @@ assert most_follow_ink and kinds["edges"].sum() >= 1   # most maps follow the in
 #    window of four equal numbers.
 # 5. **Translation.** Shift every test image one pixel to the right (e.g. with
 #    `minitorch.cat` and a column of zeros) and evaluate again. How much does
-#    accuracy drop? Would an MLP on raw pixels drop more? *Hint:* lesson 6's MLP.
+#    accuracy drop? Would an MLP on raw pixels drop more? *Hint:* lesson 6's MLP. Check your
+#    `shift_right(images)` with `check("7.5", shift_right)`: it also tests what the answer rests
+#    on, that a convolution of shifted images is the shifted convolution.

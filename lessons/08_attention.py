@@ -385,27 +385,27 @@ with minitorch.no_grad():
 print("output", tuple(out_mha.shape), " weights (averaged over heads)", tuple(w_mha.shape))
 
 # %% [markdown]
-# Now by hand. Project with `F.linear(x, W, b)`, the function behind `nn.Linear`
-# ($x W^\top + b$), then **split the heads**: the $E = 8$ features of each
-# token become $H = 2$ groups of $D = 4$ (`reshape`), and the head axis is moved
-# in front of the sequence axis (`transpose`), so that each head is an ordinary
-# batch entry for attention: $(N, L, E) \to (N, L, H, D) \to (N, H, L, D)$.
+# Now step by step. First the three projections $Q = x W_q^\top + b_q$ (rows $0 \dots E-1$
+# of `in_proj_weight`), $K$ and $V$ likewise, then **split the heads**: the $E = 8$
+# features of each token become $H = 2$ groups of $D = 4$, and the head axis moves in
+# front of the sequence axis, so that each head is an ordinary batch entry for attention:
+# $(N, L, E) \to (N, L, H, D) \to (N, H, L, D)$. The module's own helpers do these two
+# steps (`_in_projection` and `_split_heads`: you write them in lab 5, task 5.3); the rest
+# we do here.
 
 # %%
-W_in, b_in = mha.in_proj_weight, mha.in_proj_bias
 with minitorch.no_grad():
-    Qm = F.linear(x, W_in[:E], b_in[:E])                      # x W_q^T + b_q: (1, 5, 8)
-    Km = F.linear(x, W_in[E:2 * E], b_in[E:2 * E])
-    Vm = F.linear(x, W_in[2 * E:], b_in[2 * E:])
-
-    def split_heads(t):
-        N, T, _ = t.shape
-        return t.reshape(N, T, H, D).transpose(1, 2)          # (N, H, T, D)
-
-    Qh, Kh, Vh = split_heads(Qm), split_heads(Km), split_heads(Vm)
+    Qm, Km, Vm = mha._in_projection(x, x, x)                  # x W_q^T + b_q, ...: (1, 5, 8) each
+    Qh, Kh, Vh = (mha._split_heads(t) for t in (Qm, Km, Vm))  # (1, 2, 5, 4) each
+    assert np.allclose(Qh[0, 1].numpy(), Qm[0, :, D:].numpy())  # head 1 holds features 4-7
     heads = F.scaled_dot_product_attention(Qh, Kh, Vh)        # every head at once: (1, 2, 5, 4)
+    ### BEGIN REFERENCE 5.3: the heads merged back to (N, L, E) and projected by W_o, as the module's forward does
     concat = heads.transpose(1, 2).reshape(1, 5, E)           # back to (N, L, E): heads side by side
     by_hand = mha.out_proj(concat)                            # W_o, b_o
+    ### STUDENT
+    # concat = minitorch.cat([heads[:, h] for h in range(H)], dim=-1)  # concat(head_1, ..., head_H)
+    # by_hand = mha.out_proj(concat)                            # W_o, b_o
+    ### END REFERENCE
     head_weights = F.attention_weights(Qh, Kh)                # (1, 2, 5, 5): one map per head
 
 print("heads", tuple(heads.shape), "-> concatenated", tuple(concat.shape))
@@ -517,7 +517,7 @@ show()
 #
 # ## Exercises
 #
-# Exercises 1, 2, 4 and 5 have a check that says right or wrong, and why: `from minitorch.exercises import check`,
+# Every exercise has a check that says right or wrong, and why: `from minitorch.exercises import check`,
 # then for example `check("8.2", scale)` (`python -m minitorch.exercises` lists what each check takes).
 #
 # 1. **The seed's multi-head example.** Seed 000 concatenates two heads' outputs
@@ -530,7 +530,8 @@ show()
 #    *multiplies* the scores (its default is $1/\sqrt d$), so pass `scale=1 / (tau * d ** 0.5)`,
 #    not $\tau \sqrt d$; expect an argmax and a plain average.
 # 3. **No positions.** Remove `self.position` from `Reverser` and train again. Why
-#    can it not learn? *Hint:* section 3's shuffling experiment.
+#    can it not learn? *Hint:* section 3's shuffling experiment. Check your position-free model
+#    class with `check("8.3", NoPosition)`: it shuffles the digits and compares the outputs.
 # 4. **Causal reversal.** Pass `attn_mask=...` and `is_causal=True` to the
 #    attention in `Reverser` (build the mask with the arange trick; remember
 #    `nn.MultiheadAttention`'s bool convention). Which output positions can still

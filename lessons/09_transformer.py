@@ -72,13 +72,16 @@ d_model, max_len = 64, 128
 posenc = nn.SinusoidalPositionalEncoding(d_model, max_len=max_len, batch_first=True)
 PE = posenc.pe.numpy()                                              # (max_len, d_model)
 
-p = np.arange(max_len)[:, None]
+# (You build the table in lab 5, task 5.5.) Read the formula back out of it: position 0 is
+# (sin 0, cos 0) = (0, 1) in every pair, every pair lies on the unit circle, and the angle
+# of pair i turns by omega_i from one position to the next.
 omega = 10000.0 ** (-np.arange(0, d_model, 2) / d_model)            # one frequency per pair
-by_hand = np.zeros((max_len, d_model))
-by_hand[:, 0::2] = np.sin(p * omega)
-by_hand[:, 1::2] = np.cos(p * omega)
+angle = np.arctan2(PE[:, 0::2], PE[:, 1::2])                        # (max_len, d_model / 2)
+turn = np.angle(np.exp(1j * (angle[1:] - angle[:-1])))             # each step's turn, in (-pi, pi]
 print("table", PE.shape, " frequencies from", omega[0], "down to", omega[-1].round(6))
-assert np.allclose(PE, by_hand, atol=1e-6)
+assert np.allclose(PE[0, 0::2], 0.0) and np.allclose(PE[0, 1::2], 1.0)
+assert np.allclose(PE[:, 0::2] ** 2 + PE[:, 1::2] ** 2, 1.0, atol=1e-5)
+assert np.allclose(turn, np.broadcast_to(omega, turn.shape), atol=1e-4)
 
 x = minitorch.zeros(2, 10, d_model)                                 # a batch of 2 sequences of 10 zeros
 assert np.allclose(posenc(x).numpy(), np.broadcast_to(PE[:10], (2, 10, d_model)), atol=1e-6)
@@ -210,34 +213,35 @@ print(layer)
 #   $x \leftarrow x + \text{SA}(\text{LN}_1(x))$, then
 #   $x \leftarrow x + \text{FFN}(\text{LN}_2(x))$.
 #
-# Recomputing a block by hand from its own submodules, both ways, shows there is
-# nothing more to it:
+# (You write the block in lab 5, task 5.4.) Two things the formulas predict, checked on
+# the block itself. First, with its sublayers silenced (attention's output projection and
+# the FFN's last layer set to 0, so that SA and FFN output 0), a pre-norm block is the
+# identity, $x + 0 + 0$, and a post-norm block is $\text{LN}_2(\text{LN}_1(x))$. Second,
+# a post-norm block ends with a LayerNorm, so at initialisation (scale 1, shift 0) every
+# position of its output has mean 0 and variance 1; a pre-norm block's output does not.
 
 # %%
-def encoder_block_by_hand(layer, x):
-    def sa(h):
-        return layer.self_attn(h, h, h, need_weights=False)[0]
-
-    def ffn(h):
-        return layer.linear2(F.relu(layer.linear1(h)))
-
-    if layer.norm_first:
-        x = x + sa(layer.norm1(x))
-        return x + ffn(layer.norm2(x))
-    x = layer.norm1(x + sa(x))
-    return layer.norm2(x + ffn(x))
-
-
 x = minitorch.randn(2, 5, width)
+silent = copy.deepcopy(layer)
 with minitorch.no_grad():
+    for p in (silent.self_attn.out_proj.weight, silent.self_attn.out_proj.bias,
+              silent.linear2.weight, silent.linear2.bias):
+        p.zero_()
+    silent.norm_first = True
+    assert np.allclose(silent(x).numpy(), x.numpy(), atol=1e-6)
+    silent.norm_first = False
+    assert np.allclose(silent(x).numpy(), silent.norm2(silent.norm1(x)).numpy(), atol=1e-5)
     for norm_first in (False, True):
         layer.norm_first = norm_first
-        assert np.allclose(layer(x).numpy(), encoder_block_by_hand(layer, x).numpy(), atol=1e-5)
+        out = layer(x)
+        normalised = (np.allclose(out.mean(dim=-1).numpy(), 0.0, atol=1e-5)
+                      and np.allclose(out.var(dim=-1, unbiased=False).numpy(), 1.0, atol=1e-3))
+        assert normalised == (not norm_first)
     # LayerNorm by hand (at initialisation gamma = 1 and beta = 0). keepdim=True keeps the reduced
     # dimension with size 1, so mu and var broadcast against x; unbiased=False divides by n, not n - 1.
     mu, var = x.mean(dim=-1, keepdim=True), x.var(dim=-1, keepdim=True, unbiased=False)
     assert np.allclose(layer.norm1(x).numpy(), ((x - mu) / (var + 1e-5).sqrt()).numpy(), atol=1e-5)
-print("post-norm and pre-norm blocks recomputed by hand: identical")
+print("silenced: pre-norm is the identity, post-norm is LN2(LN1(x)); only post-norm ends normalised")
 
 # %% [markdown]
 # **Pre-norm or post-norm?** Stack 12 blocks of each kind and look at two things at
@@ -394,14 +398,22 @@ assert xb[0, 1:].tolist() == yb[0, :-1].tolist()
 # a final LayerNorm, and a linear **head** turns each position's vector into 61 scores,
 # one per possible next character. `features` is the part
 # below the head; we will reuse it for classification.
+#
+# That forward pass is the one of `minitorch.examples.gpt.GPT` (`embed`, `features`,
+# `forward`: you write them in lab 5, task 5.6), so `CharGPT` inherits it and only chooses
+# its parts: sinusoidal positions, no dropout, Xavier-initialised blocks.
 
 # %%
-class CharGPT(nn.Module):
+from minitorch.examples.gpt import GPT
+
+
+class CharGPT(GPT):
     """ids (N, T) -> next-character logits (N, T, vocab); position t sees ids[:, :t+1] only."""
 
     def __init__(self, vocab_size, context=CONTEXT, width=64, layers=2, heads=4):
-        super().__init__()
-        self.token = nn.Embedding(vocab_size, width)
+        nn.Module.__init__(self)  # not GPT's: that one would draw GPT-2's initial weights
+        self.context = context
+        self.token_embedding = nn.Embedding(vocab_size, width)
         self.position = nn.SinusoidalPositionalEncoding(width, max_len=context, batch_first=True)
         block = nn.TransformerEncoderLayer(width, heads, dim_feedforward=4 * width, dropout=0.0,
                                            activation="gelu", batch_first=True, norm_first=True)
@@ -410,13 +422,6 @@ class CharGPT(nn.Module):
         for p in self.blocks.parameters():   # TransformerEncoder deep-copies one block: re-draw each
             if p.ndim >= 2:
                 nn.init.xavier_uniform_(p)
-
-    def features(self, ids):
-        causal = nn.Transformer.generate_square_subsequent_mask(ids.shape[1])
-        return self.blocks(self.position(self.token(ids)), mask=causal, is_causal=True)   # (N, T, width)
-
-    def forward(self, ids):
-        return self.head(self.features(ids))
 
 
 gpt = CharGPT(tokenizer.vocab_size)
@@ -508,21 +513,16 @@ if not FAST:
 # **Sampling.** To write text, feed a prompt, turn the scores of the *last*
 # position into probabilities with a softmax, draw the next character, append it,
 # repeat. Dividing the scores by a **temperature** $\tau$ first makes the choice
-# bolder ($\tau > 1$) or more conservative ($\tau < 1$).
+# bolder ($\tau > 1$) or more conservative ($\tau < 1$). `generate` of
+# `minitorch.examples.gpt` does it (lab 5, task 5.6), drawing from the generator that
+# `minitorch.manual_seed` seeds, so samples repeat.
 
 # %%
+from minitorch.examples.gpt import generate as gpt_generate
+
+
 def generate(model, prompt, length, temperature=0.8):
-    ids = tokenizer.encode(prompt)
-    model.eval()
-    with minitorch.no_grad():
-        for _ in range(length):
-            context = minitorch.tensor([ids[-CONTEXT:]])
-            logits = model(context)[0, -1] / temperature
-            probs = logits.softmax(dim=-1).numpy().astype(np.float64)
-            # draw from the generator that minitorch.manual_seed seeds, so samples repeat
-            ids.append(int(minitorch.random.rng().choice(len(probs), p=probs / probs.sum())))
-    model.train()
-    return tokenizer.decode(ids)
+    return gpt_generate(model, tokenizer, prompt, length, temperature=temperature)
 
 
 def real_word_fraction(sample, prompt="First Citizen:\n"):
@@ -744,7 +744,7 @@ show()
 #
 # ## Exercises
 #
-# Exercises 1 have a check that says right or wrong, and why: `from minitorch.exercises import check`,
+# Every exercise has a check that says right or wrong, and why: `from minitorch.exercises import check`,
 # then for example `check("9.1", n_extra)` (`python -m minitorch.exercises` lists what each check takes).
 #
 # 1. **Learned positions.** Replace `nn.SinusoidalPositionalEncoding` in `CharGPT`
@@ -753,18 +753,24 @@ show()
 #    $128 \times 64$ more parameters to learn.
 # 2. **Post-norm GPT.** Build `CharGPT` with `norm_first=False` (and no final
 #    norm). Does it train as well at `lr=3e-3`? Try a smaller learning rate.
-#    *Hint:* section 2's gradient plot.
+#    *Hint:* section 2's gradient plot. Which stack's gradient norms differ more from block to
+#    block (largest over smallest)? `check("9.2", "post-norm")` or `check("9.2", "pre-norm")`.
 # 3. **Temperature.** Generate samples at temperatures 0.3, 1.0 and 1.5 and
 #    measure `real_word_fraction` for each. Explain the trend. *Hint:* what does
-#    softmax(z / 0.3) look like?
+#    softmax(z / 0.3) look like? Check it on small scores: the top probability
+#    `softmax(z / tau)[0]` for $z = [2, 1, 0, -1]$ at each $\tau$, `check("9.3", [p_03, p_10, p_15])`.
 # 4. **Last character instead of the mean.** Classify from the features of the
 #    last real character only, `h[arange(N), mask.sum(1) - 1]`. Why is that the only
 #    position that has seen the whole sentence? Compare the accuracy. *Hint:* the mask
-#    is causal, so position $t$ has seen characters $0 \dots t$ only.
+#    is causal, so position $t$ has seen characters $0 \dots t$ only. Check your
+#    `last_features(h, mask)` (features (N, T, width), padding mask (N, T)) with
+#    `check("9.4", last_features)`.
 # 5. **Fine-tune everything.** Put the body and a new head in one `nn.Module` and
 #    train all its weights (AdamW, lr $10^{-3}$, batches of 16, `clip_grad_norm_`,
 #    300 steps) on 500 sentences, starting once from `copy.deepcopy(gpt)` and once
 #    from an untrained `CharGPT`. Compare the loss on the training sentences with
 #    the test accuracy, then repeat with all 2,000 sentences. *Hint:* expect the
 #    pretrained model's training loss near 0.2 and its test accuracy below 60%:
-#    memorisation; more labels narrow that gap.
+#    memorisation; more labels narrow that gap. Check your model class, built as
+#    `FineTuner(body)` with `forward(ids, mask)` returning (N, 2) logits from the masked mean of
+#    `body.features(ids)`, with `check("9.5", FineTuner)`.

@@ -515,7 +515,7 @@ assert ring_seconds(128) - 2 * 127 * LATENCY < 2 * GRADIENT_BYTES / BANDWIDTH   
 #
 # ## Exercises
 #
-# Exercises 1, 2 and 5 have a check that says right or wrong, and why: `from minitorch.exercises import check`,
+# Every exercise has a check that says right or wrong, and why: `from minitorch.exercises import check`,
 # then for example `check("12.2", factor)` (`python -m minitorch.exercises` lists what each check takes).
 #
 # 1. **More ranks.** Run with `RANKS = 4` (MPI or simulated): is the agreement as good? Then try
@@ -531,10 +531,14 @@ assert ring_seconds(128) - 2 * 127 * LATENCY < 2 * GRADIENT_BYTES / BANDWIDTH   
 #    `dist.isend` to `(rank + 1) % world` and `dist.recv` from `(rank - 1) % world`, and check it
 #    against `dist.all_reduce`. *Hint:* follow `ring_allreduce` step by step; each rank only
 #    keeps its own `chunks`; `isend` returns a work handle to `wait()` on after the `recv`.
+#    `check("12.3", my_all_reduce)` runs your function on 2, 3 and 4 simulated ranks (threads in
+#    one process, no MPI needed) and compares every rank's tensor with the sum.
 # 4. **BatchNorm breaks it.** Put a `nn.BatchNorm1d(32)` after the first layer and rerun the
 #    comparison of section 1 (in training mode BatchNorm normalises each feature with the mean
 #    and variance of the current batch). How large is the difference now, and why? *Hint:* a
-#    shard's mean is not the batch's mean; see "Where exactness ends" in section 5.
+#    shard's mean is not the batch's mean; see "Where exactness ends" in section 5. Check the
+#    largest difference for $p = 2$ (`make_model(seed=0)` with the BatchNorm, the first 64 images) with
+#    `check("12.4", difference)`.
 # 5. **Latency matters too.** In `ring_seconds`, at what $p$ does the latency term
 #    $2(p-1)\alpha$ exceed the bandwidth term for a 1 MB gradient? What do tree-shaped
 #    allreduces do about it? *Hint:* a tree needs only $\log_2 p$ steps.

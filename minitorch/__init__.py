@@ -5,7 +5,10 @@ simple PyTorch model code unchanged.
 """
 from . import accelerator, amp, autograd, backends, cuda, functions, onnx
 from .amp import autocast
-from .api import Size, is_complex, is_floating_point, is_tensor
+from .api import (
+    Size, channels_last, channels_last_3d, contiguous_format, is_complex, is_floating_point, is_tensor, layout,
+    memory_format, preserve_format, strided,
+)
 from .autograd import (
     enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad, set_grad_enabled,
 )
@@ -33,6 +36,13 @@ from .serialization import load, save
 from .tensor import Tensor
 
 from . import data, metrics, nn, optim, testing, utils  # noqa: E402  (they build on the names above)
+from . import linalg  # noqa: E402  (torch.linalg: builds on Tensor)
+from . import func  # noqa: E402  (torch.func.functional_call: builds on nn)
+from . import distributions  # noqa: E402  (built on nn.functional and the samplers)
+from . import special  # noqa: E402  (torch.special: builds on Tensor)
+from .special import polygamma  # noqa: E402  (polygamma(n, input): n first, as PyTorch)
+from .numerics import *  # noqa: E402,F403  (trapezoid, gradient, vander, block_diag, histogram, isin, ...)
+from .windows import *  # noqa: E402,F403  (hann_window, hamming_window, bartlett_window, blackman_window, kaiser_window)
 from .toplevel import *  # noqa: E402,F403  (pi, numel, equal, split, norm, tensordot, cdist, conv2d, ...)
 from .legacy import *  # noqa: E402,F403  (FloatTensor, LongTensor, ...)
 from .legacy import Variable  # noqa: E402
@@ -44,4 +54,4 @@ dtype = DType
 
 bool = bool_
 
-__version__ = "0.1.0"
+from .version import __version__  # noqa: E402

@@ -1,5 +1,5 @@
 """Small objects of PyTorch's top-level namespace: ``Size``, ``is_tensor``, ``is_floating_point``,
-``is_complex``."""
+``is_complex``, the memory formats (``channels_last``, ...) and the ``strided`` layout."""
 from .autograd.function import tensor_class
 
 
@@ -27,6 +27,21 @@ class Size(tuple):
         item = super().__getitem__(index)
         return Size(item) if isinstance(index, slice) else item
 
+    def __add__(self, other):
+        if not isinstance(other, tuple):
+            return NotImplemented
+        return Size(tuple(self) + other)
+
+    def __radd__(self, other):
+        if not isinstance(other, tuple):
+            return NotImplemented
+        return Size(other + tuple(self))
+
+    def __mul__(self, times):
+        return Size(tuple(self) * times)
+
+    __rmul__ = __mul__
+
 
 def is_tensor(obj):
     """Whether ``obj`` is a minitorch Tensor (a Parameter counts).
@@ -53,3 +68,38 @@ def is_complex(input):
     if not isinstance(input, tensor_class()):
         raise TypeError(f"is_complex(): argument 'input' must be a Tensor, not {type(input).__name__}.")
     return False
+
+
+class _Named:
+    """A constant PyTorch code passes by name (``memory_format=minitorch.channels_last``); it prints as its name."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name):
+        self.name = name
+
+    def __repr__(self):
+        return f"minitorch.{self.name}"
+
+    def __eq__(self, other):
+        return type(other) is type(self) and other.name == self.name
+
+    def __hash__(self):
+        return hash(self.name)
+
+
+class memory_format(_Named):
+    """How a tensor's elements are laid out: ``contiguous_format`` (row-major: the only one minitorch
+    makes), ``channels_last`` / ``channels_last_3d`` (accepted where PyTorch takes them; the elements
+    stay row-major) and ``preserve_format`` (keep the input's)."""
+
+
+class layout(_Named):
+    """How a tensor is stored: ``strided`` (dense, with strides), the only layout minitorch has."""
+
+
+contiguous_format = memory_format("contiguous_format")
+channels_last = memory_format("channels_last")
+channels_last_3d = memory_format("channels_last_3d")
+preserve_format = memory_format("preserve_format")
+strided = layout("strided")

@@ -152,6 +152,118 @@ def reset_peak_memory_stats(device=None):
     does nothing. Call ``empty_cache()`` to lower the bound that ``max_memory_allocated`` reports."""
 
 
+max_memory_reserved = max_memory_allocated
+
+
+def memory_stats(device=None):
+    """PyTorch's memory statistics, the keys programs read: ``allocated_bytes.all.current`` and
+    ``.peak``, ``reserved_bytes.all.current`` and ``.peak`` (from cupy's pool; 0 without a real GPU)."""
+    used, held = memory_allocated(device), memory_reserved(device)
+    return {"allocated_bytes.all.current": used, "allocated_bytes.all.peak": held,
+            "reserved_bytes.all.current": held, "reserved_bytes.all.peak": held}
+
+
+def mem_get_info(device=None):
+    """(free, total) bytes of the GPU's memory, from the driver."""
+    require()
+    if simulated():
+        raise RuntimeError("mem_get_info: the CUDA simulator has no device memory to report; run on a GPU.")
+    import cupy
+
+    return cupy.cuda.runtime.memGetInfo()
+
+
+def get_device_properties(device=None):
+    """The GPU's properties under PyTorch's names: ``name``, ``total_memory`` (bytes), ``major``,
+    ``minor`` (the compute capability) and ``multi_processor_count``; under the simulator, a
+    simulated device's (capability 5.2, as numba's simulator reports)."""
+    set_device(0 if device is None else device)
+    require()
+    if simulated():
+        return types.SimpleNamespace(name="CUDA simulator", total_memory=0, major=5, minor=2,
+                                     multi_processor_count=1)
+    import cupy
+
+    props = cupy.cuda.runtime.getDeviceProperties(0)
+    return types.SimpleNamespace(name=props["name"].decode(), total_memory=props["totalGlobalMem"],
+                                 major=props["major"], minor=props["minor"],
+                                 multi_processor_count=props["multiProcessorCount"])
+
+
+def get_device_capability(device=None):
+    """(major, minor): the GPU's compute capability (``get_device_properties``)."""
+    props = get_device_properties(device)
+    return props.major, props.minor
+
+
+def is_initialized():
+    """True once the ``cuda`` device is usable (minitorch initialises it on first use)."""
+    return is_available()
+
+
+def init():
+    """Initialise the ``cuda`` device now (a RuntimeError saying why if it is not usable)."""
+    require()
+
+
+class _Stream:
+    """The one queue minitorch launches on: ``synchronize()`` waits for it, as PyTorch's streams'."""
+
+    def synchronize(self):
+        """Wait for every kernel queued on the GPU (``minitorch.cuda.synchronize``)."""
+        synchronize()
+
+    def wait_stream(self, stream):
+        """Nothing to wait for: there is one queue."""
+
+    def query(self):
+        """True once the queued work has finished (it waits for it)."""
+        synchronize()
+        return True
+
+
+def current_stream(device=None):
+    """The queue kernels run on (minitorch has one: PyTorch's default stream)."""
+    return _Stream()
+
+
+default_stream = current_stream
+
+
+def seed():
+    """Seed minitorch's one generator (the CPU's, which also draws for cuda tensors) from the OS."""
+    from .random import seed as reseed
+
+    return reseed()
+
+
+seed_all = seed
+
+
+def initial_seed():
+    """The seed of minitorch's one generator (``minitorch.initial_seed``)."""
+    from .random import initial_seed as first
+
+    return first()
+
+
+def get_rng_state(device="cuda"):
+    """The state of minitorch's one generator (``minitorch.get_rng_state``): cuda tensors draw from it too."""
+    from .random import get_rng_state as state
+
+    return state()
+
+
+def set_rng_state(new_state, device="cuda"):
+    """Restore the generator's state (``minitorch.set_rng_state``)."""
+    from .random import set_rng_state as restore
+
+    restore(new_state)
+
+
+get_rng_state_all = get_rng_state
+
+
 class device:
     """``with minitorch.cuda.device(0):`` PyTorch's switch of the current GPU for a block; minitorch
     uses one GPU, so only 0 / "cuda" / "cuda:0" are valid and nothing changes."""

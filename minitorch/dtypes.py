@@ -128,6 +128,27 @@ def to_dtype(dtype):
     return from_numpy_dtype(dtype)
 
 
+_LEGACY_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16", "int64": "Long",
+                 "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
+
+
+def legacy_type_name(dtype):
+    """PyTorch's legacy type name of ``dtype``: ``FloatTensor`` for float32, ``LongTensor`` for int64."""
+    return _LEGACY_NAMES[dtype.name] + "Tensor"
+
+
+def from_legacy_type(kind):
+    """The dtype a ``Tensor.type(...)`` argument names: a dtype, a legacy type (``FloatTensor``, which
+    carries its ``dtype``) or its name (``"torch.cuda.DoubleTensor"``, ``"minitorch.LongTensor"``)."""
+    if isinstance(kind, str) and kind.endswith("Tensor"):
+        legacy = kind.rsplit(".", 1)[-1][:-len("Tensor")]
+        names = {v: k for k, v in _LEGACY_NAMES.items()}
+        if legacy not in names:
+            raise ValueError(f"type: invalid type {kind!r}; use a dtype or a name such as 'torch.FloatTensor'.")
+        return to_dtype(names[legacy])
+    return to_dtype(getattr(kind, "dtype", kind) if isinstance(kind, type) else kind)
+
+
 def as_array(data, dtype=None):
     """``data`` (a numpy array, nested lists, a number) as a fresh numpy array of a supported dtype.
 

@@ -6,6 +6,7 @@ and ``autograd.Variable`` (today just a tensor).
 import numbers
 
 from . import dtypes
+from .api import Size
 from .creation import empty, tensor
 from .tensor import Tensor
 
@@ -17,12 +18,28 @@ class _TypedTensor(type):
     def __instancecheck__(cls, obj):
         return isinstance(obj, Tensor) and obj.dtype == cls.dtype and not obj.is_cuda
 
-    def __call__(cls, *args):
-        if not args or all(isinstance(a, numbers.Integral) and not isinstance(a, bool) for a in args):
-            return empty(*args, dtype=cls.dtype)  # sizes, uninitialised as in PyTorch (empty: shape (0,))
-        if len(args) != 1:
-            raise TypeError(f"{cls.__name__}(): pass sizes (ints) or one sequence of values, got {args!r}.")
-        return tensor(args[0].tolist() if isinstance(args[0], Tensor) else args[0], dtype=cls.dtype)
+    def __call__(cls, *args, device=None):
+        return legacy_new(cls.__name__, cls.dtype, args, device)
+
+
+def legacy_new(name, dtype, args, device=None):
+    """What PyTorch's legacy constructors make of their arguments: nothing, an empty tensor; ints or
+    a ``Size``, an uninitialised tensor of that shape; one sequence, array or tensor, its values
+    converted to ``dtype`` (a copy)."""
+    if len(args) == 1 and isinstance(args[0], Size):
+        args = tuple(args[0])
+    if not args:
+        args = (0,)
+    if all(isinstance(a, numbers.Integral) and not isinstance(a, bool) for a in args):
+        if any(a < 0 for a in args):
+            raise RuntimeError(f"{name}(): Trying to create tensor with negative dimension "
+                               f"{min(args)}: {list(args)}. Sizes must be >= 0.")
+        return empty(*args, dtype=dtype, device=device)  # sizes, uninitialised as in PyTorch
+    if len(args) != 1 or isinstance(args[0], (numbers.Number, str)):
+        raise TypeError(f"{name}(): pass sizes (ints, e.g. {name}(2, 3)) or one sequence of values "
+                        f"(e.g. {name}([1, 2])), got {args!r}.")
+    data = args[0]
+    return tensor(data.tolist() if isinstance(data, Tensor) else data, dtype=dtype, device=device)
 
 
 def _typed(name, dtype, doc):

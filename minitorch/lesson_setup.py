@@ -40,13 +40,18 @@ class Lesson(NamedTuple):
 
 
 def _show(fig=None):
-    """Figures are saved to OUT; a notebook also shows them inline, a script just frees them."""
+    """Figures are saved to OUT; a notebook also shows them inline (``fig``, or every open one),
+    whatever backend a module selected on import (the examples select Agg); then they are freed."""
     import matplotlib.pyplot as plt
 
-    if "ipykernel" in sys.modules:
-        plt.show()
-    else:
+    if "ipykernel" not in sys.modules:
         plt.close(fig)
+        return
+    from IPython.display import display
+
+    for figure in [fig] if fig is not None else [plt.figure(n) for n in plt.get_fignums()]:
+        display(figure)
+        plt.close(figure)
 
 
 def unsolved_task(exc):

@@ -25,6 +25,13 @@ def cat(tensors, dim=0):
     [[0.0, 0.0], [1.0, 1.0]]
     """
     tensors = _promoted(checks.tensors("cat", tensors))
+    for i, t in enumerate(tensors):
+        if t.ndim == 0:
+            raise RuntimeError(f"cat: zero-dimensional tensor (at position {i}) cannot be concatenated; "
+                               f"give it a dimension first (t.unsqueeze(0) or t.view(1)), or use stack.")
+    joined = [t for t in tensors if t.shape != (0,)]  # PyTorch skips legacy empty tensors: cat([Tensor(), x])
+    if joined and len(joined) < len(tensors):
+        tensors = joined
     return ops.Cat.apply(checks.dim("cat", dim, tensors[0].ndim), *tensors)
 
 
@@ -181,7 +188,19 @@ def _into(name, result, out):
 
 
 _DELEGATING = [op.name for op in OPS if op.method and op.namespace]
-globals().update({name: _function_form(name) for name in _DELEGATING})
+#: PyTorch's top-level in-place functions (``minitorch.sin_(x)`` is ``x.sin_()``).
+_IN_PLACE = [
+    "abs_", "acos_", "acosh_", "arccos_", "arccosh_", "arcsin_", "arcsinh_", "arctan_", "arctanh_", "asin_",
+    "asinh_", "atan_", "atanh_", "ceil_", "clamp_", "clamp_max_", "clamp_min_", "clip_", "cos_", "cosh_",
+    "deg2rad_", "detach_", "erf_", "erfc_", "exp2_", "exp_", "expm1_", "fill_", "fix_", "floor_", "frac_",
+    "gcd_", "index_put_", "lcm_", "ldexp_", "log10_", "log1p_", "log2_", "log_", "nan_to_num_", "neg_",
+    "negative_", "rad2deg_", "reciprocal_", "relu_", "round_", "rsqrt_", "sigmoid_", "sin_", "sinc_", "sinh_",
+    "sqrt_", "square_", "tan_", "tanh_", "trunc_", "xlogy_", "zero_", "addmv_",
+]
+#: Tensor methods PyTorch also offers as functions that the catalog does not list (no op of their own).
+_METHOD_FORMS = ["detach", "ravel", "is_nonzero", "is_same_size", "is_signed", "get_device", "conj", "resolve_conj",
+                 "resolve_neg", "is_conj", "is_neg"]
+globals().update({name: _function_form(name) for name in _DELEGATING + _IN_PLACE + _METHOD_FORMS})
 
 __all__ = ["cat", "concat", "concatenate", "stack", "where", "std_mean", "var_mean", "searchsorted", "bucketize", "rsub",
-           *_DELEGATING]
+           *_DELEGATING, *_IN_PLACE, *_METHOD_FORMS]

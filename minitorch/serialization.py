@@ -4,13 +4,19 @@ A checkpoint is what you get from ``model.state_dict()`` or ``optimizer.state_di
 dicts, lists and tuples of tensors, numpy arrays, numbers, strings, bools and None), or a whole
 model (``save(model, f)``).
 
-Two formats, both zip archives:
+Three formats:
 
 - **PyTorch's** (``minitorch/torch_format.py``), the default: what ``torch.save`` writes, so that a
   program ported with ``import minitorch as torch`` exchanges files with PyTorch both ways.
   ``torch.load(f, weights_only=True)`` reads a state dict that minitorch saved, and
-  ``minitorch.load`` reads torch's. It is a pickle plus raw storages; the reader unpickles with an
-  allow-list and builds every object itself, so loading never runs code from the file.
+  ``minitorch.load`` reads torch's. It is a zip archive of a pickle plus raw storages; the reader
+  unpickles with an allow-list and builds every object itself, so loading never runs code from the
+  file. As in PyTorch, a tensor and its views (a slice, a transpose, tied weights) are saved as one
+  storage and load sharing memory again: a change through one is seen through the other.
+- **PyTorch's legacy format** (``minitorch/torch_legacy_format.py``): what
+  ``torch.save(..., _use_new_zipfile_serialization=False)`` writes (and PyTorch before 1.6 wrote by
+  default): the same pickle and storages one after the other in a plain stream. Read with the same
+  allow-list; written when ``save`` is given ``_use_new_zipfile_serialization=False``.
 - **minitorch's own** ``.npz``, written when the path ends in ``.npz``: one ``.npy`` member per
   tensor or array, named after its place in the structure (``fc1.weight``, ``state.0.exp_avg``), so
   ``np.load("model.npz").files`` is readable, and a member ``~minitorch`` holding a JSON string that
@@ -21,10 +27,10 @@ Two formats, both zip archives:
 Why PyTorch's format by default: programs that exchange files (train here, evaluate or deploy with
 PyTorch; a grader loading a student's ``model.pt``; a pretrained checkpoint) expect the file that
 ``torch.save`` makes. ``_use_new_zipfile_serialization`` is PyTorch's switch between its zip format
-(True, the default) and its legacy one; minitorch writes only the zip format and says so for False.
+(True, the default) and its legacy one.
 
 ``load`` tells the formats apart by their content, not their name, and refuses anything else (a
-bare pickle, PyTorch's legacy format, a text file, a zip bomb) with a ``ValueError`` naming the file.
+bare pickle, PyTorch's pre-0.4 tar format, a text file, a zip bomb) with a ``ValueError`` naming the file.
 """
 import errno
 import json
@@ -37,7 +43,7 @@ from urllib.parse import quote
 
 import numpy as np
 
-from . import torch_format
+from . import torch_format, torch_legacy_format
 from .device import check_device, device
 from .dtypes import from_numpy_dtype
 from .tensor import Tensor
@@ -124,14 +130,16 @@ def save(obj, f, pickle_module=pickle, pickle_protocol=2, _use_new_zipfile_seria
     ending in ``.npz``: then it is minitorch's numpy archive (see the module docstring), which holds
     state dicts only. ``pickle_module`` and ``pickle_protocol`` are PyTorch's, accepted and ignored:
     the pickle inside is always written by minitorch's own pickler, in protocol 2 (PyTorch's
-    default); ``_use_new_zipfile_serialization=False`` (PyTorch's legacy format) is refused with a
-    ``ValueError``; ``_disable_byteorder_record`` is accepted and ignored (the byte order is always
-    recorded)."""
-    if not _use_new_zipfile_serialization:
-        raise ValueError("minitorch.save: _use_new_zipfile_serialization=False asks for PyTorch's legacy "
-                         "format, which minitorch does not write; leave it True (PyTorch's default).")
+    default); ``_use_new_zipfile_serialization=False`` writes PyTorch's legacy (non-zip) format
+    instead, which ``torch.load`` reads too (for an ``.npz`` path it changes nothing);
+    ``_disable_byteorder_record`` is accepted and ignored (the byte order is always recorded).
+
+    Tensors that view the same memory (a tensor and its slices, transposes, ``view``s; tied weights)
+    are written as one storage with each tensor's offset and strides into it, as ``torch.save``
+    does, so that they load sharing memory again."""
     npz = isinstance(f, (str, os.PathLike)) and os.fspath(f).lower().endswith(".npz")
-    write = _npz_writer(obj) if npz else torch_format.writer(obj)  # refuses what it cannot save, before writing
+    torch_writer = torch_format.writer if _use_new_zipfile_serialization else torch_legacy_format.writer
+    write = _npz_writer(obj) if npz else torch_writer(obj)  # refuses what it cannot save, before writing
     if isinstance(f, (str, os.PathLike)):
         with open(f, "wb") as file:
             write(file)
@@ -207,13 +215,16 @@ class _Decoder:
 
 def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=None, **pickle_load_args):
     """Read a checkpoint from a path or a binary file object: one that ``torch.save`` or
-    ``minitorch.save`` wrote (PyTorch's zip format, or minitorch's ``.npz``).
+    ``minitorch.save`` wrote (PyTorch's zip format or its legacy one, or minitorch's ``.npz``).
+    Tensors saved as views of one storage load as views of one array: they share memory, as
+    ``torch.load`` gives them, and (stricter than PyTorch) a version counter, so that backward
+    refuses values that an op saved and a change through another of them overwrote.
 
     - ``map_location``: where the tensors go. None: where they were saved (a PyTorch file records
       each storage's device; an ``.npz`` holds CPU arrays); a device or its string ("cuda",
       ``device("cuda:0")``); a dict from saved to wanted location (``{"cuda:0": "cpu"}``); or a
-      callable ``f(tensor, saved location)`` returning the tensor to use (PyTorch passes a storage;
-      here the tensor).
+      callable ``f(storage, saved location)``, called once per storage, returning it or a copy of it
+      on a device (PyTorch passes a storage; here a flat tensor of the storage's elements).
     - ``weights_only`` (PyTorch's default since 2.6: True when None): load only tensors, numpy
       arrays, numbers, strings and containers of them. False also rebuilds whole models saved with
       ``save(model, f)``, but only from ``nn.Module`` subclasses already imported by the program
@@ -225,7 +236,7 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=No
       is read into memory with minitorch's own unpickler.
 
     Raises ``ValueError`` naming the file if it is not such a checkpoint (a bare pickle, PyTorch's
-    legacy format, a text file, a foreign ``.npz``) or is truncated, corrupt, or would inflate far
+    pre-0.4 tar format, a text file, a foreign ``.npz``) or is truncated, corrupt, or would inflate far
     beyond its size (a zip bomb: refused before anything is decompressed); ``FileNotFoundError`` if
     there is no such file; ``RuntimeError`` (``TypeError``) for a ``map_location`` that is not a device.
     """
@@ -281,12 +292,9 @@ def _relocate(obj, place):
     return obj
 
 
-# PyTorch's legacy (non-zip) format starts with a pickle of this magic number.
-_LEGACY_MAGIC = b"\x80\x02\x8a\x0a" + (0x1950A86A20F9469CFC6C).to_bytes(10, "little")
-
-
-def _refuse_foreign(file, name):
-    """Raise, saying what the file is instead, unless it starts as a zip archive or a .npy file."""
+def _format_of(file, name):
+    """The file's format: "legacy" for PyTorch's legacy format, "zip" for a zip archive or a .npy
+    file; for anything else raise, saying what the file is instead."""
     start = file.tell()
     head = file.read(512)
     end = file.seek(0, os.SEEK_END)
@@ -294,13 +302,14 @@ def _refuse_foreign(file, name):
     last = file.read(1)
     file.seek(start)
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06", b"\x93NUMPY")):
-        return
+        return "zip"
+    if torch_legacy_format.is_legacy(head):
+        return "legacy"
     if not head:
         what, advice = "empty (0 bytes)", "the save was interrupted or the file emptied: save it again"
-    elif head.startswith(_LEGACY_MAGIC):
-        what, advice = ("a Python pickle in PyTorch's legacy format (torch.save with "
-                        "_use_new_zipfile_serialization=False)", "minitorch reads only PyTorch's zip format: "
-                        "load it in PyTorch and torch.save it again with the default settings")
+    elif head[257:262] == b"ustar":
+        what, advice = ("a tar archive (PyTorch before 0.4 saved checkpoints so)", "minitorch reads PyTorch's "
+                        "zip and legacy formats: load it in PyTorch and torch.save it again")
     elif head[:1] == b"\x80" or (head[:1] in (b"(", b"]", b"}", b"c") and last == b"."):  # pickle protocols
         what, advice = ("a Python pickle (a bare one, as pickle.dump writes)",
                         "minitorch never unpickles such files, as unpickling can run any code; save the "
@@ -315,9 +324,11 @@ def _refuse_foreign(file, name):
 
 
 def _load(file, name, place, weights_only):
-    _refuse_foreign(file, name)
+    legacy = _format_of(file, name) == "legacy"
     start = file.tell()
     try:
+        if legacy:
+            return torch_legacy_format.read(file, place, weights_only)
         with zipfile.ZipFile(file) as archive:
             _check_inflation(archive)
             prefix = torch_format.prefix_of(archive)
@@ -329,6 +340,8 @@ def _load(file, name, place, weights_only):
         raise ValueError(f"minitorch.load: {name} is not a valid checkpoint: {e}.") from None
     except torch_format.Refused as e:
         raise pickle.UnpicklingError(f"minitorch.load: {name}: {e}") from None
+    except torch_format.MapLocationError:
+        raise  # the program's map_location, not the file
     except (*_READ_ERRORS, pickle.PickleError, TypeError, AttributeError, IndexError) as e:
         raise ValueError(
             f"minitorch.load: {name} is corrupt or truncated ({type(e).__name__}: {e})."

@@ -19,35 +19,41 @@ from . import functions as ops
 from .api import Size
 from .autograd import engine
 from .autograd.function import use_tensor_class
+from .autograd.names import present
 from .device import as_device, check_device, names_a_device
 from .errors import ShapeError
 from .printing import tensor_repr
 from .tensor_methods import (
     ArithmeticMethods, InPlaceMethods, LogicalMethods, PointwiseMethods, ReductionMethods, ScanMethods,
     ShapeMethods, SortMethods, IndexingMethods, LinalgMethods, TrigMethods, RoundingMethods, BitwiseMethods,
-    RandomMethods, AutogradMethods,
+    RandomMethods, AutogradMethods, SpecialMethods, NumericsMethods,
 )
 
 
 class Tensor(ArithmeticMethods, LogicalMethods, PointwiseMethods, ReductionMethods, ScanMethods, SortMethods,
              ShapeMethods, IndexingMethods, LinalgMethods, TrigMethods, RoundingMethods, BitwiseMethods,
-             InPlaceMethods, RandomMethods, AutogradMethods):
+             InPlaceMethods, RandomMethods, AutogradMethods, SpecialMethods, NumericsMethods):
     """An array with autograd. Create one with ``minitorch.tensor(data)`` (or zeros, randn, ...)."""
 
     __slots__ = ("_array", "requires_grad", "_grad", "_node", "_version", "_device", "_view", "__weakref__")
     __array_priority__ = 1000  # numpy_array + tensor goes to Tensor.__radd__
     __hash__ = object.__hash__  # comparisons return tensors, so hash by identity
 
-    def __init__(self, data, dtype=None, requires_grad=False):
-        self._array = dtypes.as_array(data.detach().cpu()._array if isinstance(data, Tensor) else data, dtype)
-        self._node = None
-        self._version = [0]
-        self._view = None  # for a view: its base and how it was taken (autograd.function.View)
-        self._device = "cpu"
+    def __init__(self, *args, device=None):
+        """PyTorch's legacy constructor (``minitorch.tensor(...)`` is the one to prefer):
+        ``Tensor(2, 3)`` or ``Tensor(size)`` an uninitialised tensor of that shape, ``Tensor()`` an
+        empty one, ``Tensor([1, 2])`` the values, always in the default float dtype (float32), and
+        ``Tensor(t)`` ``t`` itself under a new name (same memory, dtype and graph)."""
+        from .legacy import legacy_new  # legacy builds on this module
+
+        if len(args) == 1 and isinstance(args[0], Tensor) and device is None:
+            source = args[0]
+        else:
+            source = legacy_new("Tensor", dtypes.get_default_dtype(), args, device)
+        self._array, self._version, self._device = source._array, source._version, source._device
+        self._node, self._view = source._node, source._view  # _view: a view's base and how it was taken
         self._grad = None
-        self.requires_grad = False
-        if requires_grad:
-            self.requires_grad_(True)
+        self.requires_grad = source.requires_grad
 
     @property
     def grad(self):
@@ -148,14 +154,17 @@ class Tensor(ArithmeticMethods, LogicalMethods, PointwiseMethods, ReductionMetho
 
     @property
     def grad_fn(self):
-        """The op (an ``Op`` node) that produced this tensor, or None for a leaf.
+        """The op (an ``Op`` node) that produced this tensor, under PyTorch's name, or None for a leaf.
+        Reading it from a piece of ``split``/``unbind`` whose base changed in place since is refused.
 
         >>> import minitorch
         >>> w = minitorch.ones(2, requires_grad=True)
-        >>> w.grad_fn is None, type((w * w).grad_fn).__name__
-        (True, 'Mul')
+        >>> w.grad_fn is None, type((w * w).grad_fn).__name__, (w * w).grad_fn.name()
+        (True, 'MulBackward0', 'MulBackward0')
         """
-        return self._node
+        if self._view is not None:
+            self._view.check_pieces(self, "grad_fn")
+        return present(self._node)
 
     @property
     def data(self):
@@ -379,6 +388,18 @@ class Tensor(ArithmeticMethods, LogicalMethods, PointwiseMethods, ReductionMetho
             )
         engine.run_backward(self, gradient, bool(retain_graph), inputs)
 
+    @property
+    def retains_grad(self):
+        """Whether backward keeps this non-leaf tensor's ``.grad`` (``retain_grad()`` was called); False for leaves.
+
+        >>> import minitorch
+        >>> y = minitorch.ones(2, requires_grad=True) * 2
+        >>> y.retains_grad, (y.retain_grad(), y.retains_grad)[1]
+        (False, True)
+        """
+        retained = None if self._node is None else self._node.__dict__.get("retained")
+        return retained is not None and retained() is self
+
     def retain_grad(self):
         """Keep ``.grad`` on this non-leaf tensor too after ``backward()`` (leaves always keep it).
 
@@ -426,8 +447,9 @@ class Tensor(ArithmeticMethods, LogicalMethods, PointwiseMethods, ReductionMetho
         """
         return self.data
 
-    def clone(self):
-        """A copy of this tensor; gradients flow back to the original.
+    def clone(self, *, memory_format=None):
+        """A copy of this tensor; gradients flow back to the original (``memory_format`` is PyTorch's:
+        the copy is row-major whatever it says).
 
         >>> import minitorch
         >>> x = minitorch.tensor([1.0, 2.0])
@@ -469,14 +491,19 @@ class Tensor(ArithmeticMethods, LogicalMethods, PointwiseMethods, ReductionMetho
             out = ops.Cast.apply(out, dtype.np_dtype)
         return ops.Clone.apply(out) if copy and out is self else out
 
-    def type(self, dtype):
-        """This tensor converted to ``dtype`` (``x.type(minitorch.float64)``).
+    def type(self, dtype=None, non_blocking=False):
+        """With no argument, the legacy type name (``"minitorch.FloatTensor"``, ``"minitorch.cuda.LongTensor"``);
+        else this tensor converted to ``dtype``: a dtype, a legacy type (``minitorch.DoubleTensor``) or its name.
 
         >>> import minitorch
         >>> minitorch.tensor([1.7, -1.7]).type(minitorch.int64).tolist()
         [1, -1]
+        >>> minitorch.zeros(1).type(), minitorch.zeros(1).type("torch.DoubleTensor").dtype
+        ('minitorch.FloatTensor', minitorch.float64)
         """
-        return self.to(dtype)
+        if dtype is None:
+            return f"minitorch.{'cuda.' if self.is_cuda else ''}{dtypes.legacy_type_name(self.dtype)}"
+        return self.to(dtypes.from_legacy_type(dtype))
 
     def type_as(self, other):
         """This tensor converted to ``other``'s dtype.

@@ -187,5 +187,126 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     return F.conv2d(input, weight, bias, stride, padding, dilation, groups)
 
 
+def dropout_(input, p, train):
+    """``F.dropout(input, p, training=train, inplace=True)``: PyTorch's in-place function form."""
+    return F.dropout(input, p, train, inplace=True)
+
+
+def alpha_dropout(input, p, train):
+    """``F.alpha_dropout(input, p, training=train)``: PyTorch's function form."""
+    return F.alpha_dropout(input, p, train)
+
+
+def alpha_dropout_(input, p, train):
+    """``F.alpha_dropout(input, p, training=train, inplace=True)``: PyTorch's in-place function form."""
+    return F.alpha_dropout(input, p, train, inplace=True)
+
+
+def feature_alpha_dropout(input, p, train):
+    """``F.feature_alpha_dropout(input, p, training=train)``: PyTorch's function form."""
+    return F.feature_alpha_dropout(input, p, train)
+
+
+def adaptive_max_pool1d(input, output_size):
+    """``F.adaptive_max_pool1d(input, output_size, return_indices=True)``: PyTorch's function form
+    gives the values and their indices."""
+    return F.adaptive_max_pool1d(input, output_size, return_indices=True)
+
+
+def fill(input, value):
+    """A new tensor of ``input``'s shape, dtype and device, every element ``value`` (``input`` unchanged).
+
+    >>> import minitorch
+    >>> minitorch.fill(minitorch.zeros(2), 3.0).tolist()
+    [3.0, 3.0]
+    """
+    checks.tensors("fill", [input])
+    return input.clone().detach().fill_(value)
+
+
+def frombuffer(buffer, *, dtype, count=-1, offset=0, requires_grad=False):
+    """A 1-d tensor over the bytes of a Python buffer (``bytearray``, ``memoryview``, ``array``): ``count``
+    elements of ``dtype`` (-1: all) from byte ``offset``, sharing the buffer's memory (as numpy's frombuffer).
+
+    >>> import minitorch
+    >>> minitorch.frombuffer(bytearray(b"\\x01\\x00\\x02\\x00"), dtype=minitorch.int16).tolist()
+    [1, 2]
+    """
+    array = np.frombuffer(buffer, dtype=to_dtype(dtype).np_dtype, count=count, offset=offset)
+    return _new(array, requires_grad, "cpu")
+
+
+def from_dlpack(ext_tensor):
+    """A tensor sharing the memory of any object with ``__dlpack__`` (a numpy array, a PyTorch tensor on
+    the CPU; a cupy array becomes a ``cuda`` tensor).
+
+    >>> import numpy as np, minitorch
+    >>> minitorch.from_dlpack(np.arange(3)).tolist()
+    [0, 1, 2]
+    """
+    device = getattr(ext_tensor, "__dlpack_device__", lambda: (1, 0))()
+    if device[0] == 1:  # kDLCPU
+        return _new(np.from_dlpack(ext_tensor), False, "cpu")
+    import cupy  # a GPU array: cupy takes it without a copy
+
+    return _new(cupy.from_dlpack(ext_tensor), False, "cuda")
+
+
+def empty_strided(size, stride, *, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
+    """An uninitialised tensor of ``size`` whose elements lie ``stride`` elements apart in new memory.
+
+    >>> import minitorch
+    >>> minitorch.empty_strided((2, 3), (1, 2)).stride()
+    (1, 2)
+    """
+    size, stride = tuple(size), tuple(stride)
+    length = 1 + sum((n - 1) * s for n, s in zip(size, stride)) if all(size) else 0
+    from .creation import empty
+
+    memory = empty(length, dtype=dtype, device=device)
+    return memory.as_strided(size, stride, 0).requires_grad_(requires_grad)
+
+
+def set_default_tensor_type(t):
+    """Deprecated (PyTorch 2.1): ``set_default_dtype`` with the dtype of a legacy type (``minitorch.DoubleTensor``
+    or ``"torch.DoubleTensor"``); a ``cuda.`` type also makes ``cuda`` the default device."""
+    import warnings
+
+    from .device import set_default_device
+    from .dtypes import from_legacy_type, set_default_dtype
+
+    warnings.warn("torch.set_default_tensor_type() is deprecated as of PyTorch 2.1, please use "
+                  "torch.set_default_dtype() and torch.set_default_device() as alternatives.", UserWarning,
+                  stacklevel=2)
+    set_default_dtype(from_legacy_type(t))
+    if ".cuda." in str(t):
+        set_default_device("cuda")
+
+
+def set_anomaly_enabled(enabled, check_nan=True):
+    """Turn anomaly detection on or off (``autograd.set_detect_anomaly`` without the context manager)."""
+    from .autograd import set_detect_anomaly
+
+    set_detect_anomaly(enabled, check_nan)
+
+
+def is_anomaly_enabled():
+    """Whether anomaly detection is on (``autograd.set_detect_anomaly``)."""
+    from .autograd import is_anomaly_enabled as enabled
+
+    return enabled()
+
+
+#: nn.functional's functions that PyTorch also offers at the top level, with the same signature.
+SAME_AS_FUNCTIONAL = (
+    "conv1d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d", "max_pool1d", "max_pool2d",
+    "max_pool3d", "avg_pool1d", "adaptive_avg_pool1d", "pixel_shuffle", "pixel_unshuffle",
+    "channel_shuffle", "cosine_similarity", "pairwise_distance", "pdist", "bilinear", "celu", "celu_", "selu",
+    "selu_", "threshold", "threshold_", "prelu", "rrelu", "rrelu_", "hardshrink", "relu_", "group_norm", "rms_norm",
+)
+globals().update({name: getattr(F, name) for name in SAME_AS_FUNCTIONAL})
+
 __all__ = ["pi", "e", "inf", "nan", "numel", "equal", "split", "norm", "tensordot", "cdist", "tril_indices",
-           "triu_indices", "dropout", "layer_norm", "embedding", "conv2d"]
+           "triu_indices", "dropout", "layer_norm", "embedding", "conv2d", "dropout_", "alpha_dropout",
+           "alpha_dropout_", "feature_alpha_dropout", "adaptive_max_pool1d", "fill", "frombuffer", "from_dlpack",
+           "empty_strided", "set_default_tensor_type", "set_anomaly_enabled", "is_anomaly_enabled", *SAME_AS_FUNCTIONAL]

@@ -15,7 +15,7 @@ names (``ALLOWED``) to objects of this module and refuses every other name with
 ``pickle.UnpicklingError`` naming it, as PyTorch's ``weights_only=True`` does. Further, while the
 pickle is read nothing real is built: every object the file asks for is a placeholder
 (``_Pending``) that records the request and refuses what pickle could otherwise do with it (set its
-state, call it). Only after the whole pickle has been read does ``_Builder`` turn placeholders into
+state, call it). Only after the whole pickle has been read does ``Builder`` turn placeholders into
 tensors, numpy arrays and modules, with numpy, from checked bytes. A storage is read only as
 declared: its member must hold exactly ``numel`` elements, and each tensor's view must lie inside it.
 
@@ -29,8 +29,14 @@ A layer's activation (``TransformerEncoderLayer``'s ``F.relu``) may be named too
 **Writing** (``writer``). The same names, emitted with ``pickle``'s Python pickler: tensors through
 ``reducer_override``, storages through ``persistent_id``, and torch's names as plain GLOBAL opcodes
 (text in the file: torch is never imported). So ``torch.load(f, weights_only=True)`` reads a state
-dict that minitorch saved, and minitorch reads the ones torch saved. Each tensor gets a storage of
-its own (PyTorch shares one between views of the same memory).
+dict that minitorch saved, and minitorch reads the ones torch saved. As in PyTorch, tensors that
+view the same memory (a tensor and its slices, transposes and ``view``s; tied weights) are written
+as one storage, each with its offset and strides into it (``_Buffers``), and a storage is read into
+one array that all its tensors view (``Builder.placed``): they load sharing memory, and a version
+counter, so a change through one is seen through the others.
+
+PyTorch's legacy (non-zip) format (``minitorch/torch_legacy_format.py``) holds the same pickle and
+storages in a plain stream; it reuses ``Unpickler``, ``Builder`` and ``pickled`` from here.
 """
 import io
 import math
@@ -42,7 +48,7 @@ from collections import Counter, OrderedDict
 
 import numpy as np
 
-from .device import device
+from .device import array_module, device, is_gpu_array, move
 from .dtypes import DType, _BY_NAME
 from .tensor import Tensor
 
@@ -57,6 +63,10 @@ class CorruptFile(Exception):
     """A checkpoint that is damaged or does not follow its format (``load`` words it as a ValueError)."""
 
 
+class MapLocationError(TypeError):
+    """``load``'s ``map_location`` function returned something other than a storage."""
+
+
 class Refused(pickle.UnpicklingError):
     """The file names a global, or asks for a call or a state, that loading never allows."""
 
@@ -69,7 +79,7 @@ def require(condition, what):
 
 # ------------------------------------------------------------------------- placeholders
 class _Pending:
-    """Something the file asked for; ``_Builder`` makes the real object once the pickle is read."""
+    """Something the file asked for; ``Builder`` makes the real object once the pickle is read."""
 
     __slots__ = ()
     what = "value"
@@ -91,7 +101,7 @@ class _Call(_Pending):
         self.what, self.make, self.args = what, make, args
 
     def build(self, builder):  # a storage goes to its tensor as it is (its array and location)
-        return self.make(builder, *(a if isinstance(a, _Storage) else builder.build(a) for a in self.args))
+        return self.make(builder, *(a if isinstance(a, Storage) else builder.build(a) for a in self.args))
 
 
 class _Allowed:
@@ -138,17 +148,18 @@ class _StorageType:
         self.name, self.dtype = name, dtype
 
 
-class _Storage(_Pending):
-    """A storage read from the archive: a flat array (shared by the tensors that view it)."""
+class Storage(_Pending):
+    """A storage the file refers to: ``numel`` elements of ``dtype``, saved on ``location``; its flat
+    ``array`` is read from the archive (a legacy file's, once the pickle is read: None until then)."""
 
-    __slots__ = ("array", "location")
+    __slots__ = ("dtype", "numel", "location", "array")
     what = "storage"
 
-    def __init__(self, array, location):
-        self.array, self.location = array, location
+    def __init__(self, dtype, numel, location, array=None):
+        self.dtype, self.numel, self.location, self.array = dtype, numel, location, array
 
     def build(self, builder):  # a bare storage (torch.save(t.untyped_storage())): a flat tensor
-        return builder.place(Tensor._make(self.array, False, None), self.location)
+        return builder.placed(self)
 
 
 class _NumpyDType(_Pending):
@@ -232,6 +243,11 @@ def _placeholder(cls):
     return _PLACEHOLDERS[cls]
 
 
+def is_module_class(obj):
+    """Whether ``obj`` stands for an ``nn.Module`` subclass that the file names (weights_only=False)."""
+    return isinstance(obj, type) and issubclass(obj, _PendingModule)
+
+
 def _name(cls):
     return f"{cls.__module__}.{cls.__qualname__}"
 
@@ -242,17 +258,19 @@ def _is_shape(shape):
 
 # ------------------------------------------------------------------------- what a file may name
 def _rebuild_tensor(builder, storage, offset, size, stride, requires_grad=False, hooks=None, metadata=None):
-    require(isinstance(storage, _Storage), "a tensor's storage is not a storage reference")
+    require(isinstance(storage, Storage), "a tensor's storage is not a storage reference")
     require(_is_shape(size) and _is_shape(stride) and len(size) == len(stride) and isinstance(offset, int)
             and offset >= 0, f"a tensor has a malformed offset, size or stride ({offset}, {size}, {stride})")
     require(not hooks, "a tensor carries backward hooks (functions), which are never loaded")
-    array = storage.array
     last = offset + sum((n - 1) * s for n, s in zip(size, stride))
-    require(math.prod(size) == 0 or last < array.size, f"a tensor of size {size}, stride {stride} and offset "
-            f"{offset} reaches past its storage of {array.size} elements")
-    view = np.lib.stride_tricks.as_strided(array[offset:], size, tuple(s * array.itemsize for s in stride))
-    tensor = Tensor._make(view, False, None)
-    tensor = builder.place(tensor, storage.location)
+    require(math.prod(size) == 0 or last < storage.numel, f"a tensor of size {size}, stride {stride} and offset "
+            f"{offset} reaches past its storage of {storage.numel} elements")
+    flat = builder.placed(storage)  # every tensor of one storage views the same memory, as in PyTorch
+    array = flat._array
+    strided = array_module(array).lib.stride_tricks.as_strided
+    view = strided(array[offset:], size, tuple(s * array.itemsize for s in stride))
+    tensor = Tensor._make(view, False, None, flat._device)
+    tensor._version = flat._version  # a change through one is a change of all (saved values refuse backward)
     return tensor.requires_grad_(True) if requires_grad is True and tensor.is_floating_point() else tensor
 
 
@@ -310,11 +328,25 @@ for _untyped in ("torch.UntypedStorage", "torch.storage.UntypedStorage"):
 
 
 # ------------------------------------------------------------------------- read
-class _Builder:
+class Builder:
     """Turns the unpickled tree of placeholders into real objects, each shared one once."""
 
     def __init__(self, place):
-        self.place, self.memo = place, {}
+        self.place, self.memo, self.storages = place, {}, {}
+
+    def placed(self, storage):
+        """``storage`` as a flat tensor where ``place`` puts it: made once, so that the tensors
+        viewing it share its memory (PyTorch's ``map_location`` is also called once per storage)."""
+        if id(storage) not in self.storages:
+            require(storage.array is not None, "a storage's data is missing")
+            flat = self.place(Tensor._make(storage.array, False, None), storage.location)
+            if not (isinstance(flat, Tensor) and flat.shape == storage.array.shape
+                    and flat.dtype.np_dtype == storage.dtype and flat._array.flags.c_contiguous):
+                raise MapLocationError(f"minitorch.load: map_location's function returned {type(flat).__name__} for a "
+                                f"storage (a flat tensor of {storage.numel} elements): return the tensor it was "
+                                f"given, or it moved to a device (storage.cuda(), storage.to('cpu')).")
+            self.storages[id(storage)] = flat
+        return self.storages[id(storage)]
 
     def build(self, obj):
         if obj is None or isinstance(obj, (bool, int, float, complex, str, bytes, np.generic)):
@@ -323,7 +355,7 @@ class _Builder:
             return self.memo[id(obj)]
         if isinstance(obj, _Pending):
             result = obj.build(self)
-        elif isinstance(obj, type) and issubclass(obj, _PendingModule):
+        elif is_module_class(obj):
             result = obj.cls
         elif isinstance(obj, list):
             result = self.memo[id(obj)] = []
@@ -341,16 +373,14 @@ class _Builder:
         return result
 
 
-class _Unpickler(pickle.Unpickler):
-    """Reads ``data.pkl``: names only from ``ALLOWED`` (and imported modules' classes if
-    ``weights_only`` is False), storages only from the archive, as declared."""
+class Unpickler(pickle.Unpickler):
+    """Reads a checkpoint's pickle: names only from ``ALLOWED`` (and imported modules' classes if
+    ``weights_only`` is False); ``storage`` turns a storage reference into a ``Storage``, whose data
+    ``read_storage`` (of the subclass, one per format) reads as declared."""
 
-    def __init__(self, file, archive, prefix, weights_only):
+    def __init__(self, file, weights_only):
         super().__init__(file)
-        self.archive, self.prefix, self.weights_only, self.storages = archive, prefix, weights_only, {}
-        order = archive.read(prefix + "byteorder").decode() if prefix + "byteorder" in archive.namelist() else "little"
-        require(order in ("little", "big"), f"its byteorder record says {order!r}")
-        self.order = "<" if order == "little" else ">"
+        self.weights_only, self.storages = weights_only, {}
 
     def find_class(self, module, name):
         module = "builtins" if module == "__builtin__" else module  # Python 2's name, in protocol 2
@@ -362,22 +392,41 @@ class _Unpickler(pickle.Unpickler):
             return found
         raise Refused(_refusal(full, self.weights_only))
 
-    def persistent_load(self, pid):
-        require(isinstance(pid, tuple) and len(pid) == 5 and pid[0] == "storage", f"unknown reference {pid!r}")
-        _, kind, key, location, numel = pid
+    def storage(self, pid, kind, key, location, numel):
+        """The ``Storage`` that reference ``pid`` (of a ``kind`` such as ``torch.FloatStorage``) names."""
         kind = kind.value if isinstance(kind, _Constant) else kind
         require(isinstance(kind, _StorageType) and isinstance(key, str) and isinstance(location, str)
                 and isinstance(numel, int) and numel >= 0, f"malformed storage reference {pid!r}")
         require(kind.dtype is not None, f"it holds a {kind.name}, whose element type numpy (and so minitorch) "
                 "lacks; convert the tensors in PyTorch (.float()) and save them again")
         if key not in self.storages:
-            self.storages[key] = _Storage(self._read(key, np.dtype(kind.dtype), numel), location)
+            array = self.read_storage(key, np.dtype(kind.dtype), numel)
+            self.storages[key] = Storage(kind.dtype, numel, location, array)
         storage = self.storages[key]
-        require(storage.array.size == numel and storage.array.dtype == kind.dtype,
+        require(storage.numel == numel and storage.dtype == kind.dtype,
                 f"storage {key!r} is declared twice, differently")
         return storage
 
-    def _read(self, key, dtype, numel):
+    def read_storage(self, key, dtype, numel):
+        """The flat array of storage ``key``, or None if the format gives it after the pickle."""
+        raise NotImplementedError
+
+
+class _ZipUnpickler(Unpickler):
+    """Reads ``data.pkl`` of a zip checkpoint, and each storage from ``<prefix>data/<key>``."""
+
+    def __init__(self, file, archive, prefix, weights_only):
+        super().__init__(file, weights_only)
+        self.archive, self.prefix = archive, prefix
+        order = archive.read(prefix + "byteorder").decode() if prefix + "byteorder" in archive.namelist() else "little"
+        require(order in ("little", "big"), f"its byteorder record says {order!r}")
+        self.order = "<" if order == "little" else ">"
+
+    def persistent_load(self, pid):
+        require(isinstance(pid, tuple) and len(pid) == 5 and pid[0] == "storage", f"unknown reference {pid!r}")
+        return self.storage(pid, *pid[1:])
+
+    def read_storage(self, key, dtype, numel):
         member = f"{self.prefix}data/{key}"
         try:
             size = self.archive.getinfo(member).file_size
@@ -432,8 +481,8 @@ def read(archive, prefix, place, weights_only):
     """The object in PyTorch-format ``archive`` (a ``zipfile.ZipFile``), its tensors put where
     ``place(tensor, saved location)`` says."""
     with archive.open(prefix + "data.pkl") as file:
-        tree = _Unpickler(file, archive, prefix, weights_only).load()
-    return _Builder(place).build(tree)
+        tree = _ZipUnpickler(file, archive, prefix, weights_only).load()
+    return Builder(place).build(tree)
 
 
 # ------------------------------------------------------------------------- write
@@ -455,21 +504,99 @@ def _torch(module, name):
 
 
 class _StorageOut:
+    """A storage to write: ``array`` (flat, on the tensors' device) under ``key``; ``location`` is
+    where it was ("cpu", "cuda:0")."""
+
     def __init__(self, key, array, location):
         self.key, self.array, self.location = key, array, location
 
+    def host_bytes(self, order="="):
+        """The elements as bytes, in byte order ``order`` ("=" native, "<" little-endian)."""
+        array = self.array if isinstance(self.array, np.ndarray) else move(self.array, "cpu")
+        return array.astype(array.dtype.newbyteorder(order), copy=False).tobytes()
+
+
+def _address(array):
+    return array.__array_interface__["data"][0] if isinstance(array, np.ndarray) else array.data.ptr
+
+
+def _layout(array):
+    """``(root, buffer, offset, strides)``: the array that owns the memory ``array`` views, that
+    memory flat in its element type, and where ``array`` lies in it (in elements); None if
+    PyTorch's (offset, size, stride) cannot describe it there (negative strides, another element
+    type, an empty array, a buffer that is not one contiguous block)."""
+    root = obj = array
+    while getattr(obj, "base", None) is not None:  # through numpy's as_strided helper objects too
+        obj = obj.base
+        root = obj if isinstance(obj, array_module(array).ndarray) else root
+    size = array.itemsize
+    delta = _address(array) - _address(root)
+    if (array.size == 0 or root.dtype != array.dtype or not (root.flags.c_contiguous or root.flags.f_contiguous)
+            or delta < 0 or delta % size or any(s < 0 or s % size for s in array.strides)):
+        return None
+    buffer = (root if root.flags.c_contiguous else root.T).reshape(-1)  # memory order, no copy
+    offset, strides = delta // size, tuple(s // size for s in array.strides)
+    if offset + sum((n - 1) * s for n, s in zip(array.shape, strides)) >= buffer.size:
+        return None
+    return root, buffer, offset, strides
+
+
+class _Buffers:
+    """One storage per memory buffer, as ``torch.save`` writes one per storage: a tensor and its
+    views (a slice, a transpose, tied weights) are written once and load sharing memory again.
+
+    The file is pickled twice: the first pass (``planning``) sees every tensor and widens, for each
+    buffer, the span of elements that the saved tensors use; the second writes that span as the
+    storage (a slice of a large array saves only what the saved tensors reach, unlike PyTorch), each
+    tensor as an offset and strides into it. A tensor it cannot describe so gets a copy of its own."""
+
+    def __init__(self):
+        self.planning, self.spans, self.storages, self.made = True, {}, [], {}
+
+    def place(self, array, location):
+        """``(storage, offset, strides)`` for a tensor whose array is ``array``."""
+        layout = _layout(array)
+        if layout is None:  # a contiguous copy, one per array object (the spans keep both alive)
+            key = ("copy", id(array))
+            copy = self.spans[key][0] if key in self.spans else array.copy().reshape(-1)
+            buffer, offset, strides = copy, 0, _contiguous_strides(array.shape)
+        else:
+            root, buffer, offset, strides = layout
+            key = id(root)  # the buffer (a view of root) keeps root alive, so its id stays its own
+        end = offset + sum((n - 1) * s for n, s in zip(array.shape, strides)) + 1 if array.size else offset
+        span = self.spans.setdefault(key, [buffer, offset, end, array])
+        if self.planning:
+            span[1], span[2] = min(span[1], offset), max(span[2], end)
+            return None, offset, strides  # this pass's pickle is thrown away
+        if not (span[1] <= offset and end <= span[2]):  # a tensor the first pass did not see (made by a __reduce__)
+            return self.place(array.copy(), location)
+        if key not in self.made:
+            self.made[key] = _StorageOut(str(len(self.storages)), span[0][span[1]:span[2]], location)
+            self.storages.append(self.made[key])
+        return self.made[key], offset - span[1], strides
+
+
+def _contiguous_strides(shape):
+    strides, step = [], 1
+    for n in reversed(shape):
+        strides.insert(0, step)
+        step *= max(n, 1)
+    return tuple(strides)
+
 
 class _Pickler(pickle._Pickler):
-    """Python's pickler, taught to write tensors, devices and dtypes as PyTorch does.
+    """Python's pickler, taught to write tensors, devices and dtypes as PyTorch does; ``legacy``:
+    storage references as PyTorch's legacy format writes them (with a sixth item, None). ``buffers``
+    (a ``_Buffers``) places tensors in storages (None: for a pickle that holds no tensor).
 
     (The C ``pickle.Pickler`` checks every GLOBAL by importing it, which would import torch; the
     Python one lets ``dispatch`` write a name as it is.)"""
 
     dispatch = dict(pickle._Pickler.dispatch)
 
-    def __init__(self, file):
+    def __init__(self, file, buffers=None, legacy=False):
         super().__init__(file, protocol=2)
-        self.storages = []
+        self.buffers, self.legacy = buffers, legacy
 
     def _save_name(self, obj):
         if isinstance(obj, DType):
@@ -483,7 +610,8 @@ class _Pickler(pickle._Pickler):
         if not isinstance(obj, _StorageOut):
             return None
         kind = _torch("torch", _STORAGE_OF[obj.array.dtype])
-        return ("storage", kind, obj.key, obj.location, obj.array.size)
+        pid = ("storage", kind, obj.key, obj.location, obj.array.size)
+        return pid + (None,) if self.legacy else pid  # None: not a view of another storage
 
     def reducer_override(self, obj):
         if isinstance(obj, Tensor):
@@ -496,39 +624,43 @@ class _Pickler(pickle._Pickler):
         from .nn.parameter import Parameter  # nn sits above this module
         if isinstance(t, Parameter):
             return _torch("torch._utils", "_rebuild_parameter"), (t.detach(), t.requires_grad, OrderedDict())
-        array = np.ascontiguousarray(t.detach().cpu().numpy()).reshape(-1)
         where = t.device
-        storage = _StorageOut(str(len(self.storages)), array, "cpu" if where.type == "cpu" else f"cuda:{where.index or 0}")
-        self.storages.append(storage)
-        strides, step = [], 1
-        for n in reversed(t.shape):
-            strides.insert(0, step)
-            step *= max(n, 1)
+        location = "cpu" if where.type == "cpu" else f"cuda:{where.index or 0}"
+        array = t._array if is_gpu_array(t._array) else np.asarray(t._array)  # (a numpy scalar too)
+        storage, offset, strides = self.buffers.place(array, location)
         return (_torch("torch._utils", "_rebuild_tensor_v2"),
-                (storage, 0, tuple(t.shape), tuple(strides), t.requires_grad, OrderedDict()))
+                (storage, offset, tuple(t.shape), strides, t.requires_grad, OrderedDict()))
 
 
-def writer(obj):
-    """Pickle ``obj`` now (raising ``TypeError`` for what cannot be saved) and return a function
-    that writes it to a binary file as ``torch.save`` does (format version 3)."""
-    pickled = io.BytesIO()
-    pickler = _Pickler(pickled)
+def pickled(obj, legacy=False):
+    """``(the pickle of obj, the storages it refers to)``, pickled in two passes (see ``_Buffers``);
+    raises ``TypeError`` for what cannot be saved."""
+    buffers = _Buffers()
     try:
-        pickler.dump(obj)
+        _Pickler(io.BytesIO(), buffers, legacy).dump(obj)
+        buffers.planning, out = False, io.BytesIO()
+        _Pickler(out, buffers, legacy).dump(obj)
     except (pickle.PicklingError, TypeError, AttributeError) as e:
         raise TypeError(
             f"minitorch.save: cannot save {type(obj).__name__} ({e}). A checkpoint holds tensors, numpy "
             f"arrays, numbers, strings, containers of them, and modules whose classes are defined at the "
             f"top level of a module (not a function, lambda or local class)."
         ) from None
+    return out.getvalue(), buffers.storages
+
+
+def writer(obj):
+    """Pickle ``obj`` now (raising ``TypeError`` for what cannot be saved) and return a function
+    that writes it to a binary file as ``torch.save`` does (format version 3)."""
+    data, storages = pickled(obj)
 
     def write(file):
         with zipfile.ZipFile(file, mode="w", compression=zipfile.ZIP_STORED, allowZip64=True) as archive:
-            archive.writestr("archive/data.pkl", pickled.getvalue())
+            archive.writestr("archive/data.pkl", data)
             archive.writestr("archive/.format_version", "1")
             archive.writestr("archive/byteorder", sys.byteorder)
-            for storage in pickler.storages:
-                archive.writestr(f"archive/data/{storage.key}", storage.array.tobytes())
+            for storage in storages:
+                archive.writestr(f"archive/data/{storage.key}", storage.host_bytes())
             archive.writestr("archive/version", "3\n")
 
     return write

@@ -457,3 +457,13 @@ def test_reshape_that_copies_does_not_share_the_version_counter():
         x.T.reshape(-1).mul_(0)  # changes another copy, not what y saved
     y.backward()
     np.testing.assert_allclose(x.grad.numpy(), 2 * x.detach().numpy(), rtol=1e-6)
+
+
+def test_autograd_grad_stops_at_the_inputs_and_keeps_the_graph_below():
+    """As PyTorch: autograd.grad runs (and frees) only the nodes between the outputs and the inputs, so
+    the graph below a computed input can still be backpropagated through afterwards."""
+    w = minitorch.tensor([1.0, 2.0], requires_grad=True)
+    f = w * 2
+    (g,) = minitorch.autograd.grad((f * f).sum(), [f])
+    (f * 3).sum().backward()
+    assert g.tolist() == [4.0, 8.0] and w.grad.tolist() == [6.0, 6.0]

@@ -261,3 +261,28 @@ def test_split_with_sizes_takes_a_list_only():
     assert [p.tolist() for p in pieces] == [[0, 1], [2, 3, 4]]
     with pytest.raises(TypeError, match="split_with_sizes: split_sizes must be a list or tuple"):
         minitorch.arange(5).split_with_sizes(2)
+
+
+@pytest.mark.parametrize("piece", PIECES, ids=str)
+def test_reading_grad_fn_of_a_stale_piece_is_refused_as_in_pytorch(piece):
+    for lib in _libraries():
+        y = lib.tensor([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]], requires_grad=True) * 2
+        part = PIECES[piece](y)
+        assert part.grad_fn is not None  # fresh: readable
+        y.add_(1)
+        with pytest.raises(RuntimeError):
+            part.grad_fn
+        with lib.no_grad(), pytest.raises(RuntimeError):  # also outside the graph, as PyTorch
+            part.grad_fn
+
+
+def test_reading_grad_fn_of_a_piece_says_why_and_spares_pieces_without_history():
+    y = minitorch.tensor([1.0, 2.0, 3.0, 4.0], requires_grad=True) * 2
+    first, _ = y.split(2)
+    y.mul_(2)
+    with pytest.raises(RuntimeError, match="grad_fn: this tensor is one of the pieces that split returned"):
+        first.grad_fn
+    plain = minitorch.zeros(4)
+    a, _ = plain.split(2)
+    plain.add_(1)
+    assert a.grad_fn is None  # nothing requires grad: nothing to refuse

@@ -120,8 +120,6 @@ def test_what_cannot_be_saved_is_refused_before_a_file_is_made(tmp_path):
     with pytest.raises(TypeError, match="minitorch.save: cannot save function.*lambda"):
         save(lambda: 1, tmp_path / "f.pt")
     assert not (tmp_path / "f.pt").exists()
-    with pytest.raises(ValueError, match="legacy format"):
-        save({}, tmp_path / "g.pt", _use_new_zipfile_serialization=False)
 
 
 def test_map_location_sends_tensors_where_they_belong():
@@ -215,11 +213,6 @@ def test_optimizer_state_crosses_both_ways_and_training_goes_on_alike(name, opti
 
 def test_torch_files_minitorch_cannot_read_say_why():
     torch = pytest.importorskip("torch")
-    legacy = io.BytesIO()
-    torch.save({"w": torch.ones(2)}, legacy, _use_new_zipfile_serialization=False)
-    legacy.seek(0)
-    with pytest.raises(ValueError, match="PyTorch's legacy format.*torch.save it again"):
-        load(legacy)
     whole = io.BytesIO()
     torch.save(torch.nn.Linear(2, 2), whole)
     whole.seek(0)

@@ -23,6 +23,7 @@ KNOWN = {
     # the schema names an overload; the Python binding takes indices_or_sections (torch.hsplit's docs)
     "hsplit": ({"indices_or_sections"}, set()),
     "vsplit": ({"indices_or_sections"}, set()),
+    "dsplit": ({"indices_or_sections"}, set()),
     "tensor_split": ({"indices_or_sections"}, set()),
     # the Python binding takes these, the ATen schema does not list them
     "nonzero": ({"as_tuple"}, set()),

@@ -70,6 +70,23 @@ def sigmoid(z):
     return 1 / (1 + np.exp(-z))
 
 
+def lesson2_outputs(lr, steps=5):
+    """2.5: y_hat before and after each gradient-descent step on lesson 2's network, gradients from backward()."""
+    start = {"W1": [[0.5, -0.2], [-0.3, 0.4], [0.1, -0.6]], "b1": [0.1, -0.2, 0.3], "W2": [[0.7, 0.5, -0.3]],
+             "b2": [0.1]}
+    p = {k: minitorch.tensor(v, dtype=minitorch.float64, requires_grad=True) for k, v in start.items()}
+    x, outputs = minitorch.tensor([1.0, 2.0], dtype=minitorch.float64), []
+    for _ in range(steps + 1):
+        y_hat = (p["W2"] @ (p["W1"] @ x + p["b1"]).relu() + p["b2"]).relu()
+        outputs.append(y_hat.item())
+        (0.5 * (y_hat - 1.0) ** 2).sum().backward()
+        with minitorch.no_grad():
+            for t in p.values():
+                t -= lr * t.grad
+                t.grad = None
+    return outputs
+
+
 def windows():
     """3.2: six windows of three, strides (8, 8)."""
     x = np.arange(8.0)
@@ -100,6 +117,7 @@ SOLUTIONS = {
     "2.2": lambda z, y: sigmoid(z) - y,
     "2.3": 1.5,
     "2.4": (np.array([[0.5, -0.2], [0.3, 0.4], [0.2, 0.1]]), np.array([0.1, -0.2, 0.3])),
+    "2.5": {lr: lesson2_outputs(lr) for lr in (1, 3)},
     "3.1": (minitorch.zeros(2, 3, 4, dtype=minitorch.float64).numpy().strides,
             minitorch.zeros(2, 3, 4, dtype=minitorch.float64).permute(2, 0, 1).numpy().strides),
     "3.2": windows(),
@@ -118,6 +136,7 @@ WRONG = {
     "2.2": (lambda z, y: (sigmoid(z) - y) * sigmoid(z) * (1 - sigmoid(z)), "delta_o"),
     "2.3": (1.0, "off"),
     "2.4": ((np.array([[0.5, -0.2], [0.3, 0.4], [-1.0, 0.1]]), np.zeros(3)), "are off"),
+    "2.5": ({lr: lesson2_outputs(0.1) for lr in (1, 3)}, "overshoot"),  # the lesson's default lr, not 1 or 3
     "3.1": (((32, 8, 1), (1, 32, 8)), "8 bytes"),
     "3.2": (np.arange(3)[None, :] + np.arange(6)[:, None] + 0.0, "copy"),
     "3.3": (type("NoUnbroadcast", (Op,), {"forward": staticmethod(lambda ctx, a, b: a * b),

@@ -99,6 +99,53 @@ def first_rescaling():
         return float(np.exp(np.float64(-np.inf) - np.float64(-np.inf)))
 
 
+def my_all_reduce(tensor, gather=True):
+    """12.3: the ring allreduce of a 1-D tensor with isend to the right, recv from the left (gather=False: the
+    mistake, the reduce-scatter alone)."""
+    import minitorch
+    import minitorch.distributed as dist
+
+    rank, world = dist.get_rank(), dist.get_world_size()
+    bounds = np.cumsum([0] + [len(c) for c in np.array_split(np.arange(tensor.shape[0]), world)])
+    chunk = [tensor[bounds[c]:bounds[c + 1]] for c in range(world)]   # views: writing them writes tensor
+    for phase in ("reduce-scatter", "all-gather")[:2 if gather else 1]:
+        shift = 0 if phase == "reduce-scatter" else 1
+        for step in range(world - 1):
+            out, into = (rank + shift - step) % world, (rank - 1 + shift - step) % world
+            work = dist.isend(chunk[out].clone(), (rank + 1) % world)
+            received = minitorch.zeros_like(chunk[into])
+            dist.recv(received, (rank - 1) % world)
+            work.wait()
+            if phase == "reduce-scatter":
+                chunk[into].add_(received)
+            else:
+                chunk[into].copy_(received)
+
+
+def batch_norm_difference(train_mode=True):
+    """12.4: section 1's comparison (p = 2) with BatchNorm1d(32) after the first layer."""
+    import minitorch
+    import minitorch.nn.functional as F
+    from minitorch import nn
+    from minitorch.data import load_digits
+
+    images, labels = load_digits("train").tensors
+    x, y = images.to(minitorch.float64)[:64], labels[:64]
+    minitorch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(64, 32), nn.BatchNorm1d(32), nn.Tanh(), nn.Linear(32, 10)).double()
+    if not train_mode:
+        model.eval()                  # the mistake: eval mode uses the running statistics, the same for all
+
+    def gradient(rows):
+        model.zero_grad()
+        F.cross_entropy(model(x[rows]), y[rows]).backward()
+        return np.concatenate([p.grad.numpy().ravel() for p in model.parameters()])
+
+    full = gradient(np.arange(64))
+    averaged = (gradient(np.arange(32)) + gradient(np.arange(32, 64))) / 2
+    return float(np.abs(averaged - full).max())
+
+
 SOLUTIONS = {
     "10.1": vector_add,
     "10.2": tiled_matmul,
@@ -112,6 +159,8 @@ SOLUTIONS = {
     "11.5": csr_matmul,
     "12.1": 64 - 3 * (64 // 3),
     "12.2": lambda p, global_batch: p / global_batch,
+    "12.3": my_all_reduce,
+    "12.4": batch_norm_difference(),
     "12.5": 17,  # latency 2 (p - 1) alpha = bandwidth 2 (p - 1) / p * B / beta at p = B / (alpha beta) = 16
 }
 
@@ -129,5 +178,7 @@ WRONG = {
     "11.5": (csr_matmul_reduceat_only, "empty row"),
     "12.1": (0, "63"),
     "12.2": (lambda p, global_batch: 1 / global_batch, "divides"),
+    "12.3": (lambda tensor: my_all_reduce(tensor, gather=False), "all-gather"),
+    "12.4": (batch_norm_difference(train_mode=False), "training mode"),
     "12.5": (16, "16"),
 }

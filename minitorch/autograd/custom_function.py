@@ -90,8 +90,12 @@ class _FunctionNode(Op):
 
     label = "Function"
 
-    @property
     def name(self):
+        """PyTorch's name of the node: the Function's class name followed by ``Backward``."""
+        return f"{self.label}Backward"
+
+    def title(self):
+        """The Function's class name, for error messages."""
         return self.label
 
     def release(self):
@@ -99,9 +103,6 @@ class _FunctionNode(Op):
         label = self.label
         super().release()
         self.label = label
-
-    def __repr__(self):
-        return f"<{self.label}Backward>"
 
 
 class FunctionBackward(_FunctionNode):
@@ -113,6 +114,7 @@ class FunctionBackward(_FunctionNode):
         self.needs_input_grad = list(ctx.needs_input_grad)
         self.out_shape = ()  # its outputs report to it through FunctionOutput nodes (see the module doc)
         self.is_tensor_input = [isinstance(a, tensor_class()) for a in args]
+        self.shown = [i for i, is_tensor in enumerate(self.is_tensor_input) if is_tensor]  # next_functions
         self.outputs = [(np.zeros_like(o._array, shape=()), o._device) if isinstance(o, tensor_class()) else None
                         for o in outputs]  # a zero of each output's dtype and array type, and its device
         self.output_grads = [None] * len(outputs)
@@ -137,7 +139,7 @@ class FunctionBackward(_FunctionNode):
         n = len(self.edges)
         if len(returned) < n or any(g is not None for g in returned[n:]):
             raise RuntimeError(
-                f"function {self.name}Backward returned an incorrect number of gradients (expected "
+                f"function {self.name()} returned an incorrect number of gradients (expected "
                 f"{n}, got {len(returned)}): backward must return one gradient (or None) per "
                 f"argument of forward."
             )
@@ -145,12 +147,12 @@ class FunctionBackward(_FunctionNode):
         for i, (g, is_tensor) in enumerate(zip(returned, self.is_tensor_input)):
             if g is not None and not isinstance(g, tensor_class()):
                 raise TypeError(
-                    f"function {self.name}Backward returned a {type(g).__name__} as gradient {i}; "
+                    f"function {self.name()} returned a {type(g).__name__} as gradient {i}; "
                     f"backward must return tensors (or None)."
                 )
             if g is not None and not is_tensor:
                 raise RuntimeError(
-                    f"function {self.name}Backward returned a gradient different than None at position "
+                    f"function {self.name()} returned a gradient different than None at position "
                     f"{i + 1}, but the corresponding forward input was not a tensor; return None for it."
                 )
             arrays.append(None if g is None else g._array)
@@ -169,6 +171,11 @@ class FunctionOutput(_FunctionNode):
         slots = output.node.output_grads
         slots[output.index] = grad if slots[output.index] is None else slots[output.index] + grad
         return grad.dtype.type(0).reshape(())  # the shared node's own "gradient" is a dummy scalar
+
+    @property
+    def next_functions(self):
+        """The shared node's: PyTorch shows one node per call of a Function, whichever output it made."""
+        return self.node.next_functions if self.edges else ()
 
 
 class Function:
@@ -226,7 +233,7 @@ def _attach(output, node, ctx, args):
     if _is_in(output, ctx.dirty_tensors):
         if output._node is None and output.requires_grad:
             raise RuntimeError(
-                f"{node.name}: a leaf tensor that requires grad was modified in place (mark_dirty); "
+                f"{node.title()}: a leaf tensor that requires grad was modified in place (mark_dirty); "
                 f"clone() it first and pass the clone."
             )
     elif output._node is not None or output.requires_grad or _is_in(output, args):

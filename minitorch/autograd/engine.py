@@ -45,7 +45,8 @@ def topological_order(*roots):
 
 
 def accumulate_leaf_grad(leaf, grad):
-    """``leaf.grad += grad``, creating ``.grad`` (an owned copy in the leaf's dtype) the first time."""
+    """``leaf.grad += grad``, creating ``.grad`` (an owned copy in the leaf's dtype) the first time; then
+    the leaf's post-accumulate hooks (``Tensor.register_post_accumulate_grad_hook``) run."""
     ### BEGIN SOLUTION 2.8: add grad to leaf.grad, creating it the first time as an owned C-ordered copy in the leaf's dtype
     if leaf._grad is None:  # (the engine's own gradient: no need for the checks of `leaf.grad = ...`)
         owned = grad.astype(leaf._array.dtype, order="C")[...]  # [...]: a 0-d array, not a numpy scalar
@@ -53,12 +54,14 @@ def accumulate_leaf_grad(leaf, grad):
     else:
         leaf._grad._array += grad
     ### END SOLUTION
+    if hooks.POST_ACCUMULATE:
+        hooks.run_post_accumulate(leaf)
 
 
 def _check_gradient_shape(node, index, grad, expected):
     if grad.shape != expected:
         raise ShapeError(
-            f"{node.name}.backward returned a gradient of shape {tuple(grad.shape)} for input {index}, "
+            f"{node.title()}.backward returned a gradient of shape {tuple(grad.shape)} for input {index}, "
             f"whose shape is {tuple(expected)}. Was a broadcast undone? A gradient must be summed "
             f"over the dimensions that forward broadcast, so that it has its input's shape."
         )
@@ -68,7 +71,7 @@ def _call_backward(node, grad):
     ### BEGIN SOLUTION 2.8: run node's backward on grad (a freed graph or a changed saved tensor is an error); return a tuple of one gradient per edge
     if node.edges is None:
         raise RuntimeError(
-            f"Trying to backward through the graph a second time (at {node.name}): its saved "
+            f"Trying to backward through the graph a second time (at {node.title()}): its saved "
             f"arrays were freed after the first backward. Pass retain_graph=True to the first "
             f"backward() if you need to call it twice, or recompute the forward pass."
         )
@@ -158,13 +161,14 @@ def backpropagate(roots, retain_graph=False, wanted=None):
     ``out_shape``, None once freed, or a leaf's array's shape).
     """
     pending, leaves = {}, {}
-    direct = wanted is None and not hooks.HOOKS  # no hook needs a leaf's whole gradient: straight to .grad
+    direct = wanted is None and not (hooks.HOOKS or hooks.POST_ACCUMULATE)  # no hook needs a leaf's whole gradient
     for tensor, grad in roots:
         if tensor._node is None:  # a root that is a leaf: its gradient is just `grad`
             _collect(leaves, tensor, grad)
         else:
             pending[tensor._node] = _add(pending.get(tensor._node), grad)
     order = topological_order(*pending)
+    below = None if wanted is None else _reaching(order, wanted)
     # A leaf's hooks run as soon as its last contribution arrives (DDP starts a bucket's
     # allreduce there, while backward goes on): count the edges that reach each leaf.
     remaining = None if direct else _leaf_edge_counts(order)
@@ -181,13 +185,16 @@ def backpropagate(roots, retain_graph=False, wanted=None):
                     accumulate_leaf_grad(node.retained(), grad)
             elif id(node) in wanted:
                 wanted[id(node)] = _add(wanted[id(node)], grad)
+            if below is not None and node not in below:  # nothing wanted lies below: PyTorch stops here too,
+                _leaf_edges_done(node, remaining, leaves, wanted)  # keeping the rest of the graph for later
+                continue
             ### BEGIN SOLUTION 2.8: pass node's input gradients down: shape-checked, summed per node (pending) or per leaf; then free the node unless retain_graph
             input_grads = _call_backward(node, grad)
             for index, (edge, g) in enumerate(zip(node.edges, input_grads)):
                 if edge is None or g is None:
                     continue
                 if _Anomaly.enabled:
-                    check_finite(node.name, "backward", g, index)
+                    check_finite(node.title(), "backward", g, index)
                 if isinstance(edge, Op):
                     if edge.out_shape is not None:  # None: freed by an earlier backward, which _call_backward reports
                         _check_gradient_shape(node, index, g, edge.out_shape)
@@ -204,6 +211,16 @@ def backpropagate(roots, retain_graph=False, wanted=None):
             ### END SOLUTION
         for leaf, grad in list(leaves.values()):  # leaves that were roots themselves
             _deliver(leaf, grad, wanted)
+
+
+def _reaching(order, wanted):
+    """The nodes of ``order`` (roots first) from which a ``wanted`` node or leaf lies strictly below:
+    the only ones ``autograd.grad`` must run (and free)."""
+    reaching = set()
+    for node in reversed(order):
+        if any(edge is not None and (id(edge) in wanted or edge in reaching) for edge in node.edges or ()):
+            reaching.add(node)
+    return reaching
 
 
 def _leaf_edge_counts(order):

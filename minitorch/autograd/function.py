@@ -31,6 +31,7 @@ import numpy as np
 from ..errors import InPlaceModificationError
 from .anomaly import _Anomaly, check_finite
 from .grad_mode import _GradMode
+from .names import SHOWN, present, torch_name
 
 _Tensor = None  # the Tensor class, set once by minitorch/tensor.py
 
@@ -151,6 +152,9 @@ class Op:
         else:
             result = Tensor._make(out, False, None, device)
         ### END SOLUTION
+        if result._node is ctx and False in ctx.needs_input_grad:  # what next_functions lists, if not all
+            ctx.shown = SHOWN.get(cls.__name__) or [  # arguments: the floating-point tensors, or SHOWN's
+                i for i, a in enumerate(args) if isinstance(a, Tensor) and a._array.dtype.kind in "fc"]
         if ctx.is_view:
             result._version = args[0]._version
             result._view = View(args[0], cls, args[1:])
@@ -179,26 +183,40 @@ class Op:
         for counter, seen, description in self.saved_versions:
             if counter[0] != seen:
                 raise InPlaceModificationError(
-                    f"{self.name}.backward needs {description} as it was in forward, but it "
+                    f"{self.title()}.backward needs {description} as it was in forward, but it "
                     f"was modified in place afterwards (version {seen} -> {counter[0]}). "
                     f"Use an out-of-place op (x = x + 1, not x += 1 or x.add_(1)), or clone() the "
                     f"tensor before changing it."
                 )
 
     def release(self):
-        """Drop what forward saved and the links to the inputs: the graph below is freed."""
+        """Drop what forward saved and the links to the inputs: the graph below is freed (the name
+        PyTorch shows for this call stays)."""
+        shown_name = self.__dict__.get("shown_name")
         self.__dict__.clear()  # edges, saved arrays and versions fall back to the class defaults
+        if shown_name is not None:
+            self.shown_name = shown_name
 
-    @property
+    def title(self):
+        """The op's own name, for error messages: its class's (``Mul``), also when shown as PyTorch's."""
+        return vars(type(self)).get("_op_class", type(self)).__name__
+
     def name(self):
-        return type(self).__name__
+        """PyTorch's name of this node (``grad_fn.name()``): ``MulBackward0``, ``SumBackward1``... (see
+        ``autograd/names.py``)."""
+        return self.__dict__.get("shown_name") or torch_name(type(self))
 
     @property
     def next_functions(self):
-        """PyTorch's links to the rest of the graph: per input of forward, ``(node, 0)`` with the node
-        that made it, an ``AccumulateGrad`` for a leaf that requires grad, or None (no gradient flows
-        there: an input that needs none, or an argument that is no tensor); () once the graph is freed."""
-        return tuple((AccumulateGrad(edge) if isinstance(edge, _Tensor) else edge, 0) for edge in self.edges or ())
+        """PyTorch's links to the rest of the graph: per input of forward that PyTorch lists (the
+        floating-point tensors, not numbers, shapes or integer indices; ``names.SHOWN`` for some ops),
+        ``(node, output number)`` with the node that made it (under PyTorch's name; the number tells
+        the pieces of ``split``/``unbind`` apart), an ``AccumulateGrad`` for a leaf that requires grad,
+        or None (an input that needs no gradient); () once the graph is freed."""
+        edges = self.edges or ()
+        shown = self.__dict__.get("shown", range(len(edges)))
+        return tuple((AccumulateGrad(edges[i]) if isinstance(edges[i], _Tensor) else present(edges[i]),
+                      edges[i].__dict__.get("output_nr", 0) if isinstance(edges[i], Op) else 0) for i in shown)
 
     @classmethod
     def public(cls):
@@ -206,7 +224,7 @@ class Op:
         return vars(cls).get("op_name") or re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", cls.__name__).lower()
 
     def __repr__(self):
-        return f"<{self.name}Backward0>"
+        return f"<{self.name()}>"
 
 
 class AccumulateGrad:
@@ -218,6 +236,11 @@ class AccumulateGrad:
 
     def __init__(self, variable):
         self.variable = variable
+
+    @staticmethod
+    def name():
+        """PyTorch's name of this node, as its ``name()`` says it."""
+        return "torch::autograd::AccumulateGrad"
 
     def __repr__(self):
         return "<AccumulateGrad>"
@@ -264,6 +287,15 @@ class View:
         """Give ``view`` its base's current history, if the base's changed since the view's was set;
         ``op`` (an Op class or a name) is about to use it. A piece of ``split``/``unbind`` whose base
         has changed in place since, and requires grad, has no history to take: refused, as in PyTorch."""
+        self.check_pieces(view, op)
+        if self.base._node is not self.base_node and not self.in_no_grad:
+            self.base_node = self.base._node
+            view._node, view.requires_grad = self.replay(self.base)._node, self.base.requires_grad
+
+    def check_pieces(self, view, op):
+        """Raise if ``view`` is a piece of ``split``/``unbind`` (or a view of one) whose base requires
+        grad and has changed in place since: ``op`` (an Op class or a name) was about to use it, or
+        read its ``grad_fn`` (PyTorch refuses that too, even under no_grad)."""
         if self.several is not None and self.version != view._version[0] and self.base.requires_grad:
             raise RuntimeError(
                 f"{op if isinstance(op, str) else op.public()}: this tensor is one of the pieces that "
@@ -271,9 +303,6 @@ class View:
                 f"changed in place since; PyTorch does not allow such a piece to be used where gradients are "
                 f"recorded. Call {self.several} again after the in-place change, or .clone() the pieces "
                 f"right after taking them.")
-        if self.base._node is not self.base_node and not self.in_no_grad:
-            self.base_node = self.base._node
-            view._node, view.requires_grad = self.replay(self.base)._node, self.base.requires_grad
 
 
 def _no_view():

@@ -13,6 +13,7 @@ from collections import OrderedDict
 from .function import tensor_class
 
 HOOKS = {}  # id of a leaf tensor or node -> OrderedDict(handle id -> hook); dropped with the key
+POST_ACCUMULATE = {}  # id of a leaf tensor -> OrderedDict(handle id -> hook(tensor)), the same way
 
 
 class RemovableHandle:
@@ -40,12 +41,13 @@ class RemovableHandle:
         self.remove()
 
 
-def register(key, hook):
-    """Add ``hook`` for ``key`` (a leaf tensor or a node); returns its ``RemovableHandle``."""
-    hooks = HOOKS.get(id(key))
+def register(key, hook, table=HOOKS):
+    """Add ``hook`` for ``key`` (a leaf tensor or a node) to ``table`` (``HOOKS``, or
+    ``POST_ACCUMULATE``); returns its ``RemovableHandle``."""
+    hooks = table.get(id(key))
     if hooks is None:
-        hooks = HOOKS[id(key)] = OrderedDict()
-        weakref.finalize(key, HOOKS.pop, id(key), None)
+        hooks = table[id(key)] = OrderedDict()
+        weakref.finalize(key, table.pop, id(key), None)
     handle = RemovableHandle(hooks)
     hooks[handle.id] = hook
     return handle
@@ -69,3 +71,10 @@ def run(key, grad, device):
                                f"gradient's shape {tuple(current.shape)}.")
         current = result
     return current._array
+
+
+def run_post_accumulate(leaf):
+    """Call every ``register_post_accumulate_grad_hook`` hook of ``leaf`` with the leaf, in order
+    (its ``.grad`` now holds this backward's whole contribution)."""
+    for hook in list(POST_ACCUMULATE.get(id(leaf), {}).values()):
+        hook(leaf)

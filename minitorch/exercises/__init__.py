@@ -81,8 +81,11 @@ def get_exercise(exercise_id):
 
 
 def verdict(exercise_id, answer):
-    """The Verdict of ``answer`` for exercise ``exercise_id``, without printing it."""
-    found = get_exercise(exercise_id)
+    """The Verdict of ``answer`` for exercise ``exercise_id``, without printing it. A check may seed minitorch's
+    generator for its own runs; the caller's random state is given back afterwards."""
+    from ..random import get_rng_state, set_rng_state
+
+    found, state = get_exercise(exercise_id), get_rng_state()
     try:
         return found.run(answer)
     except NotImplementedError as e:
@@ -93,6 +96,8 @@ def verdict(exercise_id, answer):
         raise
     except Exception as e:  # the student's answer raised: say so, as a wrong answer
         return Verdict(False, f"your answer raised {type(e).__name__}: {e}")
+    finally:
+        set_rng_state(state)
 
 
 def check(exercise_id, answer):

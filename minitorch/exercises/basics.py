@@ -134,6 +134,39 @@ def dropped_relu_prime(answer):
                  f"{np.flatnonzero(z <= 0).tolist()} are off, where the missing ReLU' = 0 shows. Make every z > 0.")
 
 
+def _lesson2_outputs(lr, steps):
+    """y_hat before and after each of `steps` gradient-descent steps on lesson 2's network (x = [1, 2], y = 1)."""
+    x, params = np.array([1.0, 2.0]), [np.array([[0.5, -0.2], [-0.3, 0.4], [0.1, -0.6]]),
+                                       np.array([0.1, -0.2, 0.3]), np.array([[0.7, 0.5, -0.3]]), np.array([0.1])]
+    outputs = []
+    for _ in range(steps + 1):
+        w1, b1, w2, b2 = params
+        z = w1 @ x + b1
+        z_o = w2 @ np.maximum(z, 0) + b2
+        y_hat = np.maximum(z_o, 0)
+        outputs.append(float(y_hat[0]))
+        delta_o = (y_hat - 1.0) * (z_o > 0)
+        delta_h = (w2.T @ delta_o) * (z > 0)
+        grads = (np.outer(delta_h, x), delta_h, np.outer(delta_o, np.maximum(z, 0)), delta_o)
+        params = [p - lr * g for p, g in zip(params, grads)]
+    return outputs
+
+
+@exercise("2.5", "Learning rate", "a dict {1: outputs, 3: outputs}: y_hat before training and after each of the "
+          "first 5 steps (6 numbers) with the correct gradients and lr 1 or 3")
+def learning_rate(answer):
+    for lr in (1, 3):
+        expected = _lesson2_outputs(lr, 5)
+        problem = first_difference(f"y_hat at lr {lr}", np.asarray(answer[lr], dtype=np.float64), expected, rtol=1e-4)
+        if problem:
+            return wrong(problem + f" Train with backward_by_hand and lr={lr} from the lesson's start; at lr = {lr} "
+                                   f"the first step should overshoot y = 1 to y_hat = {expected[1]:.4g}.")
+    return right(f"one step overshoots y = 1 (y_hat = {_lesson2_outputs(1, 1)[1]:.3g} at lr 1, "
+                 f"{_lesson2_outputs(3, 1)[1]:.3g} at lr 3); the next, large step pushes z_o below 0, the output "
+                 f"ReLU dies and y_hat stays 0 with the loss stuck at 0.5: a rate too large kills the network, "
+                 f"it does not just oscillate.")
+
+
 # ----------------------------------------------------------------------------- lesson 3
 
 @exercise("3.1", "Strides in 3-D",

@@ -48,6 +48,35 @@ def max_pool_ties(grad):
                  "subgradient of max, and (1, 0, 0, 0) is one of them.")
 
 
+def _numpy(value):
+    """A tensor's (or anything array-like's) numbers as a float64 numpy array."""
+    value = value.detach().numpy() if hasattr(value, "detach") else value
+    return np.asarray(value, dtype=np.float64)
+
+
+@exercise("7.5", "Translation", "a function shift_right(images) -> the (N, 1, 28, 28) images moved one pixel to the "
+          "right, a column of zeros coming in on the left")
+def translation(shift_right):
+    import minitorch
+    import minitorch.nn.functional as F
+
+    minitorch.manual_seed(0)
+    images, kernel = minitorch.rand(2, 1, 28, 28), minitorch.randn(4, 1, 3, 3)
+    expected = np.concatenate([np.zeros((2, 1, 28, 1)), images.numpy()[..., :-1]], axis=-1)
+    problem = first_difference("shift_right(images)", _numpy(shift_right(images)), expected, rtol=1e-6)
+    if problem:
+        return wrong(problem + " Column j + 1 of the result is column j of the image, column 0 is zeros and the last "
+                               "column falls off: shift to the right, do not wrap around.")
+    moved = _numpy(F.conv2d(shift_right(images), kernel))[..., 1:]
+    interior = first_difference("conv2d(shifted) away from the border", moved,
+                                F.conv2d(images, kernel).numpy()[..., :-1], rtol=1e-5, atol=1e-6)
+    if interior:
+        return wrong(interior)
+    return right("conv2d of the shifted images is conv2d of the images, shifted: every feature moves with the digit "
+                 "and only the pools' rounding and the border change, so the CNN's accuracy drops little. An MLP's "
+                 "first layer sees every pixel with its own weight: for it the shifted digit is a new picture.")
+
+
 @exercise("8.1", "The seed's multi-head example", "the output matrix W_o (3 x 6) the seed used, as an array")
 def seed_output_matrix(w_o):
     w_o = np.asarray(w_o, dtype=np.float64)
@@ -70,6 +99,25 @@ def temperature_scale(fn):
     return right("scale = 1 / (tau sqrt(d)): tau -> 0 gives an argmax, tau -> infinity a plain average.")
 
 
+@exercise("8.3", "No positions", "your Reverser without self.position, as a class (NoPosition(), forward(ids) -> "
+          "(logits, weights))")
+def no_positions(model_class):
+    import minitorch
+
+    minitorch.manual_seed(0)
+    model, ids = model_class(), minitorch.randint(0, 10, (4, 8))
+    perm = [3, 0, 7, 1, 2, 6, 5, 4]
+    with minitorch.no_grad():
+        shuffled_first, shuffled_after = _numpy(model(ids[:, perm])[0]), _numpy(model(ids)[0])[:, perm]
+    problem = first_difference("the logits of the shuffled digits", shuffled_first, shuffled_after, rtol=1e-4,
+                               atol=1e-5)
+    if problem:
+        return wrong(problem + " They should be the unshuffled logits, shuffled the same way: is self.position "
+                               "still added to the digits' vectors?")
+    return right("shuffling the digits only shuffles the logits: a digit gets the same output wherever it sits. In "
+                 "3 1 4 1 5 9 2 6 the two 1s must become 2 and 5, but they cannot differ, so no training helps.")
+
+
 @exercise("8.4", "Causal reversal", "the set of output positions (0-7) that can still be right")
 def causal_reversal(positions):
     expected = {4, 5, 6, 7}
@@ -90,3 +138,116 @@ def learned_positions(count):
     return _integer("the extra parameters", count, 128 * 64,
                     "one learned vector of 64 numbers for each of the 128 positions, where the sinusoidal "
                     "table is fixed.")
+
+
+@exercise("9.2", "Post-norm GPT", "which stack's gradients differ more from block to block (largest / smallest "
+          "norm in section 2): 'post-norm' or 'pre-norm'")
+def post_norm(answer):
+    import minitorch
+    from minitorch import nn
+
+    spread = {}
+    for name, norm_first in (("post-norm", False), ("pre-norm", True)):
+        minitorch.manual_seed(1)
+        block = nn.TransformerEncoderLayer(32, 4, 64, dropout=0.0, batch_first=True, norm_first=norm_first)
+        encoder = nn.TransformerEncoder(block, 12)
+        for p in encoder.parameters():
+            if p.ndim >= 2:
+                nn.init.xavier_uniform_(p)
+        out = encoder(3 * minitorch.randn(8, 10, 32) + 1.0)
+        (out * minitorch.randn(*out.shape)).sum().backward()
+        norms = [float(np.linalg.norm(b.linear2.weight.grad.numpy())) for b in encoder.layers]
+        spread[name] = max(norms) / min(norms)
+    measured = f"largest / smallest gradient norm over 12 blocks: post-norm {spread['post-norm']:.2f}, pre-norm " \
+               f"{spread['pre-norm']:.2f}"
+    if str(answer).strip().lower() != "post-norm":
+        return wrong(f"{measured}. In a post-norm stack the gradient passes every LayerNorm above a block on its way "
+                     f"down; pre-norm's residual path is a plain sum.")
+    return right(f"{measured}: post-norm's uneven gradients are why it wants a smaller learning rate or a warm-up.")
+
+
+@exercise("9.3", "Temperature", "a list: the top character's probability softmax(z / tau)[0] for the scores "
+          "z = [2, 1, 0, -1] at tau = 0.3, 1.0 and 1.5")
+def temperature(answer):
+    z = np.array([2.0, 1.0, 0.0, -1.0])
+    expected = [float((np.exp(z / t) / np.exp(z / t).sum())[0]) for t in (0.3, 1.0, 1.5)]
+    problem = first_difference("the top probability at tau = 0.3, 1.0, 1.5", np.asarray(answer, dtype=np.float64),
+                               expected, rtol=1e-4)
+    if problem:
+        return wrong(problem + " Divide the scores by tau before the softmax, as generate does.")
+    return right(f"{expected[0]:.2f}, {expected[1]:.2f}, {expected[2]:.2f}: a low temperature makes the top "
+                 f"character almost certain, so samples repeat the most common words (many real ones); a high one "
+                 f"flattens the choice and invents more non-words.")
+
+
+@exercise("9.4", "Last character instead of the mean", "a function last_features(h, mask) -> (N, width): each "
+          "sentence's features at its last real character")
+def last_character(last_features):
+    import minitorch
+
+    h = minitorch.arange(30, dtype=minitorch.float32).reshape(3, 5, 2)
+    lengths = [5, 2, 3]
+    mask = minitorch.tensor([[1] * n + [0] * (5 - n) for n in lengths])
+    expected = h.numpy()[np.arange(3), np.array(lengths) - 1]
+    problem = first_difference("last_features(h, mask)", _numpy(last_features(h, mask)), expected)
+    if problem:
+        return wrong(problem + " Sentences end at different places: the last column is padding for the shorter "
+                               "ones; use mask.sum(1) - 1.")
+    return right("attention is causal, so position t has seen characters 0..t only: the last real character is the "
+                 "one position that has read the whole sentence (the mean also mixes in positions that saw a prefix).")
+
+
+def _tiny_body():
+    """A stand-in for CharGPT with its features(ids) -> (N, T, 64), small enough for a check."""
+    import minitorch
+    from minitorch import nn
+
+    class Body(nn.Module):
+        """An embedding and one layer: features(ids) -> (N, T, 64)."""
+
+        def __init__(self):
+            super().__init__()
+            self.token, self.mix = nn.Embedding(7, 64), nn.Linear(64, 64)
+
+        def features(self, ids):
+            return self.mix(self.token(ids)).tanh()
+
+        def forward(self, ids):
+            return self.features(ids)
+
+    minitorch.manual_seed(0)
+    return Body()
+
+
+@exercise("9.5", "Fine-tune everything", "a class FineTuner(body) -> an nn.Module whose forward(ids, mask) gives "
+          "(N, 2) logits from a new nn.Linear(64, 2) on the masked mean of body.features(ids), all weights trained")
+def fine_tune(model_class):
+    import minitorch
+
+    body = _tiny_body()
+    model = model_class(body)
+    own = {id(p) for p in body.parameters()}
+    missing = [name for name, p in body.named_parameters() if id(p) not in {id(q) for q in model.parameters()}]
+    head = [p for p in model.parameters() if id(p) not in own]
+    if missing or sorted(tuple(p.shape) for p in head) != [(2,), (2, 64)]:
+        return wrong(f"model.parameters() should hold the body's {len(own)} tensors and a new head's weight (2, 64) "
+                     f"and bias (2,); body tensors missing: {missing}, others: {[tuple(p.shape) for p in head]}. "
+                     f"Assign body and head as attributes of your nn.Module.")
+    ids = minitorch.tensor([[1, 2, 3, 4], [5, 6, 0, 0], [3, 3, 1, 0]])
+    mask = minitorch.tensor([[1, 1, 1, 1], [1, 1, 0, 0], [1, 1, 1, 0]])
+    logits = model(ids, mask)
+    weight, bias = sorted(head, key=lambda p: p.ndim, reverse=True)
+    m = mask.numpy()[..., None]
+    mean = (body.features(ids).detach().numpy() * m).sum(1) / m.sum(1)
+    problem = first_difference("the logits", _numpy(logits), mean @ _numpy(weight).T + _numpy(bias), rtol=1e-4,
+                               atol=1e-6)
+    if problem:
+        return wrong(problem + " Average the features over the real characters only (mask 1), then apply the head.")
+    logits.sum().backward()
+    frozen = [name for name, p in body.named_parameters() if p.grad is None or not np.abs(p.grad.numpy()).any()]
+    if frozen:
+        return wrong(f"the body's {', '.join(frozen)} get no gradient: fine-tuning everything means the body's "
+                     f"features are computed with the graph on (no no_grad, no detach).")
+    return right("every weight, body and head, gets a gradient: with 108,000 weights for 500 sentences, expect the "
+                 "training loss to fall near 0.2 while the test accuracy stays below 60%: memorisation, which more "
+                 "labels reduce.")

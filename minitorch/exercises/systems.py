@@ -163,6 +163,129 @@ def sum_instead_of_mean(fn):
     return right("p / global_batch: DDP's division by p undoes the p, leaving sum / global_batch.")
 
 
+def _simulated_ranks(fn, vectors, timeout=2.0):
+    """Run fn(tensor) on len(vectors) ranks, one thread each, with minitorch.distributed's point-to-point calls
+    (get_rank, get_world_size, send, isend, recv, irecv) replaced by in-process queues; each rank's tensor after."""
+    import queue
+    import threading
+
+    import minitorch
+    import minitorch.distributed as dist
+
+    world, here = len(vectors), threading.local()
+    boxes = {(src, dst): queue.Queue() for src in range(world) for dst in range(world)}
+
+    class Done:
+        """A work handle: a send is complete at once, a receive completes in wait()."""
+
+        def __init__(self, finish=None):
+            self.finish = finish
+
+        def wait(self, timeout=None):
+            """Complete the receive (a send is complete at once)."""
+            if self.finish is not None:
+                self.finish()
+                self.finish = None
+            return True
+
+        def is_completed(self):
+            """True once wait() has run."""
+            return self.finish is None
+
+    def send(tensor, dst, *args, **kwargs):
+        boxes[here.rank, int(dst)].put(tensor.detach().numpy().copy())
+        return Done()
+
+    def recv(tensor, src, *args, **kwargs):
+        try:
+            data = boxes[int(src), here.rank].get(timeout=timeout)
+        except queue.Empty:
+            raise RuntimeError(f"rank {here.rank} waited {timeout:g} s for a message from rank {src} that was never "
+                               f"sent: do the ranks send and receive the same number of chunks?") from None
+        tensor.copy_(minitorch.from_numpy(data.reshape(tuple(tensor.shape))))
+        return int(src)
+
+    stand_ins = {"get_rank": lambda *a, **k: here.rank, "get_world_size": lambda *a, **k: world, "send": send,
+                 "isend": send, "recv": recv, "irecv": lambda t, src, *a, **k: Done(lambda: recv(t, src))}
+    tensors, errors = [minitorch.tensor(v, dtype=minitorch.float64) for v in vectors], []
+
+    def rank_main(rank):
+        here.rank = rank
+        try:
+            fn(tensors[rank])
+        except Exception as e:  # raised again below, in the caller's thread (a lab task's stub included)
+            errors.append(e)
+
+    saved = {name: getattr(dist, name) for name in stand_ins}
+    try:
+        for name, stand_in in stand_ins.items():
+            setattr(dist, name, stand_in)
+        threads = [threading.Thread(target=rank_main, args=(r,), daemon=True) for r in range(world)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(4 * timeout)
+    finally:
+        for name, original in saved.items():
+            setattr(dist, name, original)
+    if any(thread.is_alive() for thread in threads):
+        raise RuntimeError(f"the ranks did not finish within {4 * timeout:g} s: is there a loop that never ends?")
+    if errors:
+        raise errors[0]
+    return [t.numpy() for t in tensors]
+
+
+@exercise("12.3", "Allreduce by hand with MPI", "your my_all_reduce(tensor) for a 1-D tensor, with dist.isend to "
+          "the right neighbour and dist.recv from the left; the check runs it on 2, 3 and 4 simulated ranks")
+def ring_by_hand(fn):
+    rng = np.random.default_rng(0)
+    for world in (2, 3, 4):
+        vectors = [rng.standard_normal(10) for _ in range(world)]
+        for rank, got in enumerate(_simulated_ranks(fn, vectors)):
+            problem = first_difference(f"rank {rank}'s tensor with {world} ranks", got, sum(vectors))
+            if problem:
+                return wrong(problem + " After the reduce-scatter each rank holds one complete chunk; the all-gather "
+                                       "must pass those on (copied, not added) until every rank has all of them.")
+    return right("every rank ends with the sum for 2, 3 and 4 ranks (10 numbers: unequal chunks): each sent "
+                 "2 (p - 1) chunks of about n / p numbers, as ring_allreduce counted.")
+
+
+def _batch_norm_gap(train_mode=True):
+    """Section 1's comparison with BatchNorm1d(32) after the first layer: max |mean of 2 shards' gradients - full|."""
+    import minitorch
+    import minitorch.nn.functional as F
+    from minitorch import nn
+    from minitorch.data import load_digits
+
+    images, labels = load_digits("train").tensors
+    x, y = images[:64].to(minitorch.float64), labels[:64]
+    minitorch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(64, 32), nn.BatchNorm1d(32), nn.Tanh(), nn.Linear(32, 10)).double()
+    model.train(train_mode)
+
+    def gradient(rows):
+        model.zero_grad()
+        F.cross_entropy(model(x[rows]), y[rows]).backward()
+        return np.concatenate([p.grad.numpy().ravel() for p in model.parameters()])
+
+    shards = np.array_split(np.arange(64), 2)
+    return float(np.abs(sum(gradient(s) for s in shards) / 2 - gradient(np.arange(64))).max())
+
+
+@exercise("12.4", "BatchNorm breaks it", "max |average of the 2 shards' gradients - the full-batch gradient| with "
+          "BatchNorm1d(32) after the first layer, in training mode (a number)")
+def batch_norm(difference):
+    expected = _batch_norm_gap()
+    verdict = close_to("the difference", difference, expected, rel=0.05)
+    if not verdict:
+        return wrong(verdict.why + f" Use make_model(seed=0) with nn.BatchNorm1d(32) after nn.Linear(64, 32), the "
+                                   f"first 64 images, shards of 32, the model in training mode (in eval mode the "
+                                   f"difference is {_batch_norm_gap(False):.0e}, rounding).")
+    return right(f"{expected:.3g}, not 1e-17: in training mode each shard is normalised by its own mean and variance, "
+                 f"so the shards' losses are not pieces of the batch's loss (PyTorch's SyncBatchNorm "
+                 f"computes the statistics over all ranks for that).")
+
+
 @exercise("12.5", "Latency matters too", "the smallest p at which the latency term exceeds the bandwidth term for "
           "a 1 MB gradient (an int)")
 def latency(p):

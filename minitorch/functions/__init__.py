@@ -33,6 +33,10 @@ The families:
                 Maximum Minimum Fmax Fmin CopySign NextAfter Lerp
     trig        Cos Tan Asin Acos Atan Sinh Cosh Asinh Acosh Atanh Atan2 Hypot Sinc
     explog      Log2 Log10 Log1p Exp2 Expm1 Erf Erfc Erfinv LogAddExp LogAddExp2 XLogY
+    gamma       Lgamma Polygamma Zeta (lgamma, digamma, polygamma, mvlgamma, zeta: written here, numpy has none)
+    bessel      I0 I0e I1 I1e (the modified Bessel functions of orders 0 and 1)
+    gaussian    Ndtr LogNdtr Ndtri Erfcx (the normal CDF, its log and inverse, accurate in the tails)
+    entropy     Entr XLog1pY (-x ln x and x ln(1 + y), 0 where x is 0)
     rounding    Floor Ceil Trunc Round Sign Heaviside Fmod Remainder FloorDivide TruncDivide
     bitwise     BitwiseAnd BitwiseOr BitwiseXor BitwiseNot LeftShift RightShift Gcd Lcm (no gradient)
     reduction   Sum Mean Max Min Var LogSumExp Prod Norm
@@ -40,10 +44,14 @@ The families:
     sort        TakeAlong TakeTied QuantilePosition (the gradients of sort, topk, median, quantile)
                 SortIndex SelectIndex ModeIndex Unique BinCount Histc SearchSorted (no gradient)
     shape       Reshape Permute Expand Flip Roll Repeat
+    strided     AsStrided (as_strided, as_strided_: a view of the storage with strides of one's choice), Diagonal
     indexing    GetItem IndexPut Cat Stack Where MaskedFill NonZero
     scatter     ScatterReduce (gather, scatter, scatter_add: GetItem and IndexPut)
     einsum      Einsum
     linalg      MatMul Linear
+    matrix      Det Inverse
+    decomposition  Cholesky QR SVD Eigh (minitorch.linalg; several outputs packed in one array)
+    solve       Solve SlogDet PseudoInverse MatrixExp (minitorch.linalg)
     softmax     Softmax LogSoftmax
     conversion  Clone Cast ToDevice
     logical     Eq Ne Lt Le Gt Ge LogicalAnd LogicalOr LogicalXor LogicalNot IsNan IsFinite IsInf IsPosInf IsNegInf
@@ -65,17 +73,19 @@ The families:
     catalog     every op once: its classes, its surfaces, PyTorch's signature, its tests
 """
 from . import (
-    activation, arithmetic, attention, bitwise, conv, conversion, ctc, einsum, embedding, explog,
+    activation, arithmetic, attention, bessel, bitwise, conv, conversion, ctc, decomposition, einsum, embedding,
+    entropy, explog, gamma, gaussian,
     indexing, inplace, linalg, logical, loss, matrix, normalization, padding, pointwise, pool, reduction,
-    resample, rounding, scan, scatter, shape, softmax, sort, trig,
+    resample, rounding, scan, scatter, shape, softmax, solve, sort, strided, trig,
 )
 from ..autograd.function import Op
 
 #: The family modules: every ``Op`` class defined in one of them is ``minitorch.functions.<Class>``.
 FAMILIES = (
-    activation, arithmetic, attention, bitwise, conv, conversion, ctc, einsum, embedding, explog,
+    activation, arithmetic, attention, bessel, bitwise, conv, conversion, ctc, decomposition, einsum, embedding,
+    entropy, explog, gamma, gaussian,
     indexing, inplace, linalg, logical, loss, matrix, normalization, padding, pointwise, pool, reduction,
-    resample, rounding, scan, scatter, shape, softmax, sort, trig,
+    resample, rounding, scan, scatter, shape, softmax, solve, sort, strided, trig,
 )
 
 _OPS = {

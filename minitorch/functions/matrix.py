@@ -17,7 +17,11 @@ def _transpose(a):
 
 
 class Det(Op):
-    """y = det(A);  dL/dA = dL/dy det(A) A^-T."""
+    """y = det(A);  dL/dA = dL/dy cof(A), the cofactor matrix (det(A) A^-T when A is invertible).
+
+    With A = U diag(s) V^T: cof(A) = det(U) det(V) U diag(p) V^T, p_i the product of the s_j with
+    j != i, which also holds for a singular A (where A^-T does not exist; PyTorch 2.13 gives 0 there,
+    which finite differences contradict: det([[1 + e, 2], [2, 4]]) = 4e)."""
 
     @staticmethod
     def forward(ctx, a):
@@ -28,9 +32,15 @@ class Det(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        a, y = ctx.saved_arrays
-        inverse_t = _transpose(array_module(a).linalg.inv(a))
-        return (grad * y)[..., None, None] * inverse_t
+        a, _ = ctx.saved_arrays
+        xp = array_module(a)
+        u, s, vh = xp.linalg.svd(a)
+        ones = xp.ones_like(s[..., :1])
+        before = xp.cumprod(xp.concatenate([ones, s[..., :-1]], axis=-1), axis=-1)  # s_0 ... s_(i-1)
+        after = xp.flip(xp.cumprod(xp.flip(xp.concatenate([s[..., 1:], ones], axis=-1), -1), axis=-1), -1)
+        signs = xp.linalg.det(u) * xp.linalg.det(vh)
+        cofactor = (u * (before * after)[..., None, :]) @ vh * signs[..., None, None]
+        return grad[..., None, None] * cofactor
 
 
 class Inverse(Op):

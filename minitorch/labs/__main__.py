@@ -46,7 +46,10 @@ def cmd_check(args):
     catalog.check_catalog()
     regions = build.all_regions(_root(args))
     build.check_regions(regions)
-    print(f"ok: {len(catalog.all_tasks())} tasks in {len(catalog.LABS)} labs, {len(regions)} solution regions.")
+    references = build.all_references(_root(args))
+    build.check_references(references)
+    print(f"ok: {len(catalog.all_tasks())} tasks in {len(catalog.LABS)} labs, {len(regions)} solution regions, "
+          f"{len(references)} reference regions.")
     return 0
 
 

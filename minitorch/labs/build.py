@@ -3,7 +3,8 @@
 ``build_student(root, out)`` copies the repository's files (those git tracks or would track:
 ``git ls-files --cached --others --exclude-standard``, or a plain walk that skips .git, caches
 and outputs when ``root`` is not a git checkout) into ``out``. On the way it replaces every
-solution region by its stub and leaves out the hidden tests (``tests/labs/hidden/``), the
+solution region by its stub and every reference region (lesson code that shows an answer) by
+its STUDENT lines, and leaves out the hidden tests (``tests/labs/hidden/``), the
 CI tests of this package (``TOOLING_TESTS``) and the solutions to the lessons' exercises
 (``lessons/solutions/``).
 
@@ -24,14 +25,14 @@ import zipfile
 from pathlib import Path
 
 from .catalog import all_tasks, select
-from .regions import find_regions, stub_source
+from .regions import find_references, find_regions, stub_source, student_source
 
 HIDDEN_TESTS = "tests/labs/hidden/"
 # The instructors' solutions to the lessons' exercises (their checks, minitorch/exercises/, stay)
 EXERCISE_SOLUTIONS = "lessons/solutions/"
 # CI for this package: not lab tests, not for students
 TOOLING_TESTS = ("tests/labs/test_lab_tooling.py", "tests/labs/test_grader_attacks.py",
-                 "tests/labs/test_sandbox_libraries.py")
+                 "tests/labs/test_sandbox_libraries.py", "tests/labs/test_lesson_references.py")
 SKIP_DIRS = {".git", "__pycache__", ".pytest_cache", ".hypothesis", ".ipynb_checkpoints", ".mypy_cache",
              ".ruff_cache", ".tox", ".venv", "venv", "build", "dist", "outputs", "node_modules"}
 # Regions are searched in the framework's code, not in the tests or in this package (whose
@@ -89,6 +90,26 @@ def all_regions(root, files=None):
     return regions
 
 
+def all_references(root, files=None):
+    """Every reference region in the repository (``RegionError`` on a malformed marker)."""
+    root = Path(root)
+    references = []
+    for path in files if files is not None else repository_files(root):
+        if scanned(path):
+            text = (root / path).read_text(encoding="utf-8")
+            if "### BEGIN REFERENCE" in text:
+                references += find_references(text, path)
+    return references
+
+
+def check_references(references):
+    """Raise ValueError unless every reference region names a catalog task."""
+    known = {t.id for t in all_tasks()}
+    unknown = sorted(f"{r.path}:{r.begin} (task {r.task})" for r in references if r.task not in known)
+    if unknown:
+        raise ValueError(f"reference regions of tasks the catalog does not define: {', '.join(unknown)}.")
+
+
 def check_regions(regions):
     """Raise ValueError unless every region names a catalog task and every task has a region."""
     known = {t.id for t in all_tasks()}
@@ -115,8 +136,8 @@ def _prepare(root, out, force):
 def build_student(root, out, tasks=None, include=None, hidden=False, force=False):
     """Write the student edition of ``root`` into ``out``; return the regions stubbed.
 
-    ``tasks``: the ids whose regions become stubs (default: every task); the other regions keep
-    the reference code. ``include``: copy only paths starting with one of these prefixes.
+    ``tasks``: the ids whose regions become stubs and whose reference regions give way to their
+    STUDENT lines (default: every task); the other regions keep the reference code. ``include``: copy only paths starting with one of these prefixes.
     ``hidden``: keep the hidden tests (for the mutation check; never for students).
     """
     root, out = _prepare(root, out, force)
@@ -126,14 +147,17 @@ def build_student(root, out, tasks=None, include=None, hidden=False, force=False
     if include is not None:
         files = [p for p in files if p.startswith(tuple(include))]
     regions = all_regions(root, files)
+    references = all_references(root, files)
+    check_references(references)
     if include is None:
         check_regions(regions)
     stubbed = []
     for path in files:
         target = out / path
         target.parent.mkdir(parents=True, exist_ok=True)
-        if scanned(path) and any(r.path == path for r in regions):
-            text, done = stub_source((root / path).read_text(encoding="utf-8"), path, tasks)
+        if scanned(path) and any(r.path == path for r in [*regions, *references]):
+            text, _ = student_source((root / path).read_text(encoding="utf-8"), path, tasks)
+            text, done = stub_source(text, path, tasks)
             target.write_text(text, encoding="utf-8", newline="")
             stubbed += done
         else:

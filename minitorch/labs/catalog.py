@@ -160,6 +160,8 @@ LABS = (
         Task("6.7", "Register-blocked matmul: the kernel, its prefetch pipeline and its machine code", 8,
              depends_on=("6.5", "6.6")),
         Task("6.9", "Flash-attention forward: the online softmax over key tiles, and the end", 8),
+        Task("6.10", "Milestone: an MLP trained on \"cuda\", through your matmul and softmax kernels", 6,
+             depends_on=("2.2", "2.3", "2.11", "3.1", "3.8", "3.10", "3.20", "6.2", "6.3", "6.7")),
     )),
 )
 

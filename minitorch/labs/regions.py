@@ -19,6 +19,23 @@ Rules (``find_regions`` raises ``RegionError`` naming the file and line otherwis
 and a one-line instruction follow the BEGIN marker; regions do not nest and are not empty;
 the body is indented at least as deeply as the markers; and a region sits inside a function
 (a stub at module or class level would break ``import``).
+
+A *reference region* is lesson code that teaches a task's answer. The reference edition runs it;
+the student edition runs, instead, code that gets the same names from the student's own library
+(so the lesson prints the same numbers once the task is solved). That code is written after a
+``### STUDENT`` line as comments at the markers' indentation, so that the reference ignores it::
+
+    ### BEGIN REFERENCE 4.7: conv2d as F.unfold and one matrix product
+    def conv2d_im2col(x, w, b):
+        ...
+    ### STUDENT
+    # def conv2d_im2col(x, w, b):
+    #     return F.conv2d(x, w, b)
+    ### END REFERENCE
+
+The student edition drops the markers and the reference code and keeps the STUDENT lines,
+uncommented, under one line ``# (the reference edition shows task 4.7's code here)``. Reference
+regions may sit at module level (lessons are scripts); they do not nest, and neither part is empty.
 """
 import re
 from dataclasses import dataclass
@@ -27,6 +44,11 @@ BEGIN = re.compile(r"^(?P<indent>[ \t]*)### BEGIN SOLUTION (?P<task>\d+(?:\.\d+)
 END = re.compile(r"^[ \t]*### END SOLUTION[ \t]*$")
 MARKER = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION")
 STUB_MESSAGE = re.compile(r"Task (\d+(?:\.\d+)+):")
+REFERENCE_BEGIN = re.compile(
+    r"^(?P<indent>[ \t]*)### BEGIN REFERENCE (?P<task>\d+(?:\.\d+)+):[ \t]*(?P<text>\S.*?)[ \t]*$")
+REFERENCE_STUDENT = re.compile(r"^[ \t]*### STUDENT[ \t]*$")
+REFERENCE_END = re.compile(r"^[ \t]*### END REFERENCE[ \t]*$")
+REFERENCE_MARKER = re.compile(r"^[ \t]*### (BEGIN REFERENCE|STUDENT|END REFERENCE)\b")
 
 
 class RegionError(ValueError):
@@ -150,3 +172,71 @@ def stub_source(text, path="<string>", tasks=None):
     new_text = "".join(lines)
     compile(new_text, path, "exec")  # a stub must leave the file valid Python
     return new_text, regions
+
+
+@dataclass(frozen=True)
+class ReferenceRegion:
+    """One reference region: the ``task`` whose answer it shows, a one-line ``note`` on what it
+    shows, and its marker lines (1-based: BEGIN, STUDENT, END)."""
+
+    path: str
+    task: str
+    note: str
+    begin: int
+    student: int
+    end: int
+    indent: str
+
+
+def find_references(text, path="<string>"):
+    """Every reference region in the source ``text`` (``RegionError`` on a malformed one)."""
+    found, open_region, student = [], None, None
+    lines = text.splitlines()
+    for number, line in enumerate(lines, 1):
+        if not REFERENCE_MARKER.match(line):
+            if student and line.strip() and not line.startswith(open_region[0] + "#"):
+                raise RegionError(f"{path}:{number}: the STUDENT part of the region opened on line "
+                                  f"{open_region[3]} holds commented lines only ('#' at the markers' indentation).")
+            continue
+        begin = REFERENCE_BEGIN.match(line)
+        if begin:
+            if open_region:
+                raise RegionError(f"{path}:{number}: BEGIN REFERENCE inside the region opened on line "
+                                  f"{open_region[3]}; regions do not nest.")
+            open_region, student = (begin.group("indent"), begin.group("task"), begin.group("text"), number), None
+        elif not open_region:
+            raise RegionError(f"{path}:{number}: {line.strip()!r} outside a region. Write "
+                              f"'### BEGIN REFERENCE <task id>: <what it shows>', '### STUDENT', '### END REFERENCE'.")
+        elif REFERENCE_STUDENT.match(line) and not student:
+            student = number
+        elif REFERENCE_END.match(line) and student:
+            indent, task, note, first = open_region
+            for part, (start, stop) in (("reference", (first, student - 1)), ("STUDENT", (student, number - 1))):
+                if not any(body.strip() for body in lines[start:stop]):
+                    raise RegionError(f"{path}:{first}: the {part} part of the region of task {task} is empty.")
+            found.append(ReferenceRegion(path, task, note, first, student, number, indent))
+            open_region, student = None, None
+        else:
+            raise RegionError(f"{path}:{number}: {line.strip()!r} out of order in the region opened on line "
+                              f"{open_region[3]}: BEGIN REFERENCE, then STUDENT, then END REFERENCE.")
+    if open_region:
+        raise RegionError(f"{path}:{open_region[3]}: the reference region of task {open_region[1]} is never "
+                          f"closed (no ### END REFERENCE).")
+    return found
+
+
+def student_source(text, path="<string>", tasks=None):
+    """``text`` with the reference regions of ``tasks`` (every one when None) replaced by their
+    STUDENT lines, uncommented. Returns ``(new_text, replaced_regions)``."""
+    found = [r for r in find_references(text, path) if tasks is None or r.task in tasks]
+    if not found:
+        return text, []
+    lines = text.splitlines(keepends=True)
+    for region in reversed(found):
+        body = [region.indent + line[len(region.indent) + 1:].removeprefix(" ") if line.strip() else line
+                for line in lines[region.student:region.end - 1]]
+        note = f"{region.indent}# (the reference edition shows task {region.task}'s code here)\n"
+        lines[region.begin - 1:region.end] = [note, *body]
+    new_text = "".join(lines)
+    compile(new_text, path, "exec")  # the STUDENT lines must be valid Python
+    return new_text, found

@@ -10,7 +10,13 @@ entry point runs) with
 - its own session (process group), killed as a whole at the wall-clock deadline, and every
   process it left behind (the grader is a *child subreaper* on Linux, so a double-forked
   daemon that escaped the group is found among the grader's descendants and killed too);
-- a minimal environment (``HOME`` and ``TMPDIR`` are its scratch folder);
+- a minimal environment (``HOME`` and ``TMPDIR`` are its scratch folder, fresh for each child);
+- when the grader runs as root on Linux: a mount namespace of its own in which ``/tmp``,
+  ``/var/tmp``, ``/dev/shm`` and ``/run/lock`` (the folders every user may write) are new, empty
+  tmpfs's, gone with the child: nothing it writes there reaches a later child or the grader, and
+  it sees none of the grader's temporary files (the folders it needs are bound back in). Where
+  no mount namespace can be made (a container without ``CAP_SYS_ADMIN``), whatever the sandbox
+  user created in those folders is deleted after each child instead;
 - when the grader runs as root (Gradescope does): the unprivileged ``user`` (uid/gid, no
   supplementary groups), so it can read neither the reference, nor the expected data, nor
   the hidden inputs, and can write only in its scratch folder. ``RLIMIT_NPROC`` counts
@@ -20,7 +26,9 @@ entry point runs) with
 what a child wrote only through ``read_file`` (no symlinks, regular files, a size cap, owned by
 the sandbox user when there is one).
 """
+import contextlib
 import ctypes
+import functools
 import os
 import pwd
 import shutil
@@ -34,6 +42,11 @@ from dataclasses import dataclass
 
 PR_SET_CHILD_SUBREAPER = 36
 PR_SET_DUMPABLE = 4
+CLONE_NEWNS = 0x00020000
+MS_NOSUID, MS_NODEV, MS_BIND, MS_REC, MS_PRIVATE = 0x2, 0x4, 0x1000, 0x4000, 0x40000
+O_PATH = getattr(os, "O_PATH", 0o10000000)
+# The folders every user may write: each child gets its own, empty, in its own mount namespace
+PRIVATE_FOLDERS = ("/tmp", "/var/tmp", "/dev/shm", "/run/lock")
 _LOCK = threading.Lock()
 _RUNNING = set()  # the pids of the children running now
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS")
@@ -123,7 +136,93 @@ def _processes_of(uid):
     return count
 
 
-def _preexec(limits, user):
+def _mount(libc, source, target, kind=None, flags=0, options=None):
+    def encode(text):
+        return None if text is None else text.encode()
+
+    libc.mount.argtypes = (ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_ulong, ctypes.c_char_p)
+    if libc.mount(encode(source), encode(target), encode(kind), flags, encode(options)) != 0:
+        error = ctypes.get_errno()
+        raise OSError(error, f"mount {source} on {target}: {os.strerror(error)}")
+
+
+def _inside(path, folder):
+    return os.path.commonpath([path, folder]) == folder
+
+
+def private_folders(keep, size):
+    """In the child, before it runs anything (root, Linux): a mount namespace of its own in which
+    every folder of ``PRIVATE_FOLDERS`` is a new, empty tmpfs of ``size`` bytes; the folders of
+    ``keep`` that lie in one (the scratch folder, the code, a mirror of the libraries) are bound
+    back at the same paths. Raises OSError where the kernel refuses."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.unshare(CLONE_NEWNS) != 0:
+        error = ctypes.get_errno()
+        raise OSError(error, f"unshare(CLONE_NEWNS): {os.strerror(error)}")
+    _mount(libc, "none", "/", flags=MS_REC | MS_PRIVATE)  # nothing mounted here shows outside
+    keep = {os.path.realpath(path) for path in keep}
+    for folder in PRIVATE_FOLDERS:
+        if os.path.islink(folder) or not os.path.isdir(folder):
+            continue
+        inside = [path for path in keep if _inside(path, folder) and path != folder]
+        held = [(path, os.open(path, O_PATH | os.O_DIRECTORY)) for path in inside
+                if not any(_inside(path, other) for other in inside if other != path)]
+        _mount(libc, "tmpfs", folder, "tmpfs", MS_NOSUID | MS_NODEV, f"mode=1777,size={size},nr_inodes=16384")
+        for path, fd in held:
+            parts = os.path.relpath(path, folder).split(os.sep)
+            for depth in range(1, len(parts) + 1):  # the way in: enterable, not listable
+                step = os.path.join(folder, *parts[:depth])
+                if not os.path.isdir(step):
+                    os.mkdir(step)
+                    os.chmod(step, 0o711)
+            _mount(libc, f"/proc/self/fd/{fd}", path, flags=MS_BIND | MS_REC)
+            os.close(fd)
+
+
+@functools.lru_cache(maxsize=None)
+def why_no_private_folders():
+    """None if children can have ``PRIVATE_FOLDERS`` of their own (root, Linux, a kernel that
+    allows a mount namespace), else why not."""
+    if not sys.platform.startswith("linux"):
+        return "not Linux"
+    if os.geteuid() != 0:
+        return "the grader is not root"
+    try:
+        subprocess.run([sys.executable, "-I", "-S", "-c", "pass"], check=True, capture_output=True, timeout=60,
+                       preexec_fn=lambda: private_folders((), 1 << 20))
+    except (OSError, subprocess.SubprocessError) as e:
+        return f"no mount namespace could be made here ({type(e).__name__}: {e}); a container needs CAP_SYS_ADMIN"
+    return None
+
+
+def remove_left_files(user, since):
+    """Where a child cannot have private folders: delete what ``user`` created in
+    ``PRIVATE_FOLDERS`` (and in the folders there that every user may write) since the time
+    ``since``, so that it reaches neither a later child nor the grader. Links are not followed."""
+    folders = [f for f in PRIVATE_FOLDERS if os.path.isdir(f) and not os.path.islink(f)]
+    while folders:
+        folder = folders.pop()
+        try:
+            names = os.listdir(folder)
+        except OSError:
+            continue
+        for name in names:
+            path = os.path.join(folder, name)
+            try:
+                info = os.lstat(path)
+            except OSError:
+                continue
+            if info.st_uid == user.uid and info.st_ctime >= since:
+                if stat.S_ISDIR(info.st_mode):
+                    shutil.rmtree(path, ignore_errors=True)
+                else:
+                    with contextlib.suppress(OSError):
+                        os.unlink(path)
+            elif stat.S_ISDIR(info.st_mode) and info.st_mode & stat.S_IWOTH:
+                folders.append(path)
+
+
+def _preexec(limits, user, private=None):
     import resource
 
     # RLIMIT_NPROC counts every process of the user: without a uid of its own, allow what the
@@ -131,6 +230,8 @@ def _preexec(limits, user):
     nproc = limits.processes if user else _processes_of(os.getuid()) + limits.processes
 
     def setup():
+        if private is not None:
+            private_folders(private, limits.file_size)
         os.umask(0o077)
         for name, value in (("RLIMIT_CPU", limits.cpu), ("RLIMIT_AS", limits.memory),
                             ("RLIMIT_FSIZE", limits.file_size), ("RLIMIT_NOFILE", limits.open_files),
@@ -200,20 +301,32 @@ def _reap():
         pass
 
 
-def run(command, cwd, limits, user, env, watch=None):
+def run(command, cwd, limits, user, env, watch=None, keep=()):
     """Run ``command`` sandboxed; return (exit code, timed out?, its output's last 8 kB).
 
     ``watch()`` is called every 50 ms and may return a reason to stop the child early (e.g. a
-    probe that ran past its own time limit)."""
+    probe that ran past its own time limit). ``keep``: the folders the child needs besides
+    ``cwd`` (its code, its libraries), kept visible in its private ``/tmp``."""
     log = os.path.join(cwd, ".output")
     before = set(descendants())
+    private = [cwd, *keep] if user and why_no_private_folders() is None else None
+    started = time.time()
     with open(log, "wb") as out:
         if user:
             os.chown(log, user.uid, user.gid)
-        with _LOCK:  # several children may run at once (the mutation check): each kills only its own
-            proc = subprocess.Popen(command, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=out,
+        def start(private):
+            return subprocess.Popen(command, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=out,
                                     stderr=subprocess.STDOUT, start_new_session=True,
-                                    preexec_fn=_preexec(limits, user), close_fds=True)
+                                    preexec_fn=_preexec(limits, user, private), close_fds=True)
+
+        with _LOCK:  # several children may run at once (the mutation check): each kills only its own
+            try:
+                proc = start(private)
+            except subprocess.SubprocessError:  # the mounts failed for this child: clean up after it instead
+                if private is None:
+                    raise
+                private = None
+                proc = start(private)
             _RUNNING.add(proc.pid)
         deadline, reason = time.monotonic() + limits.wall, None
         while proc.poll() is None:
@@ -222,6 +335,8 @@ def run(command, cwd, limits, user, env, watch=None):
                 break
             time.sleep(0.05)
         kill_all(proc, before)
+    if user and private is None:
+        remove_left_files(user, started)
     return proc.returncode, reason, read_file(log, user, 1 << 20, tail=8000).decode(errors="replace")
 
 
@@ -284,9 +399,13 @@ def protections(user, python, unreachable=None):
              "leftover processes killed (subreaper)" + ("" if linux else ": NOT active (not Linux)"),
              "grader process not dumpable" + ("" if linux else ": NOT active (not Linux)")]
     if user:
+        missing = why_no_private_folders()
         lines += [f"child runs as {user.name} (uid {user.uid}): cannot read the reference, the expected data or "
                   f"the grader's files, nor write outside its scratch folder; RLIMIT_NPROC per child",
-                  f"child interpreter: {python}"]
+                  f"child interpreter: {python}",
+                  f"private {', '.join(PRIVATE_FOLDERS)} per child (its own mount namespace, empty tmpfs's)"
+                  if missing is None else f"NOT private {', '.join(PRIVATE_FOLDERS)}: {missing}; what the child "
+                                          f"creates there is deleted after it"]
     elif unreachable:
         lines += [f"NOT dropped to {unreachable.name}: that user cannot import the grader's libraries (numpy "
                   f"lies in a folder only the grader's user may enter, e.g. a Python under /root), so the child "
@@ -294,5 +413,6 @@ def protections(user, python, unreachable=None):
                   f"Install the packages where every user can read them (Gradescope's setup.sh does)"]
     else:
         lines += ["NOT root: the child runs as the grader's own user, so file permissions do not hide the "
-                  "reference from it; RLIMIT_NPROC counts the user's other processes too"]
+                  "reference from it; RLIMIT_NPROC counts the user's other processes too; it shares /tmp with "
+                  "that user (its TMPDIR is its own scratch folder)"]
     return lines

@@ -21,6 +21,7 @@ For a conv weight of shape (out_channels, in_channels, kh, kw),
 """
 import math
 import numbers
+import warnings
 
 import numpy as np
 
@@ -264,3 +265,23 @@ def sparse_(tensor, sparsity, std=0.01, generator=None):
     for col in range(cols):
         array[gen.permutation(rows)[:num_zeros], col] = 0.0
     return _fill(tensor, array)
+
+
+def _deprecated(new):
+    """PyTorch's old name for ``new`` (``normal`` for ``normal_``): the same call, with its FutureWarning."""
+    old = new.__name__[:-1]
+
+    def deprecated(*args, **kwargs):
+        warnings.warn(f"`nn.init.{old}` is now deprecated in favor of `nn.init.{new.__name__}`.", FutureWarning,
+                      stacklevel=2)
+        return new(*args, **kwargs)
+
+    deprecated.__name__ = deprecated.__qualname__ = old
+    deprecated.__doc__ = f"Deprecated: ``{new.__name__}`` (same arguments), with PyTorch's FutureWarning."
+    return deprecated
+
+
+uniform, normal, constant, eye, dirac = (_deprecated(f) for f in (uniform_, normal_, constant_, eye_, dirac_))
+xavier_uniform, xavier_normal = _deprecated(xavier_uniform_), _deprecated(xavier_normal_)
+kaiming_uniform, kaiming_normal = _deprecated(kaiming_uniform_), _deprecated(kaiming_normal_)
+orthogonal, sparse = _deprecated(orthogonal_), _deprecated(sparse_)

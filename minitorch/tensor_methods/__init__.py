@@ -8,6 +8,9 @@ graph node, version counter) and inherits its methods from these classes:
     pointwise   exp, log, sqrt, rsqrt, sin, tanh, sigmoid, relu, clamp, softmax, log_softmax, log2, erf,
                 maximum, minimum, fmax, fmin, lerp, copysign, nan_to_num, addcmul, addcdiv...
     trig        cos, tan, asin..atanh (and arcsin..arctanh), atan2, hypot, sinc, deg2rad, rad2deg
+    special     lgamma, digamma, polygamma, mvlgamma, i0 (the rest of torch.special: minitorch.special)
+    numerics    cov, corrcoef, addr, diagflat, sum_to_size, dsplit, select/slice/diagonal_scatter, index_reduce, frexp,
+                histogram
     rounding    floor, ceil, trunc, round, frac, sign, heaviside, fmod, % (remainder), // (floor_divide)
     bitwise     & | ^ ~ << >>, bitwise_and, bitwise_or, bitwise_xor, bitwise_not, bitwise_*_shift
     reduction   sum, mean, var, std, max, min, amax, amin, argmax, argmin, logsumexp, prod, norm, nansum...
@@ -33,6 +36,7 @@ from .indexing import IndexingMethods
 from .inplace import InPlaceMethods
 from .linalg import LinalgMethods
 from .logical import LogicalMethods
+from .numerics import NumericsMethods
 from .pointwise import PointwiseMethods
 from .random import RandomMethods
 from .reduction import MaxResult, MinResult, ReductionMethods
@@ -40,11 +44,12 @@ from .rounding import RoundingMethods
 from .scan import ScanMethods
 from .shape import ShapeMethods
 from .sort import SortMethods
+from .special import SpecialMethods
 from .trig import TrigMethods
 
 __all__ = [
     "ArithmeticMethods", "LogicalMethods", "PointwiseMethods", "ReductionMethods", "ShapeMethods",
     "InPlaceMethods", "MaxResult", "MinResult", "ScanMethods", "SortMethods",
     "IndexingMethods", "LinalgMethods", "TrigMethods", "RoundingMethods", "BitwiseMethods", "RandomMethods",
-    "AutogradMethods",
+    "AutogradMethods", "SpecialMethods", "NumericsMethods",
 ]

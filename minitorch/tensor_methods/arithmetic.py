@@ -9,6 +9,7 @@ import numpy as np
 
 from .. import checks, dtypes
 from .. import functions as ops
+from ..autograd.names import renamed
 from ..autograd.function import tensor_class
 
 
@@ -54,6 +55,10 @@ def floating_operand(op, tensor, other):
             f"{op}: expected floating-point inputs, got {dtypes.from_numpy_dtype(dtype)!r} ones. Use .float() first."
         )
     return other
+
+
+#: PyTorch's node for ``a @ b`` by the operands' numbers of dimensions (batched products: UnsafeView).
+_MATMUL_NAMES = {(2, 2): "MmBackward0", (2, 1): "MvBackward0", (1, 1): "DotBackward0", (1, 2): "SqueezeBackward4"}
 
 
 def _matmul_operand(tensor, other):
@@ -134,6 +139,7 @@ class ArithmeticMethods:
         """
         return self._binary(ops.Sub, _not_bool("Subtraction", self, other))
 
+    @renamed("RsubBackward1")
     def __rsub__(self, other):
         return self._binary(ops.Sub, _not_bool("Subtraction", self, other), reflected=True)
 
@@ -199,6 +205,7 @@ class ArithmeticMethods:
         base = self.long() if self._array.dtype == np.bool_ else self
         return base._binary(ops.Pow, 2)
 
+    @renamed(lambda self, other: "PowBackward1" if isinstance(other, tensor_class()) else None)
     def __pow__(self, other):
         """self ** other, elementwise, broadcasting (see ``pow``).
 
@@ -208,6 +215,7 @@ class ArithmeticMethods:
         """
         return self._binary(ops.Pow, _exponent(self, other))
 
+    @renamed(lambda self, exponent: "PowBackward1" if isinstance(exponent, tensor_class()) else None)
     def pow(self, exponent):
         """self ** exponent, elementwise (``exponent`` a tensor or a number).
 
@@ -219,6 +227,7 @@ class ArithmeticMethods:
         """
         return self._binary(ops.Pow, _exponent(self, exponent))
 
+    @renamed("PowBackward2")
     def __rpow__(self, other):
         return self._binary(ops.Pow, _not_bool("Power", self, other, both=True), reflected=True)
 
@@ -232,7 +241,10 @@ class ArithmeticMethods:
         >>> (a @ minitorch.tensor([1.0, 0.0])).tolist()
         [1.0, 3.0]
         """
-        return self._binary(ops.MatMul, _matmul_operand(self, other))
+        out = self._binary(ops.MatMul, _matmul_operand(self, other))
+        if out._node is not None:  # PyTorch's name for this call's node (inline: matmul is the hot path)
+            out._node.shown_name = _MATMUL_NAMES.get((self.ndim, other.ndim), "UnsafeViewBackward0")
+        return out
 
     def __rmatmul__(self, other):
         return self._binary(ops.MatMul, _matmul_operand(self, other), reflected=True)
@@ -246,6 +258,80 @@ class ArithmeticMethods:
         """
         _not_bool("Negation", self)
         return ops.Neg.apply(self)
+
+    def __pos__(self):
+        """+self: self itself (also ``x.positive()``); refused on bool tensors, as in PyTorch.
+
+        >>> import minitorch
+        >>> x = minitorch.tensor([1.0, -2.0])
+        >>> (+x) is x, x.positive() is x
+        (True, True)
+        """
+        if self._array.dtype == np.bool_:
+            raise RuntimeError("The `+` operator, on a bool tensor is not supported (positive); use .long() first.")
+        return self
+
+    def conj(self):
+        """The complex conjugate: minitorch has real dtypes only, so self itself (also ``resolve_conj``,
+        ``resolve_neg``, ``real``), as PyTorch's on a real tensor.
+
+        >>> import minitorch
+        >>> x = minitorch.tensor([1.0, -2.0])
+        >>> x.conj() is x, x.real is x, x.is_conj()
+        (True, True, False)
+        """
+        return self
+
+    resolve_conj = resolve_neg = conj
+
+    @property
+    def real(self):
+        """The real part: self itself (minitorch's dtypes are all real).
+
+        >>> import minitorch
+        >>> minitorch.tensor([1.5]).real.tolist()
+        [1.5]
+        """
+        return self
+
+    @property
+    def imag(self):
+        """The imaginary part: refused, as PyTorch refuses it for real dtypes (minitorch has no complex dtype).
+
+        >>> import minitorch
+        >>> minitorch.zeros(1).imag
+        Traceback (most recent call last):
+        RuntimeError: imag is not implemented for tensors with non-complex dtypes (minitorch has no complex dtypes; the imaginary part of a real tensor is zero: use zeros_like).
+        """
+        raise RuntimeError("imag is not implemented for tensors with non-complex dtypes (minitorch has no complex "
+                           "dtypes; the imaginary part of a real tensor is zero: use zeros_like).")
+
+    def is_conj(self):
+        """False: no tensor here is a lazily conjugated view (there are no complex dtypes).
+
+        >>> import minitorch
+        >>> minitorch.zeros(1).is_conj()
+        False
+        """
+        return False
+
+    def is_neg(self):
+        """False: no tensor here is a lazily negated view.
+
+        >>> import minitorch
+        >>> minitorch.zeros(1).is_neg()
+        False
+        """
+        return False
+
+    def is_complex(self):
+        """False: minitorch has real dtypes only.
+
+        >>> import minitorch
+        >>> minitorch.zeros(1).is_complex()
+        False
+        """
+        return False
 
     def __abs__(self):
         """|self|, elementwise (also ``x.abs()``); its gradient is sign(x), 0 at x = 0.
@@ -284,4 +370,5 @@ class ArithmeticMethods:
     true_divide = __truediv__
     matmul = __matmul__
     neg = negative = __neg__
+    positive = __pos__
     abs = absolute = __abs__

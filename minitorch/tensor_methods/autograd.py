@@ -1,10 +1,11 @@
-"""Autograd and memory odds of PyTorch's Tensor: ``register_hook``, ``detach_``, ``pin_memory``,
-``share_memory_``.
+"""Autograd and memory odds of PyTorch's Tensor: ``register_hook``, ``register_post_accumulate_grad_hook``,
+``detach_``, ``pin_memory``, ``share_memory_``, ``untyped_storage``, ``storage``.
 
 A mixin of ``minitorch.Tensor`` (``minitorch/tensor.py``); the hooks themselves live in
 ``minitorch/autograd/hooks.py`` and run during the backward walk (``autograd/engine.py``).
 """
 from ..autograd import hooks
+from ..storage import typed_storage_of, untyped_storage_of
 
 
 class AutogradMethods:
@@ -34,6 +35,50 @@ class AutogradMethods:
             raise TypeError(f"register_hook: hook must be callable (grad -> tensor or None), got "
                             f"{type(hook).__name__}.")
         return hooks.register(self._node or self, hook)
+
+    def register_post_accumulate_grad_hook(self, hook):
+        """Call ``hook(tensor)`` with this leaf after each ``backward()`` has added its gradient to
+        ``.grad`` (``autograd.grad`` does not call it); an optimiser can step a parameter there, as
+        soon as its gradient is complete. Returns a handle: ``handle.remove()`` unregisters the hook.
+
+        >>> import minitorch
+        >>> x = minitorch.tensor([1.0, 2.0], requires_grad=True)
+        >>> handle = x.register_post_accumulate_grad_hook(lambda t: print(t.grad.tolist()))
+        >>> (x * x).sum().backward()
+        [2.0, 4.0]
+        >>> handle.remove()
+        """
+        if not self.requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        if self._node is not None:
+            raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
+        if not callable(hook):
+            raise TypeError(f"register_post_accumulate_grad_hook: hook must be callable (tensor -> None), got "
+                            f"{type(hook).__name__}.")
+        return hooks.register(self, hook, hooks.POST_ACCUMULATE)
+
+    def untyped_storage(self):
+        """The memory this tensor shares with its views, as bytes (``data_ptr()``, ``nbytes()``, ``size()``):
+        two tensors share memory when their storages' ``data_ptr()`` are equal.
+
+        >>> import minitorch
+        >>> x = minitorch.zeros(3)
+        >>> x[1:].untyped_storage().data_ptr() == x.untyped_storage().data_ptr()
+        True
+        """
+        return untyped_storage_of(self)
+
+    def storage(self):
+        """The memory this tensor shares with its views, counted in elements of its dtype (PyTorch's
+        deprecated ``TypedStorage``, with its warning; prefer ``untyped_storage()``).
+
+        >>> import minitorch, warnings
+        >>> with warnings.catch_warnings():
+        ...     warnings.simplefilter("ignore")
+        ...     minitorch.zeros(2, 3)[1].storage().size()
+        6
+        """
+        return typed_storage_of(self)
 
     def detach_(self):
         """Detach this tensor from the graph in place: it becomes a leaf that does not require grad.

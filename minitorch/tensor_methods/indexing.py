@@ -12,6 +12,8 @@ import numpy as np
 
 from .. import checks, device_checks, dtypes
 from .. import functions as ops
+from ..autograd.composite import shown_as
+from ..autograd.names import renamed
 from ..autograd.function import keep_versions, tensor_class
 from ..device import array_module
 from ..errors import IndexBoundsError
@@ -64,6 +66,7 @@ class IndexingMethods:
                                f"(off dim {dim}) or src at dim {too_big[0]}.")
         return along(array, axis)
 
+    @renamed("GatherBackward0")
     def gather(self, dim, index, *, sparse_grad=False):
         """out[i][j] = self[index[i][j]][j] for dim 0 (self[i][index[i][j]] for dim 1, ...).
         ``sparse_grad`` is accepted; gradients are dense here.
@@ -86,6 +89,7 @@ class IndexingMethods:
             raise TypeError(f"{op}: give src (a tensor) or value (a number).")
         return tensor_class()._make(np.asarray(value, dtype=self._array.dtype), False, None, self.device)
 
+    @renamed("ScatterBackward0")
     def scatter(self, dim, index, src=None, value=None, *, reduce=None):
         """A copy with out[index[i][j]][j] = src[i][j] for dim 0 (and so on), or ``value`` there;
         ``reduce`` ('add', 'multiply') combines with the values already there instead.
@@ -110,6 +114,7 @@ class IndexingMethods:
         """
         return self._update("scatter_", self.scatter, dim, index, src, value, reduce=reduce)
 
+    @renamed("ScatterAddBackward0")
     def scatter_add(self, dim, index, src):
         """A copy with src[i][j] added at out[index[i][j]][j] for dim 0 (and so on); repeats add up.
 
@@ -149,6 +154,7 @@ class IndexingMethods:
         array = x._index(op, index, x.shape[axis], dim, error, negative).reshape(-1)
         return x, (slice(None),) * axis + (array,), axis
 
+    @renamed("IndexSelectBackward0")
     def index_select(self, dim, index):
         """The slices at ``index`` (a 0-d or 1-D int tensor) along ``dim``, in that order.
 
@@ -185,6 +191,7 @@ class IndexingMethods:
         if not counted:
             raise IndexError(f"{fits}: give it {count} slices along dim {axis}.")
 
+    @renamed("IndexAddBackward0")
     def index_add(self, dim, index, source, *, alpha=1):
         """A copy with alpha * source's slices added at ``index`` along ``dim`` (repeats add up).
 
@@ -271,6 +278,7 @@ class IndexingMethods:
         checks.same_device(op, self=self, mask=mask)
         return np.broadcast_to(self._on_my_device(mask), shape)
 
+    @shown_as("MaskedSelectBackward0")
     def masked_select(self, mask):
         """The elements where the bool ``mask`` is True (both broadcast), as a 1-D tensor.
 

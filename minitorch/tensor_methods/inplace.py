@@ -18,6 +18,7 @@ from ..autograd.grad_mode import _GradMode, no_grad
 from ..device import array_module, move
 from ..functions import inplace
 from ..functions.indexing import torch_steps
+from ..functions.strided import laid_out_like, storage
 from ..random import rng
 from .arithmetic import PYTHON_NUMBERS, _not_bool, result_type
 from .shape import _unwrap_index
@@ -173,8 +174,8 @@ class InPlaceMethods:
             self._node, self.requires_grad = result._node, True
         else:
             base = view.base  # where the view's elements sit in it: their flat indices, in the view's shape
-            places = tensor_class()._make(array_module(base._array).arange(base.numel()).reshape(base.shape),
-                                          False, None, base._device)
+            flat_indices = array_module(base._array).arange(base.numel()).reshape(base.shape)  # laid out as base
+            places = tensor_class()._make(laid_out_like(base._array, flat_indices), False, None, base._device)
             places = view.replay(places)._array
             written = inplace.WriteThroughView.apply(base, result, self._writable(op, rebase=True), places)
             base._node, base.requires_grad = written._node, True
@@ -290,15 +291,33 @@ class InPlaceMethods:
         """
         return self._reshaped("swapaxes_", lambda x: x.transpose(axis0, axis1))
 
+    def as_strided_(self, size, stride, storage_offset=None):
+        """In place: self becomes ``self.as_strided(size, stride, storage_offset)`` (a view of its storage
+        with those sizes and strides; ``storage_offset=None`` keeps self's own); returns self.
+
+        >>> import minitorch
+        >>> x = minitorch.arange(6.0)
+        >>> x.as_strided_((2, 2), (1, 2), 1).tolist()
+        [[1.0, 3.0], [2.0, 4.0]]
+        """
+        return self._reshaped("as_strided_", lambda x: x.as_strided(size, stride, storage_offset))
+
     def resize_(self, *sizes, size=None, memory_format=None):
-        """In place: self takes the shape ``sizes``, its elements kept in memory order (the first
-        ``numel`` of them; new ones are 0 where PyTorch leaves them uninitialised); returns self.
-        A tensor that requires grad cannot be resized, as in PyTorch. Growing allocates new memory
-        here, so views taken before no longer share it. ``memory_format`` is accepted (contiguous).
+        """In place: self takes the shape ``sizes``, contiguous, reading its storage (the memory it shares
+        with its views and bases) from its storage offset on, as PyTorch's; returns self. A tensor that
+        requires grad cannot be resized, as in PyTorch. ``memory_format`` is accepted (contiguous).
+
+        Within the storage, self keeps sharing it with every tensor that does. Past its end PyTorch
+        grows the storage itself, and every tensor on it follows; numpy's memory cannot grow, so here
+        self moves alone to new memory that holds the old storage's values (new elements are 0, where
+        PyTorch's are uninitialised), and the tensors that shared the old storage no longer share self's.
 
         >>> import minitorch
         >>> minitorch.arange(6).resize_(2, 2).tolist()
         [[0, 1], [2, 3]]
+        >>> x = minitorch.arange(6)
+        >>> x[3:].resize_(2).tolist(), x[::2].resize_(2).tolist()   # the storage from the offset on
+        ([3, 4], [0, 1])
         """
         shape = checks.sizes("resize_", sizes, size)
         if min(shape, default=0) < 0:
@@ -308,12 +327,12 @@ class InPlaceMethods:
                 "resize_: cannot resize a tensor that requires grad (PyTorch refuses it too, even in no_grad "
                 "mode). Resize a copy outside the graph (x.detach().clone().resize_(...)), or use "
                 "reshape/view for the same number of elements.")
-        flat = self._writable("resize_").ravel(order="K")  # memory order, as PyTorch's storage
+        flat, offset = storage(self._writable("resize_"))
         count = int(np.prod(shape))
-        if count > flat.size or not np.shares_memory(flat, self._array):
-            kept, flat = flat[:count], array_module(flat).zeros(count, flat.dtype)
-            flat[:kept.size] = kept
-        self._array, self._view = flat[:count].reshape(shape), None
+        if offset + count > flat.size:  # past the storage's end: new memory, the old storage copied in
+            flat, old = array_module(flat).zeros(offset + count, flat.dtype), flat
+            flat[:old.size] = old
+        self._array, self._view = flat[offset:offset + count].reshape(shape), None
         return self
 
     def resize_as_(self, the_template, memory_format=None):
@@ -342,6 +361,25 @@ class InPlaceMethods:
         [0.0, 0.0]
         """
         return self._fill("zero_", 0)
+
+    def fill_diagonal_(self, fill_value, wrap=False):
+        """The main diagonal set to ``fill_value``, in place (every dim of the same size beyond 2-d);
+        with ``wrap=True`` a tall matrix's diagonal starts again below, after one skipped row. Returns self.
+
+        >>> import minitorch
+        >>> minitorch.zeros(2, 3).fill_diagonal_(5).tolist()
+        [[5.0, 0.0, 0.0], [0.0, 5.0, 0.0]]
+        """
+        if self.ndim < 2:
+            raise RuntimeError(f"fill_diagonal_: dimensions must be larger than 1, got shape {tuple(self.shape)}.")
+        if self.ndim > 2 and len(set(self.shape)) != 1:
+            raise RuntimeError(f"fill_diagonal_: all dimensions of input must be of equal length, got shape "
+                               f"{tuple(self.shape)}.")
+        marks = np.zeros(tuple(self.shape), bool)
+        np.fill_diagonal(marks, True, wrap=bool(wrap))
+        index = tuple(self.new_tensor(i, dtype=dtypes.int64) for i in np.nonzero(marks))
+        self[index] = fill_value
+        return self
 
     def _fill(self, op, value):
         """fill_ and zero_, their errors naming ``op``."""
@@ -444,8 +482,9 @@ IN_PLACE_FORMS = {
         "tanh", "sigmoid", "log2", "log10", "log1p", "exp2", "expm1", "erf", "erfc", "erfinv", "nan_to_num",
         "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh", "arcsin", "arccos",
         "arctan", "arcsinh", "arccosh", "arctanh", "sinc", "deg2rad", "rad2deg", "floor", "ceil", "trunc",
-        "fix", "round", "frac", "sign", "sgn",
+        "fix", "round", "frac", "sign", "sgn", "lgamma", "digamma", "i0",
     ), ""),
+    "polygamma": "1", "mvlgamma": "1",
     **dict.fromkeys((
         "xlogy", "copysign", "divide", "true_divide", "atan2", "arctan2", "hypot", "heaviside", "fmod",
         "remainder", "floor_divide", "ldexp", "nextafter",
@@ -458,8 +497,15 @@ IN_PLACE_FORMS = {
     **dict.fromkeys(("bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_left_shift", "bitwise_right_shift"),
                     "y"),
     "bitwise_not": "", "gcd": "y", "lcm": "y",
+    **dict.fromkeys(("eq", "ne", "lt", "le", "gt", "ge", "greater", "greater_equal", "less", "less_equal",
+                     "not_equal", "logical_and", "logical_or", "logical_xor"), "y"),
+    "logical_not": "", "relu": "", "tril": "", "triu": "", "cumsum": "0", "cumprod": "0",
+    "clip": "0.6, 1.0", "clamp_min": "1.0", "clamp_max": "1.0",
+    "scatter_add": "0, minitorch.tensor([1, 0]), y", "scatter_reduce": "0, minitorch.tensor([1, 0]), y, 'amax'",
+    "addmv": "minitorch.eye(2), y",
 }
-_EXAMPLE_VALUES = {"float": "[0.5, 2.0]), minitorch.tensor([1.5, 3.0])", "int": "[5, 12]), minitorch.tensor([3, 2])"}
+_EXAMPLE_VALUES = {"float": "[0.5, 2.0]), minitorch.tensor([1.5, 3.0])", "int": "[5, 12]), minitorch.tensor([3, 2])",
+                   "matrix": "[[0.5, 2.0], [1.5, 3.0]]), minitorch.tensor([[1.5, 3.0], [0.5, 2.0]])"}
 
 
 def _in_place_form(name, example_args):
@@ -468,7 +514,8 @@ def _in_place_form(name, example_args):
     def method(self, *args, **kwargs):
         return self._update(f"{name}_", getattr(self, name), *args, **kwargs)
 
-    values = _EXAMPLE_VALUES["int" if name.startswith("bitwise") or name in ("gcd", "lcm") else "float"]
+    values = _EXAMPLE_VALUES["int" if name.startswith("bitwise") or name in ("gcd", "lcm") else
+                             "matrix" if name in ("tril", "triu") else "float"]
     method.__name__ = method.__qualname__ = f"{name}_"
     method.__doc__ = (
         f"In place: self = self.{name}(...), written into self (same shape, a dtype self can hold); "

@@ -7,11 +7,17 @@ Every product here is ``matmul`` (``MatMul``) with PyTorch's stricter shape rule
 elementwise arithmetic; the matrix-structure methods pick (``GetItem``), place
 (``IndexPut``) or mask (``MaskedFill``), so none needs an op of its own.
 """
+from collections import namedtuple
+
 from .. import checks
 from .. import functions as ops
+from ..autograd.composite import shown_as
+from ..autograd.names import renamed
 from ..device import array_module
 from ..functions._util import broadcast_shapes, broadcasts_to
 from .shape import _distinct_axes
+
+SVDResult = namedtuple("SVDResult", ["U", "S", "V"])
 
 
 class LinalgMethods:
@@ -36,6 +42,7 @@ class LinalgMethods:
             raise RuntimeError(f"{op}: both tensors must have the same number of elements, got shapes "
                                f"{tuple(self.shape)} and {tuple(other.shape)}.")
 
+    @renamed("DotBackward0")
     def dot(self, tensor):
         """The dot product sum_i a_i b_i of two 1-D tensors of the same length.
 
@@ -85,6 +92,7 @@ class LinalgMethods:
 
     ger = outer
 
+    @renamed("MvBackward0")
     def mv(self, vec):
         """The matrix-vector product of a 2-D and a 1-D tensor.
 
@@ -106,6 +114,7 @@ class LinalgMethods:
         self._dims("mm", mat2, 2, "self")
         return _lined_up("mm", self, mat2) @ mat2
 
+    @renamed("BmmBackward0")
     def bmm(self, mat2):
         """Batched matrix products of two 3-D tensors with the same batch size: (b, n, m) @ (b, m, p).
 
@@ -129,6 +138,7 @@ class LinalgMethods:
             return scaled
         return (self if beta == 1 else self * beta) + scaled
 
+    @shown_as("AddmmBackward0", inputs=3)
     def addmm(self, mat1, mat2, *, beta=1, alpha=1):
         """beta * self + alpha * (mat1 @ mat2), with self broadcast to the product's shape.
 
@@ -213,6 +223,7 @@ class LinalgMethods:
         below = array_module(self._array).tri(n, m, diagonal if lower else diagonal - 1, dtype=bool)
         return ops.MaskedFill.apply(self, ~below if lower else below, 0)
 
+    @renamed("TrilBackward0")
     def tril(self, diagonal=0):
         """The lower triangle: elements above diagonal ``diagonal`` (0: the main one) set to 0.
 
@@ -222,6 +233,7 @@ class LinalgMethods:
         """
         return self._triangle("tril", diagonal, lower=True)
 
+    @renamed("TriuBackward0")
     def triu(self, diagonal=0):
         """The upper triangle: elements below diagonal ``diagonal`` (0: the main one) set to 0.
 
@@ -231,9 +243,11 @@ class LinalgMethods:
         """
         return self._triangle("triu", diagonal, lower=False)
 
+    @renamed("DiagonalBackward0")
     def diagonal(self, offset=0, dim1=0, dim2=1):
         """The elements x[.., i, .., i + offset, ..] of the planes of ``dim1`` and ``dim2``, as a
-        last dimension (offset > 0: above the main diagonal).
+        last dimension (offset > 0: above the main diagonal): a view, as PyTorch's (writing into it
+        writes into self).
 
         >>> import minitorch
         >>> x = minitorch.tensor([[1, 2], [3, 4]])
@@ -244,11 +258,7 @@ class LinalgMethods:
         if self.ndim < 2:
             raise RuntimeError(f"diagonal: input must have at least 2 dimensions, got shape {tuple(self.shape)}.")
         planes = self.movedim(_distinct_axes("diagonal", (dim1, dim2), self.ndim), (-2, -1))
-        n, m = planes.shape[-2:]
-        length = max(0, min(n + min(offset, 0), m - max(offset, 0)))
-        xp = array_module(self._array)
-        rows = xp.arange(length) - min(offset, 0)
-        return ops.GetItem.apply(planes, (Ellipsis, rows, rows + offset))
+        return ops.Diagonal.apply(planes, offset)
 
     def diag_embed(self, offset=0, dim1=-2, dim2=-1):
         """The last dimension of self written on diagonal ``offset`` of new (n, n) planes at
@@ -281,6 +291,7 @@ class LinalgMethods:
             return self.diagonal(diagonal)
         raise RuntimeError(f"diag: input must be 1-D or 2-D, got shape {tuple(self.shape)}.")
 
+    @shown_as("TraceBackward0")
     def trace(self):
         """The sum of the main diagonal of a 2-D tensor.
 
@@ -315,8 +326,126 @@ class LinalgMethods:
         >>> minitorch.tensor([[2.0, 0.0], [0.0, 4.0]]).inverse().tolist()
         [[0.5, 0.0], [0.0, 0.25]]
         """
-        self._square("inverse")
-        return ops.Inverse.apply(self)
+        with checks.called_as("inverse", "linalg.inv"):
+            return _linalg().inv(self)
+
+    # -------------------------------------- decompositions and matrix functions (minitorch.linalg)
+    def svd(self, some=True, compute_uv=True):
+        """(U, S, V) with A = U diag(S) V^T (``some=False``: U and V square); with
+        ``compute_uv=False`` U and V are zeros, as PyTorch's. See ``minitorch.linalg.svd``.
+
+        >>> import minitorch
+        >>> minitorch.tensor([[3.0, 0.0], [0.0, -4.0]]).svd().S.tolist()
+        [4.0, 3.0]
+        """
+        with checks.called_as("svd", "linalg.svd"):
+            U, S, Vh = _linalg().svd(self, full_matrices=not some)
+        if not compute_uv:
+            m, n = self.shape[-2:]
+            return SVDResult(U.new_zeros(self.shape[:-2] + (m, m)), S, Vh.new_zeros(self.shape[:-2] + (n, n)))
+        return SVDResult(U, S, Vh.mT)
+
+    def qr(self, some=True):
+        """(Q, R) with A = Q R: ``minitorch.linalg.qr`` with mode "reduced" (``some=False``: "complete").
+
+        >>> import minitorch
+        >>> minitorch.tensor([[0.0, 2.0], [1.0, 0.0]]).qr().R.abs().tolist()
+        [[1.0, 0.0], [0.0, 2.0]]
+        """
+        with checks.called_as("qr", "linalg.qr"):
+            return _linalg().qr(self, "reduced" if some else "complete")
+
+    def cholesky(self, upper=False):
+        """L with A = L L^T (``upper=True``: U with A = U^T U): ``minitorch.linalg.cholesky``.
+
+        >>> import minitorch
+        >>> minitorch.tensor([[4.0, 2.0], [2.0, 5.0]]).cholesky().tolist()
+        [[2.0, 0.0], [1.0, 2.0]]
+        """
+        with checks.called_as("cholesky", "linalg.cholesky"):
+            return _linalg().cholesky(self, upper=upper)
+
+    def cholesky_solve(self, input2, upper=False):
+        """X with A X = self, given A's Cholesky factor ``input2`` (see ``minitorch.cholesky_solve``).
+
+        >>> import minitorch
+        >>> minitorch.tensor([[8.0]]).cholesky_solve(minitorch.tensor([[2.0]])).tolist()
+        [[2.0]]
+        """
+        return _linalg().solves.cholesky_solve(self, input2, upper)
+
+    def cholesky_inverse(self, upper=False):
+        """A^-1 from its Cholesky factor self (see ``minitorch.cholesky_inverse``).
+
+        >>> import minitorch
+        >>> minitorch.tensor([[2.0]]).cholesky_inverse().tolist()
+        [[0.25]]
+        """
+        return _linalg().solves.cholesky_inverse(self, upper)
+
+    def triangular_solve(self, A, upper=True, transpose=False, unitriangular=False):
+        """(X, A.clone()) with A X = self for triangular A (see ``minitorch.triangular_solve``).
+
+        >>> import minitorch
+        >>> minitorch.tensor([[4.0]]).triangular_solve(minitorch.tensor([[2.0]])).solution.tolist()
+        [[2.0]]
+        """
+        return _linalg().solves.triangular_solve(self, A, upper, transpose, unitriangular)
+
+    def logdet(self):
+        """log det(A): nan where the determinant is negative (see ``minitorch.linalg.slogdet``).
+
+        >>> import minitorch
+        >>> minitorch.tensor([[2.0, 0.0], [0.0, 3.0]]).logdet().exp()
+        tensor(6.)
+        """
+        return _linalg().solves.logdet(self)
+
+    def slogdet(self):
+        """(sign, logabsdet) of det(A): ``minitorch.linalg.slogdet``.
+
+        >>> import minitorch
+        >>> minitorch.tensor([[-2.0, 0.0], [0.0, 1.0]]).slogdet().sign
+        tensor(-1.)
+        """
+        with checks.called_as("slogdet", "linalg.slogdet"):
+            return _linalg().slogdet(self)
+
+    def pinverse(self, rcond=1e-15):
+        """The pseudo-inverse, singular values at or below rcond * the largest dropped (``linalg.pinv``).
+
+        >>> import minitorch
+        >>> minitorch.tensor([[4.0]]).pinverse().tolist()
+        [[0.25]]
+        """
+        return _linalg().solves.pinverse(self, rcond)
+
+    def matrix_power(self, n):
+        """A^n for an integer n (n < 0: of A^-1): ``minitorch.linalg.matrix_power``.
+
+        >>> import minitorch
+        >>> minitorch.tensor([[1, 1], [0, 1]]).matrix_power(2).tolist()
+        [[1, 2], [0, 1]]
+        """
+        with checks.called_as("matrix_power", "linalg.matrix_power"):
+            return _linalg().matrix_power(self, n)
+
+    def matrix_exp(self):
+        """exp(A) = sum_k A^k / k!: ``minitorch.linalg.matrix_exp``.
+
+        >>> import minitorch
+        >>> minitorch.zeros(1, 1).matrix_exp().tolist()
+        [[1.0]]
+        """
+        with checks.called_as("matrix_exp", "linalg.matrix_exp"):
+            return _linalg().matrix_exp(self)
+
+
+def _linalg():
+    """``minitorch.linalg``, which builds on Tensor (so it is imported when first used)."""
+    from .. import linalg
+
+    return linalg
 
 
 def _lined_up(op, a, b):

@@ -70,6 +70,7 @@ class LogicalMethods:
         return ops.Ge.apply(self, other)
 
     eq, ne, lt, le, gt, ge = __eq__, __ne__, __lt__, __le__, __gt__, __ge__
+    greater, greater_equal, less, less_equal, not_equal = __gt__, __ge__, __lt__, __le__, __ne__  # NumPy's names
 
     def logical_not(self):
         """not self, elementwise, as a bool tensor (nonzero counts as True).

@@ -5,6 +5,8 @@ A mixin of ``minitorch.Tensor`` (``minitorch/tensor.py``): the methods check the
 """
 from .. import checks, dtypes
 from .. import functions as ops
+from ..autograd.composite import shown_as
+from ..autograd.names import renamed
 from ..autograd.function import tensor_class
 from ..errors import DTypeError
 from .arithmetic import floating_operand
@@ -102,6 +104,7 @@ class PointwiseMethods:
             raise RuntimeError("relu: bool inputs are not supported, got minitorch.bool. Use .float() or .long() first.")
         return ops.ReLU.apply(self)
 
+    @renamed(lambda self, min=None, max=None: "ClampBackward0" if isinstance(min, tensor_class()) or isinstance(max, tensor_class()) else None)
     def clamp(self, min=None, max=None):
         """Each element limited to [min, max] (either may be None); also ``clip``. The gradient is 1 inside, 0 outside.
 
@@ -118,6 +121,35 @@ class PointwiseMethods:
         return ops.Clamp.apply(self if dtype == self.dtype else self.to(dtype), min, max)
 
     clip = clamp
+
+    def logit(self, eps=None):
+        """log(p / (1 - p)), the inverse of sigmoid, with p = self clamped to [eps, 1 - eps] when ``eps``
+        is given (the gradient is then 0 where it clamps, as PyTorch's).
+
+        >>> import minitorch
+        >>> minitorch.tensor([0.5, 0.75]).logit().tolist()
+        [0.0, 1.0986123085021973]
+        """
+        p = self if eps is None else self.clamp(eps, 1 - eps)
+        return p.log() - (-p).log1p()
+
+    def clamp_min(self, min):
+        """Each element at least ``min`` (a number or a tensor): ``clamp(min=min)``.
+
+        >>> import minitorch
+        >>> minitorch.tensor([-2.0, 0.5]).clamp_min(0).tolist()
+        [0.0, 0.5]
+        """
+        return self.clamp(min=min)
+
+    def clamp_max(self, max):
+        """Each element at most ``max`` (a number or a tensor): ``clamp(max=max)``.
+
+        >>> import minitorch
+        >>> minitorch.tensor([-2.0, 0.5]).clamp_max(0).tolist()
+        [-2.0, 0.0]
+        """
+        return self.clamp(max=max)
 
     def softmax(self, dim, *, dtype=None):
         """exp(x) / sum(exp(x)) along ``dim``, computed stably (the maximum is subtracted first).
@@ -331,6 +363,7 @@ class PointwiseMethods:
         """
         return self._binary(ops.CopySign, other, floating=True)
 
+    @renamed(lambda self, end, weight: "LerpBackward1" if isinstance(weight, tensor_class()) else None)
     def lerp(self, end, weight):
         """self + weight * (end - self): the point ``weight`` of the way from self to end (a number or a
         tensor, broadcast). self and end must be floating point of the same dtype, as in PyTorch.
@@ -364,6 +397,7 @@ class PointwiseMethods:
             return self.clone()
         return ops.NanToNum.apply(self, nan, posinf, neginf)
 
+    @shown_as("AddcmulBackward0", inputs=3)
     def addcmul(self, tensor1, tensor2, *, value=1):
         """self + value * tensor1 * tensor2, elementwise, broadcast.
 
@@ -374,6 +408,7 @@ class PointwiseMethods:
         x, tensor1, tensor2 = _promoted_triple("addcmul", self, tensor1, tensor2)
         return x + value * tensor1 * tensor2  # PyTorch's order: (value * tensor1) * tensor2
 
+    @shown_as("AddcdivBackward0", inputs=3)
     def addcdiv(self, tensor1, tensor2, *, value=1):
         """self + value * tensor1 / tensor2, elementwise, broadcast (integer tensor1 and tensor2 are refused,
         as PyTorch refuses their integer division here).

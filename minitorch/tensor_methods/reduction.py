@@ -9,6 +9,8 @@ from collections import namedtuple
 
 from .. import checks, dtypes
 from .. import functions as ops
+from ..autograd.composite import shown_as
+from ..autograd.names import renamed
 from ..autograd.function import tensor_class
 
 MaxResult = namedtuple("MaxResult", ["values", "indices"])
@@ -70,6 +72,7 @@ class ReductionMethods:
         return axes
 
     @dim_alias
+    @renamed(lambda self, dim=None, *args, **kwargs: "SumBackward0" if dim is None else "SumBackward1")
     def sum(self, dim=None, keepdim=False, *, dtype=None):
         """Sum over ``dim`` (an int, a tuple, or None for every element).
 
@@ -83,6 +86,7 @@ class ReductionMethods:
         return ops.Sum.apply(self._accumulating(dtype), self._axes("sum", dim), keepdim)
 
     @dim_alias
+    @renamed(lambda self, dim=None, *args, **kwargs: "MeanBackward0" if dim is None else "MeanBackward1")
     def mean(self, dim=None, keepdim=False, *, dtype=None):
         """The mean over ``dim`` (an int, a tuple, or None for every element); floating-point tensors only,
         or converted first to a floating ``dtype``.
@@ -98,6 +102,7 @@ class ReductionMethods:
         return ops.Mean.apply(x, x._axes("mean", dim), keepdim)
 
     @dim_alias
+    @renamed(lambda self, dim=None, *args, **kwargs: "ProdBackward0" if dim is None else "ProdBackward1")
     def prod(self, dim=None, keepdim=False, *, dtype=None):
         """prod_i x_i: the product of all elements, or along one ``dim``; integers and bools give int64.
 
@@ -112,6 +117,7 @@ class ReductionMethods:
         return ops.Prod.apply(self._accumulating(dtype), axes, keepdim and dim is not None)
 
     @dim_alias
+    @shown_as("NansumBackward0")
     def nansum(self, dim=None, keepdim=False, *, dtype=None):
         """The sum over ``dim`` with NaNs counted as 0 (they get no gradient).
 
@@ -260,6 +266,7 @@ class ReductionMethods:
         return result(values, arg.apply(self, axis, keepdim))
 
     @dim_alias
+    @renamed(lambda self, dim=None, *args, **kwargs: None if dim is None else "MaxBackward0")
     def max(self, dim=None, keepdim=False):
         """The maximum: of everything (dim=None), or (values, indices) along an int ``dim``,
         or the values over a tuple of dims; ``x.max(other)`` with a tensor is ``maximum(x, other)``.
@@ -285,6 +292,7 @@ class ReductionMethods:
         return self._extreme(ops.Min, ops.ArgMin, MinResult, dim, keepdim)
 
     @dim_alias
+    @renamed("AmaxBackward0")
     def amax(self, dim=None, keepdim=False):
         """The maximum over ``dim`` (an int, a tuple, or None for all), values only; ties share the gradient.
 
@@ -295,6 +303,7 @@ class ReductionMethods:
         return ops.Max.apply(self, self._nonempty("amax", dim, self._axes("amax", dim)), keepdim)
 
     @dim_alias
+    @renamed("AminBackward0")
     def amin(self, dim=None, keepdim=False):
         """The minimum over ``dim`` (an int, a tuple, or None for all), values only; ties share the gradient.
 

@@ -10,6 +10,8 @@ import numpy as np
 
 from .. import checks
 from .. import functions as ops
+from ..autograd.composite import shown_as
+from ..autograd.names import renamed
 from ..errors import DTypeError
 from .arithmetic import result_type
 
@@ -69,6 +71,7 @@ class RoundingMethods:
             raise TypeError(f"round: decimals={decimals} needs a floating-point tensor, this one is {self.dtype!r}.")
         return self._step("round", ops.Round, decimals)
 
+    @shown_as("FracBackward0")
     def frac(self):
         """x - trunc(x), the fractional part with x's sign; its gradient is 1.
 
@@ -88,7 +91,7 @@ class RoundingMethods:
         """
         return self.clone() if self._array.dtype == np.bool_ else ops.Sign.apply(self)
 
-    sgn = sign
+    sgn = renamed("SgnBackward0")(sign)
 
     def heaviside(self, values):
         """The step 0 for x < 0, 1 for x > 0, and ``values`` (broadcast) where x == 0; no gradient.

@@ -8,6 +8,7 @@ from collections import namedtuple
 
 from .. import checks
 from .. import functions as ops
+from ..autograd.names import renamed
 from .reduction import dim_alias
 
 CummaxResult = namedtuple("CummaxResult", ["values", "indices"])
@@ -61,6 +62,7 @@ class ScanMethods:
         return result(self._unalong(ops.TakeAlong.apply(x, indices, axis)), self._unalong(indices))
 
     @dim_alias
+    @renamed("CummaxBackward0")
     def cummax(self, dim):
         """(values, indices) of the running maximum along ``dim``; on ties the latest index, as in PyTorch.
 

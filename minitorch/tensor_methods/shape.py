@@ -9,9 +9,12 @@ import numpy as np
 
 from .. import checks, device_checks, dtypes
 from .. import functions as ops
+from ..autograd.composite import shown_as
+from ..autograd.names import renamed
 from ..autograd.function import keep_versions, tensor_class
-from ..device import array_module, is_gpu_array
+from ..device import array_module
 from ..functions._util import broadcast_shapes
+from ..functions.strided import address, check_geometry, storage
 
 
 def _unwrap_index(index):
@@ -23,6 +26,15 @@ def _unwrap_index(index):
     if isinstance(index, list):
         return np.asarray(index)
     return index
+
+
+def _indexing_name(index):
+    """PyTorch's node for ``x[index]``: the last of its steps that is not a whole dimension's ``:`` is
+    a select (an integer) or a slice; an index with tensors, lists, None or ``...`` is an Index."""
+    steps = [i for i in (index if isinstance(index, tuple) else (index,)) if not (isinstance(i, slice) and i == slice(None))]
+    if not all(isinstance(i, (int, np.integer, slice)) and not isinstance(i, bool) for i in steps):
+        return None
+    return "SelectBackward0" if steps and not isinstance(steps[-1], slice) else "SliceBackward0"
 
 
 def _creation():
@@ -121,6 +133,15 @@ class ShapeMethods:
         """
         return self.reshape(other.shape)
 
+    def ravel(self):
+        """The elements as one dimension, in row-major order: a view when the layout allows, a copy otherwise.
+
+        >>> import minitorch
+        >>> minitorch.tensor([[1, 2], [3, 4]]).t().ravel().tolist()
+        [1, 3, 2, 4]
+        """
+        return self.reshape(-1)
+
     def flatten(self, start_dim=0, end_dim=-1):
         """Dimensions ``start_dim`` to ``end_dim`` merged into one.
 
@@ -137,6 +158,7 @@ class ShapeMethods:
         shape = self.shape[:start] + (-1,) + self.shape[end + 1 :]
         return self.reshape(shape)
 
+    @renamed("UnsqueezeBackward0")
     def unsqueeze(self, dim):
         """A new dimension of size 1 inserted at ``dim``.
 
@@ -148,6 +170,7 @@ class ShapeMethods:
         axis = checks.dim("unsqueeze", dim, self.ndim + 1)
         return self.reshape(self.shape[:axis] + (1,) + self.shape[axis:])
 
+    @renamed(lambda self, dim=None: "SqueezeBackward0" if dim is None else "SqueezeBackward1")
     def squeeze(self, dim=None):
         """Dimensions of size 1 removed: all of them, or only those among ``dim``.
 
@@ -175,6 +198,7 @@ class ShapeMethods:
             )
         return ops.Permute.apply(self, _distinct_axes("permute", dims, self.ndim))
 
+    @renamed("TransposeBackward0")
     def transpose(self, dim0, dim1):
         """Dimensions ``dim0`` and ``dim1`` swapped.
 
@@ -208,8 +232,9 @@ class ShapeMethods:
         """
         return self.expand(other.shape)
 
-    def contiguous(self):
+    def contiguous(self, memory_format=None):
         """This tensor with its elements in row-major order: itself if they already are, else a copy.
+        ``memory_format`` is PyTorch's; every format gives the row-major layout here.
 
         >>> import minitorch
         >>> x = minitorch.zeros(2, 3).T
@@ -220,6 +245,7 @@ class ShapeMethods:
             return self
         return ops.Clone.apply(self)
 
+    @renamed(lambda self, index: _indexing_name(index))
     def __getitem__(self, index):
         """x[index], as in numpy and PyTorch: ints, slices, None, ..., int tensors or lists (pick),
         bool tensors (mask). Gradients flow back to the picked elements.
@@ -368,6 +394,7 @@ class ShapeMethods:
         """
         return self.transpose(dim0, dim1)
 
+    @renamed("TBackward0")
     def t(self):
         """The transpose of a matrix; a 0-d or 1-D tensor is returned as it is.
 
@@ -426,9 +453,11 @@ class ShapeMethods:
     def _several(op, pieces):
         """``pieces``, marked as the views that ``op`` (split, unbind) returns together: as in
         PyTorch, none may be changed in place in the graph (``autograd.function.View``)."""
-        for piece in pieces:
+        for number, piece in enumerate(pieces):
             if piece._view is not None:
                 piece._view.one_of_several(op)
+            if piece._node is not None:  # which output of the op it is, in next_functions (as PyTorch's)
+                piece._node.output_nr = number
         return pieces
 
     def _split_axis(self, op, dim):
@@ -436,6 +465,7 @@ class ShapeMethods:
             raise RuntimeError(f"{op}: expects a tensor with at least 1 dimension, got a 0-d tensor.")
         return self._axis(op, dim)
 
+    @renamed(lambda self, split_size, dim=0: "SplitWithSizesBackward0" if isinstance(split_size, (tuple, list)) else "SplitBackward0")
     def split(self, split_size, dim=0):
         """Pieces of ``split_size`` elements along ``dim`` (the last may be shorter), or pieces
         of the listed sizes (``split_size`` a list).
@@ -564,6 +594,7 @@ class ShapeMethods:
             raise RuntimeError(f"vsplit: expects a tensor with at least 2 dimensions, got {self.ndim}.")
         return self._hv_split("vsplit", indices_or_sections, 0)
 
+    @renamed("UnbindBackward0")
     def unbind(self, dim=0):
         """The slices along ``dim``, each without that dimension, as a tuple.
 
@@ -593,6 +624,7 @@ class ShapeMethods:
             raise RuntimeError(f"narrow: start {start} and length {length} do not fit in dim {dim} of size {size}.")
         return self._piece(axis, begin, begin + length)
 
+    @renamed("SelectBackward0")
     def select(self, dim, index):
         """The slice at ``index`` along ``dim``, that dimension removed (a view): x.select(1, 0) is x[:, 0].
 
@@ -685,6 +717,7 @@ class ShapeMethods:
             raise RuntimeError("flipud: the input must have at least 1 dimension, got a 0-d tensor.")
         return self.flip(0)
 
+    @shown_as("Rot90Backward0")
     def rot90(self, k=1, dims=(0, 1)):
         """Rotated by 90 degrees ``k`` times in the plane of ``dims``, from the first towards the second.
 
@@ -740,6 +773,134 @@ class ShapeMethods:
         """
         return self._array.itemsize
 
+    @property
+    def itemsize(self):
+        """The size of one element in bytes (``element_size()``).
+
+        >>> import minitorch
+        >>> minitorch.zeros(2, dtype=minitorch.float64).itemsize
+        8
+        """
+        return self._array.itemsize
+
+    @property
+    def nbytes(self):
+        """The bytes the elements take: ``numel() * itemsize``.
+
+        >>> import minitorch
+        >>> minitorch.zeros(2, 3).nbytes
+        24
+        """
+        return self._array.size * self._array.itemsize
+
+    def ndimension(self):
+        """The number of dimensions (``dim()``, the older spelling).
+
+        >>> import minitorch
+        >>> minitorch.zeros(2, 3).ndimension()
+        2
+        """
+        return self._array.ndim
+
+    @property
+    def is_cpu(self):
+        """Whether the tensor lives on the CPU.
+
+        >>> import minitorch
+        >>> minitorch.zeros(1).is_cpu
+        True
+        """
+        return self.device.type == "cpu"
+
+    def get_device(self):
+        """The index of the GPU the tensor lives on, or -1 on the CPU.
+
+        >>> import minitorch
+        >>> minitorch.zeros(1).get_device()
+        -1
+        """
+        return -1 if self.device.type == "cpu" else (self.device.index or 0)
+
+    def is_signed(self):
+        """Whether the dtype holds negative numbers (False for uint8 and bool).
+
+        >>> import minitorch
+        >>> minitorch.tensor([1]).is_signed(), minitorch.tensor([1], dtype=minitorch.uint8).is_signed()
+        (True, False)
+        """
+        return self._array.dtype.kind in "if"
+
+    def is_pinned(self, device=None):
+        """False: minitorch does not page-lock host memory (``pin_memory`` returns the tensor as it is).
+
+        >>> import minitorch
+        >>> minitorch.zeros(1).is_pinned()
+        False
+        """
+        return False
+
+    def is_shared(self):
+        """False: tensors live in their process's memory (``share_memory_`` is accepted and changes nothing).
+
+        >>> import minitorch
+        >>> minitorch.zeros(1).is_shared()
+        False
+        """
+        return False
+
+    @property
+    def output_nr(self):
+        """Which output of its op this tensor is (0 for the first, or for a leaf), as in ``next_functions``.
+
+        >>> import minitorch
+        >>> minitorch.ones(4, requires_grad=True).split(2)[1].output_nr
+        1
+        """
+        return 0 if self._node is None else self._node.__dict__.get("output_nr", 0)
+
+    def is_same_size(self, other):
+        """Whether ``other`` has the same shape.
+
+        >>> import minitorch
+        >>> minitorch.zeros(2, 3).is_same_size(minitorch.ones(2, 3))
+        True
+        """
+        return self.shape == checks.tensor("is_same_size", "other", other).shape
+
+    def is_nonzero(self):
+        """The truth of a one-element tensor, as a Python bool (more or fewer elements: RuntimeError).
+
+        >>> import minitorch
+        >>> minitorch.tensor([3]).is_nonzero()
+        True
+        """
+        if self._array.size != 1:
+            raise RuntimeError(f"is_nonzero: Boolean value of Tensor with {'no values' if self._array.size == 0 else 'more than one value'} "
+                               f"is ambiguous (shape {tuple(self.shape)}); reduce it first, e.g. with .any() or .all().")
+        return bool(self.item())
+
+    def equal(self, other):
+        """True if ``other`` has the same shape and values (a Python bool; ``minitorch.equal``).
+
+        >>> import minitorch
+        >>> minitorch.tensor([1, 2]).equal(minitorch.tensor([1, 2]))
+        True
+        """
+        checks.tensors("equal", [self, other])
+        return self.shape == other.shape and bool((self == other).all())
+
+    def new(self, *args):
+        """PyTorch's legacy constructor in self's dtype and on self's device: ``x.new(2, 3)`` (sizes,
+        uninitialised), ``x.new([1, 2])`` (values), ``x.new()`` (empty). Prefer ``new_empty``/``new_tensor``.
+
+        >>> import minitorch
+        >>> minitorch.tensor([1, 2]).new([1.7]).dtype
+        minitorch.int64
+        """
+        from ..legacy import legacy_new  # legacy builds on Tensor
+
+        return legacy_new("new", self.dtype, args, self.device)
+
     def nelement(self):
         """The number of elements (same as ``numel``).
 
@@ -750,15 +911,34 @@ class ShapeMethods:
         return self.numel()
 
     def is_contiguous(self, memory_format=None):
-        """Whether the elements lie in memory in row-major order with no gaps (dims of size 1 aside).
-        ``memory_format`` is accepted; only the default (row-major) layout exists here.
+        """Whether the elements lie in memory in row-major order with no gaps (dims of size 1 aside);
+        with ``memory_format=minitorch.channels_last`` (or ``channels_last_3d``), whether they lie in
+        N, H, W, C order (N, D, H, W, C), as a permute of a row-major NHWC array does.
 
         >>> import minitorch
         >>> x = minitorch.zeros(2, 3)
         >>> x.is_contiguous(), x.t().is_contiguous()
         (True, False)
         """
+        name = getattr(memory_format, "name", "contiguous_format")
+        if name in ("channels_last", "channels_last_3d"):
+            rank = 4 if name == "channels_last" else 5
+            if self.ndim != rank:
+                return False
+            return bool(self._array.transpose(0, *range(2, rank), 1).flags.c_contiguous)
         return bool(self._array.flags.c_contiguous)
+
+    @property
+    def layout(self):
+        """How the tensor is stored: always ``minitorch.strided`` (dense, with strides).
+
+        >>> import minitorch
+        >>> minitorch.zeros(2).layout
+        minitorch.strided
+        """
+        from ..api import strided
+
+        return strided
 
     def data_ptr(self):
         """The address of the first element in memory (numpy's, or cupy's on a GPU), an int.
@@ -769,8 +949,7 @@ class ShapeMethods:
         >>> x[1:].data_ptr() - x.data_ptr() == x.element_size()
         True
         """
-        array = self._array
-        return array.data.ptr if is_gpu_array(array) else array.__array_interface__["data"][0]
+        return address(self._array)
 
     def storage_offset(self):
         """How many elements into the memory it shares (its storage) this tensor starts.
@@ -780,10 +959,27 @@ class ShapeMethods:
         >>> x.storage_offset(), x[1, 1:].storage_offset()
         (0, 4)
         """
-        root = self._array
-        while getattr(root, "base", None) is not None and hasattr(root.base, "strides"):
-            root = root.base
-        return (self.data_ptr() - type(self)._make(root, False, None).data_ptr()) // self._array.itemsize
+        return storage(self._array)[1]
+
+    def as_strided(self, size, stride, storage_offset=None):
+        """A view of this tensor's storage (the memory it shares with the tensors it is a view of) with
+        the given ``size``, ``stride`` and ``storage_offset``, in elements; ``storage_offset=None`` is this
+        tensor's own. The storage, not the tensor: ``x[1:].as_strided((2,), (1,), 0)`` starts at ``x[0]``.
+        Elements may repeat (a stride of 0, overlapping windows); each copy passes its gradient back.
+        Writes through the view change the tensor, and the other way round.
+
+        >>> import minitorch
+        >>> x = minitorch.arange(6.0)
+        >>> x.as_strided((2, 3), (3, 1)).tolist()
+        [[0.0, 1.0, 2.0], [3.0, 4.0, 5.0]]
+        >>> x.as_strided((3, 2), (1, 1), 1).tolist()     # overlapping windows of 2, from x[1]
+        [[1.0, 2.0], [2.0, 3.0], [3.0, 4.0]]
+        >>> x[4:].as_strided((2,), (1,)).tolist()        # from where x[4:] starts
+        [4.0, 5.0]
+        """
+        size, stride, storage_offset = check_geometry("as_strided", size, stride, storage_offset)
+        offset = self.storage_offset() if storage_offset is None else storage_offset
+        return ops.AsStrided.apply(self, size, stride, offset)
 
     def dim_order(self):
         """The dimensions from outermost to innermost in memory (by stride, largest first).

@@ -12,6 +12,7 @@ import numpy as np
 
 from .. import checks, dtypes
 from .. import functions as ops
+from ..autograd.names import renamed
 from ..autograd.function import tensor_class
 from .reduction import dim_alias
 
@@ -42,6 +43,7 @@ class SortMethods:
         return self.shape[checks.dim(name, dim, self.ndim)] if self.ndim else 1
 
     @dim_alias
+    @renamed("SortBackward0")
     def sort(self, dim=-1, descending=False, *, stable=False):
         """(values, indices) sorted along ``dim``; equal elements keep their order (every sort is stable,
         so ``stable`` changes nothing), NaN counts as the largest value.
@@ -80,6 +82,7 @@ class SortMethods:
         return k
 
     @dim_alias
+    @renamed("TopkBackward0")
     def topk(self, k, dim=None, largest=True, sorted=True):
         """(values, indices) of the ``k`` largest elements along ``dim`` (the last when None), largest first;
         the ``k`` smallest, smallest first, with ``largest=False``. Among equal values the original
@@ -94,6 +97,7 @@ class SortMethods:
         return self._take(TopKResult, ops.SortIndex, "topk", dim, True, bool(largest), k)
 
     @dim_alias
+    @renamed("KthvalueBackward0")
     def kthvalue(self, k, dim=-1, keepdim=False):
         """(values, indices) of the ``k``-th smallest element along ``dim`` (k = 1 is the smallest).
 

@@ -10,6 +10,7 @@ import math
 
 from .. import checks
 from .. import functions as ops
+from ..autograd.composite import shown_as
 from .arithmetic import floating_operand
 
 
@@ -140,6 +141,7 @@ class TrigMethods:
         """
         return ops.Sinc.apply(self._float())
 
+    @shown_as("Deg2RadBackward0")
     def deg2rad(self):
         """Degrees to radians: x * pi / 180.
 

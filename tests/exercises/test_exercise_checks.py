@@ -5,6 +5,7 @@ The student edition leaves the solutions out; these tests then skip.
 """
 import importlib.util
 import pathlib
+import re
 
 import pytest
 
@@ -50,9 +51,49 @@ def test_every_solution_has_a_check(solutions):
     assert sorted(solutions) == sorted(IDS)
 
 
+def _lesson_exercise_ids():
+    """Every exercise id found in the lessons' "Exercises" sections: "<lesson>.<n>" for each "# n. **Title**"."""
+    found = []
+    for path in sorted(SOLUTIONS.parent.glob("[0-9][0-9]_*.py")):
+        section = path.read_text(encoding="utf-8").split("# ## Exercises", 1)[-1]
+        found += [f"{int(path.name[:2])}.{n}" for n in re.findall(r"^# (\d+)\. \*\*", section, flags=re.M)]
+    return found
+
+
+def test_every_lesson_exercise_has_a_check():
+    in_lessons = _lesson_exercise_ids()
+    if not in_lessons:
+        pytest.skip("the lessons are not in this checkout")
+    assert len(in_lessons) == 60
+    assert sorted(in_lessons) == sorted(IDS), f"exercises without a check: {sorted(set(in_lessons) - set(IDS))}"
+
+
 def test_check_prints_the_verdict(capsys):
     result = exercises.check("4.4", 88)
     assert not result and "Exercise 4.4 (float32 overflow): wrong." in capsys.readouterr().out
+
+
+def test_a_check_gives_the_random_state_back():
+    import minitorch
+
+    minitorch.manual_seed(5)
+    expected = minitorch.rand(3).numpy()
+    minitorch.manual_seed(5)
+    exercises.verdict("7.5", lambda images: images)   # the check seeds minitorch for its own images
+    assert (minitorch.rand(3).numpy() == expected).all()
+
+
+def test_a_rank_that_waits_forever_is_stopped_and_the_real_calls_come_back():
+    import minitorch.distributed as dist
+    from minitorch.exercises.systems import _simulated_ranks
+
+    def receive_only(tensor):
+        dist.recv(tensor, (dist.get_rank() - 1) % dist.get_world_size())
+
+    with pytest.raises(RuntimeError, match="never sent"):
+        _simulated_ranks(receive_only, [[1.0, 2.0], [3.0, 4.0]], timeout=0.2)
+    assert dist.recv.__module__ == "minitorch.distributed.collectives"
+    assert dist.get_rank.__module__ == "minitorch.distributed.process_group"
 
 
 def test_unknown_exercise_names_the_known_ones():

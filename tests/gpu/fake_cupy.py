@@ -190,11 +190,19 @@ class DeviceArray(NDArrayOperatorsMixin):
 
     @property
     def base(self):
-        return None if self._host.base is None else DeviceArray(np.asarray(self._host.base))
+        base = self._host.base
+        while base is not None and not isinstance(base, np.ndarray):  # numpy's as_strided: behind a DummyArray
+            base = getattr(base, "base", None)
+        return None if base is None else DeviceArray(base)
 
     @property
     def flat(self):
         return _FlatIter(self)
+
+    @property
+    def data(self):
+        """cupy's ``MemoryPointer`` to the first element, as far as minitorch uses it: its ``ptr``."""
+        return types.SimpleNamespace(ptr=self._host.__array_interface__["data"][0])
 
     def __len__(self):
         return len(self._host)
@@ -381,6 +389,8 @@ def _host_erfinv(x):
 linalg = types.ModuleType("cupy.linalg")  # as far as minitorch uses it
 linalg.det = lambda a: _device_call(np.linalg.det, "cupy.linalg.det")(a)
 linalg.inv = lambda a: _device_call(np.linalg.inv, "cupy.linalg.inv")(a)
+for _name in ("cholesky", "eigh", "qr", "slogdet", "solve", "svd"):  # minitorch.linalg's, as cupy names them
+    setattr(linalg, _name, _device_call(getattr(np.linalg, _name), f"linalg.{_name}"))
 
 scipy_special = types.ModuleType("cupyx.scipy.special")
 scipy_special.erf = lambda x: _device_call(_host_erf, "cupyx.scipy.special.erf")(x)
@@ -398,6 +408,15 @@ class _Stream:
 
 #: numpy submodules whose array functions cupy mirrors (cupy >= 10), as far as minitorch uses them.
 _SUBMODULES = [["lib", "stride_tricks"]]
+
+
+def _as_strided(x, shape=None, strides=None):
+    """``cupy.lib.stride_tricks.as_strided``: a view of ``x``'s memory with other sizes and strides (bytes).
+    Its ``base`` is ``x`` here, as numpy's (cupy's has none: a chain of as_strided views ends at the last one there)."""
+    return DeviceArray(np.lib.stride_tricks.as_strided(x._host, shape, strides))
+
+
+lib = types.SimpleNamespace(stride_tricks=types.SimpleNamespace(as_strided=_as_strided))  # cupy.lib, as far as used
 
 
 class cuda:  # noqa: N801  (cupy.cuda, as far as minitorch uses it)

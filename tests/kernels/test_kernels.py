@@ -458,7 +458,8 @@ def test_attention_tilings_fit_in_shared_memory_for_every_head_dim(simulated):
             forward = attention.forward_tiling(dtype, d, simulated)
             backward = attention.backward_tiling(dtype, d, simulated)
             assert attention.forward_shared_bytes(forward, d, size) <= 48 * 1024
-            assert attention.backward_shared_bytes(backward, d, size) <= 48 * 1024
+            assert attention.backward_shared_bytes(backward, d, size) <= (    # dynamic: opted in
+                48 * 1024 if simulated else _numba.OPT_IN_SHARED_BYTES)
             assert simulated or attention.backward_accumulators(backward, d, size) <= 64
 
 

@@ -9,7 +9,8 @@ Attacks: patching numpy.testing, gradcheck and pytest's reports from ``minitorch
 ``sitecustomize.py``/``usercustomize.py``; ``conftest.py``; a pytest plugin entry point (an
 installed-looking dist-info); writing results.json; importing the reference or reading the
 hidden tests and echoing them; changing files outside the submission; sleeping past the time
-limit; a fork bomb (held by a small RLIMIT_NPROC).
+limit; a fork bomb (held by a small RLIMIT_NPROC); files left in /tmp (and the other folders every
+user may write, its TMPDIR and its code folder) for a later probe or for the grader.
 """
 import json
 import os
@@ -107,6 +108,21 @@ while True:
         pass
 '''
 
+LEAVE_FILES = '''
+import os as _os
+import tempfile as _tempfile
+_places = [*{folders!r}, _tempfile.gettempdir(), _os.path.dirname(__file__)]
+_found = [_path for _path in (_os.path.join(_d, {name!r}) for _d in _places) if _os.path.lexists(_path)]
+for _d in _places:
+    try:
+        with open(_os.path.join(_d, {name!r}), "w") as _f:
+            _f.write("left for a later probe")
+    except OSError:
+        pass
+if _found:
+    raise RuntimeError("PERSISTED: an earlier child left " + ", ".join(_found))
+'''
+
 PLUGIN_DIST = {
     "evil_plugin-1.0.dist-info/METADATA": "Metadata-Version: 2.1\nName: evil-plugin\nVersion: 1.0\n",
     "evil_plugin-1.0.dist-info/entry_points.txt": "[pytest11]\nevil = evil_plugin\n",
@@ -124,7 +140,10 @@ def world(tmp_path_factory):
         shutil.copytree(ROOT / folder, private / "reference" / folder, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(ROOT / "tests" / "labs" / "hidden", private / "hidden")  # as in the bundle: private
     os.chmod(private, 0o700)
-    public = Path(tempfile.mkdtemp(prefix="minitorch-attacks-"))  # where anyone may look (pytest's is private)
+    # where anyone may look (pytest's folder is private), outside the folders of which a child gets
+    # an empty copy of its own (else the markers below could not prove anything)
+    outside_private = "/run" if sandbox.why_no_private_folders() is None and os.access("/run", os.W_OK) else None
+    public = Path(tempfile.mkdtemp(prefix="minitorch-attacks-", dir=outside_private))
     os.chmod(public, 0o755)
     marker, outside = public / "markers", public / "grader_file.py"
     marker.mkdir()
@@ -226,6 +245,60 @@ def test_attack_scores_no_more_than_the_honest_edition(world, name):
         assert not set(sandbox.descendants()) - running, "processes of the submission outlived the grading"
 
 
+def test_files_left_in_tmp_reach_neither_a_later_probe_nor_the_grader(world):
+    """Each child writes a file into /tmp, /var/tmp, /dev/shm, /run/lock, its TMPDIR and its code
+    folder, and raises at import if an earlier child's file is there. Labs 1 and 2 run in two
+    children, one after the other (then the hidden probes in a third)."""
+    name = f"minitorch-left-{os.getpid()}-{time.time_ns()}"
+    attack = {"+minitorch/__init__.py": LEAVE_FILES.format(folders=sandbox.PRIVATE_FOLDERS, name=name)}
+    try:
+        doc, output, seconds = autograde(world, attacked(world, "tmp-files", attack), "tmp-files", "--lab", "2")
+        print(f"tmp-files: {doc['score']} in {seconds:.1f} s;", next((line for line in output.splitlines()
+                                                                      if "/tmp" in line), ""))
+        assert doc["score"] == 0, output
+        if "child runs as" in output:  # root: private folders per child, or what it left deleted after it
+            assert "PERSISTED" not in json.dumps(doc), output
+            left = [os.path.join(f, name) for f in sandbox.PRIVATE_FOLDERS if os.path.lexists(os.path.join(f, name))]
+            assert left == [], "the grader can see files a child left"
+    finally:
+        for folder in sandbox.PRIVATE_FOLDERS:  # without root the child shares /tmp with the grader's user
+            if os.path.lexists(os.path.join(folder, name)):
+                os.unlink(os.path.join(folder, name))
+
+
+@pytest.mark.skipif(sandbox.sandbox_user() is None, reason="dropping to another user needs root")
+def test_without_a_mount_namespace_what_a_child_leaves_is_deleted(monkeypatch, tmp_path):
+    """The fallback for a container without CAP_SYS_ADMIN: the files, folders and links the
+    sandbox user made in the shared folders are deleted after the child; older ones are kept."""
+    from minitorch.labs import trusted
+
+    monkeypatch.setattr(sandbox, "why_no_private_folders", lambda: "simulated")
+    user, name = sandbox.sandbox_user(), f"minitorch-fallback-{os.getpid()}"
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    os.chmod(tmp_path, 0o711)
+    sandbox.give_to(str(scratch), user)
+    older = Path("/tmp", name + "-older")
+    older.write_text("made before the child")
+    os.chown(older, user.uid, user.gid)
+    os.utime(older, (0, 0))
+    leave = (f"import os; os.makedirs('/tmp/{name}/sub'); open('/tmp/{name}/sub/f', 'w').close(); "
+             f"open('/var/tmp/{name}', 'w').close(); os.symlink('{older}', '/tmp/{name}-link')")
+    try:
+        with trusted.child_interpreter(user, None) as (account, python, _, _):
+            if account is None:
+                pytest.skip("the sandbox user cannot run Python here")
+            code, _, output = sandbox.run([python, "-I", "-S", "-c", leave], str(scratch), sandbox.Limits(wall=30),
+                                          account, sandbox.environment(str(scratch)))
+        assert code == 0, output
+        made = [Path("/tmp", name), Path("/var/tmp", name), Path("/tmp", name + "-link")]
+        assert not [p for p in made if os.path.lexists(p)], "files the child left are still there"
+        assert older.exists()  # older than the child; and the link to it was not followed
+        assert "NOT private /tmp" in "\n".join(sandbox.protections(user, python))
+    finally:
+        older.unlink()
+
+
 # ----------------------------------------------------------------------------- honest reports
 
 def with_region(root, folder, path, task, body, which=0):
@@ -278,3 +351,48 @@ def test_visible_counts_leave_the_hidden_tests_out(world):
     row = next(line for line in doc["output"].splitlines() if line.startswith("  2.5"))
     assert " 0/1 " in row  # one visible probe; the hidden one is counted apart
     assert "Hidden tests: 5.5 more points" in doc["output"]  # 2.5's hidden probe (2.5) and 2.12's (3)
+
+
+# ----------------------------------------------------------------------------- the milestones' labels
+
+def milestone_probes(*tasks):
+    from minitorch.labs.probes import all_probes
+
+    return [p for p in all_probes() if p.task in tasks]
+
+
+def test_the_grader_reads_the_milestones_labels_from_its_own_data():
+    import numpy as np
+
+    from minitorch.data import MNIST, load_digits
+    from minitorch.labs.probes.lab3 import shipped_test_labels
+
+    assert np.array_equal(shipped_test_labels("digits.npz"), load_digits("test").tensors[1].numpy())
+    assert np.array_equal(shipped_test_labels("mnist_5k.npz"), MNIST(train=False).targets.numpy())
+
+
+@pytest.mark.parametrize("task", ["3.14", "4.11"])
+def test_a_milestone_that_returns_labels_equal_to_its_predictions_does_not_score(task):
+    """The children of the digits and MNIST milestones return predictions only: labels (or an
+    accuracy) they add are ignored, the grader compares with the labels it reads itself, and
+    ``evaluate``'s accuracy must agree with the predictions on labels the grader drew."""
+    import numpy as np
+
+    from minitorch.labs import trusted
+    from minitorch.labs.probes.lab3 import shipped_test_labels
+
+    for probe in milestone_probes(task):
+        x = trusted.draw_inputs([probe], seed=3)[probe.key]
+        labels = shipped_test_labels("digits.npz" if task == "3.14" else "mnist_5k.npz")
+        guess = np.full(len(labels), 3)
+        honest = {"predicted": labels}
+        if "chance" in x:
+            honest["evaluate"] = np.array([np.mean(labels == x["chance"])])
+        forged = {"predicted": guess, "labels": guess, "test_accuracy": np.array([1.0]),
+                  "evaluate": np.array([np.mean(guess == x.get("chance", guess))])}
+        assert trusted.compare(probe, x, honest, {}) is None
+        wrong = trusted.compare(probe, x, forged, {})
+        assert wrong is not None and "test accuracy 10" in wrong, wrong
+        if "chance" in x:
+            lying = trusted.compare(probe, x, dict(honest, evaluate=np.array([1.0])), {})
+            assert lying is not None and "evaluate gave 1.0000" in lying

@@ -10,6 +10,7 @@ import minitorch
 import minitorch.nn.functional as F
 from minitorch import nn
 from minitorch.nn.attention import causal_future_mask
+from tests.labs.lab_helpers import fill, wave
 
 f64 = minitorch.float64
 
@@ -20,18 +21,6 @@ def t(shape, seed=0):
 
 def d(data):
     return minitorch.tensor(np.asarray(data, dtype=np.float64), dtype=f64)
-
-
-def fill(module, offset=0.0):
-    """Every parameter (sorted by name) set to 0.5 sin(0.7 i + k + offset): fixed, varied values."""
-    with minitorch.no_grad():
-        for k, (_, p) in enumerate(sorted(module.named_parameters())):
-            values = 0.5 * np.sin(np.arange(p.numel()) * 0.7 + k + offset)
-            p.copy_(minitorch.tensor(values.reshape(tuple(p.shape)), dtype=p.dtype))
-
-
-def wave(shape, offset):
-    return d(np.cos(np.arange(np.prod(shape)) * 0.9 + offset).reshape(shape))
 
 
 # ----------------------------------------------------------------------------- 5.1 attention

@@ -70,3 +70,24 @@ def test_a_lesson_stops_at_an_unsolved_lab_task_without_a_traceback(tmp_path):
     result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     assert result.returncode == 1
     assert "solve task 3.9 first" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_in_a_notebook_show_displays_every_figure_once_whatever_the_backend(tmp_path, monkeypatch):
+    """The examples select Agg when imported; a lesson that imports one must still show its figures."""
+    import matplotlib
+    import matplotlib.pyplot as plt
+    ipython_display = pytest.importorskip("IPython.display")
+
+    shown = []
+    monkeypatch.setenv("LESSON_OUTPUT_DIR", str(tmp_path))
+    monkeypatch.setitem(sys.modules, "ipykernel", sys.modules.get("ipykernel", object()))
+    monkeypatch.setattr(ipython_display, "display", shown.append)
+    matplotlib.use("Agg")
+    plt.close("all")
+    show = setup("99_example").show
+    first, second = plt.figure(), plt.figure()
+    show()
+    assert shown == [first, second] and plt.get_fignums() == []
+    third = plt.figure()
+    show(third)
+    assert shown[-1] is third and plt.get_fignums() == []

@@ -16,13 +16,14 @@ other ops, such as ``std``), where users reach it (``Tensor.<name>``, ``minitorc
   the same tests, and ``tests/gpu/test_cupy_compat.py`` runs them on cupy-like arrays.
 
 The entries are grouped by family, one module each (``pointwise``, ``reductions``,
-``shapes``, ``nn``); adding an op is one line in its family's module (see the recipe in
+``shapes``, ``nn``, ``special``, ``linalg``: its entries named "linalg.<name>" are
+``minitorch.linalg.<name>``); adding an op is one line in its family's module (see the recipe in
 ``minitorch/functions/__init__.py``).
 """
-from . import nn, pointwise, reductions, shapes
+from . import linalg, nn, numerics, pointwise, reductions, shapes, special
 from .spec import Case, OpSpec, case_inputs
 
-OPS = pointwise.OPS + reductions.OPS + shapes.OPS + nn.OPS
+OPS = pointwise.OPS + reductions.OPS + shapes.OPS + nn.OPS + special.OPS + linalg.OPS + numerics.OPS
 
 BY_NAME = {op.name: op for op in OPS}
 

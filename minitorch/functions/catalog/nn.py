@@ -200,7 +200,7 @@ OPS = (
            cases=(Case(lambda m, x: m.nn.functional.lp_pool3d(x, 2, 2, 1), ((1, 2, 3, 3, 4),)),)),
     OpSpec("max_unpool1d", (), "input, indices, kernel_size, stride=None, padding=0, output_size=None",
            method=False, namespace=False, functional=True,
-           cases=(Case(lambda m, x: m.nn.functional.max_unpool1d(*m.nn.functional.max_pool1d(x, 3, 2, 1, return_indices=True), 3, 2, 1, output_size=(8,)), ((2, 3, 8),)),)),
+           cases=(Case(lambda m, x: m.nn.functional.max_unpool1d(*m.nn.functional.max_pool1d(x, 3, 3, 1, return_indices=True), 3, 3, 1, output_size=(8,)), ((2, 3, 8),)),)),
     OpSpec("max_unpool2d", (), "input, indices, kernel_size, stride=None, padding=0, output_size=None",
            method=False, namespace=False, functional=True,
            cases=(Case(lambda m, x: m.nn.functional.max_unpool2d(*m.nn.functional.max_pool2d(x, 2, return_indices=True), 2), ((2, 3, 4, 6),)),)),

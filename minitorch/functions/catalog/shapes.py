@@ -1,5 +1,5 @@
 """The op catalog's entries: shape, indexing and linear algebra (views, gathers and scatters, products)."""
-from .. import einsum, indexing, inplace, linalg, matrix, scatter, shape
+from .. import einsum, indexing, inplace, linalg, matrix, scatter, shape, strided
 from .spec import Case, OpSpec
 
 OPS = (
@@ -72,7 +72,7 @@ OPS = (
            cases=(Case(lambda m, x: x.tril() * m.tril(x, -1) + x.tril(2), ((2, 3, 4),)),)),
     OpSpec("triu", (indexing.MaskedFill,), "input, diagonal=0",
            cases=(Case(lambda m, x: x.triu() * m.triu(x, 1) + x.triu(-2), ((4, 3),)),)),
-    OpSpec("diagonal", (indexing.GetItem,), "input, offset=0, dim1=0, dim2=1",
+    OpSpec("diagonal", (strided.Diagonal,), "input, offset=0, dim1=0, dim2=1",
            cases=(Case(lambda m, x: (x.diagonal(), m.diagonal(x, 1, -1, 0), x.diagonal(-2, 2, 1)), ((3, 4, 4),)),)),
     OpSpec("diag_embed", (indexing.IndexPut,), "input, offset=0, dim1=-2, dim2=-1",
            cases=(Case(lambda m, x: (x.diag_embed(), m.diag_embed(x, -1, 0, 2)), ((2, 3),)),)),
@@ -189,6 +189,15 @@ OPS = (
            cases=(Case(lambda m, a, b: m.column_stack([a.t(), b]), ((2, 3), (3,))),)),
     OpSpec("reshape_as", (shape.Reshape,), "input, other", namespace=False,
            cases=(Case(lambda m, a, b: a.reshape_as(b), ((2, 3), (3, 2))),)),
+    # views of the storage (tests/test_as_strided.py): windows, repeats (stride 0), from a view's storage
+    OpSpec("as_strided", (strided.AsStrided,), "input, size, stride, storage_offset=None",
+           cases=(Case(lambda m, x: (x.as_strided((3, 2), (1, 1), 1), m.as_strided(x, (2, 2), (0, 2)),
+                                     x[1:].as_strided([2, 3], [3, 1]), x.t().as_strided((2,), (5,), None)), ((3, 4),)),
+                  Case(lambda m, x: (lambda y: (y.as_strided((2, 2), (1, 1)), y.as_strided((2,), (1,), 1).as_strided(
+                      (2, 2), (0, 1))))((x * 1).expand(3, 2)), ((3, 1),)))),
+    OpSpec("as_strided_", (strided.AsStrided,), "input, size, stride, storage_offset=None",
+           cases=(Case(lambda m, x: ((x * 2)[1:].as_strided_((2, 2), (1, 3)), m.as_strided_(x * 1, (3,), (4,), 1)),
+                       ((3, 4),)),)),
     # names teaching code uses (the api coverage list): matrices (Tensor.unfold: tests/test_api_more.py,
     # since the name "unfold" is F.unfold's here)
     OpSpec("det", (matrix.Det,), "input", cases=(Case(lambda m, a: (a.det(), m.det(a[0])), ((2, 3, 3),)),)),

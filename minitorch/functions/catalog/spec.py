@@ -33,6 +33,8 @@ class OpSpec:
     method: bool = True        # Tensor.<name> exists
     namespace: bool = True     # minitorch.<name> exists
     functional: bool = False   # minitorch.nn.functional.<name> exists (and PyTorch's F has it)
+    special: bool = False      # minitorch.special.<name> exists (and PyTorch's torch.special has it)
+    linalg: bool = False       # an entry named "linalg.<name>": minitorch.linalg.<name> (torch.linalg's)
     cases: tuple = ()          # family "other": Case calls that drive its shared tests
 
 

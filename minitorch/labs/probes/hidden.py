@@ -9,10 +9,10 @@ import numpy as np
 from . import probe, seed, set_parameters, uniform
 from .lab1 import SCALAR, SCALAR_NN, moon_class, moons
 from .lab2 import MATMUL, SPIRAL_WHERE, _matmul, _matmuls, check_spiral, spiral_milestone, spiral_points
-from .lab3 import DIGITS_THRESHOLD, _steps, run_optimizer
+from .lab3 import DIGITS_THRESHOLD, _steps, check_predictions, digits_inputs, digits_predictions, run_optimizer
 from .lab4 import check_cnn, cnn_milestone
 from .lab5 import check_gpt, gpt_milestone
-from .lab6 import F32, TILINGS
+from .lab6 import F32, GPU_MLP_WHERE, TILINGS, check_gpu_mlp, gpu_mlp_milestone, gpu_mlp_points
 
 
 @probe("1.5", lambda rng: {"x": uniform(rng, 1, -1, 1)[0], "y": uniform(rng, 1, -1, 1)[0]},
@@ -73,24 +73,24 @@ def adamw(load, x):
 
 def check_digits_sgd(x, got):
     """The hidden milestone's test accuracy must reach ``DIGITS_THRESHOLD`` too."""
-    accuracy = float(np.asarray(got["test_accuracy"]).reshape(-1)[0])
-    return None if accuracy >= DIGITS_THRESHOLD else f"test accuracy below {DIGITS_THRESHOLD:.0%}"
+    return check_predictions(x, got, "digits.npz", DIGITS_THRESHOLD, "6 epochs of SGD")
 
 
-@probe("3.14", lambda rng: {"seed": np.array(1)}, "minitorch/examples/mlp.py, train_epoch and evaluate (task 3.14) "
-       "with SGD (Nesterov momentum) and a cosine schedule", check=check_digits_sgd, hidden=True)
+@probe("3.14", lambda rng: {**digits_inputs(rng), "seed": np.array(1)}, "minitorch/examples/mlp.py, train_epoch "
+       "and evaluate (task 3.14) with SGD (Nesterov momentum) and a cosine schedule", check=check_digits_sgd,
+       hidden=True)
 def digits_with_sgd(load, x):
     m, optim, data = load("minitorch"), load("minitorch.optim"), load("minitorch.data")
     mlp = load("minitorch.examples.mlp")
     m.manual_seed(int(x["seed"]))
-    train, test = data.load_digits("train"), data.load_digits("test")
+    train = data.load_digits("train")
     model = mlp.make_mlp(64, (32,), 10)
     optimizer = optim.SGD(model.parameters(), lr=0.1, momentum=0.9, nesterov=True)
     schedule = optim.lr_scheduler.CosineAnnealingLR(optimizer, 6)
     for _ in range(6):
         mlp.train_epoch(model, data.DataLoader(train, batch_size=64, shuffle=True), optimizer)
         schedule.step()
-    return {"test_accuracy": np.array([mlp.evaluate(model, test)])}
+    return digits_predictions(load, model, x["chance"])
 
 
 @probe("4.7", lambda rng: {"x": uniform(rng, (1, 4, 6, 6)), "w": uniform(rng, (2, 2, 2, 2))},
@@ -137,3 +137,8 @@ def register_matmul_strided_operands(load, x):
     return {name: matmul(lhs, rhs, kernel="register", tiling=TILINGS[1])
             for name, (lhs, rhs) in {"column_major": (a, x["b"][0]), "broadcast": (x["batch"], x["b"]),
                                      "f32": (a.astype(np.float32), x["b"][0].astype(np.float32))}.items()}
+
+
+@probe("6.10", gpu_mlp_points, GPU_MLP_WHERE, check=check_gpu_mlp, hidden=True)
+def milestone_gpu_mlp_seed_1(load, x):
+    return gpu_mlp_milestone(load, x, 1)

@@ -4,13 +4,16 @@ The simulator runs a Python thread per CUDA thread, so blocks stay small: 4 x 4 
 the tiled matmul, 4 or 8 threads a row for softmax, 16 threads for the register-blocked
 kernel (``tiling`` 16 x 16 or 16 x 32). The device functions of tasks 6.4-6.6 are graded
 through small harness kernels built here (``*_harness``): they call the student's device
-function between loads and stores of their own. The lab tests use the same harnesses.
+function between loads and stores of their own. The lab tests use the same harnesses. The
+milestone (6.10) trains ``examples/gpu_mlp.py`` on "cuda" and returns only logits for points
+the grader drew; their classes are computed here, from the geometry of the moons.
 """
 import functools
 
 import numpy as np
 
 from . import probe
+from .lab1 import moon_class, moons
 
 F32 = dict(rtol=2e-5, atol=2e-5)
 F64 = dict(rtol=1e-12, atol=1e-12)
@@ -315,3 +318,44 @@ def flash_attention_forward(load, x):
     found["f32_o"], found["f32_lse"] = forward(*(a.astype(np.float32) for a in (q, k, v)), causal=True)
     found["lse_finite"] = np.isfinite(found["masked_lse"])
     return found
+
+
+# ----------------------------------------------------------------------------- 6.10 the milestone
+
+GPU_MLP = "minitorch.examples.gpu_mlp"
+GPU_MLP_THRESHOLD = 0.90
+GPU_MLP_WHERE = ("minitorch/examples/gpu_mlp.py, softmax_cross_entropy and fit (task 6.10), the milestone, and the "
+                 "kernels they run on \"cuda\": the register-blocked matmul (6.5-6.7), the softmax forward and "
+                 "backward (6.2-6.4). train(seed) (16 moon points, 15 Adam steps) must classify >= 90% of fresh "
+                 "points")
+
+
+def gpu_mlp_points(rng):
+    """The milestone's inputs: 200 fresh noise-free points of the two moons."""
+    return {"test": moons(rng, 200, 0.0)[0]}
+
+
+def check_gpu_mlp(x, got):
+    """The milestone's grade: the MLP trained on "cuda" classifies >= GPU_MLP_THRESHOLD of the fresh
+    points right (their classes computed here, never by the child)."""
+    logits = np.asarray(got["logits"], dtype=float)
+    if logits.shape != (len(x["test"]), 2) or not np.all(np.isfinite(logits)):
+        return f"expected {len(x['test'])} x 2 finite logits, got an array of shape {logits.shape}"
+    accuracy = float(np.mean(logits.argmax(axis=1) == moon_class(x["test"])))
+    if accuracy < GPU_MLP_THRESHOLD:
+        return (f"the MLP trained on \"cuda\" classifies {accuracy:.1%} of fresh moon points right, below the "
+                f"{GPU_MLP_THRESHOLD:.0%} needed (the reference: 97-100%; a softmax backward without its dot "
+                f"product: about 82%)")
+    return None
+
+
+def gpu_mlp_milestone(load, x, seed):
+    """Train ``gpu_mlp.train(seed=seed)`` on "cuda"; its logits for the fresh points (on the CPU)."""
+    gpu_mlp = load(GPU_MLP)
+    model, _ = gpu_mlp.train(seed=seed)
+    return {"logits": gpu_mlp.logits(model.to("cpu"), x["test"], "cpu")}
+
+
+@probe("6.10", gpu_mlp_points, GPU_MLP_WHERE, check=check_gpu_mlp)
+def milestone_gpu_mlp(load, x):
+    return gpu_mlp_milestone(load, x, 0)

@@ -25,7 +25,7 @@ The modules match ``nn``'s, so a layer, its function and its op share a word:
     normalization_more  group_norm instance_norm rms_norm local_response_norm
     dropout        dropout1d dropout2d dropout3d alpha_dropout feature_alpha_dropout
     vision         pixel_shuffle pixel_unshuffle affine_grid grid_sample
-    bilinear       bilinear;  embedding_bag  embedding_bag
+    bilinear       bilinear;  embedding_bag  embedding_bag;  gumbel  gumbel_softmax
 """
 from .activation import (
     celu, celu_, elu, elu_, gelu, glu, hardshrink, hardsigmoid, hardswish, hardtanh, hardtanh_, leaky_relu,
@@ -42,6 +42,7 @@ from .conv import (
 )
 from .dropout import alpha_dropout, dropout1d, dropout2d, dropout3d, feature_alpha_dropout
 from .embedding_bag import embedding_bag
+from .gumbel import gumbel_softmax
 from .linear import dropout, linear
 from .loss import binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, l1_loss, mse_loss, nll_loss
 from .loss_more import (
@@ -80,7 +81,7 @@ __all__ = [
     # more layers (nnlayers helper)
     "group_norm", "instance_norm", "rms_norm", "local_response_norm", "dropout1d", "dropout2d", "dropout3d",
     "alpha_dropout", "feature_alpha_dropout", "pixel_shuffle", "pixel_unshuffle", "affine_grid", "grid_sample",
-    "bilinear", "embedding_bag",
+    "bilinear", "embedding_bag", "gumbel_softmax",
     # the 3-D family, unpooling, LP pooling and channel shuffle (conv3d helper)
     "conv3d", "conv_transpose3d", "max_pool3d", "avg_pool3d", "adaptive_avg_pool3d", "adaptive_max_pool3d",
     "lp_pool1d", "lp_pool2d", "lp_pool3d", "max_unpool1d", "max_unpool2d", "max_unpool3d", "channel_shuffle",

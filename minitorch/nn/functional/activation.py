@@ -13,6 +13,8 @@ import warnings
 
 from ... import checks
 from ... import functions as ops
+from ...autograd.composite import shown_as
+from ...autograd.names import renamed
 from ...creation import zeros_like
 from ...errors import ShapeError
 from ...namespace import where
@@ -91,6 +93,7 @@ def softmin(input, dim=None, _stacklevel=3, dtype=None):
     return (-input).softmax(dim)
 
 
+@shown_as("LeakyReluBackward0")
 def leaky_relu(input, negative_slope=0.01, inplace=False):
     """leaky_relu(x) = x for x > 0, else negative_slope * x."""
     slope = checks.real("leaky_relu", "negative_slope", negative_slope)
@@ -124,6 +127,7 @@ def selu_(input):
     return selu(input, inplace=True)
 
 
+@renamed("CeluBackward0")
 def celu(input, alpha=1.0, inplace=False):
     """celu(x) = x for x > 0, else alpha (e^(x / alpha) - 1); alpha must not be 0."""
     alpha = checks.real("celu", "alpha", alpha)
@@ -137,6 +141,7 @@ def celu_(input, alpha=1.0):
     return celu(input, alpha, inplace=True)
 
 
+@shown_as("SiluBackward0")
 def silu(input, inplace=False):
     """silu(x) = x sigmoid(x) (also called swish)."""
     return _result(input, input * input.sigmoid(), inplace)
@@ -152,11 +157,13 @@ def softplus(input, beta=1.0, threshold=20.0):
     return ops.Softplus.apply(checks.floating("softplus", input), beta, threshold)
 
 
+@shown_as("LogSigmoidBackward0")
 def logsigmoid(input):
     """logsigmoid(x) = log(1 / (1 + e^-x)) = -softplus(-x), finite for inputs of any size."""
     return -softplus(-input, 1.0, math.inf)
 
 
+@shown_as("MishBackward0")
 def mish(input, inplace=False):
     """mish(x) = x tanh(softplus(x))."""
     return _result(input, input * softplus(input, 1.0, math.inf).tanh(), inplace)
@@ -173,6 +180,7 @@ def _clamp_flat_at_ends(input, lo, hi):
     return where((input > lo) & (input < hi), input, input.detach().clamp(lo, hi))
 
 
+@shown_as("HardtanhBackward0")
 def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
     """hardtanh(x) = min(max(x, min_val), max_val)."""
     if checks.real("hardtanh", "min_val", min_val) > checks.real("hardtanh", "max_val", max_val):
@@ -190,11 +198,13 @@ def relu6(input, inplace=False):
     return hardtanh(input, 0.0, 6.0, inplace)
 
 
+@shown_as("HardsigmoidBackward0")
 def hardsigmoid(input, inplace=False):
     """hardsigmoid(x) = min(max(x / 6 + 1/2, 0), 1): a piecewise-linear sigmoid."""
     return _result(input, _clamp_flat_at_ends(input / 6 + 0.5, 0.0, 1.0), inplace)
 
 
+@shown_as("HardswishBackward0")
 def hardswish(input, inplace=False):
     """hardswish(x) = x hardsigmoid(x)."""
     return _result(input, input * hardsigmoid(input), inplace)
@@ -205,12 +215,14 @@ def tanhshrink(input):
     return input - input.tanh()
 
 
+@shown_as("SoftshrinkBackward0")
 def softshrink(input, lambd=0.5):
     """softshrink(x) = x - lambd for x > lambd, x + lambd for x < -lambd, else 0: x - clamp(x, -lambd, lambd)."""
     lambd = checks.real("softshrink", "lambd", lambd, minimum=0)
     return input - input.clamp(-lambd, lambd)
 
 
+@shown_as("HardshrinkBackward0")
 def hardshrink(input, lambd=0.5):
     """hardshrink(x) = x where |x| > lambd, else 0."""
     lambd = checks.real("hardshrink", "lambd", lambd)
@@ -223,6 +235,7 @@ def _threshold(input, level, value, inplace):
     return _result(input, where(input > level, input, value), inplace)
 
 
+@shown_as("ThresholdBackward0")
 def threshold(input, threshold, value, inplace=False):
     """threshold(x) = x where x > threshold, else value."""
     return _threshold(input, threshold, value, inplace)
@@ -233,6 +246,7 @@ def threshold_(input, threshold, value):
     return _threshold(input, threshold, value, True)
 
 
+@shown_as("GluBackward0")
 def glu(input, dim=-1):
     """glu(a, b) = a sigmoid(b), where a and b are the two halves of ``input`` along ``dim``."""
     axis = checks.dim("glu", dim, input.ndim)
@@ -243,6 +257,7 @@ def glu(input, dim=-1):
     return a * b.sigmoid()
 
 
+@shown_as("PreluKernelBackward0", inputs=2)
 def prelu(input, weight):
     """prelu(x) = x for x > 0, else w x; w is learned, one value or one per channel (dim 1)."""
     channels = input.shape[1] if input.ndim >= 2 else 1

@@ -16,6 +16,7 @@ import numpy as np
 
 from ... import checks
 from ... import functions as ops
+from ...autograd.composite import shown_as
 from ...errors import DTypeError, ShapeError
 from ...functions.conv import out_size as _out_size
 from ...functions.pool import adaptive_max as _adaptive_max
@@ -153,6 +154,7 @@ def _conv(op, dims, input, weight, bias, stride, padding, dilation, groups):
     ### END SOLUTION
 
 
+@shown_as("ConvolutionBackward0", inputs=3)
 def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     """1-D convolution (cross-correlation) of NCL signals:
 
@@ -167,6 +169,7 @@ def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     return _conv("conv1d", 1, input, weight, bias, stride, padding, dilation, groups)
 
 
+@shown_as("ConvolutionBackward0", inputs=3)
 def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     """2-D convolution (cross-correlation, as in every deep-learning library) of NCHW images:
 
@@ -226,6 +229,7 @@ def _conv_transpose(op, dims, input, weight, bias, stride, padding, output_paddi
     return restore(out)
 
 
+@shown_as("ConvolutionBackward0", inputs=3)
 def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
     """1-D transposed convolution ("deconvolution"): the gradient of ``conv1d`` with respect to its input.
 
@@ -238,6 +242,7 @@ def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_paddi
                            dilation)
 
 
+@shown_as("ConvolutionBackward0", inputs=3)
 def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
     """2-D transposed convolution ("deconvolution"), the adjoint of ``conv2d``:
 
@@ -261,6 +266,7 @@ def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_paddi
                            dilation)
 
 
+@shown_as("Im2ColBackward0")
 def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
     """Every sliding kH x kW window of (N, C, H, W) as a column: (N, C*kH*kW, L), PyTorch's layout.
 
@@ -280,6 +286,7 @@ def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
     return restore(cols.reshape(cols.shape[0], n, -1).permute(1, 0, 2).contiguous())  # (N, C*kH*kW, L)
 
 
+@shown_as("Col2ImBackward0")
 def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
     """The adjoint of ``unfold``: columns (N, C*kH*kW, L) added back into (N, C, H, W) images.
 

@@ -3,10 +3,17 @@ weight's layout) and ``dropout`` (zero each element with probability p, scale th
 """
 from ... import checks
 from ... import functions as ops
+from ...autograd.names import renamed
 from ...errors import ShapeError
 from ...random import rng
 
 
+#: PyTorch's node for linear by (a 2-D input?, no bias?): addmm or mm on a matrix, a view of them otherwise.
+_LINEAR_NAMES = {(True, False): "AddmmBackward0", (True, True): "MmBackward0",
+                 (False, False): "ViewBackward0", (False, True): "UnsafeViewBackward0"}
+
+
+@renamed(lambda input, weight, bias=None: _LINEAR_NAMES.get((input.ndim == 2, bias is None)))
 def linear(input, weight, bias=None):
     """y = x W^T + b for x of shape (..., in_features), W (out_features, in_features), b (out_features,)."""
     if weight.ndim != 2 or input.ndim == 0 or input.shape[-1] != weight.shape[1]:

@@ -11,6 +11,7 @@ import numpy as np
 
 from ... import checks, device_checks
 from ... import functions as ops
+from ...autograd.composite import shown_as
 from ...creation import tensor, zeros_like
 from ...device import array_module
 from ...errors import ShapeError
@@ -87,6 +88,7 @@ def _softplus(z):
 # ------------------------------------------------------------ regression losses
 
 
+@shown_as("MseLossBackward0", inputs=2)
 def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
     """Mean squared error: l_i = (x_i - y_i)^2, then reduced; "mean" gives (1/n) sum_i l_i.
 
@@ -166,6 +168,7 @@ def _class_targets(op, input, target, weight, ignore_index):
     return class_dim, np.where(valid, t, 0), keep, w
 
 
+@shown_as("NllLossBackward0")
 def _class_index_loss(log_probs, class_dim, safe_target, keep, w, reduction, label_smoothing):
     """The loss of log-probabilities against checked class targets (see cross_entropy).
 
@@ -246,6 +249,7 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     return _class_index_loss(input, class_dim, safe_target, keep, w, reduction, 0.0)
 
 
+@shown_as("BinaryCrossEntropyBackward0", inputs=2)
 def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):
     """Binary cross-entropy on probabilities: l_i = -w_i (t_i log x_i + (1 - t_i) log(1 - x_i)).
 
@@ -270,6 +274,7 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
     return _reduce(loss, reduction)
 
 
+@shown_as("BinaryCrossEntropyWithLogitsBackward0", inputs=2)
 def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None, reduction="mean",
                                      pos_weight=None):
     """Binary cross-entropy on raw scores (logits) x, with p = sigmoid(x) and pos_weight r:

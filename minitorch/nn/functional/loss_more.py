@@ -11,6 +11,7 @@ import math
 
 from ... import checks, device_checks
 from ... import functions as ops
+from ...autograd.composite import shown_as
 from ...device import array_module
 from ...tensor import Tensor
 from ...namespace import where
@@ -34,6 +35,7 @@ def _huber(diff, delta):
     return where(small, 0.5 * diff * diff, delta * (diff.abs() - 0.5 * delta))
 
 
+@shown_as("SmoothL1LossBackward0", inputs=2)
 def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
     """l_i = 0.5 d_i^2 / beta for |d_i| < beta, else |d_i| - 0.5 beta (d = input - target); beta = 0 is l1."""
     reduction = _pointwise("smooth_l1_loss", input, target, size_average, reduce, reduction)
@@ -43,6 +45,7 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
     return _reduce(diff.abs() if beta == 0 else _huber(diff, beta) / beta, reduction)
 
 
+@shown_as("HuberLossBackward0", inputs=2)
 def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
     """l_i = w_i * (0.5 d_i^2 for |d_i| < delta, else delta (|d_i| - 0.5 delta)), d = input - target."""
     reduction = _pointwise("huber_loss", input, target, reduction=reduction)
@@ -158,6 +161,7 @@ def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, r
     return _reduce(loss.mean(-1), reduction)
 
 
+@shown_as("MultiMarginLossBackward0")
 def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=None, reduce=None, reduction="mean"):
     """l_n = sum_{c != y_n} w_{y_n} max(0, margin - x_{n,y_n} + x_nc)^p / C, for scores (N, C) or (C,), p in {1, 2}."""
     op = "multi_margin_loss"

@@ -8,6 +8,7 @@ Each is a composition whose gradient comes from ops with hand-written backward p
 import numbers
 
 from ... import checks
+from ...autograd.composite import shown_as
 from ...dtypes import finfo
 from ...errors import ShapeError
 from ._checks import check_param, check_tensors
@@ -28,6 +29,7 @@ def _per_channel(x, t):
     return t.reshape((-1,) + (1,) * (x.ndim - 2))
 
 
+@shown_as("NativeGroupNormBackward0")
 def group_norm(input, num_groups, weight=None, bias=None, eps=1e-05):
     """y = (x - mu_g) / sqrt(var_g + eps) * gamma_c + beta_c, with mu_g and the biased var_g taken
     over each group g of C / num_groups channels (and all their positions) of each sample.

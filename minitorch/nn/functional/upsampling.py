@@ -8,6 +8,7 @@ import math
 
 from ... import checks
 from ... import functions as ops
+from ...autograd.names import renamed
 from ...errors import ShapeError
 from ...functions.resample import axis_weights
 from ._checks import check_tensors
@@ -30,6 +31,16 @@ def _per_axis(op, name, value, dims, check):
     return [check(op, name, v) for v in values]
 
 
+_UPSAMPLE = {"nearest": "Nearest{}D", "nearest-exact": "NearestExact{}D", "linear": "Linear1D",
+             "bilinear": "Bilinear2D", "bicubic": "Bicubic2D", "trilinear": "Trilinear3D"}
+
+
+def _upsample_name(input, mode):
+    """PyTorch's node for interpolate in ``mode`` on ``input`` (None for "area": adaptive pooling's own)."""
+    return f"Upsample{_UPSAMPLE[mode].format(input.ndim - 2)}Backward0" if mode in _UPSAMPLE else None
+
+
+@renamed(lambda input, size=None, scale_factor=None, mode="nearest", *args, **kwargs: _upsample_name(input, mode))
 def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corners=None,
                 recompute_scale_factor=None, antialias=False):
     """Resize (N, C, L) signals, (N, C, H, W) images or (N, C, D, H, W) volumes to ``size``, or by ``scale_factor``.

@@ -9,6 +9,7 @@ the input through ``gather`` and the grid through the weights' slopes (PyTorch's
 import warnings
 
 from ... import checks
+from ...autograd.composite import shown_as
 from ...creation import linspace, ones
 from ...namespace import stack
 from ...errors import ShapeError
@@ -22,6 +23,7 @@ def _factor_check(op, input, name, factor):
     return checks.integer(op, name, factor, minimum=1)
 
 
+@shown_as("PixelShuffleBackward0")
 def pixel_shuffle(input, upscale_factor):
     """(*, C r^2, H, W) -> (*, C, H r, W r): y[c, h r + i, w r + j] = x[c r^2 + i r + j, h, w].
 

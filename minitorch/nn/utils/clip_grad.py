@@ -8,6 +8,7 @@ is kept, only its length shrinks. Used against exploding gradients (RNNs, transf
 ``foreach`` (PyTorch's choice of a fused kernel) is accepted and changes nothing here.
 """
 import math
+import warnings
 
 import numpy as np
 
@@ -91,3 +92,10 @@ def clip_grad_value_(parameters, clip_value, foreach=None):
     clip_value = float(clip_value)
     for g in _grads(parameters):
         g.clamp_(-clip_value, clip_value)
+
+
+def clip_grad_norm(parameters, max_norm, norm_type=2.0, error_if_nonfinite=False, foreach=None):
+    """Deprecated: ``clip_grad_norm_`` (same arguments), with PyTorch's FutureWarning."""
+    warnings.warn("`torch.nn.utils.clip_grad_norm` is now deprecated in favor of `torch.nn.utils.clip_grad_norm_`.",
+                  FutureWarning, stacklevel=2)
+    return clip_grad_norm_(parameters, max_norm, norm_type, error_if_nonfinite, foreach)

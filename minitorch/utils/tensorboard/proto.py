@@ -53,11 +53,19 @@ def packed_doubles(values):
     return struct.pack(f"<{len(values)}d", *values)
 
 
-def event(wall_time, step=None, file_version=None, summary=None, session_log=None):
-    """An ``Event``: wall_time (1, double), step (2, int64), file_version (3), summary (5),
-    session_log (7)."""
+def tensor_shape(dims):
+    """A ``TensorShapeProto``: one ``dim`` (2) per size (``Dim.size``, 1; a size 0 left out, as
+    proto3 leaves out zeros)."""
+    return message(*[(2, "bytes", message((1, "varint", int(size) or None))) for size in dims])
+
+
+def event(wall_time, step=None, file_version=None, summary=None, session_log=None, graph_def=None,
+          tagged_run_metadata=None):
+    """An ``Event``: wall_time (1, double), step (2, int64), file_version (3), graph_def (4, a
+    serialized ``GraphDef``), summary (5), session_log (7), tagged_run_metadata (8)."""
     return message((1, "double", wall_time), (2, "varint", step), (3, "bytes", file_version),
-                   (5, "bytes", summary), (7, "bytes", session_log))
+                   (4, "bytes", graph_def), (5, "bytes", summary), (7, "bytes", session_log),
+                   (8, "bytes", tagged_run_metadata))
 
 
 def summary_value(tag, simple_value=None, image=None, histo=None, tensor=None, plugin=None,

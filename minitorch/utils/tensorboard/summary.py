@@ -12,9 +12,16 @@ import zlib
 
 import numpy as np
 
-from . import proto
+from . import gif, proto
 
 _DT_FLOAT, _DT_DOUBLE, _DT_STRING = 1, 2, 7  # TensorFlow's DataType enum
+
+# numpy dtype -> (TensorFlow DataType, TensorProto field, packing) for add_tensor, as PyTorch maps them
+_TENSOR_FIELDS = {
+    np.dtype(np.float16): (19, 13, "half"), np.dtype(np.float32): (1, 5, "<f4"), np.dtype(np.float64): (2, 6, "<f8"),
+    np.dtype(np.int8): (6, 7, "varint"), np.dtype(np.uint8): (4, 16, "varint"), np.dtype(np.int16): (5, 7, "varint"),
+    np.dtype(np.int32): (3, 7, "varint"), np.dtype(np.int64): (9, 10, "varint"), np.dtype(np.bool_): (10, 11, "varint"),
+}
 
 
 def _default_bins():
@@ -189,3 +196,70 @@ def audio(tag, samples, sample_rate):
         encoded = proto.message((1, "float", sample_rate), (2, "varint", 1), (3, "varint", frames.size),
                                 (4, "bytes", buffer.getvalue()), (5, "bytes", "audio/wav"))
     return proto.summary_value(tag, audio=encoded)
+
+
+def video_frames(clips):
+    """N x T x C x H x W clips (uint8 in [0, 255] or floats in [0, 1]) as T x H' x W' x C uint8
+    frames, as PyTorch lays them out: the batch padded with black clips to a power of two and
+    tiled 2**((bits(N) - 1) // 2) clips high (bits: N's bit length), uint8 divided by 255 first
+    (in float32), then everything scaled by 255, clipped and truncated."""
+    count, steps, channels, height, width = clips.shape
+    if clips.dtype == np.uint8:
+        clips = clips.astype(np.float32) / 255.0
+    padded = count if count & (count - 1) == 0 else 1 << count.bit_length()
+    clips = np.concatenate([clips, np.zeros((padded - count, *clips.shape[1:]), clips.dtype)])
+    rows = 2 ** ((count.bit_length() - 1) // 2)
+    frames = clips.reshape(rows, padded // rows, steps, channels, height, width).transpose(2, 0, 4, 1, 5, 3)
+    frames = frames.reshape(steps, rows * height, padded // rows * width, channels)
+    return (frames.astype(np.float32) * 255).clip(0, 255).astype(np.uint8)
+
+
+def video(tag, frames, fps):
+    """An ``Image`` holding an animated GIF of T x H x W x C uint8 ``frames`` (``gif.encode``; one
+    channel shown as grey, a fourth, alpha, left out): height (1), width (2), colorspace (3: C)."""
+    _, height, width, channels = frames.shape
+    rgb = np.repeat(frames, 3, axis=-1) if channels == 1 else frames[..., :3]
+    encoded = proto.message((1, "varint", height), (2, "varint", width), (3, "varint", channels),
+                            (4, "bytes", gif.encode(np.ascontiguousarray(rgb), fps)))
+    return proto.summary_value(tag, image=encoded)
+
+
+def tensor(tag, values):
+    """A whole tensor (a numpy array) for the "tensor" plugin, in the ``TensorProto`` field PyTorch
+    uses for its dtype: float_val (5) and double_val (6) packed as floats, int_val (7), int64_val
+    (10), bool_val (11) and uint32_val (16, for uint8) as varints, and float16 in half_val (13) as
+    PyTorch writes it: each value's float32 bits read as an int32. Other dtypes are a ValueError."""
+    if values.dtype not in _TENSOR_FIELDS:
+        raise ValueError(f"SummaryWriter.add_tensor: {tag} has unsupported tensor dtype {values.dtype}.")
+    kind, field, packing = _TENSOR_FIELDS[values.dtype]
+    flat = values.reshape(-1)
+    if packing == "half":
+        flat, packing = flat.astype("<f4").view("<i4"), "varint"
+    data = b"".join(proto.varint(int(v)) for v in flat) if packing == "varint" else flat.astype(packing).tobytes()
+    encoded = proto.message((1, "varint", kind), (2, "bytes", proto.tensor_shape(values.shape)),
+                            (field, "bytes", data or None))
+    return proto.summary_value(tag, tensor=encoded, plugin="tensor")
+
+
+def custom_scalars(layout):
+    """The custom scalars plugin's ``Layout`` as a string tensor (tag ``custom_scalars__config__``):
+    per category (2: title 1, charts 2) of ``layout`` (title -> {chart title -> [kind, tags]}) a
+    ``Chart`` (title 1) that is a ``MarginChartContent`` (3: one series of value, lower, upper:
+    the three tags) for kind "Margin", else a ``MultilineChartContent`` (2: the tags)."""
+    categories = []
+    for title, charts in layout.items():
+        encoded = []
+        for chart_title, (kind, tags) in charts.items():
+            if kind == "Margin":
+                if len(tags) != 3:
+                    raise ValueError(f"SummaryWriter.add_custom_scalars: the margin chart {chart_title!r} needs 3 "
+                                     f"tags (value, lower, upper), got {len(tags)}.")
+                series = proto.message(*[(number, "bytes", tag) for number, tag in enumerate(tags, 1)])
+                content = (3, "bytes", proto.message((1, "bytes", series)))
+            else:
+                content = (2, "bytes", proto.message(*[(1, "bytes", tag) for tag in tags]))
+            encoded.append(proto.message((1, "bytes", chart_title), content))
+        categories.append(proto.message((1, "bytes", title), *[(2, "bytes", chart) for chart in encoded]))
+    string = proto.message(*[(2, "bytes", category) for category in categories])
+    encoded = proto.message((1, "varint", _DT_STRING), (2, "bytes", b""), (8, "bytes", string))
+    return proto.summary_value("custom_scalars__config__", tensor=encoded, plugin="custom_scalars")

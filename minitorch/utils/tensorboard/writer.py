@@ -11,12 +11,11 @@ import numbers
 import os
 import socket
 import time
-import warnings
 
 import numpy as np
 
 from ... import checks
-from . import embedding, proto, summary
+from . import embedding, graph, mesh, proto, summary
 from .record import EventFile
 
 
@@ -107,8 +106,9 @@ def _hparam(name, value):
 
 
 class SummaryWriter:
-    """Writes scalars, histograms, images, figures, text and hyperparameters to TensorBoard event
-    files in ``log_dir`` (default ``runs/<Mon>DD_HH-MM-SS_<host><comment>``), as PyTorch's does.
+    """Writes scalars, histograms, images, figures, videos, audio, text, tensors, meshes, PR curves,
+    model graphs, embeddings and hyperparameters to TensorBoard event files in ``log_dir``
+    (default ``runs/<Mon>DD_HH-MM-SS_<host><comment>``), as PyTorch's does.
 
     ``purge_step``: TensorBoard hides the events of an earlier run at or after this step (for a
     resumed run). ``max_queue``/``flush_secs``: events are written to disk once ``max_queue`` are
@@ -307,11 +307,103 @@ class SummaryWriter:
         rate = checks.integer(f"SummaryWriter.{op}", "sample_rate", sample_rate, minimum=1)
         self._write(op, summary.audio(_tag(op, "tag", tag), samples, rate), global_step, walltime)
 
+    def add_tensor(self, tag, tensor, global_step=None, walltime=None):
+        """Log a whole tensor (its values, shape and dtype) for TensorBoard's tensor plugin."""
+        op = "add_tensor"
+        self._write(op, summary.tensor(_tag(op, "tag", tag), _array(op, "tensor", tensor)), global_step, walltime)
+
+    def add_pr_curve_raw(self, tag, true_positive_counts, false_positive_counts, true_negative_counts,
+                         false_negative_counts, precision, recall, global_step=None, num_thresholds=127,
+                         weights=None, walltime=None):
+        """Log a precision-recall curve already computed: six sequences of the same length, one
+        value per threshold (``num_thresholds``, at most 127, is recorded with them; ``weights`` is
+        accepted and unused, as in PyTorch)."""
+        op = "add_pr_curve_raw"
+        rows = [_array(op, name, value).astype(np.float64).reshape(-1) for name, value in (
+            ("true_positive_counts", true_positive_counts), ("false_positive_counts", false_positive_counts),
+            ("true_negative_counts", true_negative_counts), ("false_negative_counts", false_negative_counts),
+            ("precision", precision), ("recall", recall))]
+        if len({len(row) for row in rows}) != 1:
+            raise ValueError(f"SummaryWriter.{op}: the six sequences must have the same length, got lengths "
+                             f"{[len(row) for row in rows]}.")
+        count = min(checks.integer(f"SummaryWriter.{op}", "num_thresholds", num_thresholds, minimum=2), 127)
+        self._write(op, summary.pr_curve(_tag(op, "tag", tag), np.stack(rows), count), global_step, walltime)
+
+    def add_custom_scalars(self, layout):
+        """Arrange logged scalars into charts for TensorBoard's CUSTOM SCALARS tab: ``layout`` maps a
+        category title to {chart title: ["Multiline", [tags]] or ["Margin", [value, lower, upper]]}."""
+        op = "add_custom_scalars"
+        if not isinstance(layout, dict) or not all(
+                isinstance(charts, dict) and all(isinstance(chart, (list, tuple)) and len(chart) == 2
+                                                 for chart in charts.values()) for charts in layout.values()):
+            raise TypeError(f"SummaryWriter.{op}: layout must map each category to a dict of "
+                            f"{{chart title: [\"Multiline\" or \"Margin\", [tags]]}}, got {layout!r}.")
+        self._write(op, summary.custom_scalars(layout), None, None)
+
+    def add_custom_scalars_multilinechart(self, tags, category="default", title="untitled"):
+        """One chart of the scalars ``tags`` drawn together (``add_custom_scalars`` with one chart)."""
+        self.add_custom_scalars({category: {title: ["Multiline", tags]}})
+
+    def add_custom_scalars_marginchart(self, tags, category="default", title="untitled"):
+        """One chart of a value and its lower and upper bounds: ``tags`` names the three scalars."""
+        self.add_custom_scalars({category: {title: ["Margin", tags]}})
+
+    def add_video(self, tag, vid_tensor, global_step=None, fps=4, walltime=None):
+        """Log clips as one animated GIF: ``vid_tensor`` N x T x C x H x W (uint8 in [0, 255] or
+        floats in [0, 1]; C 1, 3 or 4), the N clips tiled as PyTorch tiles them, ``fps`` frames a
+        second. PyTorch has moviepy write the GIF; it is encoded here (``gif.py``: one palette of at
+        most 256 colours for the whole video, exact when the video has no more colours, else by
+        median cut; alpha is left out)."""
+        op = "add_video"
+        clips = _array(op, "vid_tensor", vid_tensor)
+        if clips.ndim != 5 or clips.shape[2] not in (1, 3, 4) or 0 in clips.shape:
+            raise ValueError(f"SummaryWriter.{op}: vid_tensor must be N x T x C x H x W with 1, 3 or 4 channels "
+                             f"and no empty dimension, got shape {tuple(clips.shape)}.")
+        rate = checks.real(f"SummaryWriter.{op}", "fps", fps, minimum=0.01)
+        self._write(op, summary.video(_tag(op, "tag", tag), summary.video_frames(clips), rate), global_step, walltime)
+
+    def add_mesh(self, tag, vertices, colors=None, faces=None, config_dict=None, global_step=None, walltime=None):
+        """Log a 3-D mesh or point cloud for TensorBoard's MESH tab: ``vertices`` B x N x 3
+        coordinates, ``colors`` B x N x 3 (uint8 in [0, 255] or floats in [0, 1]), ``faces`` B x F x 3
+        vertex indices of triangles, ``config_dict`` three.js settings (camera, lights, material),
+        as the mesh plugin's summaries ``<tag>_VERTEX``, ``<tag>_FACE``, ``<tag>_COLOR`` (``mesh.py``)."""
+        op = "add_mesh"
+        parts = {}
+        for name, value in (("vertices", vertices), ("colors", colors), ("faces", faces)):
+            if value is None:
+                continue
+            parts[name] = _array(op, name, value)
+            if parts[name].ndim != 3 or parts[name].shape[-1] != 3:
+                raise ValueError(f"SummaryWriter.{op}: {name} must be B x N x 3, got shape {tuple(parts[name].shape)}.")
+        if config_dict is not None and not isinstance(config_dict, dict):
+            raise TypeError(f"SummaryWriter.{op}: config_dict must be a dict or None, "
+                            f"got {type(config_dict).__name__}.")
+        self._write(op, mesh.mesh(_tag(op, "tag", tag), parts.get("vertices"), parts.get("colors"), parts.get("faces"),
+                                  config_dict), global_step, walltime)
+
     def add_graph(self, model, input_to_model=None, verbose=False, use_strict_trace=True):
-        """Accepted so that PyTorch programs run, and writes nothing: minitorch has no tracer to turn a
-        model into TensorBoard's graph (a warning says so)."""
-        warnings.warn("SummaryWriter.add_graph: minitorch does not trace models; no graph was written.",
-                      stacklevel=2)
+        """Log ``model``'s graph for TensorBoard's GRAPHS tab, recorded by running it once (in eval
+        mode, without gradients) on ``input_to_model`` (a tensor, or a tuple of the arguments).
+
+        Each op call is a node in the scope of the module that made it (``Net/Linear[fc]``, as
+        PyTorch names them), with its inputs, its other arguments and its output's shape; the
+        parameters, the inputs and the outputs are nodes too (see ``graph.py``). PyTorch traces
+        with its JIT instead, so the nodes are minitorch's ops rather than ``aten::`` ones.
+        ``verbose`` prints the nodes; ``use_strict_trace`` (the JIT's check of the containers a
+        model returns) is accepted and changes nothing here: any nesting of lists, tuples and
+        dicts of tensors is followed.
+        """
+        op = "SummaryWriter.add_graph"
+        if not callable(model):
+            raise TypeError(f"{op}: model must be an nn.Module (or a function), got {type(model).__name__}.")
+        checks.boolean(op, "verbose", verbose)
+        checks.boolean(op, "use_strict_trace", use_strict_trace)
+        nodes, device = graph.record(model, input_to_model, verbose)
+        wall = time.time()
+        file = self._file()
+        file.write(proto.event(wall, graph_def=graph.graph_def(nodes)))
+        file.write(proto.event(wall, tagged_run_metadata=graph.run_metadata(
+            "/device:GPU:0" if device == "cuda" else "/device:CPU:0")))
 
     def flush(self):
         """Write every pending event of every run to disk."""
