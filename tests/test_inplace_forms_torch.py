@@ -5,14 +5,12 @@ import pytest
 
 import minitorch
 from minitorch import namespace
-from minitorch.tensor_methods.inplace import _EXAMPLE_VALUES, IN_PLACE_FORMS
+from minitorch.tensor_methods.inplace import _EXAMPLE_VALUES, IN_PLACE_FORMS, example_kind
 
 
 def _example(lib, name):
     """x, y and the argument string of ``name``'s example, built with ``lib``."""
-    kind = ("int" if name.startswith("bitwise") or name in ("gcd", "lcm") else
-            "matrix" if name in ("tril", "triu") else "float")
-    x, y = eval(f"lib.tensor({_EXAMPLE_VALUES[kind]}".replace("minitorch.", "lib."), {"lib": lib})
+    x, y = eval(f"lib.tensor({_EXAMPLE_VALUES[example_kind(name)]}".replace("minitorch.", "lib."), {"lib": lib})
     return x, y, IN_PLACE_FORMS[name].replace("minitorch.", "lib.")
 
 

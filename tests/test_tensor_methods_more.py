@@ -154,3 +154,11 @@ def test_set_default_tensor_type_warns_and_sets_the_dtype():
         with pytest.warns(UserWarning):
             minitorch.set_default_tensor_type("torch.FloatTensor")
     assert minitorch.get_default_dtype() == minitorch.float32
+
+
+def test_float_power_in_place_needs_a_float64_tensor_as_torch():
+    for L in _libs():
+        x = L.tensor([2.0, 3.0], dtype=L.float64)
+        assert x.float_power_(2) is x and x.tolist() == [4.0, 9.0]
+        with pytest.raises(RuntimeError):
+            L.tensor([2.0]).float_power_(2)

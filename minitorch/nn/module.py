@@ -13,28 +13,18 @@ Everything else follows from walking those registries: ``parameters()``,
 calling the module (``model(x)``) runs it, with any hooks (``hooks.py``) around it.
 """
 import warnings
-from collections import OrderedDict, namedtuple
-from collections.abc import Mapping
-
-import numpy as np
+from collections import OrderedDict
+from typing import Any, Dict, TypeVar
 
 from .. import checks, dtypes
 from ..autograd.grad_mode import no_grad
 from ..device import check_device, move, names_a_device
+from ..backends import compile as compile_model
+from ..creation import empty_like
 from ..tensor import Tensor
 from .hooks import ModuleHooks
+from .module_state import ModuleState, _IncompatibleKeys  # noqa: F401  (_IncompatibleKeys: PyTorch's import path)
 from .parameter import Buffer, Parameter
-
-
-class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])):
-    """What ``load_state_dict`` returns: the keys it could not fill and the keys it did not use."""
-
-    __slots__ = ()
-
-    def __repr__(self):
-        if not self.missing_keys and not self.unexpected_keys:
-            return "<All keys matched successfully>"
-        return super().__repr__()
 
 
 def _join(prefix, name):
@@ -46,7 +36,7 @@ def _addindent(text, spaces):
     return text.replace("\n", "\n" + " " * spaces)
 
 
-class Module(ModuleHooks):
+class Module(ModuleHooks, ModuleState):
     """Base class for layers and models: subclass it, assign layers in ``__init__``, write ``forward``.
 
     Example::
@@ -61,6 +51,10 @@ class Module(ModuleHooks):
                 return self.fc2(F.relu(self.fc1(x)))
     """
 
+    T_destination = TypeVar("T_destination", bound=Dict[str, Any])  # state_dict's destination type, as PyTorch's
+    call_super_init = False  # PyTorch's flag for multiple inheritance; minitorch's __init__ takes no arguments
+    dump_patches = False  # PyTorch's flag for old serialised modules; minitorch never pickles module source
+
     def __init__(self):
         object.__setattr__(self, "training", True)
         object.__setattr__(self, "_parameters", OrderedDict())
@@ -68,6 +62,7 @@ class Module(ModuleHooks):
         object.__setattr__(self, "_non_persistent_buffers", set())
         object.__setattr__(self, "_modules", OrderedDict())
         self._init_hooks()
+        self._init_state_dict_hooks()
 
     def forward(self, *input):
         """The computation of the module: every subclass defines it (call the module, not ``forward``)."""
@@ -371,95 +366,6 @@ class Module(ModuleHooks):
         fn(self)
         return self
 
-    # ------------------------------------------------------------- state dicts
-    def state_dict(self, *args, destination=None, prefix="", keep_vars=False):
-        """An OrderedDict from dotted names (``"fc1.weight"``) to tensors: parameters and persistent buffers.
-
-        The tensors are detached and share memory with the module (copy them to keep a snapshot).
-        The keys are PyTorch's for the same architecture, so weights can move between the two.
-        ``args`` is PyTorch's deprecated positional form ``(destination, prefix, keep_vars)``.
-        """
-        if len(args) > 3:
-            raise TypeError(f"state_dict takes at most 3 positional arguments (destination, prefix, keep_vars), "
-                            f"got {len(args)}; pass them by keyword.")
-        if args:
-            warnings.warn("Positional args to state_dict are deprecated, as in PyTorch; pass destination=, "
-                          "prefix= and keep_vars= by keyword.", FutureWarning, stacklevel=2)
-            destination, prefix, keep_vars = (*args, *(destination, prefix, keep_vars)[len(args):])
-        ### BEGIN SOLUTION 3.9: fill and return an OrderedDict of dotted names to this module's parameters, persistent buffers and, recursively, its children's
-        if destination is None:
-            destination = OrderedDict()
-        for name, param in self._parameters.items():
-            if param is not None:
-                destination[prefix + name] = param if keep_vars else param.detach()
-        for name, buffer in self._buffers.items():
-            if buffer is not None and name not in self._non_persistent_buffers:
-                destination[prefix + name] = buffer if keep_vars else buffer.detach()
-        for name, child in self._modules.items():
-            if child is not None:
-                child.state_dict(destination=destination, prefix=prefix + name + ".", keep_vars=keep_vars)
-        return destination
-        ### END SOLUTION
-
-    def load_state_dict(self, state_dict, strict=True, assign=False):
-        """Copy values from ``state_dict`` into this module's parameters and buffers, in place.
-
-        Values may be Tensors or numpy arrays (e.g. ``{k: v.numpy() for k, v in torch_sd.items()}``).
-        With ``strict=True`` every key must match; with ``strict=False`` missing and unexpected keys
-        are only reported. Shapes must always match. Nothing is copied if anything is wrong.
-        With ``assign=True`` the state dict's tensors replace the module's (parameters stay
-        Parameters, with the module's ``requires_grad``) instead of being copied into them.
-        Returns ``(missing_keys, unexpected_keys)`` as a named tuple.
-        """
-        if not isinstance(state_dict, Mapping):
-            raise TypeError(
-                f"load_state_dict: expected a dict-like state_dict, got {type(state_dict).__name__}."
-            )
-        ### BEGIN SOLUTION 3.9: check keys and shapes against state_dict(keep_vars=True) (nothing copied if any is wrong), copy or assign, return the incompatible keys
-        own = self.state_dict(keep_vars=True)
-        missing = [key for key in own if key not in state_dict]
-        unexpected = [key for key in state_dict if key not in own]
-        errors, sources = [], {}
-        if strict and missing:
-            errors.append("Missing key(s) in state_dict: " + ", ".join(f'"{k}"' for k in missing) + ".")
-        if strict and unexpected:
-            errors.append("Unexpected key(s) in state_dict: " + ", ".join(f'"{k}"' for k in unexpected) + ".")
-        for key, target in own.items():
-            if key not in state_dict:
-                continue
-            source = _as_array(key, state_dict[key])
-            if source.shape != target.shape:
-                errors.append(
-                    f"size mismatch for {key}: copying a param with shape {tuple(source.shape)} from "
-                    f"checkpoint, the shape in current model is {tuple(target.shape)}."
-                )
-            sources[key] = source
-        if errors:
-            hint = ""
-            if strict and (missing or unexpected):
-                hint = "\n(Pass strict=False to ignore missing and unexpected keys.)"
-            raise RuntimeError(
-                f"load_state_dict: Error(s) in loading state_dict for {type(self).__name__}:\n\t"
-                + "\n\t".join(errors) + hint
-            )
-        with no_grad():
-            for key, source in sources.items():
-                if assign:
-                    self._assign(key, own[key], state_dict[key])
-                else:
-                    own[key].copy_(source)
-        return _IncompatibleKeys(missing, unexpected)
-        ### END SOLUTION
-
-    def _assign(self, key, target, value):
-        """Replace the parameter or buffer at dotted ``key`` by ``value`` (``load_state_dict(assign=True)``)."""
-        module_path, _, name = key.rpartition(".")
-        module = self.get_submodule(module_path)
-        value = value if isinstance(value, Tensor) else Tensor._make(np.asarray(value), False, None)
-        if isinstance(target, Parameter):
-            value = Parameter(value.detach(), requires_grad=target.requires_grad)
-        setattr(module, name, value)
-
     # ---------------------------------------------------------- dtype / device
     def to(self, *args, **kwargs):
         """Move (``to("cuda")``) and/or convert (``to(minitorch.float64)``) every parameter and
@@ -513,11 +419,12 @@ class Module(ModuleHooks):
         dst_type = dtypes.to_dtype(dst_type)
         return self._apply(lambda t: t.type(dst_type))
 
-    def _apply(self, fn):
+    def _apply(self, fn, recurse=True):
         """Replace, in place, the values of every parameter, buffer and grad ``t`` by ``fn(t)``'s
-        (the same tensor objects, so an optimiser keeps them). Returns self."""
+        (the same tensor objects, so an optimiser keeps them); ``recurse=False``: this module's
+        own only. Returns self."""
         with no_grad():
-            for module in self.modules():
+            for module in self.modules() if recurse else [self]:
                 for tensor in [*module._parameters.values(), *module._buffers.values()]:
                     for t in (tensor, None if tensor is None else tensor.grad):
                         if t is not None:
@@ -533,6 +440,49 @@ class Module(ModuleHooks):
     def cuda(self, device=None):
         """Move every parameter and buffer to the GPU ("cuda"). Returns self."""
         return self.to("cuda" if device is None else f"cuda:{device}" if isinstance(device, int) else device)
+
+    def to_empty(self, *, device, recurse=True):
+        """Give every parameter and buffer (this module's own with ``recurse=False``) new, uninitialised
+        storage on ``device``, keeping shapes and dtypes (for modules built on the "meta" device). Returns self."""
+        device = None if device is None else check_device(device, "nn.Module.to_empty")
+        return self._apply(lambda t: empty_like(t, device=device), recurse=recurse)
+
+    def share_memory(self):
+        """Call ``share_memory_()`` on every parameter and buffer. Returns self."""
+        return self._apply(lambda t: t.share_memory_())
+
+    def compile(self, *args, **kwargs):
+        """PyTorch's in-place ``torch.compile`` of this module's calls: minitorch has no compiler, so the
+        module keeps running as written (``minitorch.compile(model)`` returns the model itself). Returns None,
+        as PyTorch's; the arguments are ``minitorch.compile``'s, accepted and ignored."""
+        compile_model(self, *args, **kwargs)
+
+    def register_backward_hook(self, hook):
+        """Deprecated, as in PyTorch: registers ``hook(module, grad_input, grad_output)`` as
+        ``register_full_backward_hook`` does (a warning says so). PyTorch's old hook may see only the
+        last op's gradients in ``grad_input``; minitorch's gets the module inputs', as the full hook."""
+        warnings.warn(
+            "register_backward_hook is deprecated (as in PyTorch): minitorch registers the hook as "
+            "register_full_backward_hook, whose grad_input holds the gradients of the module's inputs. "
+            "Call register_full_backward_hook instead.", FutureWarning, stacklevel=2)
+        return self.register_full_backward_hook(hook)
+
+    def _no_such_device(self, name):
+        raise RuntimeError(
+            f"nn.Module.{name}(): minitorch has no {name.upper()} devices; its devices are \"cpu\" and "
+            f"\"cuda\" (model.to(\"cuda\") or model.cpu()).")
+
+    def ipu(self, device=None):
+        """PyTorch's move to an IPU: minitorch has none (a clear RuntimeError)."""
+        self._no_such_device("ipu")
+
+    def xpu(self, device=None):
+        """PyTorch's move to an XPU: minitorch has none (a clear RuntimeError)."""
+        self._no_such_device("xpu")
+
+    def mtia(self, device=None):
+        """PyTorch's move to an MTIA: minitorch has none (a clear RuntimeError)."""
+        self._no_such_device("mtia")
 
     # -------------------------------------------------------------------- repr
     def extra_repr(self):
@@ -550,23 +500,6 @@ class Module(ModuleHooks):
         elif lines:
             body = "\n  " + "\n  ".join(lines) + "\n"
         return f"{self._get_name()}({body})"
-
-
-def _as_array(key, value):
-    """A state-dict value as a numpy array, with an error naming the key if it is not numeric."""
-    if isinstance(value, Tensor):
-        return value.detach().cpu()._array
-    if not hasattr(value, "__array__"):  # PyTorch refuses a list, a number, ... (numpy arrays and torch tensors pass)
-        raise RuntimeError(
-            f"load_state_dict: the value for {key!r} is a {type(value).__name__}; expected a Tensor or a "
-            f"numpy array (wrap it: minitorch.tensor(value)).")
-    array = np.asarray(value)
-    if array.dtype.kind not in "biuf":
-        raise TypeError(
-            f"load_state_dict: the value for {key!r} is a {type(value).__name__} that does not hold "
-            f"numbers (numpy dtype {array.dtype}); expected a Tensor or a numeric numpy array."
-        )
-    return array
 
 
 def _convert_in_place(tensor, dtype, device):

@@ -362,6 +362,19 @@ class InPlaceMethods:
         """
         return self._fill("zero_", 0)
 
+    def float_power_(self, exponent):
+        """self = self ** exponent computed in float64, in place: only a float64 tensor can hold it (as in
+        PyTorch, which refuses other dtypes rather than rounding). Returns self.
+
+        >>> import minitorch
+        >>> minitorch.tensor([2.0, 3.0], dtype=minitorch.float64).float_power_(2).tolist()
+        [4.0, 9.0]
+        """
+        if self.dtype != dtypes.float64:
+            raise RuntimeError(f"float_power_: the base has dtype {self.dtype} but the result is float64, which it "
+                               f"cannot hold; call x = x.float_power(exponent) or convert with .double() first.")
+        return self._update("float_power_", self.float_power, exponent)
+
     def fill_diagonal_(self, fill_value, wrap=False):
         """The main diagonal set to ``fill_value``, in place (every dim of the same size beyond 2-d);
         with ``wrap=True`` a tall matrix's diagonal starts again below, after one skipped row. Returns self.
@@ -502,10 +515,21 @@ IN_PLACE_FORMS = {
     "logical_not": "", "relu": "", "tril": "", "triu": "", "cumsum": "0", "cumprod": "0",
     "clip": "0.6, 1.0", "clamp_min": "1.0", "clamp_max": "1.0",
     "scatter_add": "0, minitorch.tensor([1, 0]), y", "scatter_reduce": "0, minitorch.tensor([1, 0]), y, 'amax'",
-    "addmv": "minitorch.eye(2), y",
+    "addmv": "minitorch.eye(2), y", "logit": "0.2",
+    "addmm": "y, y", "addbmm": "y[None], y[None]", "renorm": "2, 0, 1.0", "baddbmm": "y, y",
 }
 _EXAMPLE_VALUES = {"float": "[0.5, 2.0]), minitorch.tensor([1.5, 3.0])", "int": "[5, 12]), minitorch.tensor([3, 2])",
-                   "matrix": "[[0.5, 2.0], [1.5, 3.0]]), minitorch.tensor([[1.5, 3.0], [0.5, 2.0]])"}
+                   "matrix": "[[0.5, 2.0], [1.5, 3.0]]), minitorch.tensor([[1.5, 3.0], [0.5, 2.0]])",
+                   "batch": "[[[0.5, 2.0], [1.5, 3.0]]]), minitorch.tensor([[[1.5, 3.0], [0.5, 2.0]]])"}
+
+
+def example_kind(name):
+    """Which of ``_EXAMPLE_VALUES`` the example of ``<name>_`` uses: integers for the bitwise ops,
+    matrices or batches of them for the matrix ops, else two floats."""
+    if name.startswith("bitwise") or name in ("gcd", "lcm"):
+        return "int"
+    return {"tril": "matrix", "triu": "matrix", "addmm": "matrix", "addbmm": "matrix", "renorm": "matrix",
+            "baddbmm": "batch"}.get(name, "float")
 
 
 def _in_place_form(name, example_args):
@@ -514,8 +538,7 @@ def _in_place_form(name, example_args):
     def method(self, *args, **kwargs):
         return self._update(f"{name}_", getattr(self, name), *args, **kwargs)
 
-    values = _EXAMPLE_VALUES["int" if name.startswith("bitwise") or name in ("gcd", "lcm") else
-                             "matrix" if name in ("tril", "triu") else "float"]
+    values = _EXAMPLE_VALUES[example_kind(name)]
     method.__name__ = method.__qualname__ = f"{name}_"
     method.__doc__ = (
         f"In place: self = self.{name}(...), written into self (same shape, a dtype self can hold); "

@@ -53,8 +53,8 @@ def weight_norm(module, name="weight", dim=0):
     """Reparametrize ``module.<name>`` as g * v / ||v||, stored as ``parametrizations.<name>.original0``
     (g) and ``original1`` (v); ``dim=None`` takes the norm of the whole tensor. Returns ``module``.
 
-    (PyTorch also renames a checkpoint's old ``weight_g``/``weight_v`` keys on loading; minitorch's
-    ``load_state_dict`` has no such hook: load those into ``nn.utils.weight_norm``'s form.)
+    As PyTorch's, ``load_state_dict`` renames a checkpoint's old ``<name>_g``/``<name>_v`` keys (from
+    ``nn.utils.weight_norm``) to these (a load-state-dict pre hook).
 
     >>> import minitorch
     >>> m = weight_norm(minitorch.nn.Linear(3, 2))
@@ -62,6 +62,14 @@ def weight_norm(module, name="weight", dim=0):
     ((2, 1), (2, 3))
     """
     parametrize.register_parametrization(module, name, _WeightNorm(dim), unsafe=True)
+
+    def rename_old_keys(state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys, error_msgs):
+        g_key, v_key = f"{prefix}{name}_g", f"{prefix}{name}_v"
+        if g_key in state_dict and v_key in state_dict:
+            state_dict[f"{prefix}parametrizations.{name}.original0"] = state_dict.pop(g_key)
+            state_dict[f"{prefix}parametrizations.{name}.original1"] = state_dict.pop(v_key)
+
+    module._register_load_state_dict_pre_hook(rename_old_keys)
     return module
 
 
