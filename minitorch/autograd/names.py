@@ -4,7 +4,8 @@
 A node is an instance of its op's class (``Mul``). PyTorch programs print and inspect
 ``grad_fn`` by its name, so a node shows PyTorch's name, made from the op's class name
 (``Mul`` -> ``MulBackward0``) unless ``TORCH_NAMES`` says otherwise, or set for one call by
-``rename`` (``x.sum(1)`` is PyTorch's ``SumBackward1``, ``x.sum()`` its ``SumBackward0``).
+``rename``, which stores it on the node (``x.sum(1)`` is PyTorch's ``SumBackward1``, ``x.sum()``
+its ``SumBackward0``; ``Op.name()`` reads it).
 The node is shown under that name by ``present``: its class becomes a subclass of the op's
 class with PyTorch's name (made once, ``_named_class``), so that ``isinstance(node, Mul)``,
 its backward and everything else stay as they were.

@@ -6,8 +6,7 @@ import numpy as np
 
 from ..autograd.function import Op
 from ..device import array_module
-from ._util import unbroadcast
-from .arithmetic import _check_broadcast, _shape
+from .explog import XLogY
 
 
 class Entr(Op):
@@ -28,26 +27,9 @@ class Entr(Op):
             return grad * -(np.log(x) + 1)
 
 
-class XLog1pY(Op):
+class XLog1pY(XLogY):
     """z = x ln(1 + y), 0 where x = 0 unless y is NaN;  dz/dx = ln(1 + y) (0 where x = 0 and y <= -1),
-    dz/dy = x / (1 + y)."""
+    dz/dy = x / (1 + y): ``XLogY`` with log1p, accurate for small y."""
 
-    @staticmethod
-    def forward(ctx, x, y):
-        _check_broadcast("xlog1py", x, y)
-        if not hasattr(y, "dtype"):  # a Python number: in x's dtype, as PyTorch
-            y = array_module(x).asarray(y, dtype=x.dtype)
-        ctx.save_for_backward(x, y)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return np.where((x == 0) & ~np.isnan(y), 0, x * np.log1p(y))
-
-    @staticmethod
-    def backward(ctx, grad):
-        x, y = ctx.saved_arrays
-        grad_x = grad_y = None
-        with np.errstate(divide="ignore", invalid="ignore"):
-            if ctx.needs_input_grad[0]:
-                grad_x = unbroadcast(np.where((x == 0) & (y <= -1), 0, grad * np.log1p(y)), _shape(x))
-            if ctx.needs_input_grad[1]:
-                grad_y = unbroadcast(grad * x / (1 + y), _shape(y))
-        return grad_x, grad_y
+    op_name = "xlog1py"  # for error messages
+    log, shift = np.log1p, 1

@@ -171,23 +171,25 @@ class XLogY(Op):
     """z = x ln y, 0 where x = 0 unless y is NaN;  dz/dx = ln y (0 where x = 0 and y <= 0), dz/dy = x / y."""
 
     op_name = "xlogy"  # for error messages
+    log, shift = np.log, 0  # z = x log(y), log(y) = ln(y + shift) (xlog1py: np.log1p, 1)
 
     @staticmethod
     def forward(ctx, x, y):
-        _check_broadcast("xlogy", x, y)
+        _check_broadcast(type(ctx).op_name, x, y)
         if not hasattr(y, "dtype"):  # a Python number: in x's dtype, as PyTorch (np.log would give float64)
             y = array_module(x).asarray(y, dtype=x.dtype)
         ctx.save_for_backward(x, y)
         with np.errstate(divide="ignore", invalid="ignore"):
-            return np.where((x == 0) & ~np.isnan(y), 0, x * np.log(y))
+            return np.where((x == 0) & ~np.isnan(y), 0, x * type(ctx).log(y))
 
     @staticmethod
     def backward(ctx, grad):
         x, y = ctx.saved_arrays
+        log, shift = type(ctx).log, type(ctx).shift
         grad_x = grad_y = None
         with np.errstate(divide="ignore", invalid="ignore"):
             if ctx.needs_input_grad[0]:
-                grad_x = unbroadcast(np.where((x == 0) & (y <= 0), 0, grad * np.log(y)), _shape(x))
+                grad_x = unbroadcast(np.where((x == 0) & (y <= -shift), 0, grad * log(y)), _shape(x))
             if ctx.needs_input_grad[1]:
-                grad_y = unbroadcast(grad * x / y, _shape(y))
+                grad_y = unbroadcast(grad * x / (y + shift), _shape(y))
         return grad_x, grad_y
