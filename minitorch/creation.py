@@ -71,12 +71,18 @@ def _shape(op, args, size):
     return shape
 
 def _out(op, result, out):
-    """``result``, or, with ``out=``, ``out`` given ``result``'s values (and shape), as PyTorch's ``out=``."""
+    """``result``, or, with ``out=``, ``out`` given ``result``'s values (and shape), as PyTorch's ``out=``:
+    cast to ``out``'s dtype where type promotion allows it (``add(ints, ints, out=floats)``), else an error."""
     if out is None:
         return result
+    array = result._array
     if out.dtype != result.dtype:
-        raise RuntimeError(f"{op}(): out= has dtype {out.dtype}, but the result has dtype {result.dtype}.")
-    out._array = result._array if out._device == result._device else move(result._array, out._device)
+        if not dtypes.can_cast(result.dtype, out.dtype):
+            raise RuntimeError(f"{op}(): out= has dtype {out.dtype}, but the result has dtype {result.dtype}, which "
+                               f"can't be cast to it (a float to an integer, or a number to bool); pass an out= "
+                               f"tensor of dtype {result.dtype}.")
+        array = array.astype(out.dtype.np_dtype)
+    out._array = array if out._device == result._device else move(array, out._device)
     out._version[0] += 1
     return out
 

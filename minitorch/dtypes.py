@@ -165,10 +165,12 @@ def as_array(data, dtype=None):
                 f"tensor(): cannot build a tensor from this {type(data).__name__}: nested lists must be "
                 f"rectangular (every row the same length). numpy says: {e}"
             ) from None
-        if array.dtype == np.float64 and dtype is None:  # with a dtype, keep every digit for it
-            array = array.astype(_Default.dtype.np_dtype)
-        elif array.dtype.kind == "i":
-            array = array.astype(np.int64)
+        # PyTorch's inference: a Python float is the default dtype, a Python int int64, a numpy
+        # scalar (or array, or tensor) in the list its own dtype, all promoted together
+        if array.dtype == np.float64 and dtype is None and not _holds_float64(data):
+            array = array.astype(_Default.dtype.np_dtype)  # with a dtype, keep every digit for it
+        elif array.dtype.kind == "i" and (dtype is not None or np.array(0).dtype != np.int64):
+            array = array.astype(np.int64)  # numpy's own int is 32-bit on some platforms
     if array.dtype == object:
         _refuse_elements(array)
     if array.dtype == object or array.dtype.kind in "USV":
@@ -183,6 +185,23 @@ def as_array(data, dtype=None):
         array = array.astype(dtype.np_dtype, copy=False)
     from_numpy_dtype(array.dtype)  # raises a clear error for unsupported dtypes
     return array
+
+
+def _holds_float64(data):
+    """Whether nested lists hold a float64 element of their own (a numpy float64 scalar or array,
+    a float64 tensor): then, as in PyTorch, the tensor is float64 whatever the default dtype."""
+    plain = {builtins.float, builtins.int, builtins.bool}
+    stack = [data] if isinstance(data, (list, tuple)) else []
+    while stack:
+        items = stack.pop()
+        if set(map(type, items)) <= plain:  # the common case, at C speed
+            continue
+        for item in items:
+            if isinstance(item, (list, tuple)):
+                stack.append(item)
+            elif type(item) not in plain and np.asarray(item).dtype == np.float64:
+                return True
+    return False
 
 
 def _refuse_elements(array):

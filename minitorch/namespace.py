@@ -11,6 +11,7 @@ import numpy as np
 
 from . import checks, dtypes
 from . import functions as ops
+from .autograd.names import rename
 from .creation import _out
 from .functions.catalog import OPS
 from .tensor import Tensor
@@ -76,7 +77,7 @@ def rsub(input, other, *, alpha=1):
     [8.0, 6.0]
     """
     if isinstance(other, Tensor):
-        return other.sub(input, alpha=alpha)
+        return rename(other.sub(input, alpha=alpha), "RsubBackward0")
     return (input if alpha == 1 else input * alpha).__rsub__(other)
 
 

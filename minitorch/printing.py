@@ -174,7 +174,7 @@ def tensor_repr(tensor):
         formatter = _Formatter(_edges(array) if summarize else array)
         text = _nested(array, len(prefix), summarize, formatter)
     if tensor._node is not None:
-        suffixes.append(f"grad_fn={tensor._node!r}")
+        suffixes.append(f"grad_fn=<{tensor._node.name()}>")
     elif tensor.requires_grad:
         suffixes.append("requires_grad=True")
     return _with_suffixes(prefix + text, suffixes, len(prefix))

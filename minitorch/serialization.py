@@ -37,6 +37,7 @@ import json
 import math
 import os
 import pickle
+import warnings
 import zipfile
 from collections import OrderedDict
 from urllib.parse import quote
@@ -225,8 +226,10 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=No
       ``device("cuda:0")``); a dict from saved to wanted location (``{"cuda:0": "cpu"}``); or a
       callable ``f(storage, saved location)``, called once per storage, returning it or a copy of it
       on a device (PyTorch passes a storage; here a flat tensor of the storage's elements).
-    - ``weights_only`` (PyTorch's default since 2.6: True when None): load only tensors, numpy
-      arrays, numbers, strings and containers of them. False also rebuilds whole models saved with
+    - ``weights_only`` (PyTorch's default since 2.6: True when None, unless the environment sets
+      TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD=1, or TORCH_FORCE_WEIGHTS_ONLY_LOAD=1, as PyTorch reads
+      them): load only tensors, numpy arrays, numbers, strings and containers of them. False also
+      rebuilds whole models saved with
       ``save(model, f)``, but only from ``nn.Module`` subclasses already imported by the program
       (and ``minitorch.nn.functional``'s functions, for layers' activations),
       never running code from the file (see ``minitorch/torch_format.py``); any other class or
@@ -241,7 +244,7 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=No
     there is no such file; ``RuntimeError`` (``TypeError``) for a ``map_location`` that is not a device.
     """
     place = _placer(map_location)  # a bad one fails before reading
-    weights_only = weights_only is not False
+    weights_only = _weights_only(weights_only)
     if isinstance(f, (str, os.PathLike)):
         path = os.fspath(f)
         if not os.path.exists(path):
@@ -250,6 +253,26 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=No
         with open(path, "rb") as file:
             return _load(file, repr(path), place, weights_only)
     return _load(f, repr(getattr(f, "name", "<file object>")), place, weights_only)
+
+
+def _weights_only(weights_only):
+    """``load``'s ``weights_only`` after PyTorch's environment switches: TORCH_FORCE_WEIGHTS_ONLY_LOAD
+    makes every load weights-only; TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD makes a load that does not say
+    ``weights_only`` a full one (with PyTorch's warning), for programs written before PyTorch 2.6."""
+    yes = ("1", "y", "yes", "true")
+    force = os.getenv("TORCH_FORCE_WEIGHTS_ONLY_LOAD", "0").lower() in yes
+    force_not = os.getenv("TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD", "0").lower() in yes
+    if force and force_not:
+        raise RuntimeError("Only one of `TORCH_FORCE_WEIGHTS_ONLY_LOAD` or `TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD` "
+                           "should be set, but both were set.")
+    if force:
+        return True
+    if force_not and weights_only is None:
+        warnings.warn("Environment variable TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD detected, since the `weights_only` "
+                      "argument was not explicitly passed to `minitorch.load`, forcing weights_only=False.",
+                      UserWarning, stacklevel=3)
+        return False
+    return weights_only is not False
 
 
 def _placer(map_location):

@@ -19,6 +19,7 @@ from . import functions as ops
 from .api import Size
 from .autograd import engine
 from .autograd.function import use_tensor_class
+from .autograd.grad_mode import _InferenceMode
 from .autograd.names import present
 from .device import as_device, check_device, names_a_device
 from .errors import ShapeError
@@ -26,16 +27,17 @@ from .printing import tensor_repr
 from .tensor_methods import (
     ArithmeticMethods, InPlaceMethods, LogicalMethods, PointwiseMethods, ReductionMethods, ScanMethods,
     ShapeMethods, SortMethods, IndexingMethods, LinalgMethods, TrigMethods, RoundingMethods, BitwiseMethods,
-    RandomMethods, AutogradMethods, SpecialMethods, NumericsMethods,
+    RandomMethods, AutogradMethods, SpecialMethods, NumericsMethods, OddsMethods,
 )
 
 
 class Tensor(ArithmeticMethods, LogicalMethods, PointwiseMethods, ReductionMethods, ScanMethods, SortMethods,
              ShapeMethods, IndexingMethods, LinalgMethods, TrigMethods, RoundingMethods, BitwiseMethods,
-             InPlaceMethods, RandomMethods, AutogradMethods, SpecialMethods, NumericsMethods):
+             InPlaceMethods, RandomMethods, AutogradMethods, SpecialMethods, NumericsMethods, OddsMethods):
     """An array with autograd. Create one with ``minitorch.tensor(data)`` (or zeros, randn, ...)."""
 
-    __slots__ = ("_array", "requires_grad", "_grad", "_node", "_version", "_device", "_view", "__weakref__")
+    __slots__ = ("_array", "requires_grad", "_grad", "_node", "_version", "_device", "_view", "__weakref__",
+                 "_inference")  # _inference: set (True) only on tensors made in inference_mode (is_inference)
     __array_priority__ = 1000  # numpy_array + tensor goes to Tensor.__radd__
     __hash__ = object.__hash__  # comparisons return tensors, so hash by identity
 
@@ -85,6 +87,8 @@ class Tensor(ArithmeticMethods, LogicalMethods, PointwiseMethods, ReductionMetho
         t._version = [0]
         t._view = None
         t._device = device if device.__class__ is str else check_device(device)
+        if _InferenceMode.enabled:
+            t._inference = True
         return t
 
     # ----------------------------------------------------------------- properties
@@ -474,7 +478,7 @@ class Tensor(ArithmeticMethods, LogicalMethods, PointwiseMethods, ReductionMetho
         True
         """
         for a in args:
-            if names_a_device(a):
+            if names_a_device(a) or isinstance(a, int) and not isinstance(a, bool):  # to(0): GPU number 0
                 device = a
             elif isinstance(a, Tensor):
                 dtype, device = a.dtype, a.device

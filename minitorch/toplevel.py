@@ -10,8 +10,10 @@ import math
 import numpy as np
 
 from . import checks
+from .autograd.composite import shown_as
 from .creation import _new, _out
 from .dtypes import int64, to_dtype
+from .namespace import cat
 from .nn import functional as F
 
 pi = math.pi
@@ -97,10 +99,14 @@ def tensordot(a, b, dims=2, out=None):
     return _out("tensordot", result, out)
 
 
+@shown_as("CdistBackward0", inputs=2)
 def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
     """The p-norm distance between each row of ``x1`` (*, P, M) and each row of ``x2`` (*, R, M):
-    (*, P, R). Computed directly (``compute_mode`` is accepted: there is no matmul shortcut here),
-    so the gradient of a zero distance is 0, as PyTorch's.
+    (*, P, R). Computed directly (the gradient of a zero distance is 0, as PyTorch's), except for
+    p=2 where ``compute_mode`` picks PyTorch's matmul shortcut: "use_mm_for_euclid_dist" always,
+    the default "use_mm_for_euclid_dist_if_necessary" when P > 25 or R > 25. The shortcut,
+    sqrt(max(|a|^2 + |b|^2 - 2 a.b, 1e-30)), needs no (*, P, R, M) intermediate (10,000 x 10,000
+    points stay a matrix) and rounds as PyTorch's does.
 
     >>> import minitorch
     >>> minitorch.cdist(minitorch.tensor([[0.0, 0.0]]), minitorch.tensor([[3.0, 4.0], [1.0, 0.0]]))
@@ -112,7 +118,21 @@ def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
                            f"number of columns (the last dim).")
     if p < 0:
         raise RuntimeError(f"cdist only supports non-negative p values, got p={p}.")
+    modes = ("use_mm_for_euclid_dist_if_necessary", "use_mm_for_euclid_dist", "donot_use_mm_for_euclid_dist")
+    if compute_mode not in modes:
+        raise ValueError(f"cdist: compute_mode must be one of {modes}, got {compute_mode!r}.")
+    large = x1.shape[-2] > 25 or x2.shape[-2] > 25
+    if p == 2 and (compute_mode == modes[1] or (compute_mode == modes[0] and large)):
+        return _euclidean_by_matmul(x1, x2)
     return (x1.unsqueeze(-2) - x2.unsqueeze(-3)).norm(p, dim=-1)
+
+
+def _euclidean_by_matmul(x1, x2):
+    """cdist's p=2 shortcut as PyTorch computes it: [-2a, |a|^2, 1] . [b, 1, |b|^2], clamped, square-rooted."""
+    norm1, norm2 = x1.pow(2).sum(-1, keepdim=True), x2.pow(2).sum(-1, keepdim=True)
+    left = cat([x1.mul(-2), norm1, norm1.new_ones(norm1.shape)], -1)
+    right = cat([x2, norm2.new_ones(norm2.shape), norm2], -1)
+    return left.matmul(right.transpose(-2, -1)).clamp_min(1e-30).sqrt()
 
 
 def _triangle_indices(op, row, col, offset, dtype, device, keep):

@@ -8,9 +8,9 @@ import pytest
 
 import minitorch
 
-MODULES = ["minitorch.tensor", *(f"minitorch.tensor_methods.{m}" for m in ("arithmetic", "logical", "pointwise", "reduction", "shape", "inplace", "trig", "rounding", "bitwise", "scan", "sort")), "minitorch.namespace", "minitorch.checks", "minitorch.device", "minitorch.dtypes", "minitorch.printing", "minitorch.api", "minitorch.amp", "minitorch.autograd.grad_mode", "minitorch.autograd.functional",
+MODULES = ["minitorch.tensor", "minitorch.return_types", *(f"minitorch.tensor_methods.{m}" for m in ("arithmetic", "logical", "pointwise", "reduction", "shape", "inplace", "trig", "rounding", "bitwise", "scan", "sort")), "minitorch.namespace", "minitorch.checks", "minitorch.device", "minitorch.dtypes", "minitorch.printing", "minitorch.api", "minitorch.amp", "minitorch.autograd.grad_mode", "minitorch.autograd.functional",
            "minitorch.tensor_methods.indexing", "minitorch.tensor_methods.linalg", "minitorch.joining",
-           "minitorch.tensor_methods.random", "minitorch.sampling", "minitorch.random", "minitorch.tensor_methods.autograd",
+           "minitorch.tensor_methods.random", "minitorch.tensor_methods.odds", "minitorch.sampling", "minitorch.random", "minitorch.tensor_methods.autograd",
            *(f"minitorch.nn.{m}" for m in ("functional.normalization_more", "functional.dropout", "functional.vision",
                                              "functional.bilinear", "functional.embedding_bag", "normalization_more",
                                              "dropout", "pixelshuffle", "bilinear", "embedding_bag", "lazy", "parameter",

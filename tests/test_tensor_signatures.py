@@ -31,6 +31,7 @@ KNOWN = {
     "new_ones": ({"requires_grad"}, set()),
     "new_zeros": ({"requires_grad"}, set()),
     "new_full": ({"requires_grad"}, set()),
+    "new_empty_strided": ({"requires_grad"}, set()),
     "cuda": ({"device"}, set()),
     # `from` and `to` are Python keywords: minitorch names them a and b (positional calls agree)
     "uniform_": ({"a", "b"}, {"from", "to"}),

@@ -30,16 +30,19 @@ class Composite(Op):
 
 
 def composite(name, function, *inputs, shown=None):
-    """``function(*inputs)`` (one tensor), recorded as one node called ``name`` (PyTorch's name of
-    the op) whose ``next_functions`` are the first ``shown`` ``inputs`` (all by default; None for
-    one that needs no gradient). Pass every tensor that may require grad: one left out of
-    ``inputs`` would get no gradient. Just ``function(*inputs)`` when no gradient is recorded, or
-    when it returns no tensor with a graph."""
+    """``function(*inputs)`` (one tensor, or a named tuple of a tensor and tensors that get no gradient:
+    ``(values, indices)``), recorded as one node called ``name`` (PyTorch's name of the op) whose
+    ``next_functions`` are the first ``shown`` ``inputs`` (all by default; None for one that needs no
+    gradient). Pass every tensor that may require grad: one left out of ``inputs`` would get no
+    gradient. Just ``function(*inputs)`` when no gradient is recorded, or when it returns no tensor
+    with a graph."""
     Tensor = tensor_class()
     if not _GradMode.enabled or not any(isinstance(t, Tensor) and t.requires_grad for t in inputs):
         return function(*inputs)
     stand_ins = [_stand_in(t) if isinstance(t, Tensor) and t.requires_grad else None for t in inputs]
-    output = function(*(t if s is None else s for t, s in zip(inputs, stand_ins)))
+    output = together = function(*(t if s is None else s for t, s in zip(inputs, stand_ins)))
+    if hasattr(together, "_fields") and not any(getattr(t, "requires_grad", False) for t in together[1:]):
+        output = together[0]  # (values, indices): the values get the node
     if not isinstance(output, Tensor) or output._node is None:  # several results, an integer one, an input
         return function(*inputs)  # as it is: computed again on the inputs themselves
     node = Composite()
@@ -49,7 +52,8 @@ def composite(name, function, *inputs, shown=None):
     node.graph = (output, stand_ins)
     result = Tensor._make(output._array, True, node, output._device)
     result._version = output._version
-    return rename(result, name)
+    rename(result, name)
+    return result if together is output else together._replace(**{together._fields[0]: result})
 
 
 def _stand_in(tensor):
@@ -63,28 +67,32 @@ def _stand_in(tensor):
 
 def shown_as(name, inputs=1):
     """Decorator: the function's result becomes one node called ``name`` (see ``composite``), whose
-    inputs (in ``next_functions``) are the function's first ``inputs`` parameters; other tensor
-    arguments that require grad get their gradient too, unlisted. A call with ``inplace=True`` goes
-    through as it is::
+    inputs (in ``next_functions``) are the function's first ``inputs`` parameters (or the parameters
+    that ``inputs`` names, a tuple); other tensor arguments that require grad get their gradient
+    too, unlisted. A call with ``inplace=True`` goes through as it is::
 
         @shown_as("MseLossBackward0", inputs=2)
         def mse_loss(input, target, reduction="mean"): ...
+
+        @shown_as("NativeGroupNormBackward0", inputs=("input", "weight", "bias"))
+        def group_norm(input, num_groups, weight=None, bias=None, eps=1e-05): ...
     """
     def decorate(function):
         params = inspect.signature(function).parameters
         defaults = {p: v.default for p, v in params.items() if v.default is not inspect.Parameter.empty}
-        first = list(params)[:inputs]
-        inplace = list(params).index("inplace") if "inplace" in params else None
+        order = list(params)
+        first = order[:inputs] if isinstance(inputs, int) else list(inputs)
+        inplace = order.index("inplace") if "inplace" in params else None
 
         @functools.wraps(function)
         def recorded(*args, **kwargs):
-            named = first[len(args):]
+            named = [p for p in first if order.index(p) >= len(args)]
             if (any(p not in kwargs and p not in defaults for p in named)
                     or (inplace is not None and (args[inplace] if len(args) > inplace else kwargs.get("inplace")))):
                 return function(*args, **kwargs)
             kwargs = {**{p: defaults[p] for p in named if p not in kwargs}, **kwargs}
             keys, values = [*range(len(args)), *kwargs], [*args, *kwargs.values()]
-            lead = [keys.index(k) for k in (*range(min(inputs, len(args))), *named)]
+            lead = [keys.index(p if p in named else order.index(p)) for p in first]
             Tensor = tensor_class()  # other arguments that require grad go through stand-ins too
             picked = lead + [i for i, v in enumerate(values)
                              if i not in lead and isinstance(v, Tensor) and v.requires_grad]

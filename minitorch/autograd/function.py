@@ -224,7 +224,8 @@ class Op:
         return vars(cls).get("op_name") or re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", cls.__name__).lower()
 
     def __repr__(self):
-        return f"<{self.name()}>"
+        """As PyTorch prints a node: ``<MulBackward0 object at 0x7f...>`` (a tensor's repr shows the name only)."""
+        return f"<{self.name()} object at {id(self):#x}>"
 
 
 class AccumulateGrad:
@@ -243,7 +244,7 @@ class AccumulateGrad:
         return "torch::autograd::AccumulateGrad"
 
     def __repr__(self):
-        return "<AccumulateGrad>"
+        return f"<AccumulateGrad object at {id(self):#x}>"
 
 
 class View:

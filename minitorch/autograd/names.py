@@ -33,9 +33,13 @@ TORCH_NAMES = {
 
 #: The arguments of forward that ``next_functions`` lists, for the ops where they are not the
 #: floating-point tensors: PyTorch makes a tensor of ``x * 2``'s 2 and lists it, lists
-#: ``layer_norm``'s missing weight, and not ``where``'s condition.
+#: ``layer_norm``'s missing weight, and not ``where``'s condition. Keyed by the op's class name, or
+#: by the PyTorch name that ``rename`` gives a node for one call: ``clamp(x, min_tensor)`` lists the
+#: missing max too, ``rsub(x, y)`` (``Sub`` of y and x) lists x first, ``2 - x`` lists x alone.
 SHOWN = {"Add": (0, 1), "Sub": (0, 1), "Mul": (0, 1), "Div": (0, 1), "Where": (1, 2),
-         "LayerNorm": (0, 1, 2), "BatchNorm": (0, 1, 2)}
+         "LayerNorm": (0, 1, 2), "BatchNorm": (0, 1, 2),
+         "ClampBackward0": (0, 1, 2), "RsubBackward0": (1, 0), "RsubBackward1": (1,), "AddBackward1": (0,),
+         "ClampMinBackward1": (0, 1), "ClampMaxBackward1": (0, 2)}
 
 _NAMED = {}  # (op class, name) -> the subclass that shows it
 
@@ -76,12 +80,14 @@ def present(node):
 
 def rename(result, name):
     """Give the node that made ``result`` (a tensor, or a tuple whose tensors share one op) PyTorch's
-    ``name`` for this call (``SumBackward1``); returns ``result``. Nothing happens for a tensor
-    with no node."""
+    ``name`` for this call (``SumBackward1``), and the inputs that ``SHOWN`` lists for that name;
+    returns ``result``. Nothing happens for a tensor with no node."""
     for tensor in result if isinstance(result, tuple) else (result,):
         node = tensor._node
         if node is not None:
             node.shown_name = name  # read by Op.name(); the class changes only when shown (present)
+            if name in SHOWN:
+                node.shown = SHOWN[name]
     return result
 
 

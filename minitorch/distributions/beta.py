@@ -1,7 +1,7 @@
 """The Beta distribution on [0, 1]: a Dirichlet over the two categories ``(x, 1 - x)``.
 
-It draws with ``sample()`` only (the first coordinate of a Dirichlet draw); PyTorch's ``rsample``
-differentiates it by implicit reparameterization, which minitorch does not implement.
+A draw is the first coordinate of a Dirichlet draw, so ``rsample`` is differentiable (implicit
+reparameterization of the gamma draws underneath), as in PyTorch.
 """
 from ..api import Size
 from ..joining import stack
@@ -25,6 +25,7 @@ class Beta(Distribution):
 
     arg_constraints = {"concentration1": constraints.positive, "concentration0": constraints.positive}
     support = constraints.unit_interval
+    has_rsample = True
 
     def __init__(self, concentration1, concentration0, validate_args=None):
         concentration1, concentration0 = broadcast_all(concentration1, concentration0)
@@ -61,9 +62,9 @@ class Beta(Distribution):
         total = self.concentration1 + self.concentration0
         return self.concentration1 * self.concentration0 / (total ** 2 * (total + 1))
 
-    def sample(self, sample_shape=Size()):
-        """The first coordinate of a Dirichlet(a, b) draw (no gradient)."""
-        return self._dirichlet.sample(sample_shape)[..., 0]
+    def rsample(self, sample_shape=Size()):
+        """The first coordinate of a Dirichlet(a, b) draw: differentiable in both concentrations."""
+        return self._dirichlet.rsample(sample_shape)[..., 0]
 
     def log_prob(self, value):
         if self._validate_args:

@@ -60,8 +60,9 @@ class Binomial(BinaryProbability, Distribution):
             self._validate_sample(value)
         n, logits = self.total_count, self.logits
         log_choose = (n + 1).lgamma() - (value + 1).lgamma() - (n - value + 1).lgamma()
-        # n log(1 + e^l), written so that no exp overflows: n (max(l, 0) + log1p(e^-|l|))
-        normalize = n * (logits.clamp(min=0) + (-logits.abs()).exp().log1p())
+        # n log(1 + e^l), written so that no exp overflows: n (max(l, 0) + log1p(e^-|l|)), with max(l, 0) as
+        # (l + |l|) / 2 so that at l = 0 the gradient is the true sigmoid(0) = 1/2 (clamp's would give 1)
+        normalize = n * ((logits + logits.abs()) / 2 + (-logits.abs()).exp().log1p())
         return log_choose + value * logits - normalize
 
     def _homogeneous_count(self, name):

@@ -16,9 +16,9 @@ from ..sampling import multinomial
 from ..tensor import Tensor
 from . import constraints
 from .distribution import Distribution
-from .utils import lazy_property, logits_to_probs, probs_to_logits
+from .utils import InnerParameters, lazy_property, logits_to_probs, probs_to_logits
 
-__all__ = ["Categorical", "OneHotCategorical"]
+__all__ = ["Categorical", "OneHotCategorical", "OneHotCategoricalStraightThrough"]
 
 
 def _parameter(name, value):
@@ -112,7 +112,7 @@ class Categorical(Distribution):
         return values.expand((-1,) + tuple(self._batch_shape)) if expand else values
 
 
-class OneHotCategorical(Distribution):
+class OneHotCategorical(InnerParameters, Distribution):
     """A one-hot vector of length K whose 1 sits at an index drawn from ``Categorical(probs, logits)``.
 
     >>> import minitorch
@@ -141,21 +141,6 @@ class OneHotCategorical(Distribution):
     @property
     def _param(self):
         return self._categorical._param
-
-    @property
-    def probs(self):
-        """Probabilities, summing to 1 along the last dim."""
-        return self._categorical.probs
-
-    @property
-    def logits(self):
-        """Normalised log-probabilities."""
-        return self._categorical.logits
-
-    @property
-    def param_shape(self):
-        """The shape of ``probs`` (or ``logits``)."""
-        return self._categorical.param_shape
 
     @property
     def mean(self):
@@ -189,3 +174,22 @@ class OneHotCategorical(Distribution):
         values = one_hot(arange(n, device=self._param.device), n).to(self._param)
         values = values.reshape((n,) + (1,) * len(self.batch_shape) + (n,))
         return values.expand((n,) + tuple(self.batch_shape) + (n,)) if expand else values
+
+
+class OneHotCategoricalStraightThrough(OneHotCategorical):
+    """A one-hot draw whose ``rsample`` carries the straight-through gradient: the value is the one-hot sample,
+    the gradient that of ``probs`` (``sample + probs - probs.detach()``; Bengio et al., 2013).
+
+    >>> import minitorch
+    >>> from minitorch.distributions import OneHotCategoricalStraightThrough
+    >>> p = minitorch.tensor([0.0, 1.0], requires_grad=True)
+    >>> OneHotCategoricalStraightThrough(p).rsample().tolist()
+    [0.0, 1.0]
+    """
+
+    has_rsample = True
+
+    def rsample(self, sample_shape=Size()):
+        """The one-hot sample, with the gradient of ``probs``."""
+        probs = self._categorical.probs
+        return self.sample(sample_shape) + (probs - probs.detach())

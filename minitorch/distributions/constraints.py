@@ -15,7 +15,7 @@ against ``support``; a failure is a ValueError, as in PyTorch.
 __all__ = [
     "Constraint", "boolean", "dependent", "dependent_property", "greater_than", "greater_than_eq",
     "half_open_interval", "independent", "integer_interval", "interval", "is_dependent", "less_than",
-    "lower_cholesky", "nonnegative", "nonnegative_integer", "one_hot", "positive", "positive_definite",
+    "lower_cholesky", "multinomial", "nonnegative", "nonnegative_integer", "one_hot", "positive", "positive_definite",
     "positive_integer", "real", "real_vector", "simplex", "unit_interval",
 ]
 
@@ -194,6 +194,19 @@ class _Simplex(Constraint):
         return (value >= 0).all(-1) & ((value.sum(-1) - 1).abs() < 1e-6)
 
 
+class _Multinomial(Constraint):
+    """Vectors of non-negative counts summing to at most ``upper_bound`` (a multinomial's draws)."""
+
+    is_discrete = True
+    event_dim = 1
+
+    def __init__(self, upper_bound):
+        self.upper_bound = upper_bound
+
+    def check(self, value):
+        return (value >= 0).all(-1) & (value.sum(-1) <= self.upper_bound)
+
+
 class _LowerCholesky(Constraint):
     """Lower-triangular square matrices with a positive diagonal (a Cholesky factor)."""
 
@@ -227,6 +240,7 @@ positive_integer = _IntegerGreaterThan(1)
 real = _Real()
 real_vector = independent(real, 1)
 lower_cholesky = _LowerCholesky()
+multinomial = _Multinomial
 positive_definite = _PositiveDefinite()
 greater_than = _GreaterThan
 greater_than_eq = _GreaterThanEq

@@ -1,15 +1,14 @@
 """The Dirichlet distribution over probability vectors (``beta.Beta`` is its two-category case).
 
-It draws with ``sample()`` only: normalized gamma draws (see ``gamma.standard_gamma``). PyTorch's
-``rsample`` differentiates them by implicit reparameterization, which minitorch does not implement.
+It draws normalized gamma draws; ``rsample`` differentiates them by implicit reparameterization
+(``gamma.rsample_standard_gamma``), as PyTorch does.
 """
 from ..api import Size
-from ..autograd import no_grad
 from ..namespace import where, xlogy
 from ..nn.functional import one_hot
 from . import constraints
 from .distribution import Distribution
-from .gamma import standard_gamma
+from .gamma import rsample_standard_gamma
 
 __all__ = ["Dirichlet"]
 
@@ -26,6 +25,7 @@ class Dirichlet(Distribution):
 
     arg_constraints = {"concentration": constraints.independent(constraints.positive, 1)}
     support = constraints.simplex
+    has_rsample = True
 
     def __init__(self, concentration, validate_args=None):
         if concentration.dim() < 1:
@@ -52,11 +52,10 @@ class Dirichlet(Distribution):
         total = self.concentration.sum(-1, keepdim=True)
         return self.concentration * (total - self.concentration) / (total ** 2 * (total + 1))
 
-    def sample(self, sample_shape=Size()):
-        """Gamma(a_i, 1) draws divided by their sum (no gradient)."""
-        with no_grad():
-            draws = standard_gamma(self.concentration.expand(self._extended_shape(sample_shape)))
-            return draws / draws.sum(-1, keepdim=True)
+    def rsample(self, sample_shape=Size()):
+        """Gamma(a_i, 1) draws divided by their sum: differentiable in the concentration."""
+        draws = rsample_standard_gamma(self.concentration.expand(self._extended_shape(sample_shape)))
+        return draws / draws.sum(-1, keepdim=True)
 
     def log_prob(self, value):
         if self._validate_args:

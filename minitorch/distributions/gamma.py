@@ -1,7 +1,8 @@
 """The gamma distribution, with Marsaglia and Tsang's sampler (``chi2.Chi2`` is a gamma with rate 1/2).
 
-``Gamma(concentration, rate)`` draws with ``sample()`` only: PyTorch's ``rsample`` differentiates the
-draw through implicit reparameterization, which minitorch does not implement (``rsample`` raises).
+``rsample`` differentiates the draw by implicit reparameterization, as PyTorch does: the derivative of a
+draw with respect to the concentration comes from the gamma CDF (``implicit.StandardGamma``), so it
+needs no invertible sampler; the rate scales the draw.
 """
 import math
 
@@ -12,9 +13,10 @@ from ..creation import rand, randn
 from ..namespace import where, xlogy
 from . import constraints
 from .distribution import Distribution
+from .implicit import GammaCdf, StandardGamma
 from .utils import broadcast_all
 
-__all__ = ["Gamma", "standard_gamma"]
+__all__ = ["Gamma", "rsample_standard_gamma", "standard_gamma"]
 
 
 def standard_gamma(concentration):
@@ -44,6 +46,12 @@ def standard_gamma(concentration):
         return result.clamp(min=dtypes.finfo(a.dtype).tiny)  # as PyTorch: never exactly 0
 
 
+def rsample_standard_gamma(concentration):
+    """Draws of Gamma(concentration, 1), one per element, differentiable in ``concentration`` (implicit
+    reparameterization: ``implicit.StandardGamma``)."""
+    return StandardGamma.apply(concentration, standard_gamma(concentration))
+
+
 class Gamma(Distribution):
     """Gamma(a, b): ``log p(x) = a log b + (a - 1) log x - b x - lgamma(a)`` for x > 0; mean ``a / b``.
 
@@ -58,6 +66,7 @@ class Gamma(Distribution):
 
     arg_constraints = {"concentration": constraints.positive, "rate": constraints.positive}
     support = constraints.nonnegative
+    has_rsample = True
 
     def __init__(self, concentration, rate, validate_args=None):
         self.concentration, self.rate = broadcast_all(concentration, rate)
@@ -75,17 +84,23 @@ class Gamma(Distribution):
     def variance(self):
         return self.concentration / self.rate ** 2
 
-    def sample(self, sample_shape=Size()):
-        """Marsaglia-Tsang draws of Gamma(concentration, 1), divided by ``rate`` (no gradient)."""
+    def rsample(self, sample_shape=Size()):
+        """Marsaglia-Tsang draws of Gamma(concentration, 1), divided by ``rate``: differentiable in both
+        (implicit reparameterization for the concentration)."""
         shape = self._extended_shape(sample_shape)
-        with no_grad():
-            return standard_gamma(self.concentration.expand(shape)) / self.rate.expand(shape)
+        return rsample_standard_gamma(self.concentration.expand(shape)) / self.rate.expand(shape)
 
     def log_prob(self, value):
         if self._validate_args:
             self._validate_sample(value)
         a, b = self.concentration, self.rate
         return xlogy(a, b) + xlogy(a - 1, value) - b * value - a.lgamma()
+
+    def cdf(self, value):
+        """``P(a, b x)``, the regularized lower incomplete gamma function: differentiable in a, b and x."""
+        if self._validate_args:
+            self._validate_sample(value)
+        return GammaCdf.apply(self.concentration, self.rate * value)
 
     def entropy(self):
         """``a - log b + lgamma(a) + (1 - a) digamma(a)``."""

@@ -19,17 +19,21 @@ from ..nn.functional import softplus
 from .bernoulli import Bernoulli
 from .beta import Beta
 from .binomial import Binomial
+from .cauchy import Cauchy
 from .categorical import Categorical, OneHotCategorical
 from .dirichlet import Dirichlet
 from .distribution import Distribution
 from .exponential import Exponential
 from .gamma import Gamma
 from .geometric import Geometric
+from .half_normal import HalfNormal
 from .independent import Independent
 from .laplace import Laplace
+from .lowrank_multivariate_normal import LowRankMultivariateNormal
 from .multivariate_normal import MultivariateNormal, _batch_mahalanobis, _half_log_det
 from .normal import LogNormal, Normal
 from .poisson import Poisson
+from .transformed_distribution import TransformedDistribution
 from .uniform import Uniform
 from .utils import sum_rightmost
 
@@ -84,6 +88,18 @@ def _kl_normal_normal(p, q):
     var_ratio = (p.scale / q.scale) ** 2
     t1 = ((p.loc - q.loc) / q.scale) ** 2
     return 0.5 * (var_ratio + t1 - 1 - var_ratio.log())
+
+
+@register_kl(HalfNormal, HalfNormal)
+def _kl_halfnormal_halfnormal(p, q):
+    """The KL of the normals folded (both centred at 0): folding both halves alike changes no divergence."""
+    return _kl_normal_normal(p.base_dist, q.base_dist)
+
+
+@register_kl(Cauchy, Cauchy)
+def _kl_cauchy_cauchy(p, q):
+    """``log(((s_p + s_q)^2 + (mu_p - mu_q)^2) / (4 s_p s_q))``."""
+    return (((p.scale + q.scale) ** 2 + (p.loc - q.loc) ** 2) / (4 * p.scale * q.scale)).log()
 
 
 @register_kl(LogNormal, LogNormal)
@@ -147,6 +163,18 @@ def _kl_independent_independent(p, q):
     return sum_rightmost(kl_divergence(p.base_dist, q.base_dist), p.reinterpreted_batch_ndims)
 
 
+@register_kl(TransformedDistribution, TransformedDistribution)
+def _kl_transformed_transformed(p, q):
+    """The bases' KL when both push them through equal transforms (a bijection changes no divergence)."""
+    if p.transforms != q.transforms:
+        raise NotImplementedError("KL(TransformedDistribution || TransformedDistribution) needs equal transforms, got "
+                                  f"{p.transforms} and {q.transforms}.")
+    if p.event_shape != q.event_shape:
+        raise NotImplementedError(f"KL(TransformedDistribution || TransformedDistribution) needs one event shape, got "
+                                  f"{tuple(p.event_shape)} and {tuple(q.event_shape)}.")
+    return kl_divergence(p.base_dist, q.base_dist)
+
+
 @register_kl(Gamma, Gamma)
 def _kl_gamma_gamma(p, q):
     """``a_q log(b_p / b_q) + lgamma(a_q) - lgamma(a_p) + (a_p - a_q) digamma(a_p) + (b_q - b_p) a_p / b_p``."""
@@ -208,3 +236,17 @@ def _kl_multivariatenormal_multivariatenormal(p, q):
     term3 = _batch_mahalanobis(q._unbroadcasted_scale_tril, q.loc - p.loc)
     return _half_log_det(q._unbroadcasted_scale_tril) - _half_log_det(p._unbroadcasted_scale_tril) + \
         0.5 * (term2 + term3 - k)
+
+
+def _full(d):
+    """A LowRankMultivariateNormal as the MultivariateNormal of its full covariance (a MultivariateNormal as is)."""
+    return d if isinstance(d, MultivariateNormal) else MultivariateNormal(d.loc, scale_tril=d.scale_tril,
+                                                                            validate_args=False)
+
+
+@register_kl(LowRankMultivariateNormal, LowRankMultivariateNormal)
+@register_kl(LowRankMultivariateNormal, MultivariateNormal)
+@register_kl(MultivariateNormal, LowRankMultivariateNormal)
+def _kl_gaussian_lowrank(p, q):
+    """The MultivariateNormal formula on the full covariances (k x k Cholesky factors of W W^T + D)."""
+    return _kl_multivariatenormal_multivariatenormal(_full(p), _full(q))

@@ -2,14 +2,13 @@
 from .. import dtypes
 from ..api import Size
 from ..creation import rand
-from . import constraints
 from .distribution import Distribution
-from .utils import broadcast_all
+from .utils import LocationScale
 
 __all__ = ["Laplace"]
 
 
-class Laplace(Distribution):
+class Laplace(LocationScale, Distribution):
     """Laplace(loc, scale): ``log p(x) = -log(2 scale) - |x - loc| / scale``; variance ``2 scale^2``.
 
     >>> import minitorch
@@ -18,20 +17,8 @@ class Laplace(Distribution):
     -1.6931
     """
 
-    arg_constraints = {"loc": constraints.real, "scale": constraints.positive}
-    support = constraints.real
-    has_rsample = True
-
-    def __init__(self, loc, scale, validate_args=None):
-        self.loc, self.scale = broadcast_all(loc, scale)
-        super().__init__(self.loc.size(), validate_args=validate_args)
-
     @property
     def mean(self):
-        return self.loc
-
-    @property
-    def mode(self):
         return self.loc
 
     @property

@@ -9,12 +9,12 @@ from ..api import Size
 from ..creation import randn
 from . import constraints
 from .distribution import Distribution
-from .utils import broadcast_all
+from .utils import LocationScale
 
 __all__ = ["LogNormal", "Normal"]
 
 
-class Normal(Distribution):
+class Normal(LocationScale, Distribution):
     """N(loc, scale^2): ``log p(x) = -(x - loc)^2 / (2 scale^2) - log(scale) - log(2 pi) / 2``.
 
     >>> import minitorch
@@ -26,20 +26,8 @@ class Normal(Distribution):
     -0.9189
     """
 
-    arg_constraints = {"loc": constraints.real, "scale": constraints.positive}
-    support = constraints.real
-    has_rsample = True
-
-    def __init__(self, loc, scale, validate_args=None):
-        self.loc, self.scale = broadcast_all(loc, scale)
-        super().__init__(self.loc.size(), validate_args=validate_args)
-
     @property
     def mean(self):
-        return self.loc
-
-    @property
-    def mode(self):
         return self.loc
 
     @property

@@ -13,9 +13,9 @@ from .bernoulli import Bernoulli
 from .distribution import Distribution
 from .transformed_distribution import TransformedDistribution
 from .transforms import SigmoidTransform
-from .utils import clamp_probs
+from .utils import InnerParameters, clamp_probs
 
-__all__ = ["LogitRelaxedBernoulli", "RelaxedBernoulli"]
+__all__ = ["LogitRelaxedBernoulli", "RelaxedBernoulli", "Relaxed", "RelaxedWrapper"]
 
 
 def as_temperature(temperature, like):
@@ -25,7 +25,40 @@ def as_temperature(temperature, like):
     return temperature
 
 
-class LogitRelaxedBernoulli(Distribution):
+class Relaxed(InnerParameters):
+    """A relaxation at a ``temperature`` of an exact distribution ``self._exact`` (a Bernoulli, a Categorical),
+    whose parameters it shows as its own."""
+
+    _inner_name = "_exact"
+
+    def _relax(self, exact, temperature, event_shape, validate_args):
+        """Keep ``exact`` and ``temperature`` (a number becomes a tensor like the parameters)."""
+        self._exact = exact
+        self.temperature = as_temperature(temperature, exact._param)
+        Distribution.__init__(self, exact.batch_shape, event_shape, validate_args=validate_args)
+
+    def expand(self, batch_shape, _instance=None):
+        new = self.__new__(type(self)) if _instance is None else _instance
+        new._exact = self._exact.expand(batch_shape)
+        new.temperature = self.temperature
+        Distribution.__init__(new, Size(batch_shape), self._event_shape, validate_args=False)
+        new._validate_args = self._validate_args
+        return new
+
+
+class RelaxedWrapper(InnerParameters):
+    """A transformed relaxation (``RelaxedBernoulli``, ``RelaxedOneHotCategorical``): the temperature and the
+    parameters are those of its base distribution, a ``Relaxed`` one."""
+
+    _inner_name = "base_dist"
+
+    @property
+    def temperature(self):
+        """How soft a draw is: near 0, draws approach the exact distribution's."""
+        return self.base_dist.temperature
+
+
+class LogitRelaxedBernoulli(Relaxed, Distribution):
     """The logit of a relaxed Bernoulli: ``log p(x) = log t + d - 2 softplus(d)`` with ``d = l - t x``.
 
     >>> import minitorch
@@ -39,32 +72,7 @@ class LogitRelaxedBernoulli(Distribution):
     has_rsample = True
 
     def __init__(self, temperature, probs=None, logits=None, validate_args=None):
-        self._bernoulli = Bernoulli(probs, logits, validate_args=validate_args)
-        self.temperature = as_temperature(temperature, self._bernoulli._param)
-        super().__init__(self._bernoulli.batch_shape, validate_args=validate_args)
-
-    def expand(self, batch_shape, _instance=None):
-        new = self.__new__(type(self)) if _instance is None else _instance
-        new._bernoulli = self._bernoulli.expand(batch_shape)
-        new.temperature = self.temperature
-        Distribution.__init__(new, Size(batch_shape), validate_args=False)
-        new._validate_args = self._validate_args
-        return new
-
-    @property
-    def probs(self):
-        """P(1) of the coin that the temperature relaxes."""
-        return self._bernoulli.probs
-
-    @property
-    def logits(self):
-        """The log-odds of the coin that the temperature relaxes."""
-        return self._bernoulli.logits
-
-    @property
-    def param_shape(self):
-        """The shape of ``probs`` (or ``logits``)."""
-        return self._bernoulli.param_shape
+        self._relax(Bernoulli(probs, logits, validate_args=validate_args), temperature, (), validate_args)
 
     def rsample(self, sample_shape=Size()):
         """``(logits + log u - log(1 - u)) / temperature``, ``u ~ U(0, 1)``: differentiable in the logits."""
@@ -79,7 +87,7 @@ class LogitRelaxedBernoulli(Distribution):
         return self.temperature.log() + diff - 2 * diff.exp().log1p()
 
 
-class RelaxedBernoulli(TransformedDistribution):
+class RelaxedBernoulli(RelaxedWrapper, TransformedDistribution):
     """A relaxed coin flip in (0, 1): the sigmoid of a ``LogitRelaxedBernoulli``.
 
     >>> import minitorch
@@ -95,18 +103,3 @@ class RelaxedBernoulli(TransformedDistribution):
     def __init__(self, temperature, probs=None, logits=None, validate_args=None):
         super().__init__(LogitRelaxedBernoulli(temperature, probs, logits), SigmoidTransform(),
                          validate_args=validate_args)
-
-    @property
-    def temperature(self):
-        """How soft the flip is: near 0, draws approach 0 or 1."""
-        return self.base_dist.temperature
-
-    @property
-    def probs(self):
-        """P(1) of the coin that the temperature relaxes."""
-        return self.base_dist.probs
-
-    @property
-    def logits(self):
-        """The log-odds of the coin that the temperature relaxes."""
-        return self.base_dist.logits

@@ -11,7 +11,7 @@ from ..creation import rand
 from . import constraints
 from .categorical import Categorical
 from .distribution import Distribution
-from .relaxed_bernoulli import as_temperature
+from .relaxed_bernoulli import Relaxed, RelaxedWrapper
 from .transformed_distribution import TransformedDistribution
 from .transforms import ExpTransform
 from .utils import clamp_probs
@@ -19,7 +19,7 @@ from .utils import clamp_probs
 __all__ = ["ExpRelaxedCategorical", "RelaxedOneHotCategorical"]
 
 
-class ExpRelaxedCategorical(Distribution):
+class ExpRelaxedCategorical(Relaxed, Distribution):
     """The log of a relaxed one-hot vector: with ``s = l - t x``, ``log p(x) = lgamma(K) + (K - 1) log t +
     sum(s - logsumexp(s))`` (K categories, temperature t, logits l).
 
@@ -34,33 +34,8 @@ class ExpRelaxedCategorical(Distribution):
     has_rsample = True
 
     def __init__(self, temperature, probs=None, logits=None, validate_args=None):
-        self._categorical = Categorical(probs, logits, validate_args=validate_args)
-        self.temperature = as_temperature(temperature, self._categorical._param)
-        param_shape = self._categorical.param_shape
-        super().__init__(param_shape[:-1], param_shape[-1:], validate_args=validate_args)
-
-    def expand(self, batch_shape, _instance=None):
-        new = self.__new__(type(self)) if _instance is None else _instance
-        new._categorical = self._categorical.expand(batch_shape)
-        new.temperature = self.temperature
-        Distribution.__init__(new, Size(batch_shape), self._event_shape, validate_args=False)
-        new._validate_args = self._validate_args
-        return new
-
-    @property
-    def probs(self):
-        """The probabilities of the categorical that the temperature relaxes."""
-        return self._categorical.probs
-
-    @property
-    def logits(self):
-        """The normalised log-probabilities of the categorical that the temperature relaxes."""
-        return self._categorical.logits
-
-    @property
-    def param_shape(self):
-        """The shape of ``probs`` (or ``logits``)."""
-        return self._categorical.param_shape
+        categorical = Categorical(probs, logits, validate_args=validate_args)
+        self._relax(categorical, temperature, categorical.param_shape[-1:], validate_args)
 
     def rsample(self, sample_shape=Size()):
         """``log softmax((logits + g) / temperature)``, ``g = -log(-log u)`` Gumbel noise: differentiable."""
@@ -78,7 +53,7 @@ class ExpRelaxedCategorical(Distribution):
         return (score - score.logsumexp(-1, keepdim=True)).sum(-1) + log_scale
 
 
-class RelaxedOneHotCategorical(TransformedDistribution):
+class RelaxedOneHotCategorical(RelaxedWrapper, TransformedDistribution):
     """A relaxed one-hot vector on the simplex: the exp of an ``ExpRelaxedCategorical``.
 
     >>> import minitorch
@@ -94,18 +69,3 @@ class RelaxedOneHotCategorical(TransformedDistribution):
     def __init__(self, temperature, probs=None, logits=None, validate_args=None):
         super().__init__(ExpRelaxedCategorical(temperature, probs, logits), ExpTransform(),
                          validate_args=validate_args)
-
-    @property
-    def temperature(self):
-        """How soft the draw is: near 0, draws approach one-hot vectors."""
-        return self.base_dist.temperature
-
-    @property
-    def probs(self):
-        """The probabilities of the categorical that the temperature relaxes."""
-        return self.base_dist.probs
-
-    @property
-    def logits(self):
-        """The normalised log-probabilities of the categorical that the temperature relaxes."""
-        return self.base_dist.logits

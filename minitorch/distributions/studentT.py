@@ -2,12 +2,11 @@
 import math
 
 from ..api import Size
-from ..autograd import no_grad
 from ..creation import randn
 from ..namespace import where
 from . import constraints
 from .distribution import Distribution
-from .gamma import standard_gamma
+from .gamma import rsample_standard_gamma
 from .utils import broadcast_all
 
 __all__ = ["StudentT"]
@@ -15,8 +14,8 @@ __all__ = ["StudentT"]
 
 class StudentT(Distribution):
     """t(df, loc, scale): ``log p(x) = -(df + 1)/2 log(1 + y^2 / df) - log(scale sqrt(df) B(df/2, 1/2))``,
-    ``y = (x - loc) / scale``. It draws with ``sample()`` only (PyTorch's ``rsample`` needs gamma's implicit
-    reparameterization).
+    ``y = (x - loc) / scale``. ``rsample`` is differentiable in all three (gamma's implicit reparameterization
+    for ``df``).
 
     >>> import minitorch
     >>> from minitorch.distributions import StudentT
@@ -26,6 +25,7 @@ class StudentT(Distribution):
 
     arg_constraints = {"df": constraints.positive, "loc": constraints.real, "scale": constraints.positive}
     support = constraints.real
+    has_rsample = True
 
     def __init__(self, df, loc=0.0, scale=1.0, validate_args=None):
         self.df, self.loc, self.scale = broadcast_all(df, loc, scale)
@@ -46,14 +46,13 @@ class StudentT(Distribution):
         finite = self.scale ** 2 * self.df / where(self.df > 2, self.df - 2, 1.0)
         return where(self.df > 2, finite, where(self.df > 1, math.inf, math.nan))
 
-    def sample(self, sample_shape=Size()):
-        """``loc + scale x / sqrt(z / df)``, ``x ~ N(0, 1)``, ``z ~ Chi2(df)`` (no gradient)."""
+    def rsample(self, sample_shape=Size()):
+        """``loc + scale x / sqrt(z / df)``, ``x ~ N(0, 1)``, ``z ~ Chi2(df)``: differentiable in every parameter."""
         shape = self._extended_shape(sample_shape)
-        with no_grad():
-            df = self.df.expand(shape)
-            x = randn(shape, dtype=df.dtype, device=df.device)
-            z = 2 * standard_gamma(0.5 * df)
-            return self.loc + self.scale * x * (z / df).rsqrt()
+        df = self.df.expand(shape)
+        x = randn(shape, dtype=df.dtype, device=df.device)
+        z = 2 * rsample_standard_gamma(0.5 * df)
+        return self.loc + self.scale * x * (z / df).rsqrt()
 
     def log_prob(self, value):
         if self._validate_args:

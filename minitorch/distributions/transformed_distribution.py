@@ -39,6 +39,8 @@ class TransformedDistribution(Distribution):
             base_distribution = Independent(base_distribution, event_dim - base_event_dim)
         self.base_dist = base_distribution
         shape = tuple(base_distribution.batch_shape) + tuple(base_distribution.event_shape)
+        for t in self.transforms:  # a transform may reshape the events (stick-breaking adds a coordinate)
+            shape = tuple(t.forward_shape(shape))
         cut = len(shape) - event_dim
         super().__init__(shape[:cut], shape[cut:], validate_args=validate_args)
 

@@ -17,9 +17,16 @@ import numbers
 from .. import dtypes
 from ..creation import full_like
 from ..nn.functional import softplus
+from ..numerics import broadcast_shapes
 from . import constraints
+from .utils import broadcast_all
 
-__all__ = ["AffineTransform", "ExpTransform", "SigmoidTransform", "TanhTransform", "Transform"]
+__all__ = [
+    "AbsTransform", "AffineTransform", "ComposeTransform", "CumulativeDistributionTransform", "ExpTransform",
+    "IndependentTransform", "LowerCholeskyTransform", "PowerTransform", "ReshapeTransform", "SigmoidTransform",
+    "SoftmaxTransform", "SoftplusTransform", "StickBreakingTransform",
+    "TanhTransform", "Transform", "identity_transform",
+]
 
 
 class Transform:
@@ -86,6 +93,22 @@ class Transform:
         """``log |df/dx|`` at ``x`` (with ``y = f(x)``), elementwise over the batch."""
         raise NotImplementedError(f"{type(self).__name__} does not implement log_abs_det_jacobian.")
 
+    def forward_shape(self, shape):
+        """The shape of ``t(x)`` for an ``x`` of ``shape`` (the same, unless the transform reshapes events)."""
+        return shape
+
+    def inverse_shape(self, shape):
+        """The shape of ``t.inv(y)`` for a ``y`` of ``shape``."""
+        return shape
+
+    def with_cache(self, cache_size=1):
+        """This transform with ``cache_size`` (a copy when it differs)."""
+        if self._cache_size == cache_size:
+            return self
+        if type(self).__init__ is Transform.__init__:
+            return type(self)(cache_size=cache_size)
+        raise NotImplementedError(f"{type(self)}.with_cache is not implemented")
+
     def __repr__(self):
         return type(self).__name__ + "()"
 
@@ -129,6 +152,21 @@ class _InverseTransform(Transform):
     def log_abs_det_jacobian(self, x, y):
         """``-log |df/dx|`` at ``f^-1(x) = y``."""
         return -self._inv.log_abs_det_jacobian(y, x)
+
+    def forward_shape(self, shape):
+        return self._inv.inverse_shape(shape)
+
+    def inverse_shape(self, shape):
+        return self._inv.forward_shape(shape)
+
+    def with_cache(self, cache_size=1):
+        return self._inv.with_cache(cache_size).inv
+
+    def __eq__(self, other):
+        return isinstance(other, _InverseTransform) and self._inv == other._inv
+
+    def __hash__(self):
+        return hash((_InverseTransform, self._inv))
 
     def __repr__(self):
         return f"_InverseTransform({self._inv!r})"
@@ -188,6 +226,13 @@ class TanhTransform(_ParameterFree):
         return 2.0 * (math.log(2.0) - x - softplus(-2.0 * x))
 
 
+def _same(a, b):
+    """Whether two numbers or tensors are equal everywhere."""
+    if isinstance(a, numbers.Number) and isinstance(b, numbers.Number):
+        return a == b
+    return bool((a == b).all())
+
+
 class AffineTransform(Transform):
     """``y = loc + scale x``; ``log |dy/dx| = log |scale|`` (summed over ``event_dim`` rightmost dims)."""
 
@@ -206,6 +251,12 @@ class AffineTransform(Transform):
         return constraints.independent(constraints.real, self._event_dim) if self._event_dim else constraints.real
 
     codomain = domain
+
+    def __eq__(self, other):
+        """Equal loc and scale (numbers or tensors, everywhere)."""
+        return isinstance(other, AffineTransform) and _same(self.loc, other.loc) and _same(self.scale, other.scale)
+
+    __hash__ = Transform.__hash__
 
     @property
     def sign(self):
@@ -230,3 +281,77 @@ class AffineTransform(Transform):
             result = result.reshape(tuple(result.shape[:result.dim() - self._event_dim]) + (-1,)).sum(-1)
             shape = shape[:len(shape) - self._event_dim]
         return result.expand(shape)
+
+
+class AbsTransform(_ParameterFree):
+    """``y = |x|``: not invertible; ``inv`` picks the non-negative preimage ``x = y``."""
+
+    codomain = constraints.positive
+
+    def _call(self, x):
+        return x.abs()
+
+    def _inverse(self, y):
+        return y
+
+
+class SoftplusTransform(_ParameterFree):
+    """``y = log(1 + e^x)``; ``x = y + log(-expm1(-y))``; ``log |dy/dx| = -softplus(-x)`` (log sigmoid x)."""
+
+    codomain = constraints.positive
+    bijective = True
+    sign = +1
+
+    def _call(self, x):
+        return softplus(x)
+
+    def _inverse(self, y):
+        return (-(-y).expm1()).log() + y
+
+    def log_abs_det_jacobian(self, x, y):
+        return -softplus(-x)
+
+
+class PowerTransform(Transform):
+    """``y = x^exponent`` on the positive numbers; ``log |dy/dx| = log |exponent y / x|``."""
+
+    domain = constraints.positive
+    codomain = constraints.positive
+    bijective = True
+
+    def __init__(self, exponent, cache_size=0):
+        super().__init__(cache_size=cache_size)
+        (self.exponent,) = broadcast_all(exponent)
+
+    def with_cache(self, cache_size=1):
+        return self if self._cache_size == cache_size else PowerTransform(self.exponent, cache_size=cache_size)
+
+    @property
+    def sign(self):
+        """The sign of ``exponent`` (a tensor)."""
+        return self.exponent.sign()
+
+    def __eq__(self, other):
+        return isinstance(other, PowerTransform) and bool(self.exponent.eq(other.exponent).all())
+
+    __hash__ = Transform.__hash__
+
+    def _call(self, x):
+        return x.pow(self.exponent)
+
+    def _inverse(self, y):
+        return y.pow(1 / self.exponent)
+
+    def log_abs_det_jacobian(self, x, y):
+        return (self.exponent * y / x).abs().log()
+
+    def forward_shape(self, shape):
+        return broadcast_shapes(shape, tuple(self.exponent.shape))
+
+    inverse_shape = forward_shape
+
+
+from .event_transforms import (  # noqa: E402  (they build on Transform above)
+    ComposeTransform, CumulativeDistributionTransform, IndependentTransform, LowerCholeskyTransform, ReshapeTransform,
+    SoftmaxTransform, StickBreakingTransform, identity_transform,
+)

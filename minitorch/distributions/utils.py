@@ -14,8 +14,9 @@ from ..autograd import enable_grad
 from ..creation import tensor
 from ..joining import broadcast_tensors
 from ..tensor import Tensor
+from . import constraints
 
-__all__ = ["broadcast_all", "clamp_probs", "lazy_property", "logits_to_probs", "probs_to_logits"]
+__all__ = ["InnerParameters", "LocationScale", "broadcast_all", "clamp_probs", "lazy_property", "logits_to_probs", "probs_to_logits"]
 
 
 def broadcast_all(*values):
@@ -104,3 +105,44 @@ class BinaryProbability:
     def param_shape(self):
         """The shape of ``probs`` (or ``logits``)."""
         return self._param.size()
+
+
+class InnerParameters:
+    """``probs``, ``logits`` and ``param_shape`` of a distribution made around another one (a one-hot or
+    multinomial around a Categorical, a relaxed one around the exact one): the inner one's, kept in the
+    attribute that ``_inner_name`` names."""
+
+    _inner_name = "_categorical"
+
+    @property
+    def probs(self):
+        """The probabilities of the inner distribution (normalised for a categorical)."""
+        return getattr(self, self._inner_name).probs
+
+    @property
+    def logits(self):
+        """The logits of the inner distribution (normalised log-probabilities for a categorical)."""
+        return getattr(self, self._inner_name).logits
+
+    @property
+    def param_shape(self):
+        """The shape of ``probs`` (or ``logits``)."""
+        return getattr(self, self._inner_name).param_shape
+
+
+class LocationScale:
+    """A family on the reals of ``loc + scale * (a standard draw)`` (Normal, Laplace, Cauchy): a real ``loc`` and a
+    positive ``scale``, broadcast together into the batch shape; its draws are reparameterized. Its mode is ``loc``
+    (each of these densities is symmetric and unimodal)."""
+
+    arg_constraints = {"loc": constraints.real, "scale": constraints.positive}
+    support = constraints.real
+    has_rsample = True
+
+    def __init__(self, loc, scale, validate_args=None):
+        self.loc, self.scale = broadcast_all(loc, scale)
+        super().__init__(self.loc.size(), validate_args=validate_args)
+
+    @property
+    def mode(self):
+        return self.loc

@@ -85,10 +85,12 @@ class Cholesky(Op):
 
 
 class QR(Op):
-    """A = Q R, packed (Q, R);  G_A = (G_Q + Q copyltu(M)) R^-T,  M = R G_R^T - G_Q^T Q.
+    """A = Q R, packed (Q, R);  G_A = (G_Q + Q copyltu(M)) R^-T,  M = R G_R^T - G_Q^T Q  (m >= n).
 
-    copyltu(M) is the symmetric matrix with M's lower triangle. The backward needs R invertible:
-    A of full rank with m >= n (or mode "r" without it: no gradient), as PyTorch.
+    copyltu(M) is the symmetric matrix with M's lower triangle. A wide A (m < n) is [X | Y] with
+    R = [U | V]: X = Q U is a square QR and V = Q^T Y, so G_Y = Q G_V and X's gradient is the
+    formula above with G_Q + Y G_V^T for G_Q and G_U for G_R. The backward needs the (leading
+    square) R invertible: A of full rank (and mode "reduced" when m > n), as PyTorch.
     """
 
     op_name = "linalg_qr"
@@ -104,15 +106,25 @@ class QR(Op):
     def backward(ctx, grad):
         q, r = ctx.saved_arrays
         m, n = q.shape[-2], r.shape[-1]
-        if m < n or (ctx.mode == "complete" and m > n):
-            raise RuntimeError(f"linalg_qr: backward needs a matrix with at least as many rows as columns "
-                               f"(and mode='reduced' when it has more), got {m} x {n} with mode={ctx.mode!r}.")
-        xp = array_module(q)
+        if ctx.mode == "complete" and m > n:
+            raise RuntimeError(f"linalg_qr: backward is not defined for mode='complete' on a matrix with more rows "
+                               f"than columns (got {m} x {n}; its extra columns of Q are any completion): use "
+                               f"mode='reduced'.")
         grad_q, grad_r = unpack(grad, (q.shape[-2:], r.shape[-2:]))
-        product = r @ _t(grad_r) - _t(grad_q) @ q
-        lower = xp.tril(product, -1)
-        copyltu = lower + _t(lower) + product * xp.eye(n, dtype=q.dtype)
-        return _t(xp.linalg.solve(r, _t(grad_q + q @ copyltu))), None
+        if m >= n:
+            return _qr_backward(q, r, grad_q, grad_r), None
+        u, v, grad_u, grad_v = r[..., :m], r[..., m:], grad_r[..., :m], grad_r[..., m:]
+        grad_x = _qr_backward(q, u, grad_q + (q @ v) @ _t(grad_v), grad_u)
+        return array_module(q).concatenate([grad_x, q @ grad_v], axis=-1), None
+
+
+def _qr_backward(q, r, grad_q, grad_r):
+    """G_A of A = Q R with R square (n x n) and invertible (see ``QR``)."""
+    xp = array_module(q)
+    product = r @ _t(grad_r) - _t(grad_q) @ q
+    lower = xp.tril(product, -1)
+    copyltu = lower + _t(lower) + product * xp.eye(r.shape[-1], dtype=q.dtype)
+    return _t(xp.linalg.solve(r, _t(grad_q + q @ copyltu)))
 
 
 class SVD(Op):

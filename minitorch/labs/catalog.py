@@ -67,7 +67,7 @@ LABS = (
         Task("2.1", "unbroadcast: the backward of broadcasting", 4),
         Task("2.2", "Add, subtract, negate, multiply: forward and backward", 4,
              depends_on=("2.1", "2.6", "2.7", "2.8")),
-        Task("2.3", "Divide, power, exp, log: forward and backward", 5, depends_on=("2.1", "2.6", "2.7", "2.8")),
+        Task("2.3", "Divide, power, exp, log: forward and backward", 5, depends_on=("2.1", "2.2", "2.6", "2.7", "2.8")),
         Task("2.4", "Sum and mean: forward and backward", 3, depends_on=("2.6", "2.7", "2.8")),
         Task("2.9", "Max and min (ties), variance, log-sum-exp: forward and backward", 5, depends_on=("2.4",)),
         Task("2.10", "Reshape, permute, expand, flip, roll, repeat: backward", 4,

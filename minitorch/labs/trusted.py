@@ -14,6 +14,19 @@
 4. reads the child's arrays (``allow_pickle=False``, size-capped, no links) and compares them
    itself, within each probe's tolerances, or with the probe's own check. The child's status
    lines only explain a failure (which stub it reached, which error); they never make a pass.
+5. grades the milestones (1.9, 2.12, 3.14, 4.11, 5.7, 6.10) from their trained parameters
+   alone (``evaluate_trained``): a milestone's child returns its model's state_dict, never
+   predictions or a loss; the grader checks that it is the milestone's model's (the names,
+   shapes and kinds of number of the reference's, all finite) and evaluates it with the
+   REFERENCE's code, in a child of its own, on data it holds (fresh points it drew, the test
+   split and the validation text of its own copy of the shipped data).
+
+What stays possible: the child can read the shipped data (the digits' and MNIST's test splits,
+the corpus) like any student, so a submission's training code could train on the test split
+or the validation text; the score is still that of a model the submission trained, with the
+milestone's architecture, evaluated by the reference. Nor can the grader tell how the
+parameters were found: a submission could fit them with other code (numpy) rather than with
+its own engine. The other probes and the tests grade every piece the engine is made of.
 
 The result is the run *state* of ``results.py`` (one entry per probe), so the table and
 Gradescope's results.json come out as before.
@@ -34,7 +47,7 @@ from pathlib import Path
 import numpy as np
 
 from . import catalog, results, sandbox
-from .probes import HIDDEN_MODULE, all_probes
+from .probes import ANSWER, HIDDEN_MODULE, STATE, all_probes, state_of
 
 PROBES_HOME = Path(__file__).resolve().parent / "probes"
 MAX_OUTPUT = 64 << 20
@@ -103,13 +116,15 @@ def draw_inputs(probes, seed):
 
 
 class Runner:
-    """Runs batches of probes in children: one scratch folder per batch, inputs written there."""
+    """Runs batches of probes in children: one scratch folder per batch, inputs written there.
+    With ``evaluate`` set, the children run the probes' ``evaluate`` instead of ``run``."""
 
     def __init__(self, code, user, python, limits, probe_timeout, env, libraries=None):
         self.code, self.user, self.python, self.limits = str(code), user, python, limits
         self.probe_timeout, self.env = probe_timeout, env
         self.libraries = library_paths() if libraries is None else libraries
         self.trace, self.reached = None, {}  # regions to trace ({path: spans}); tasks reached per probe
+        self.evaluate = False
         self.base = tempfile.mkdtemp(prefix="minitorch-sandbox-")
         os.chmod(self.base, 0o711)  # the sandbox user may enter its own folder, not list the others
         self.count = 0
@@ -140,7 +155,7 @@ class Runner:
         np.savez(os.path.join(scratch, "inputs.npz"),
                  **{f"{k}/{name}": v for k, p in enumerate(probes) for name, v in inputs[p.key].items()})
         job = {"probes": [p.key for p in probes], "inputs": "inputs.npz", "status": "status.jsonl", "out": "out",
-               "trace": self.trace}
+               "trace": self.trace, "evaluate": self.evaluate}
         with open(os.path.join(scratch, "job.json"), "w") as f:
             json.dump(job, f)
         sandbox.give_to(scratch, self.user)
@@ -248,6 +263,9 @@ def describe(probe, outcome, inputs, expected):
     """(test outcome, stub task, message) of one probe's result on the submission. A hidden
     probe's message holds no text of the child's (it could carry what the child read)."""
     kind, detail = outcome
+    if kind == "wrong":  # a milestone's trained parameters, judged on this side (``evaluate_trained``)
+        text = detail if not probe.hidden else "the trained parameters are not the milestone's model's"
+        return "failed", None, f"Wrong answer: {text}.\nLook at: {probe.where}"
     stub = detail.get("stub") if kind == "error" else None
     stub = stub if stub in {t.id for t in catalog.all_tasks()} else None  # a known id only: no free text
     if probe.hidden and kind != "ok":
@@ -270,6 +288,78 @@ def describe(probe, outcome, inputs, expected):
     return "failed", None, f"The probe did not finish: {detail}\nLook at: {probe.where}"
 
 
+def reference_runner(reference, python, limits, probe_timeout, env):
+    """A ``Runner`` of the trusted ``reference``: as the grader's user, with at least
+    ``REFERENCE_TIMEOUT`` seconds per probe (a busy machine must not break the course)."""
+    limits = dataclasses.replace(limits, wall=max(limits.wall, REFERENCE_TIMEOUT))
+    return Runner(reference, None, python, limits, max(probe_timeout, REFERENCE_TIMEOUT), env)
+
+
+def check_state(got, expected):
+    """None if the trained parameters in a milestone child's outputs ``got`` are the milestone's
+    model's: exactly the names and shapes of the reference's (``expected``), numbers of the same
+    kind (floating point, or integers for a counter such as ``num_batches_tracked``), all
+    finite; else what differs."""
+    have, want = state_of(got), state_of(expected)
+    if not have:
+        return ("the milestone returned no trained parameters: the grader evaluates the model's state_dict "
+                "itself, from the milestone's own code (its predictions or losses are not accepted)")
+    for name, ref in want.items():
+        mine = have.get(name)
+        if mine is None:
+            return (f"the trained model's state_dict has no key {name!r}; the milestone's model has it, of "
+                    f"shape {ref.shape} (its keys: {', '.join(want)})")
+        if mine.shape != ref.shape:
+            return (f"the trained model's state_dict has key {name!r} of shape {mine.shape}; the milestone's "
+                    f"model has shape {ref.shape}")
+        if mine.dtype.kind != ref.dtype.kind or mine.dtype.kind not in "iuf":
+            return (f"the trained model's state_dict has key {name!r} of dtype {mine.dtype}; the milestone's "
+                    f"model has {ref.dtype}")
+        if not np.all(np.isfinite(mine)):
+            return f"the trained model's state_dict has non-finite values in {name!r} (did training diverge?)"
+    extra = sorted(set(have) - set(want))
+    if extra:
+        return (f"the trained model's state_dict has key {extra[0][:80]!r}, which the milestone's model does "
+                f"not have ({len(extra)} such keys; its keys: {', '.join(want)})")
+    return None
+
+
+def evaluate_trained(reference, probes, inputs, found, expected, python, limits, probe_timeout, env):
+    """``found`` (the children's outcomes) with each milestone's graded on this side: its trained
+    parameters checked (``check_state``), then evaluated by the probe's ``evaluate`` in a child
+    of the ``reference`` (trusted code) on the inputs the grader drew. A milestone's outcome
+    becomes ("ok", the reference's evaluation plus the child's other outputs under ``ANSWER``),
+    which its check grades, ("wrong", what is wrong with its parameters), or ("crash", why the
+    reference could not evaluate them)."""
+    found, ready = dict(found), []
+    for p in probes:
+        if p.evaluate is not None and found.get(p.key, ("",))[0] == "ok":
+            wrong = check_state(found[p.key][1], expected[p.key])
+            if wrong:
+                found[p.key] = ("wrong", wrong)
+            else:
+                ready.append(p)
+    if not ready:
+        return found
+    given = {p.key: dict(inputs[p.key], **{STATE + k: v for k, v in state_of(found[p.key][1]).items()})
+             for p in ready}
+    runner = reference_runner(reference, python, limits, probe_timeout, env)
+    runner.evaluate = True
+    try:
+        evaluated = runner.run(ready, given)
+    finally:
+        runner.close()
+    for p in ready:
+        kind, detail = evaluated.get(p.key, ("crash", "it never ran"))
+        answers = {ANSWER + k: v for k, v in found[p.key][1].items() if not k.startswith(STATE)}
+        if kind == "ok":
+            found[p.key] = ("ok", {**answers, **detail})
+        else:
+            why = f"{detail.get('error')}: {detail.get('message', '')[:300]}" if kind == "error" else detail
+            found[p.key] = ("crash", f"the reference could not evaluate the trained parameters ({why})")
+    return found
+
+
 def reference_outputs(reference, probes, inputs, python, limits, probe_timeout, env, reach=None):
     """Run the probes on the reference (trusted) and return their outputs; a probe the reference
     fails is the course's bug, reported as such. The reference is trusted, so it gets at least
@@ -277,8 +367,7 @@ def reference_outputs(reference, probes, inputs, python, limits, probe_timeout, 
     busy grading machine must not turn a slow reference into a broken course. With ``reach`` (a
     dict), the run is traced and ``reach`` gets {probe key: tasks whose regions it reached}, and
     "" for those reached while importing the code (``probes/reach.py``)."""
-    limits = dataclasses.replace(limits, wall=max(limits.wall, REFERENCE_TIMEOUT))
-    runner = Runner(reference, None, python, limits, max(probe_timeout, REFERENCE_TIMEOUT), env)
+    runner = reference_runner(reference, python, limits, probe_timeout, env)
     if reach is not None:
         from .build import all_regions
 
@@ -332,8 +421,8 @@ def grade_submission(code, reference, tasks, seed=None, limits=None, probe_timeo
     seed = secrets.randbits(62) if seed is None else seed
     inputs = draw_inputs(probes, seed)
     env = {} if os.environ.get("MINITORCH_REAL_GPU") == "1" else {"NUMBA_ENABLE_CUDASIM": "1"}
-    expected = reference_outputs(reference, probes, inputs, python or sandbox.find_python(None), limits,
-                                 probe_timeout, env)
+    trusted_python = python or sandbox.find_python(None)
+    expected = reference_outputs(reference, probes, inputs, trusted_python, limits, probe_timeout, env)
     state = results.new_state([t.id for t in tasks])
     with child_interpreter(sandbox.sandbox_user(user) if user else None, python) as (account, child_python,
                                                                                      libraries, unreachable):
@@ -343,6 +432,7 @@ def grade_submission(code, reference, tasks, seed=None, limits=None, probe_timeo
             found = grade_in(runner, code, account, probes, inputs, log)
         finally:
             runner.close()
+    found = evaluate_trained(reference, probes, inputs, found, expected, trusted_python, limits, probe_timeout, env)
     for p in probes:
         test = results.new_test(p.key, p.task, p.hidden)
         outcome = found.get(p.key, ("crash", "it never ran"))
@@ -406,6 +496,8 @@ def probe_mutation_check(root, tasks=None, probe_timeout=60.0, workers=None, fai
                 found = runner.run(chosen, inputs)
             finally:
                 runner.close()
+            found = evaluate_trained(copies["reference"], chosen, inputs, found, expected, python, limits,
+                                     probe_timeout, env)
             state = dict(results.new_state(tasks), finished=True)
             for p in chosen:
                 test = results.new_test(p.key, p.task, p.hidden)

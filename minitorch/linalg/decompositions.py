@@ -4,16 +4,16 @@
 Each runs one op of ``minitorch/functions/decomposition.py`` whose outputs come packed in one
 tensor (``unpack`` takes them apart with views), so that one backward sees all their gradients.
 """
-from collections import namedtuple
 
 from .. import checks
 from .. import functions as ops
 from ..functions.decomposition import unpack
+from ..return_types import return_type
 from ._base import into, matrices, raising
 
-QRResult = namedtuple("QRResult", ["Q", "R"])
-SVDResult = namedtuple("SVDResult", ["U", "S", "Vh"])
-EighResult = namedtuple("EighResult", ["eigenvalues", "eigenvectors"])
+QRResult = return_type("linalg_qr", ["Q", "R"])
+SVDResult = return_type("linalg_svd", ["U", "S", "Vh"])
+EighResult = return_type("linalg_eigh", ["eigenvalues", "eigenvectors"])
 
 
 def cholesky(A, *, upper=False, out=None):

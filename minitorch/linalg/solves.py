@@ -8,7 +8,6 @@
 gradients come from those ops.
 """
 import math
-from collections import namedtuple
 
 import numpy as np
 
@@ -16,12 +15,13 @@ from .. import checks
 from .. import functions as ops
 from ..autograd import no_grad
 from ..creation import eye
+from ..return_types import return_type
 from ._base import SINGULAR, into, matrices, raising
 from .decompositions import svd
 
-SlogdetResult = namedtuple("SlogdetResult", ["sign", "logabsdet"])
-LstsqResult = namedtuple("LstsqResult", ["solution", "residuals", "rank", "singular_values"])
-TriangularSolveResult = namedtuple("TriangularSolveResult", ["solution", "cloned_coefficient"])
+SlogdetResult = return_type("linalg_slogdet", ["sign", "logabsdet"])
+LstsqResult = return_type("linalg_lstsq", ["solution", "residuals", "rank", "singular_values"])
+TriangularSolveResult = return_type("triangular_solve", ["solution", "cloned_coefficient"])
 
 
 def inv(A, *, out=None):

@@ -249,9 +249,11 @@ class ModuleState:
                          child_prefix)
             keys = _IncompatibleKeys(missing_keys, unexpected_keys)
             for hook in list(module._state_hooks("_load_state_dict_post_hooks").values()):
-                if hook(module, keys) is not None:
-                    raise RuntimeError("a load_state_dict post hook returned a value: edit "
-                                       "incompatible_keys.missing_keys/unexpected_keys in place instead.")
+                if hook(module, keys) is not None:  # PyTorch's assert: what was loaded so far stays loaded
+                    _UNDO.get().clear()
+                    raise AssertionError(
+                        "Hooks registered with ``register_load_state_dict_post_hook`` are not expected to return "
+                        "new values, if incompatible_keys need to be modified, it should be done inplace.")
 
         undo = []
         token = _UNDO.set(undo)

@@ -14,8 +14,9 @@ An optimiser changes parameters in place to make the loss smaller::
       SGD([{"params": body}, {"params": head, "lr": 1e-2}], lr=1e-3)   # body uses 1e-3
 
   Learning-rate schedulers change ``group["lr"]`` between steps.
-- ``state``: a dict from parameter to that parameter's buffers (``"step"``, ``"exp_avg"``, ...),
-  created at its first update. Buffers are arrays (numpy, or cupy on "cuda") of the parameter's shape and dtype.
+- ``state``: a ``defaultdict(dict)`` (as PyTorch's) from parameter to that parameter's buffers
+  (``"step"``, ``"exp_avg"``, ...), created at its first update. Buffers are arrays (numpy, or
+  cupy on "cuda") of the parameter's shape and dtype.
 - ``state_dict()`` / ``load_state_dict()``: PyTorch's layout, parameters replaced by their
   position (counting through all groups in order)::
 
@@ -44,6 +45,7 @@ update of one parameter in ``_update``: ``step`` calls it for each parameter tha
 on raw arrays (numpy, or cupy on "cuda"), under ``minitorch.no_grad()``.
 """
 import numbers
+from collections import defaultdict
 
 import numpy as np
 
@@ -61,7 +63,7 @@ class Optimizer:
     def __init__(self, params, defaults):
         name = type(self).__name__
         self.defaults = dict(defaults)
-        self.state = {}
+        self.state = defaultdict(dict)  # as PyTorch's: a subclass's step may read self.state[p] first
         self.param_groups = []
         if isinstance(params, (Tensor, dict)):
             raise TypeError(
@@ -239,7 +241,7 @@ class Optimizer:
                     f"parameters but this optimiser's group {i} has {len(group['params'])}."
                 )
         params = self._all_params()
-        state = {}
+        state = defaultdict(dict)
         for key, buffers in state_dict["state"].items():
             if not 0 <= int(key) < len(params):
                 raise ValueError(
@@ -247,8 +249,11 @@ class Optimizer:
                     f"optimiser has only {len(params)} parameters."
                 )
             p = params[int(key)]
-            state[p] = {k: _load_buffer(name, k, v, p, k in self._scalar_state)
-                        for k, v in buffers.items()}
+            if type(self)._update is Optimizer._update:  # a user's subclass with its own step: Tensors
+                state[p] = {k: _user_buffer(k, v, p) for k, v in buffers.items()}
+            else:
+                state[p] = {k: _load_buffer(name, k, v, p, k in self._scalar_state)
+                            for k, v in buffers.items()}
         new_groups = []
         for saved, group in zip(saved_groups, self.param_groups):
             new = {k: v for k, v in group.items() if k in self.defaults}  # options it lacks
@@ -349,12 +354,27 @@ def _plain(value):
 def _saved_buffer(value, param):
     """A state entry as ``state_dict`` gives it: a Tensor copy on the parameter's device.
 
-    ``step`` (kept as an int while training) becomes a 0-d float32 Tensor, as in PyTorch.
+    ``step`` (kept as an int while training) becomes a 0-d float32 Tensor, as in PyTorch. A Tensor
+    that a user's ``Optimizer`` subclass keeps in ``self.state[p]`` is given as it is (PyTorch's
+    ``state_dict`` does not copy state either).
     """
     if isinstance(value, numbers.Number):
         return Tensor._make(move(np.array(value, dtype=np.float32), param.device), False, None,
                             param.device)
+    if isinstance(value, Tensor):
+        return value
     return Tensor._make(value.copy(), False, None, param.device)
+
+
+def _user_buffer(key, value, param):
+    """A state entry of a user's ``Optimizer`` subclass, loaded as PyTorch loads it: a float Tensor
+    moved to the parameter's dtype and device (``step`` keeps its dtype; not copied where it is
+    already there, as in PyTorch), other values as they are."""
+    if not isinstance(value, Tensor):
+        return value
+    if value.is_floating_point() and key != "step":
+        return value.to(dtype=param.dtype, device=param.device)
+    return value.to(device=param.device)
 
 
 def _load_buffer(name, key, value, param, scalar=False):

@@ -24,6 +24,8 @@ graph node, version counter) and inherits its methods from these classes:
                 and <name>_ of the pointwise, trig, rounding and bitwise ops (%= //= &= |= ^= <<= >>=)
     random      bernoulli, multinomial, bernoulli_, random_, exponential_, geometric_, cauchy_, log_normal_
     autograd    register_hook, detach_, pin_memory, share_memory_
+    odds        resize, resize_as (deprecated), is_inference, new_empty_strided, bfloat16 (refused), apply_,
+                map_, narrow_copy, nonzero_static, is_sparse and the other flags of what minitorch lacks
 
 A method checks its arguments (``minitorch.checks``) and calls one op's ``Op.apply``; the
 arithmetic itself lives in ``minitorch/functions/``. A new op's method goes into its family's
@@ -37,6 +39,7 @@ from .inplace import InPlaceMethods
 from .linalg import LinalgMethods
 from .logical import LogicalMethods
 from .numerics import NumericsMethods
+from .odds import OddsMethods
 from .pointwise import PointwiseMethods
 from .random import RandomMethods
 from .reduction import MaxResult, MinResult, ReductionMethods
@@ -51,5 +54,5 @@ __all__ = [
     "ArithmeticMethods", "LogicalMethods", "PointwiseMethods", "ReductionMethods", "ShapeMethods",
     "InPlaceMethods", "MaxResult", "MinResult", "ScanMethods", "SortMethods",
     "IndexingMethods", "LinalgMethods", "TrigMethods", "RoundingMethods", "BitwiseMethods", "RandomMethods",
-    "AutogradMethods", "SpecialMethods", "NumericsMethods",
+    "AutogradMethods", "SpecialMethods", "NumericsMethods", "OddsMethods",
 ]

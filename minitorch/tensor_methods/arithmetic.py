@@ -9,6 +9,7 @@ import numpy as np
 
 from .. import checks, dtypes
 from .. import functions as ops
+from ..autograd.composite import composite
 from ..autograd.names import renamed
 from ..autograd.function import tensor_class
 
@@ -127,7 +128,7 @@ class ArithmeticMethods:
         return self._binary(ops.Add, other)
 
     def __radd__(self, other):
-        return self._binary(ops.Add, other, reflected=True)
+        return self._binary(ops.Add, other)  # other + self is self + other: PyTorch's node lists self first
 
     def __sub__(self, other):
         """self - other, elementwise, broadcast (also ``x.sub(other)``).
@@ -154,7 +155,7 @@ class ArithmeticMethods:
         return self._binary(ops.Mul, other)
 
     def __rmul__(self, other):
-        return self._binary(ops.Mul, other, reflected=True)
+        return self._binary(ops.Mul, other)  # as __radd__
 
     def __truediv__(self, other):
         """self / other, elementwise, broadcast (also ``x.div(other)``); integers divide to float32, as in PyTorch.
@@ -168,6 +169,8 @@ class ArithmeticMethods:
         return self._binary(ops.Div, other, floating=True)
 
     def __rtruediv__(self, other):
+        if isinstance(other, (int, float)) and not isinstance(other, bool) and self._array.dtype.kind == "f":
+            return self.reciprocal() * other  # PyTorch's number: 1 / self scaled (MulBackward0 of ReciprocalBackward0)
         return self._binary(ops.Div, other, reflected=True, floating=True)
 
     def div(self, other, *, rounding_mode=None):
@@ -353,7 +356,7 @@ class ArithmeticMethods:
         >>> minitorch.tensor([1.0, 2.0]).add(minitorch.tensor([1.0, 1.0]), alpha=10)
         tensor([11., 12.])
         """
-        return self._binary(ops.Add, other if alpha == 1 else other * alpha)
+        return self._scaled(ops.Add, other, alpha, "AddBackward0")
 
     def sub(self, other, *, alpha=1):
         """self - alpha * other, elementwise, broadcast.
@@ -362,7 +365,16 @@ class ArithmeticMethods:
         >>> minitorch.tensor([1.0, 2.0]).sub(1.0, alpha=2)
         tensor([-1.,  0.])
         """
-        return self._binary(ops.Sub, _not_bool("Subtraction", self, other if alpha == 1 else other * alpha))
+        return self._scaled(ops.Sub, _not_bool("Subtraction", self, other), alpha, "SubBackward0")
+
+    def _scaled(self, fn, other, alpha, name):
+        """``fn.apply(self, alpha * other)``: for a tensor ``other`` and alpha != 1 one node ``name``
+        listing self and other, as PyTorch's add/sub with ``alpha``."""
+        if alpha == 1:
+            return self._binary(fn, other)
+        if not isinstance(other, tensor_class()):
+            return self._binary(fn, other * alpha)
+        return composite(name, lambda a, b: a._binary(fn, b * alpha), self, other)
 
     mul = multiply = __mul__
     subtract = sub

@@ -83,7 +83,7 @@ class IndexingMethods:
         if isinstance(src, tensor_class()):
             checks.same_device(op, self=self, src=src)
             self._same_dtype(op, src)
-            return src[tuple(slice(0, n) for n in index.shape)]
+            return src if src.shape == index.shape else src[tuple(slice(0, n) for n in index.shape)]
         value = value if src is None else src
         if value is None:
             raise TypeError(f"{op}: give src (a tensor) or value (a number).")
@@ -343,6 +343,7 @@ class IndexingMethods:
         array = self._index("take", index, self.numel(), None, IndexError, negative=True)
         return keep_versions(ops.GetItem.apply(self.reshape(-1), array), index)
 
+    @renamed("GatherBackward0")
     def take_along_dim(self, indices, dim=None):
         """``gather`` along ``dim`` with self and ``indices`` broadcast off ``dim``; with dim None,
         elements of the flattened tensor.

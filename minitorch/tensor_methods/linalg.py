@@ -7,17 +7,17 @@ Every product here is ``matmul`` (``MatMul``) with PyTorch's stricter shape rule
 elementwise arithmetic; the matrix-structure methods pick (``GetItem``), place
 (``IndexPut``) or mask (``MaskedFill``), so none needs an op of its own.
 """
-from collections import namedtuple
 
 from .. import checks
 from .. import functions as ops
-from ..autograd.composite import shown_as
-from ..autograd.names import renamed
+from ..autograd.composite import composite, shown_as
+from ..autograd.names import rename, renamed
 from ..device import array_module
 from ..functions._util import broadcast_shapes, broadcasts_to
+from ..return_types import return_type
 from .shape import _distinct_axes
 
-SVDResult = namedtuple("SVDResult", ["U", "S", "V"])
+SVDResult = return_type("svd", ["U", "S", "V"])
 
 
 class LinalgMethods:
@@ -88,7 +88,7 @@ class LinalgMethods:
         """
         if checks.tensor("outer", "vec2", vec2).ndim != 1 or self.ndim != 1:
             raise RuntimeError(f"outer: both operands must be 1-D, got shapes {tuple(self.shape)} and {tuple(vec2.shape)}.")
-        return self.unsqueeze(1) * vec2.unsqueeze(0)
+        return self.reshape(-1, 1) * vec2  # as PyTorch: a column view of self times vec2
 
     ger = outer
 
@@ -188,8 +188,9 @@ class LinalgMethods:
         spread_a = [n for size in a.shape for n in (size, 1)]   # a's index i, then room for b's j
         spread_b = [n for size in b.shape for n in (1, size)]
         product = a.reshape(spread_a) * b.reshape(spread_b)
-        return product.reshape(tuple(p * q for p, q in zip(a.shape, b.shape)))
+        return rename(product.reshape(tuple(p * q for p, q in zip(a.shape, b.shape))), "UnsafeViewBackward0")
 
+    @shown_as("LinalgCrossBackward0", inputs=2)
     def cross(self, other, dim=None):
         """The cross product of 3-vectors along ``dim`` (by default the first dimension of size 3):
         c_i = a_{i+1} b_{i+2} - a_{i+2} b_{i+1}, indices mod 3; the operands broadcast.
@@ -257,9 +258,11 @@ class LinalgMethods:
         offset = checks.integer("diagonal", "offset", offset)
         if self.ndim < 2:
             raise RuntimeError(f"diagonal: input must have at least 2 dimensions, got shape {tuple(self.shape)}.")
-        planes = self.movedim(_distinct_axes("diagonal", (dim1, dim2), self.ndim), (-2, -1))
+        axes = _distinct_axes("diagonal", (dim1, dim2), self.ndim)
+        planes = self if axes == (self.ndim - 2, self.ndim - 1) else self.movedim(axes, (-2, -1))
         return ops.Diagonal.apply(planes, offset)
 
+    @shown_as("DiagEmbedBackward0")
     def diag_embed(self, offset=0, dim1=-2, dim2=-1):
         """The last dimension of self written on diagonal ``offset`` of new (n, n) planes at
         ``dim1``, ``dim2`` (zeros elsewhere): the inverse of ``diagonal``.
@@ -279,7 +282,7 @@ class LinalgMethods:
 
     def diag(self, diagonal=0):
         """A 1-D tensor written on diagonal ``diagonal`` of a square matrix, or the diagonal of a
-        2-D tensor as a 1-D one.
+        2-D tensor as a 1-D one (a copy, not a view: ``diagonal`` gives the view).
 
         >>> import minitorch
         >>> minitorch.tensor([1, 2]).diag().tolist(), minitorch.tensor([[1, 2], [3, 4]]).diag().tolist()
@@ -288,7 +291,7 @@ class LinalgMethods:
         if self.ndim == 1:
             return self.diag_embed(diagonal)
         if self.ndim == 2:
-            return self.diagonal(diagonal)
+            return composite("DiagonalBackward0_copy", lambda t: t.diagonal(diagonal).clone(), self)
         raise RuntimeError(f"diag: input must be 1-D or 2-D, got shape {tuple(self.shape)}.")
 
     @shown_as("TraceBackward0")

@@ -9,7 +9,6 @@ gradient comes from the ops it is made of.
 A mixin of ``minitorch.Tensor`` (``minitorch/tensor.py``): the methods check their arguments
 (``minitorch.checks``) and call the ops (``minitorch.functions``) through other methods.
 """
-from collections import namedtuple
 
 import numpy as np
 
@@ -17,9 +16,10 @@ from .. import checks
 from ..autograd.function import tensor_class
 from ..device import array_module
 from ..functions._util import broadcasts_to
+from ..return_types import return_type
 
-FrexpResult = namedtuple("FrexpResult", ["mantissa", "exponent"])
-HistogramResult = namedtuple("HistogramResult", ["hist", "bin_edges"])
+FrexpResult = return_type("frexp", ["mantissa", "exponent"])
+HistogramResult = return_type("histogram", ["hist", "bin_edges"])
 
 
 class NumericsMethods:
@@ -254,7 +254,10 @@ class NumericsMethods:
 
         >>> import minitorch
         >>> minitorch.tensor([8.0, 0.3]).frexp()
-        FrexpResult(mantissa=tensor([0.5000, 0.6000]), exponent=tensor([ 4, -1], dtype=minitorch.int32))
+        minitorch.return_types.frexp(
+        mantissa=tensor([0.5000, 0.6000]),
+        exponent=tensor([ 4, -1],
+        dtype=minitorch.int32))
         """
         if not self.is_floating_point():
             raise RuntimeError(f"frexp: only supports floating-point dtypes, got {self.dtype!r}. Use .float() first.")

@@ -3,6 +3,9 @@
 A mixin of ``minitorch.Tensor`` (``minitorch/tensor.py``): the methods check their arguments
 (``minitorch.checks``) and call one op's ``Op.apply`` (``minitorch.functions``, here ``ops``).
 """
+import numbers
+import warnings
+
 from .. import checks, dtypes
 from .. import functions as ops
 from ..autograd.composite import shown_as
@@ -22,6 +25,20 @@ def _promoted_triple(op, x, tensor1, tensor2):
     if dtype == dtypes.bool_:
         raise RuntimeError(f"{op}: not defined for bool tensors (as in PyTorch); convert with .long() or .float().")
     return tuple(t if t.dtype == dtype else t.to(dtype) for t in (x, tensor1, tensor2))
+
+def _value_first(op, tensor1, tensor2, value_first, value):
+    """``(tensor1, tensor2, value)`` of ``x.addcmul(t1, t2, value=v)``, also from PyTorch's deprecated
+    order ``x.addcmul_(v, t1, t2)`` (a number, then two tensors: old Adam and RMSprop loops), which
+    PyTorch still accepts with a warning."""
+    if not value_first:
+        return tensor1, tensor2, value
+    if len(value_first) > 1 or not isinstance(tensor1, numbers.Number):
+        raise TypeError(f"{op}() takes (tensor1, tensor2, *, value=1), or the deprecated (value, tensor1, "
+                        f"tensor2); got {2 + len(value_first)} positional arguments.")
+    warnings.warn(f"This overload of {op} is deprecated: {op}(Number value, Tensor tensor1, Tensor tensor2). "
+                  f"Use {op}(Tensor tensor1, Tensor tensor2, *, Number value=1) instead.", UserWarning, stacklevel=3)
+    return tensor2, value_first[0], tensor1
+
 
 class PointwiseMethods:
     """Elementwise math (``exp``, ``log``, ``tanh``, ``relu``, ``clamp``...) and softmax along a dim."""
@@ -133,6 +150,7 @@ class PointwiseMethods:
         p = self if eps is None else self.clamp(eps, 1 - eps)
         return p.log() - (-p).log1p()
 
+    @renamed(lambda self, min: "ClampMinBackward1" if isinstance(min, tensor_class()) else "ClampMinBackward0")
     def clamp_min(self, min):
         """Each element at least ``min`` (a number or a tensor): ``clamp(min=min)``.
 
@@ -142,6 +160,7 @@ class PointwiseMethods:
         """
         return self.clamp(min=min)
 
+    @renamed(lambda self, max: "ClampMaxBackward1" if isinstance(max, tensor_class()) else "ClampMaxBackward0")
     def clamp_max(self, max):
         """Each element at most ``max`` (a number or a tensor): ``clamp(max=max)``.
 
@@ -397,19 +416,23 @@ class PointwiseMethods:
             return self.clone()
         return ops.NanToNum.apply(self, nan, posinf, neginf)
 
-    @shown_as("AddcmulBackward0", inputs=3)
-    def addcmul(self, tensor1, tensor2, *, value=1):
+    def addcmul(self, tensor1, tensor2, *value_first, value=1):
         """self + value * tensor1 * tensor2, elementwise, broadcast.
 
         >>> import minitorch
         >>> minitorch.tensor([1.0, 1.0]).addcmul(minitorch.tensor([2.0, 3.0]), minitorch.tensor([4.0, 5.0]), value=0.5)
         tensor([5.0000, 8.5000])
         """
+        tensor1, tensor2, value = _value_first("addcmul", tensor1, tensor2, value_first, value)
+        return self._addcmul(tensor1, tensor2, value=value)
+
+    @shown_as("AddcmulBackward0", inputs=3)
+    def _addcmul(self, tensor1, tensor2, *, value=1):
+        """``addcmul`` once its arguments are in PyTorch's current order."""
         x, tensor1, tensor2 = _promoted_triple("addcmul", self, tensor1, tensor2)
         return x + value * tensor1 * tensor2  # PyTorch's order: (value * tensor1) * tensor2
 
-    @shown_as("AddcdivBackward0", inputs=3)
-    def addcdiv(self, tensor1, tensor2, *, value=1):
+    def addcdiv(self, tensor1, tensor2, *value_first, value=1):
         """self + value * tensor1 / tensor2, elementwise, broadcast (integer tensor1 and tensor2 are refused,
         as PyTorch refuses their integer division here).
 
@@ -417,6 +440,12 @@ class PointwiseMethods:
         >>> minitorch.tensor([1.0, 1.0]).addcdiv(minitorch.tensor([2.0, 3.0]), minitorch.tensor([4.0, 5.0]), value=2)
         tensor([2.0000, 2.2000])
         """
+        tensor1, tensor2, value = _value_first("addcdiv", tensor1, tensor2, value_first, value)
+        return self._addcdiv(tensor1, tensor2, value=value)
+
+    @shown_as("AddcdivBackward0", inputs=3)
+    def _addcdiv(self, tensor1, tensor2, *, value=1):
+        """``addcdiv`` once its arguments are in PyTorch's current order."""
         x, t1, t2 = _promoted_triple("addcdiv", self, tensor1, tensor2)
         if not (tensor1.is_floating_point() or tensor2.is_floating_point()):  # as given, before promotion
             raise DTypeError("addcdiv: tensor1 and tensor2 are both integer tensors; integer division is not "

@@ -5,17 +5,17 @@ A mixin of ``minitorch.Tensor`` (``minitorch/tensor.py``): the methods check the
 Every method that takes ``dim`` also takes numpy's name for it, ``axis`` (as PyTorch does).
 """
 import functools
-from collections import namedtuple
 
 from .. import checks, dtypes
 from .. import functions as ops
 from ..autograd.composite import shown_as
 from ..autograd.names import renamed
 from ..autograd.function import tensor_class
+from ..return_types import return_type
 
-MaxResult = namedtuple("MaxResult", ["values", "indices"])
-MinResult = namedtuple("MinResult", ["values", "indices"])
-AminmaxResult = namedtuple("AminmaxResult", ["min", "max"])
+MaxResult = return_type("max", ["values", "indices"])
+MinResult = return_type("min", ["values", "indices"])
+AminmaxResult = return_type("aminmax", ["min", "max"])
 
 
 def dim_alias(method):
@@ -157,7 +157,9 @@ class ReductionMethods:
 
         >>> import minitorch
         >>> minitorch.tensor([[1, 5], [7, 2]]).aminmax(dim=1)
-        AminmaxResult(min=tensor([1, 2]), max=tensor([5, 7]))
+        minitorch.return_types.aminmax(
+        min=tensor([1, 2]),
+        max=tensor([5, 7]))
         """
         if dim is not None:
             dim = checks.integer("aminmax", "dim", dim)
@@ -201,6 +203,7 @@ class ReductionMethods:
         norms = checks.floating("renorm", self).norm(p, dim=others, keepdim=True)
         return self * (maxnorm / (norms + 1e-7)).clamp(max=1.0)
 
+    @shown_as("DistBackward0", inputs=2)
     def dist(self, other, p=2):
         """||self - other||_p: the p-norm of the difference (the two broadcast).
 
@@ -261,9 +264,9 @@ class ReductionMethods:
         if dim is None or isinstance(dim, (tuple, list)):
             axes = self._nonempty(name, dim, self._axes(name, dim))
             return fn.apply(self, axes, keepdim and dim is not None)
-        axis = self._axis(name, dim)
-        values = fn.apply(self, self._nonempty(name, dim, (axis,)), keepdim)
-        return result(values, arg.apply(self, axis, keepdim))
+        x, axis = self._along(name, dim)
+        values = fn.apply(x, x._nonempty(name, dim, (axis,)), keepdim)
+        return result(self._unalong(values), self._unalong(arg.apply(x, axis, keepdim)))
 
     @dim_alias
     @renamed(lambda self, dim=None, *args, **kwargs: None if dim is None else "MaxBackward0")
@@ -276,7 +279,9 @@ class ReductionMethods:
         >>> x.max()
         tensor(7)
         >>> x.max(dim=1)
-        MaxResult(values=tensor([5, 7]), indices=tensor([1, 0]))
+        minitorch.return_types.max(
+        values=tensor([5, 7]),
+        indices=tensor([1, 0]))
         """
         return self._extreme(ops.Max, ops.ArgMax, MaxResult, dim, keepdim)
 
@@ -318,9 +323,9 @@ class ReductionMethods:
         if dim is None:
             self._nonempty(name, None, ())
             return op.apply(self, None, False)
-        axis = self._axis(name, dim)
-        self._nonempty(name, dim, (axis,))
-        return op.apply(self, axis, keepdim)
+        x, axis = self._along(name, dim)
+        x._nonempty(name, dim, (axis,))
+        return self._unalong(op.apply(x, axis, keepdim))
 
     @dim_alias
     def argmax(self, dim=None, keepdim=False):

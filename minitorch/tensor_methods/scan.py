@@ -4,15 +4,15 @@ A mixin of ``minitorch.Tensor`` (``minitorch/tensor.py``): the methods check the
 (``minitorch.checks``) and call one op's ``Op.apply`` (``minitorch.functions``, here ``ops``).
 A 0-d tensor scans as a tensor of one element, as in PyTorch.
 """
-from collections import namedtuple
 
 from .. import checks
 from .. import functions as ops
 from ..autograd.names import renamed
+from ..return_types import return_type
 from .reduction import dim_alias
 
-CummaxResult = namedtuple("CummaxResult", ["values", "indices"])
-CumminResult = namedtuple("CumminResult", ["values", "indices"])
+CummaxResult = return_type("cummax", ["values", "indices"])
+CumminResult = return_type("cummin", ["values", "indices"])
 
 
 class ScanMethods:
@@ -68,7 +68,9 @@ class ScanMethods:
 
         >>> import minitorch
         >>> minitorch.tensor([1, 3, 2, 3]).cummax(dim=0)
-        CummaxResult(values=tensor([1, 3, 3, 3]), indices=tensor([0, 1, 1, 3]))
+        minitorch.return_types.cummax(
+        values=tensor([1, 3, 3, 3]),
+        indices=tensor([0, 1, 1, 3]))
         """
         return self._cumulative_extreme("cummax", dim, True, CummaxResult)
 

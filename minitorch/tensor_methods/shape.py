@@ -683,6 +683,10 @@ class ShapeMethods:
         index = xp.repeat(xp.arange(x.shape[axis]), counts)
         if output_size is not None and output_size != len(index):
             raise RuntimeError(f"repeat_interleave: output_size {output_size} != {len(index)} elements.")
+        if xp.ndim(counts) == 0:  # one count: each element spread along a new dim and copied (PyTorch's graph)
+            spread = x.unsqueeze(axis + 1)
+            copies = spread.expand(*spread.shape[:axis + 1], int(counts), *spread.shape[axis + 2:]).clone()
+            return copies.reshape(*x.shape[:axis], len(index), *x.shape[axis + 1:])
         return x[(slice(None),) * axis + (index,)]
 
     def flip(self, *args, dims=None):

@@ -6,21 +6,22 @@ A mixin of ``minitorch.Tensor`` (``minitorch/tensor.py``): the methods check the
 order statistics find indices with an op that has no gradient, then take the values with
 ``ops.TakeAlong``, which carries the gradient back to the elements taken.
 """
-from collections import namedtuple
 
 import numpy as np
 
 from .. import checks, dtypes
 from .. import functions as ops
-from ..autograd.names import renamed
+from ..autograd.composite import composite, shown_as
+from ..autograd.names import rename, renamed
 from ..autograd.function import tensor_class
+from ..return_types import return_type
 from .reduction import dim_alias
 
-SortResult = namedtuple("SortResult", ["values", "indices"])
-TopKResult = namedtuple("TopKResult", ["values", "indices"])
-KthvalueResult = namedtuple("KthvalueResult", ["values", "indices"])
-MedianResult = namedtuple("MedianResult", ["values", "indices"])
-ModeResult = namedtuple("ModeResult", ["values", "indices"])
+SortResult = return_type("sort", ["values", "indices"])
+TopKResult = return_type("topk", ["values", "indices"])
+KthvalueResult = return_type("kthvalue", ["values", "indices"])
+MedianResult = return_type("median", ["values", "indices"])
+ModeResult = return_type("mode", ["values", "indices"])
 
 INTERPOLATIONS = ("linear", "lower", "higher", "midpoint", "nearest")
 
@@ -50,7 +51,9 @@ class SortMethods:
 
         >>> import minitorch
         >>> minitorch.tensor([3, 1, 2]).sort(descending=True)
-        SortResult(values=tensor([3, 2, 1]), indices=tensor([0, 2, 1]))
+        minitorch.return_types.sort(
+        values=tensor([3, 2, 1]),
+        indices=tensor([0, 2, 1]))
         """
         return self._take(SortResult, ops.SortIndex, "sort", dim, True, bool(descending))
 
@@ -90,33 +93,44 @@ class SortMethods:
 
         >>> import minitorch
         >>> minitorch.tensor([1, 5, 3, 4]).topk(2)
-        TopKResult(values=tensor([5, 4]), indices=tensor([1, 3]))
+        minitorch.return_types.topk(
+        values=tensor([5, 4]),
+        indices=tensor([1, 3]))
         """
         dim = -1 if dim is None else dim
         k = self._rank("topk", k, dim, 0)
         return self._take(TopKResult, ops.SortIndex, "topk", dim, True, bool(largest), k)
 
     @dim_alias
-    @renamed("KthvalueBackward0")
+    @shown_as("KthvalueBackward0")
     def kthvalue(self, k, dim=-1, keepdim=False):
         """(values, indices) of the ``k``-th smallest element along ``dim`` (k = 1 is the smallest).
 
         >>> import minitorch
         >>> minitorch.tensor([[3.0, 1.0, 2.0]]).kthvalue(2, dim=1)
-        KthvalueResult(values=tensor([2.]), indices=tensor([2]))
+        minitorch.return_types.kthvalue(
+        values=tensor([2.]),
+        indices=tensor([2]))
         """
         k = self._rank("kthvalue", k, dim, 1)
         return self._take(KthvalueResult, ops.SelectIndex, "kthvalue", dim, keepdim, k - 1, "kthvalue")
 
     def _median(self, name, dim, keepdim, ignore_nan):
-        if dim is None:
-            flat = self.reshape(-1)
-            if flat.shape[0] == 0:
-                return tensor_class()._make(np.full((), np.nan, self._array.dtype), False, None, self._device)
-            k = flat._median_rank(0, ignore_nan)
-            return ops.TakeTied.apply(flat, ops.SelectIndex.apply(flat, 0, k, name))
+        if dim is None:  # one node over self, as PyTorch's MedianBackward0 / NanmedianBackward0
+            return composite(f"{name.capitalize()}Backward0", lambda t: t._median_of_all(name, ignore_nan), self)
+        return composite(f"{name.capitalize()}Backward1",
+                         lambda t: t._median_along(name, dim, keepdim, ignore_nan), self)
+
+    def _median_along(self, name, dim, keepdim, ignore_nan):
         x, axis = self._along(name, dim)
         return self._take(MedianResult, ops.SelectIndex, name, dim, keepdim, x._median_rank(axis, ignore_nan), name)
+
+    def _median_of_all(self, name, ignore_nan):
+        flat = self.reshape(-1)
+        if flat.shape[0] == 0:
+            return tensor_class()._make(np.full((), np.nan, self._array.dtype), False, None, self._device)
+        k = flat._median_rank(0, ignore_nan)
+        return ops.TakeTied.apply(flat, ops.SelectIndex.apply(flat, 0, k, name))
 
     def _median_rank(self, axis, ignore_nan):
         """The 0-based rank of the (lower) median along ``axis``: one per slice when NaNs are left out."""
@@ -136,7 +150,9 @@ class SortMethods:
         >>> x.median()
         tensor(2.)
         >>> x.median(dim=1)
-        MedianResult(values=tensor([2.]), indices=tensor([2]))
+        minitorch.return_types.median(
+        values=tensor([2.]),
+        indices=tensor([2]))
         """
         return self._median("median", dim, keepdim, False)
 
@@ -157,7 +173,9 @@ class SortMethods:
 
         >>> import minitorch
         >>> minitorch.tensor([3, 1, 3, 1, 2]).mode()
-        ModeResult(values=tensor(1), indices=tensor(3))
+        minitorch.return_types.mode(
+        values=tensor(1),
+        indices=tensor(3))
         """
         return self._take(ModeResult, ops.ModeIndex, "mode", dim, keepdim)
 
@@ -174,12 +192,11 @@ class SortMethods:
         below = position.long()
         above = below + (position > below).long()
         low, high = ops.TakeAlong.apply(ranked, below, axis), ops.TakeAlong.apply(ranked, above, axis)
-        w = position - below  # interpolate from the nearer end, as PyTorch's lerp does
-        out = ops.Where.apply((w < 0.5)._array, low + w * (high - low), high - (high - low) * (1 - w))
-        out = out.movedim(axis, 0)
+        out = low.lerp(high, position - below)  # from the nearer end, as PyTorch's
+        out = out if axis == 0 else out.movedim(axis, 0)
         if keepdim:
             out = out.reshape((-1,) + (1,) * self.ndim) if dim is None else out.unsqueeze(axis + 1)
-        return out.squeeze(0) if qs.ndim == 0 else out
+        return rename(out.squeeze(0), "SqueezeBackward4") if qs.ndim == 0 else out
 
     @dim_alias
     def quantile(self, q, dim=None, keepdim=False, *, interpolation="linear"):

@@ -10,7 +10,9 @@ Attacks: patching numpy.testing, gradcheck and pytest's reports from ``minitorch
 installed-looking dist-info); writing results.json; importing the reference or reading the
 hidden tests and echoing them; changing files outside the submission; sleeping past the time
 limit; a fork bomb (held by a small RLIMIT_NPROC); files left in /tmp (and the other folders every
-user may write, its TMPDIR and its code folder) for a later probe or for the grader.
+user may write, its TMPDIR and its code folder) for a later probe or for the grader; a milestone
+answered without training (perfect predictions from the moons' geometry, a made-up loss): the
+milestones are graded from the trained parameters alone, evaluated by the reference.
 """
 import json
 import os
@@ -123,6 +125,19 @@ if _found:
     raise RuntimeError("PERSISTED: an earlier child left " + ", ".join(_found))
 '''
 
+FORGE_MILESTONE = '''
+import sys as _sys
+if "labprobes" in _sys.modules:  # in the grader's child: answer the moons milestone without training
+    import numpy as _np
+    import labprobes.lab1 as _lab1
+    def _perfect(load, x):
+        classes = _lab1.moon_class(x["test"])
+        return {"logits": classes - 0.5, "predicted": classes, "val_loss": _np.array([2.0])}
+    for _probe in _sys.modules["labprobes"].REGISTRY:
+        if _probe.task == "1.9" and _probe.check is not None:
+            object.__setattr__(_probe, "run", _perfect)
+'''
+
 PLUGIN_DIST = {
     "evil_plugin-1.0.dist-info/METADATA": "Metadata-Version: 2.1\nName: evil-plugin\nVersion: 1.0\n",
     "evil_plugin-1.0.dist-info/entry_points.txt": "[pytest11]\nevil = evil_plugin\n",
@@ -216,11 +231,12 @@ def attack_files(world, name):
         "change-files": {"+minitorch/__init__.py": CHANGE_FILES.format(targets=outside)},
         "sleep": {"+minitorch/__init__.py": SLEEP},
         "fork-bomb": {"+minitorch/__init__.py": FORK_BOMB},
+        "forge-milestone": {"+minitorch/__init__.py": FORGE_MILESTONE},
     }[name]
 
 
 ATTACKS = ["patching", "site-customize", "conftest", "plugin", "results-json", "read-reference", "change-files",
-           "sleep", "fork-bomb"]
+           "sleep", "fork-bomb", "forge-milestone"]
 
 
 @pytest.mark.parametrize("name", ATTACKS)
@@ -240,6 +256,9 @@ def test_attack_scores_no_more_than_the_honest_edition(world, name):
     assert "def __mul__" not in shown and "hidden lab tests" not in shown and "hidden probes:" not in shown
     if "child runs as" in output:  # root: the child ran as an unprivileged user
         assert [p.read_bytes() for p in outside] == before, "the submission changed a file outside it"
+    if name == "forge-milestone":  # the forged answer reached the grader, which found no trained parameters in it
+        moons = next(t for t in doc["tests"] if t["name"].endswith("1.9:milestone_moons"))
+        assert "the trained parameters are not the milestone's model's" in moons["output"], moons
     if name in ("sleep", "fork-bomb"):
         assert seconds < 60
         assert not set(sandbox.descendants()) - running, "processes of the submission outlived the grading"
@@ -371,28 +390,143 @@ def test_the_grader_reads_the_milestones_labels_from_its_own_data():
     assert np.array_equal(shipped_test_labels("mnist_5k.npz"), MNIST(train=False).targets.numpy())
 
 
-@pytest.mark.parametrize("task", ["3.14", "4.11"])
-def test_a_milestone_that_returns_labels_equal_to_its_predictions_does_not_score(task):
-    """The children of the digits and MNIST milestones return predictions only: labels (or an
-    accuracy) they add are ignored, the grader compares with the labels it reads itself, and
-    ``evaluate``'s accuracy must agree with the predictions on labels the grader drew."""
+def forged_outputs(probe, x):
+    """What a cheating milestone child could return without training: perfect predictions from
+    data it can read (the shipped test labels, the moons' or the spiral's geometry) and a
+    fabricated validation loss, under every name the checks once read, and an honest-looking
+    ``evaluate``."""
+    import numpy as np
+
+    from minitorch.labs.probes import lab1, lab2
+    from minitorch.labs.probes.lab3 import shipped_test_labels
+
+    if probe.task in ("3.14", "4.11"):
+        labels = shipped_test_labels("digits.npz" if probe.task == "3.14" else "mnist_5k.npz")
+        logits = np.eye(10)[labels]
+    elif probe.task == "2.12":
+        logits = np.eye(3)[lab2.spiral_arm(x["test"])]
+    elif probe.task == "6.10":
+        logits = np.eye(2)[lab1.moon_class(x["test"])]
+    else:  # 1.9: the sign of one logit; 5.7 has no points
+        logits = lab1.moon_class(x["test"]) - 0.5 if "test" in x else np.zeros((1, 2))
+    classes = logits.argmax(axis=-1)
+    return {"logits": logits, "predicted": classes, "labels": classes,
+            "test_accuracy": np.array([1.0]), "val_loss": np.array([2.0]), "evaluate": np.array([0.1]),
+            "predict": np.zeros(40, dtype=np.int64)}
+
+
+def test_a_milestone_returning_predictions_or_a_loss_instead_of_weights_scores_nothing():
+    """Every milestone is graded from the trained parameters alone: outputs that the reference's
+    own evaluation would grade as perfect score nothing when they come from the child."""
     import numpy as np
 
     from minitorch.labs import trusted
+    from minitorch.labs.probes import STATE
+
+    milestones = [p for p in milestone_probes("1.9", "2.12", "3.14", "4.11", "5.7", "6.10") if p.check]
+    assert {p.task for p in milestones} == {"1.9", "2.12", "3.14", "4.11", "5.7", "6.10"}
+    assert all(p.evaluate is not None for p in milestones)
+    inputs = trusted.draw_inputs(milestones, seed=3)
+    found = {p.key: ("ok", forged_outputs(p, inputs[p.key])) for p in milestones}
+    for p in milestones:  # had the reference computed them, these outputs would pass: the forgery is perfect
+        if p.task in ("1.9", "2.12", "5.7", "6.10"):
+            assert trusted.compare(p, inputs[p.key], found[p.key][1], {}) is None, p.key
+    template = {p.key: {STATE + "weight": np.zeros((2, 2))} for p in milestones}
+    graded = trusted.evaluate_trained(None, milestones, inputs, found, template, None, None, 1.0, {})
+    for p in milestones:
+        outcome, _, message = trusted.describe(p, graded[p.key], inputs[p.key], template[p.key])
+        assert outcome == "failed", p.key
+        assert ("no trained parameters" in message) != p.hidden, message  # a hidden probe's message says less
+
+
+def test_the_trained_parameters_must_be_the_milestone_models():
+    """``check_state``: the reference's names, shapes and kinds of number, finite; the message
+    names the key, its shape and the model's."""
+    import numpy as np
+
+    from minitorch.labs.trusted import check_state
+    from minitorch.labs.probes import STATE, trained
+
+    reference = trained({"fc.weight": np.zeros((3, 2), np.float32), "fc.bias": np.zeros(3, np.float32),
+                         "bn.num_batches_tracked": np.array(5)})
+    assert check_state(dict(reference, **{"child/evaluate": np.ones(1)}), reference) is None
+    assert check_state(trained({"fc.weight": np.ones((3, 2), np.float64), "fc.bias": np.ones(3),
+                                "bn.num_batches_tracked": np.array(7)}), reference) is None
+    cases = {
+        "fc.weight": (np.zeros((2, 3)), "has key 'fc.weight' of shape (2, 3); the milestone's model has shape (3, 2)"),
+        "fc.bias": (np.array([0.0, np.nan, 1.0]), "non-finite values in 'fc.bias'"),
+        "bn.num_batches_tracked": (np.array(5.0), "of dtype float64; the milestone's model has int64"),
+    }
+    for key, (value, wanted) in cases.items():
+        message = check_state(dict(reference, **{STATE + key: value}), reference)
+        assert message is not None and wanted in message, message
+    missing = {k: v for k, v in reference.items() if not k.endswith("fc.bias")}
+    assert "has no key 'fc.bias'" in check_state(missing, reference)
+    extra = check_state(dict(reference, **{STATE + "fc2.weight": np.zeros(1)}), reference)
+    assert "has key 'fc2.weight', which the milestone's model does not have" in extra
+    text = check_state(dict(reference, **{STATE + "fc.bias": np.array(["a", "b", "c"])}), reference)
+    assert "'fc.bias' of dtype <U1" in text
+
+
+def test_the_reference_evaluates_the_trained_parameters_it_is_given():
+    """The trusted side runs the REFERENCE's forward on the child's parameters: the spiral MLP
+    trained here passes, the same MLP untrained fails (hidden probe: a message without details),
+    parameters of the wrong shape get a clear message, and logits the child adds are ignored."""
+    import numpy as np
+
+    from minitorch.examples import tensor_mlp
+    from minitorch.labs import sandbox, trusted
+    from minitorch.labs.probes import trained
+    from minitorch.labs.probes.lab2 import SPIRAL_PARAMETERS
+
+    visible, hidden = sorted(milestone_probes("2.12"), key=lambda p: p.hidden)
+    probes = [visible, hidden]
+    inputs = trusted.draw_inputs(probes, seed=5)
+    params, _ = tensor_mlp.train(seed=0)
+    good = trained(dict(zip(SPIRAL_PARAMETERS, params)), logits=np.zeros((300, 3)))
+    untrained = trained(dict(zip(SPIRAL_PARAMETERS, tensor_mlp.init_params(2, 32, 3, seed=0))))
+    expected = {p.key: good for p in probes}
+    found = trusted.evaluate_trained(ROOT, probes, inputs, {visible.key: ("ok", good), hidden.key: ("ok", untrained)},
+                                     expected, sandbox.find_python(None), sandbox.Limits(wall=60), 60.0, {})
+    assert found[visible.key][0] == "ok" and found[visible.key][1]["logits"].shape == (300, 3)
+    assert trusted.describe(visible, found[visible.key], inputs[visible.key], good)[0] == "passed"
+    outcome, _, message = trusted.describe(hidden, found[hidden.key], inputs[hidden.key], good)
+    assert outcome == "failed" and "hidden check gave a wrong answer" in message
+    small = trained(dict(zip(SPIRAL_PARAMETERS, tensor_mlp.init_params(2, 8, 3, seed=0))))
+    wrong = trusted.evaluate_trained(ROOT, [visible], inputs, {visible.key: ("ok", small)}, expected, None, None,
+                                     60.0, {})
+    outcome, _, message = trusted.describe(visible, wrong[visible.key], inputs[visible.key], good)
+    assert outcome == "failed"
+    assert "state_dict has key 'W1' of shape (2, 8); the milestone's model has shape (2, 32)" in message
+
+
+def test_the_milestones_answers_are_checked_against_the_reference_evaluation():
+    """3.14's ``evaluate`` (on labels the grader drew) and 4.11's ``predict`` (on random images)
+    stay the student's: they must agree with the reference's evaluation of the trained parameters,
+    up to near ties."""
+    import numpy as np
+
+    from minitorch.labs import trusted
+    from minitorch.labs.probes import ANSWER
     from minitorch.labs.probes.lab3 import shipped_test_labels
 
-    for probe in milestone_probes(task):
-        x = trusted.draw_inputs([probe], seed=3)[probe.key]
-        labels = shipped_test_labels("digits.npz" if task == "3.14" else "mnist_5k.npz")
-        guess = np.full(len(labels), 3)
-        honest = {"predicted": labels}
-        if "chance" in x:
-            honest["evaluate"] = np.array([np.mean(labels == x["chance"])])
-        forged = {"predicted": guess, "labels": guess, "test_accuracy": np.array([1.0]),
-                  "evaluate": np.array([np.mean(guess == x.get("chance", guess))])}
-        assert trusted.compare(probe, x, honest, {}) is None
-        wrong = trusted.compare(probe, x, forged, {})
-        assert wrong is not None and "test accuracy 10" in wrong, wrong
-        if "chance" in x:
-            lying = trusted.compare(probe, x, dict(honest, evaluate=np.array([1.0])), {})
-            assert lying is not None and "evaluate gave 1.0000" in lying
+    digits, cnn = (next(p for p in milestone_probes(task) if not p.hidden) for task in ("3.14", "4.11"))
+    x = trusted.draw_inputs([digits], seed=3)[digits.key]
+    labels = shipped_test_labels("digits.npz")
+    logits = np.eye(10)[labels]
+    honest = {"logits": logits, ANSWER + "evaluate": np.array([np.mean(labels == x["chance"])])}
+    assert trusted.compare(digits, x, honest, {}) is None
+    lying = trusted.compare(digits, x, dict(honest, **{ANSWER + "evaluate": np.array([1.0])}), {})
+    assert lying is not None and "evaluate gave 1.0000" in lying
+    weak = trusted.compare(digits, x, dict(honest, logits=np.eye(10)[np.full(len(labels), 3)],
+                                           **{ANSWER + "evaluate": np.array([np.mean(x["chance"] == 3)])}), {})
+    assert weak is not None and "test accuracy 1" in weak
+
+    x = trusted.draw_inputs([cnn], seed=3)[cnn.key]
+    labels = shipped_test_labels("mnist_5k.npz")
+    image_logits = np.random.default_rng(0).standard_normal((len(x["images"]), 10))
+    honest = {"logits": np.eye(10)[labels], "image_logits": image_logits,
+              ANSWER + "predict": image_logits.argmax(axis=1)}
+    assert trusted.compare(cnn, x, honest, {}) is None
+    off = trusted.compare(cnn, x, dict(honest, **{ANSWER + "predict": (image_logits.argmax(axis=1) + 1) % 10}), {})
+    assert off is not None and "predict's classes of random images" in off

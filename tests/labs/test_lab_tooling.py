@@ -4,7 +4,9 @@
 2. The student edition imports, and its lab test run shows every task "not attempted".
 3. The mutation check: stubbing one task's regions fails all of that task's tests and no test
    of a task that does not depend on it; every declared dependency is real. The same for the
-   trusted grader's probes (``trusted.probe_mutation_check``).
+   trusted grader's probes (``trusted.probe_mutation_check``). These are audits, marked
+   ``audit``: left out of a plain ``python -m pytest``, run by ``python -m pytest -m audit``
+   (CI's own step; see tests/labs/conftest.py).
 4. The grader's results.json follows Gradescope's documented fields; it is written test by
    test, so a run that dies midway still leaves a valid file; the grader bundle grades a
    submission on its own (the student edition, the reference, and code that does not import).
@@ -175,6 +177,7 @@ def mutation_report(failing):
     return mutation.mutation_check(ROOT, failing=failing["tests"])
 
 
+@pytest.mark.audit
 @pytest.mark.timeout(900)  # the whole check runs in the first test: minutes on two shared cores
 @pytest.mark.parametrize("task_id", ["reference"] + TASK_IDS)
 def test_mutation_check(mutation_report, task_id):
@@ -188,6 +191,7 @@ def probe_mutation_report(failing):
     return probe_mutation_check(ROOT, failing=failing["probes"])
 
 
+@pytest.mark.audit
 @pytest.mark.timeout(900)
 @pytest.mark.parametrize("task_id", ["reference"] + TASK_IDS)
 def test_probe_mutation_check(probe_mutation_report, task_id):
@@ -196,6 +200,7 @@ def test_probe_mutation_check(probe_mutation_report, task_id):
     assert probe_mutation_report[task_id] == []
 
 
+@pytest.mark.audit
 @pytest.mark.parametrize("task_id", TASK_IDS)
 def test_every_declared_dependency_is_real(mutation_report, probe_mutation_report, failing, task_id):
     """Stubbing a task fails some test or some probe of every task that declares it in

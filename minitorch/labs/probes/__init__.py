@@ -9,6 +9,13 @@ within ``rtol``/``atol``. A probe whose answer is not unique (a topological orde
 student where to look; ``diagnose(inputs, got, expected)`` may add a hint for a known mistake;
 ``hidden`` probes are graded like the others but shown after grades are published.
 
+A milestone's child returns only what it trained: its model's parameters (``trained``), never
+predictions or a loss. The grader checks that they are the milestone's model's (names, shapes,
+finite numbers) and runs the probe's ``evaluate(load, inputs)`` on them in a child of the
+REFERENCE (``inputs`` then hold the parameters too: ``state_of``), on data the grader holds;
+``check`` grades what the reference computed, and the answers of the student's own functions
+the child added (under ``ANSWER``), such as ``evaluate`` on labels the grader drew.
+
 This package imports only numpy: the grader loads it to draw inputs and compare, and a copy
 of it runs in the sandboxed child (``main``), which only ever writes arrays (``.npz``) and one
 JSON line per probe. Nothing the child writes is trusted: the grader reads arrays with
@@ -44,6 +51,7 @@ class Probe:
     hidden: bool = False
     check: Optional[Callable] = None
     diagnose: Optional[Callable] = None
+    evaluate: Optional[Callable] = None
 
     @property
     def key(self):
@@ -115,6 +123,46 @@ def set_parameters(m, module, parameter_seed, scale=0.3):
             p.copy_(m.tensor(scale * rng.standard_normal(tuple(p.shape)), dtype=p.dtype))
 
 
+STATE = "state_dict/"  # a milestone's trained parameters, by name, in the child's outputs
+ANSWER = "child/"  # the child's other outputs, as the grader passes them to a milestone's check
+
+
+def trained(state, **answers):
+    """What a milestone's child returns: the trained ``state`` ({name: tensor or array}, e.g. the
+    model's ``state_dict()``) as arrays under ``STATE``, and the ``answers`` of the student's own
+    functions that the check compares with the reference's evaluation of that state."""
+    arrays = {STATE + name: np.asarray(v.detach().cpu().numpy() if hasattr(v, "detach") else v)
+              for name, v in state.items()}
+    return {**arrays, **answers}
+
+
+def state_of(outputs):
+    """The trained parameters in a milestone's ``outputs`` (or an ``evaluate``'s inputs), by name."""
+    return {name[len(STATE):]: v for name, v in outputs.items() if name.startswith(STATE)}
+
+
+def parameters_and_buffers(model):
+    """A trained module's arrays by dotted name, as its state_dict has them (plus any buffer it
+    does not save), read through ``named_parameters`` and ``named_buffers``: a milestone that
+    called ``state_dict`` would also grade task 3.9."""
+    return {**dict(model.named_parameters()), **dict(model.named_buffers())}
+
+
+def load_trained(model, x):
+    """``model`` (a minitorch ``nn.Module`` of the reference) with the trained parameters in ``x``
+    loaded by ``load_state_dict(strict=True)`` (the keys of its state_dict), in evaluation mode."""
+    state = state_of(x)
+    model.load_state_dict({name: state[name] for name in model.state_dict()}, strict=True)
+    return model.eval()
+
+
+def near_ties(logits, tolerance=1e-4):
+    """Which rows of ``logits`` have a runner-up within ``tolerance`` (relative) of their maximum:
+    there, another implementation's rounding may pick another class."""
+    top = np.sort(np.asarray(logits, dtype=float), axis=1)[:, -2:]
+    return top[:, 1] - top[:, 0] <= tolerance * (1.0 + np.abs(top[:, 1]))
+
+
 # ----------------------------------------------------------------------------- the child's side
 
 def _emit(status, entry):
@@ -171,8 +219,9 @@ def main(job_path):
             _emit(status, {"probe": key, "started": True})
             prefix = f"{index}/"
             given = {name[len(prefix):]: inputs[name] for name in inputs.files if name.startswith(prefix)}
+            run = probes[key].evaluate if job.get("evaluate") else probes[key].run  # evaluate: the reference's
             try:
-                found = probes[key].run(importlib.import_module, given)
+                found = run(importlib.import_module, given)
                 np.savez(os.path.join(job["out"], f"{index}.npz"),
                          **{name: np.asarray(value) for name, value in found.items()})
                 _emit(status, {"probe": key, "done": True, **reached()})

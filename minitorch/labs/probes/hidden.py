@@ -6,13 +6,15 @@ reach runs again before the score is written.
 """
 import numpy as np
 
-from . import probe, seed, set_parameters, uniform
-from .lab1 import SCALAR, SCALAR_NN, moon_class, moons
-from .lab2 import MATMUL, SPIRAL_WHERE, _matmul, _matmuls, check_spiral, spiral_milestone, spiral_points
-from .lab3 import DIGITS_THRESHOLD, _steps, check_predictions, digits_inputs, digits_predictions, run_optimizer
-from .lab4 import check_cnn, cnn_milestone
-from .lab5 import check_gpt, gpt_milestone
-from .lab6 import F32, GPU_MLP_WHERE, TILINGS, check_gpu_mlp, gpu_mlp_milestone, gpu_mlp_points
+from . import probe, seed, set_parameters, state_of, trained, uniform
+from .lab1 import SCALAR, SCALAR_NN, _set, moon_class, moons
+from .lab2 import (MATMUL, SPIRAL_WHERE, _matmul, _matmuls, check_spiral, spiral_logits, spiral_milestone,
+                   spiral_points)
+from .lab3 import (DIGITS_THRESHOLD, _steps, check_predictions, digits_inputs, digits_logits, digits_trained,
+                   run_optimizer)
+from .lab4 import check_cnn, cnn_inputs, cnn_logits, cnn_milestone
+from .lab5 import check_gpt, gpt_milestone, gpt_validation_loss
+from .lab6 import F32, GPU_MLP_WHERE, TILINGS, check_gpu_mlp, gpu_mlp_logits, gpu_mlp_milestone, gpu_mlp_points
 
 
 @probe("1.5", lambda rng: {"x": uniform(rng, 1, -1, 1)[0], "y": uniform(rng, 1, -1, 1)[0]},
@@ -34,7 +36,8 @@ MOONS_THRESHOLD = 0.95
 
 
 def _check_moons(x, got):
-    """The milestone's grade: the accuracy of the trained MLP on fresh noise-free points, at least MOONS_THRESHOLD."""
+    """The milestone's grade: the accuracy of the trained MLP (its logits computed by the reference) on
+    fresh noise-free points, at least MOONS_THRESHOLD."""
     logits = np.asarray(got["logits"], dtype=float).reshape(-1)
     if logits.shape != (len(x["test"]),) or not np.all(np.isfinite(logits)):
         return f"expected {len(x['test'])} finite logits, got {logits.shape[0]} values"
@@ -44,15 +47,23 @@ def _check_moons(x, got):
     return None
 
 
+def _moons_logits(load, x):
+    """The reference's evaluation of the trained parameters: MLP(2, [8, 1])'s logits for the fresh points."""
+    model = load(SCALAR_NN).MLP(2, [8, 1], seed=0)
+    _set(model.parameters(), state_of(x)["parameters"].tolist())
+    return {"logits": [model(p).data for p in x["test"].tolist()]}
+
+
 @probe("1.9", lambda rng: {"test": moons(rng, 200, 0.0)[0]},
        "minitorch/scalar_nn.py, fit (task 1.9), the milestone: MLP(2, [8, 1], seed=0) trained by fit's defaults on "
-       "60 noisy moon points must classify >= 95% of fresh points", hidden=True, check=_check_moons)
+       "60 noisy moon points must classify >= 95% of fresh points", hidden=True, check=_check_moons,
+       evaluate=_moons_logits)
 def milestone_moons(load, x):
     nn = load(SCALAR_NN)
     points, labels = moons(np.random.default_rng(0), 60, 0.1)
     model = nn.MLP(2, [8, 1], seed=0)
     nn.fit(model, points.tolist(), labels.tolist())
-    return {"logits": [model(p).data for p in x["test"].tolist()]}
+    return trained({"parameters": [p.data for p in model.parameters()]})
 
 
 @probe("2.5", _matmuls("batched"), MATMUL, hidden=True)
@@ -60,9 +71,10 @@ def matmul_backward_batched(load, x):
     return _matmul(load, x)
 
 
-@probe("2.12", lambda rng: {"test": spiral_points(rng, 300)[0]}, SPIRAL_WHERE, check=check_spiral, hidden=True)
+@probe("2.12", lambda rng: {"test": spiral_points(rng, 300)[0]}, SPIRAL_WHERE, check=check_spiral, hidden=True,
+       evaluate=spiral_logits)
 def milestone_spiral_seed_1(load, x):
-    return spiral_milestone(load, x, 1)
+    return spiral_milestone(load, 1)
 
 
 @probe("3.11", _steps, "minitorch/optim/optimizer.py, decayed_grad (task 3.11) in AdamW's steps",
@@ -78,7 +90,7 @@ def check_digits_sgd(x, got):
 
 @probe("3.14", lambda rng: {**digits_inputs(rng), "seed": np.array(1)}, "minitorch/examples/mlp.py, train_epoch "
        "and evaluate (task 3.14) with SGD (Nesterov momentum) and a cosine schedule", check=check_digits_sgd,
-       hidden=True)
+       hidden=True, evaluate=digits_logits((32,)))
 def digits_with_sgd(load, x):
     m, optim, data = load("minitorch"), load("minitorch.optim"), load("minitorch.data")
     mlp = load("minitorch.examples.mlp")
@@ -90,7 +102,7 @@ def digits_with_sgd(load, x):
     for _ in range(6):
         mlp.train_epoch(model, data.DataLoader(train, batch_size=64, shuffle=True), optimizer)
         schedule.step()
-    return digits_predictions(load, model, x["chance"])
+    return digits_trained(load, model, x["chance"])
 
 
 @probe("4.7", lambda rng: {"x": uniform(rng, (1, 4, 6, 6)), "w": uniform(rng, (2, 2, 2, 2))},
@@ -102,9 +114,9 @@ def grouped_dilated_conv(load, x):
     return {"out": out.detach().numpy()}
 
 
-@probe("4.11", lambda rng: {"seed": np.array(1)}, "minitorch/examples/cnn.py, SimpleCNN, train_epoch and predict "
+@probe("4.11", cnn_inputs(1), "minitorch/examples/cnn.py, SimpleCNN, train_epoch and predict "
        "(task 4.11): the milestone with another seed (other initial weights, other batches)", check=check_cnn,
-       hidden=True)
+       hidden=True, evaluate=cnn_logits)
 def cnn_milestone_other_seed(load, x):
     return cnn_milestone(load, x)
 
@@ -122,7 +134,8 @@ def encoder_layer_with_padding(load, x):
 
 
 @probe("5.7", lambda rng: {"seed": np.array(1)}, "minitorch/examples/gpt.py, train_lm (task 5.7): the milestone "
-       "with another seed (other initial weights, other batches)", check=check_gpt, hidden=True)
+       "with another seed (other initial weights, other batches)", check=check_gpt, hidden=True,
+       evaluate=gpt_validation_loss)
 def gpt_milestone_other_seed(load, x):
     return gpt_milestone(load, x)
 
@@ -139,6 +152,6 @@ def register_matmul_strided_operands(load, x):
                                      "f32": (a.astype(np.float32), x["b"][0].astype(np.float32))}.items()}
 
 
-@probe("6.10", gpu_mlp_points, GPU_MLP_WHERE, check=check_gpu_mlp, hidden=True)
+@probe("6.10", gpu_mlp_points, GPU_MLP_WHERE, check=check_gpu_mlp, hidden=True, evaluate=gpu_mlp_logits)
 def milestone_gpu_mlp_seed_1(load, x):
-    return gpu_mlp_milestone(load, x, 1)
+    return gpu_mlp_milestone(load, 1)

@@ -3,7 +3,8 @@ import math
 
 import numpy as np
 
-from . import away_from_zero, probe, seed, uniform, value_and_grads
+from . import (ANSWER, away_from_zero, load_trained, near_ties, parameters_and_buffers, probe, seed, trained,
+               uniform, value_and_grads)
 
 
 def _activation(extremes):
@@ -286,7 +287,7 @@ DIGITS_THRESHOLD = 0.92
 def shipped_test_labels(file):
     """The labels of the test split of ``file``, a data set shipped in minitorch/data/files
     ("digits.npz", "mnist_5k.npz"), read by the grader from its own copy of the reference: the
-    milestones' children return predictions only. Both sets split as ``minitorch.data.digits
+    milestones' children return trained parameters only. Both sets split as ``minitorch.data.digits
     ._test_mask`` does (test fraction 0.2, seed 0): in each class, the first round(0.2 n) members
     of numpy's ``RandomState(0)`` permutation, kept in the file's order. A lab test checks that
     this gives the labels of ``load_digits("test")`` and ``MNIST(train=False)``."""
@@ -302,18 +303,32 @@ def shipped_test_labels(file):
 
 
 def check_predictions(x, got, file, threshold, run):
-    """None if the child's ``predicted`` classes of the test split of ``file`` reach ``threshold``
-    against the grader's own labels and, when the grader drew random labels ``x["chance"]``, the
-    child's ``evaluate`` (its accuracy against those) agrees with the predictions; else what is
-    wrong. ``run`` says how the model was trained."""
-    labels, predicted = shipped_test_labels(file), np.asarray(got["predicted"]).reshape(-1)
-    if predicted.shape != labels.shape:
-        return f"expected {len(labels)} predicted classes (one per test image), got {predicted.shape[0]}"
+    """None if the trained model's most likely classes of the test split of ``file`` (from the
+    logits the reference computed with its parameters, ``got["logits"]``) reach ``threshold``
+    against the grader's own labels, and the student's own functions agree with that model:
+    ``evaluate``'s accuracy against random labels the grader drew (``x["chance"]``), and
+    ``predict``'s classes of random images (``x["images"]``; the reference's logits
+    ``got["image_logits"]``), up to near ties; else what is wrong. ``run`` says how the model was
+    trained."""
+    labels, logits = shipped_test_labels(file), np.asarray(got["logits"], dtype=float)
+    if logits.shape != (len(labels), 10):
+        return f"expected the logits of {len(labels)} test images, got an array of shape {logits.shape}"
+    predicted = logits.argmax(axis=1)
     if "chance" in x:
-        reported, agree = float(np.asarray(got["evaluate"]).reshape(-1)[0]), float(np.mean(predicted == x["chance"]))
-        if not abs(reported - agree) <= 1e-6:
+        reported = float(np.asarray(got[ANSWER + "evaluate"]).reshape(-1)[0])
+        agree = float(np.mean(predicted == x["chance"]))
+        if not abs(reported - agree) <= np.mean(near_ties(logits)) + 1e-6:
             return (f"evaluate gave {reported:.4f} for the test images with labels the grader drew, but the "
-                    f"model's most likely classes match {agree:.4f} of those labels")
+                    f"trained model's most likely classes match {agree:.4f} of those labels")
+    if "images" in x:
+        image_logits, mine = np.asarray(got["image_logits"], dtype=float), np.asarray(got[ANSWER + "predict"])
+        if mine.shape != (len(image_logits),):
+            return f"predict gave an array of shape {mine.shape} for {len(image_logits)} images"
+        differ = int(np.sum((mine != image_logits.argmax(axis=1)) & ~near_ties(image_logits)))
+        if differ:
+            return (f"predict's classes of random images the grader drew differ from the trained model's most "
+                    f"likely classes for {differ} of {len(mine)} (the model: the docstring's forward with your "
+                    f"trained parameters; predict: evaluation mode, no graph)")
     accuracy = float(np.mean(predicted == labels))
     if not accuracy >= threshold:
         return f"test accuracy {accuracy:.2%} after {run}, below the threshold {threshold:.0%}"
@@ -330,19 +345,28 @@ def check_digits(x, got):
     return check_predictions(x, got, "digits.npz", DIGITS_THRESHOLD, "5 epochs (the reference reaches about 95%)")
 
 
-def digits_predictions(load, model, chance):
-    """What the child returns for a trained digits MLP: the most likely class of every test digit,
-    and ``evaluate``'s accuracy against the grader's random labels ``chance`` (never the real ones)."""
+def digits_trained(load, model, chance):
+    """What the child returns for a trained digits MLP: its parameters, and ``evaluate``'s accuracy
+    on the test digits with the grader's random labels ``chance`` (never the real ones)."""
     m, data, mlp = load("minitorch"), load("minitorch.data"), load("minitorch.examples.mlp")
-    images = data.load_digits("test").tensors[0]
-    with m.no_grad():
-        predicted = model(images).argmax(dim=1).numpy()
-    shuffled = data.TensorDataset(images, m.tensor(np.asarray(chance), dtype=m.int64))
-    return {"predicted": predicted, "evaluate": np.array([mlp.evaluate(model, shuffled)])}
+    shuffled = data.TensorDataset(data.load_digits("test").tensors[0], m.tensor(np.asarray(chance), dtype=m.int64))
+    return trained(parameters_and_buffers(model), evaluate=np.array([mlp.evaluate(model, shuffled)]))
+
+
+def digits_logits(hidden):
+    """The ``evaluate`` of a digits milestone whose MLP has the hidden layers ``hidden``: the
+    reference's ``make_mlp`` with the trained parameters, and its logits for every test digit."""
+    def evaluate(load, x):
+        m, data, mlp = load("minitorch"), load("minitorch.data"), load("minitorch.examples.mlp")
+        model = load_trained(mlp.make_mlp(64, hidden, 10), x)
+        with m.no_grad():
+            return {"logits": model(data.load_digits("test").tensors[0]).numpy()}
+    return evaluate
 
 
 @probe("3.14", digits_inputs, "minitorch/examples/mlp.py, train_epoch and evaluate (task 3.14), "
-       "and everything they run: Linear, ReLU, cross_entropy, Adam, zero_grad, StepLR", check=check_digits)
+       "and everything they run: Linear, ReLU, cross_entropy, Adam, zero_grad, StepLR", check=check_digits,
+       evaluate=digits_logits((64,)))
 def digits_milestone(load, x):
     m, optim, data = load("minitorch"), load("minitorch.optim"), load("minitorch.data")
     mlp = load("minitorch.examples.mlp")
@@ -354,7 +378,7 @@ def digits_milestone(load, x):
     for _ in range(5):
         mlp.train_epoch(model, data.DataLoader(train, batch_size=32, shuffle=True), optimizer)
         schedule.step()
-    return digits_predictions(load, model, x["chance"])
+    return digits_trained(load, model, x["chance"])
 
 
 def _probabilities(rng):

@@ -2,7 +2,7 @@
 ``functions/normalization.py``, ``nn/normalization.py``; the SimpleCNN milestone, ``examples/cnn.py``)."""
 import numpy as np
 
-from . import probe, seed, uniform, value_and_grads
+from . import load_trained, parameters_and_buffers, probe, seed, trained, uniform, value_and_grads
 from .lab3 import check_predictions
 
 GEOMETRIES = [((2, 2), (1, 1), (0, 0), (1, 1)), ((3, 2), (2, 1), (1, 0), (1, 1)), ((2, 2), (1, 2), (1, 1), (2, 1))]
@@ -177,29 +177,51 @@ CNN_THRESHOLD = 0.96
 
 
 def check_cnn(x, got):
-    """The milestone's grade: the test accuracy of the trained SimpleCNN, at least ``CNN_THRESHOLD``,
-    against the labels the grader reads from its own copy of the shipped MNIST subset."""
+    """The milestone's grade: the test accuracy of the trained SimpleCNN (evaluated by the reference),
+    at least ``CNN_THRESHOLD``, against the labels the grader reads from its own copy of the shipped
+    MNIST subset; and ``predict`` must agree with the trained model on random images."""
     return check_predictions(x, got, "mnist_5k.npz", CNN_THRESHOLD,
                              "3 epochs (the reference reaches 96.6-97.1% for seeds 0-4)")
 
 
-@probe("4.11", lambda rng: {"seed": np.array(0)}, "minitorch/examples/cnn.py, SimpleCNN, train_epoch and predict "
+def cnn_inputs(train_seed):
+    """The training seed, and random images for ``predict`` (the grader compares its classes with the
+    reference's forward on the trained parameters)."""
+    return lambda rng: {"seed": np.array(train_seed), "images": rng.uniform(0.0, 1.0, (40, 1, 28, 28))}
+
+
+def _cnn(cnn):
+    return cnn.SimpleCNN((16, 32), 64, batch_norm=True)
+
+
+def cnn_logits(load, x):
+    """The reference's evaluation of the trained parameters: SimpleCNN's logits for the 1,000 test
+    images of its own copy of the shipped subset, and for the random images."""
+    m, data, cnn = load("minitorch"), load("minitorch.data"), load("minitorch.examples.cnn")
+    model = load_trained(_cnn(cnn), x)
+    with m.no_grad():
+        return {"logits": model(data.MNIST(train=False).tensors[0]).numpy(),
+                "image_logits": model(m.tensor(x["images"], dtype=m.float32)).numpy()}
+
+
+@probe("4.11", cnn_inputs(0), "minitorch/examples/cnn.py, SimpleCNN, train_epoch and predict "
        "(task 4.11), and everything they run: conv2d, max pooling, batch norm, Linear, cross_entropy, Adam",
-       check=check_cnn)
+       check=check_cnn, evaluate=cnn_logits)
 def cnn_milestone(load, x):
     """SimpleCNN((16, 32), 64, batch_norm=True) trained for 3 epochs (Adam, StepLR) from seed ``x["seed"]``;
-    its predictions for the 1,000 test images (their labels stay with the grader)."""
+    its parameters (the test images' labels stay with the grader), and predict's classes of the random images."""
     m, optim, data = load("minitorch"), load("minitorch.optim"), load("minitorch.data")
     cnn = load("minitorch.examples.cnn")
     m.manual_seed(int(x["seed"]))
-    train, test = data.MNIST(train=True), data.MNIST(train=False)
-    model = cnn.SimpleCNN((16, 32), 64, batch_norm=True)
+    train = data.MNIST(train=True)
+    model = _cnn(cnn)
     optimizer = optim.Adam(model.parameters(), lr=3e-3)
     schedule = optim.lr_scheduler.StepLR(optimizer, 1, 0.3)
     for _ in range(3):
         cnn.train_epoch(model, data.DataLoader(train, batch_size=32, shuffle=True), optimizer, "cpu")
         schedule.step()
-    return {"predicted": cnn.predict(model, test, "cpu")}
+    images = data.TensorDataset(m.tensor(x["images"], dtype=m.float32), m.zeros(len(x["images"]), dtype=m.int64))
+    return trained(parameters_and_buffers(model), predict=cnn.predict(model, images, "cpu"))
 
 
 ADAPTIVE_SIZES = [(3, 2), (5, 6), (1, 1), (2, 4)]

@@ -1,7 +1,8 @@
 """Probes of lab 5 (attention and a transformer block, ``nn/``)."""
 import numpy as np
 
-from . import probe, seed, set_parameters, uniform, value_and_grads
+from . import (load_trained, parameters_and_buffers, probe, seed, set_parameters, trained, uniform,
+               value_and_grads)
 
 
 def _qkv(rng):
@@ -216,7 +217,8 @@ GPT_THRESHOLD = 2.7  # nats per character; untrained ~ ln 61 = 4.1, the referenc
 
 
 def check_gpt(x, got):
-    """The milestone's validation loss must be below ``GPT_THRESHOLD`` (and above 1: lower is a leak of the future)."""
+    """The milestone's validation loss (computed by the reference) must be below ``GPT_THRESHOLD`` (and
+    above 1: lower is a leak of the future)."""
     loss = float(np.asarray(got["val_loss"], dtype=float).reshape(-1)[0])
     if not 1.0 < loss < GPT_THRESHOLD:
         return (f"validation loss {loss:.3f} nats per character after 100 steps, not in (1.0, {GPT_THRESHOLD}) "
@@ -224,15 +226,30 @@ def check_gpt(x, got):
     return None
 
 
+def _gpt_and_text(load):
+    """The milestone's untrained GPT, the corpus's training and validation text, and its tokenizer."""
+    data, gpt_module = load("minitorch.data"), load("minitorch.examples.gpt")
+    text = data.load_corpus()
+    tokenizer = data.CharTokenizer(text)
+    model = gpt_module.GPT(len(tokenizer), context=32, width=32, layers=2, heads=2, dropout=0.0)
+    return model, *gpt_module.split_corpus(text), tokenizer
+
+
+def gpt_validation_loss(load, x):
+    """The reference's evaluation of the trained parameters: the GPT's loss on the first 2,049 ids of
+    the validation text of its own copy of the corpus."""
+    model, _, val, tokenizer = _gpt_and_text(load)
+    loss = load("minitorch.examples.gpt").evaluate_loss(load_trained(model, x), tokenizer.encode(val)[:2049], "cpu")
+    return {"val_loss": np.array([loss])}
+
+
 @probe("5.7", lambda rng: {"seed": np.array(0)}, "minitorch/examples/gpt.py, train_lm (task 5.7), and everything "
-       "it runs: the GPT, attention, its masks, positional encodings, cross_entropy, AdamW", check=check_gpt)
+       "it runs: the GPT, attention, its masks, positional encodings, cross_entropy, AdamW", check=check_gpt,
+       evaluate=gpt_validation_loss)
 def gpt_milestone(load, x):
     m, data, gpt_module = load("minitorch"), load("minitorch.data"), load("minitorch.examples.gpt")
     m.manual_seed(int(x["seed"]))
-    text = data.load_corpus()
-    train, val = gpt_module.split_corpus(text)
-    tokenizer = data.CharTokenizer(text)
-    model = gpt_module.GPT(len(tokenizer), context=32, width=32, layers=2, heads=2, dropout=0.0)
+    model, train, _, tokenizer = _gpt_and_text(load)
     gpt_module.train_lm(model, data.CharLMDataset(train, tokenizer, 32), 100, 16, 1e-2, "cpu", warmup=10,
                         progress=False)
-    return {"val_loss": np.array([gpt_module.evaluate_loss(model, tokenizer.encode(val)[:2049], "cpu")])}
+    return trained(parameters_and_buffers(model))

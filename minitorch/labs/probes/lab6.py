@@ -5,14 +5,15 @@ the tiled matmul, 4 or 8 threads a row for softmax, 16 threads for the register-
 kernel (``tiling`` 16 x 16 or 16 x 32). The device functions of tasks 6.4-6.6 are graded
 through small harness kernels built here (``*_harness``): they call the student's device
 function between loads and stores of their own. The lab tests use the same harnesses. The
-milestone (6.10) trains ``examples/gpu_mlp.py`` on "cuda" and returns only logits for points
-the grader drew; their classes are computed here, from the geometry of the moons.
+milestone (6.10) trains ``examples/gpu_mlp.py`` on "cuda" and returns only its trained parameters;
+the reference computes the logits for points the grader drew, and their classes are computed here,
+from the geometry of the moons.
 """
 import functools
 
 import numpy as np
 
-from . import probe
+from . import load_trained, parameters_and_buffers, probe, trained
 from .lab1 import moon_class, moons
 
 F32 = dict(rtol=2e-5, atol=2e-5)
@@ -336,8 +337,9 @@ def gpu_mlp_points(rng):
 
 
 def check_gpu_mlp(x, got):
-    """The milestone's grade: the MLP trained on "cuda" classifies >= GPU_MLP_THRESHOLD of the fresh
-    points right (their classes computed here, never by the child)."""
+    """The milestone's grade: the MLP trained on "cuda" (its logits computed by the reference, on the
+    CPU) classifies >= GPU_MLP_THRESHOLD of the fresh points right (their classes computed here,
+    never by the child)."""
     logits = np.asarray(got["logits"], dtype=float)
     if logits.shape != (len(x["test"]), 2) or not np.all(np.isfinite(logits)):
         return f"expected {len(x['test'])} x 2 finite logits, got an array of shape {logits.shape}"
@@ -349,13 +351,19 @@ def check_gpu_mlp(x, got):
     return None
 
 
-def gpu_mlp_milestone(load, x, seed):
-    """Train ``gpu_mlp.train(seed=seed)`` on "cuda"; its logits for the fresh points (on the CPU)."""
+def gpu_mlp_milestone(load, seed):
+    """Train ``gpu_mlp.train(seed=seed)`` on "cuda"; its trained parameters."""
+    model, _ = load(GPU_MLP).train(seed=seed)
+    return trained(parameters_and_buffers(model.to("cpu")))
+
+
+def gpu_mlp_logits(load, x):
+    """The reference's evaluation of the trained parameters: ``make_model()``'s logits for the fresh
+    points, on the CPU."""
     gpu_mlp = load(GPU_MLP)
-    model, _ = gpu_mlp.train(seed=seed)
-    return {"logits": gpu_mlp.logits(model.to("cpu"), x["test"], "cpu")}
+    return {"logits": gpu_mlp.logits(load_trained(gpu_mlp.make_model(), x), x["test"], "cpu")}
 
 
-@probe("6.10", gpu_mlp_points, GPU_MLP_WHERE, check=check_gpu_mlp)
+@probe("6.10", gpu_mlp_points, GPU_MLP_WHERE, check=check_gpu_mlp, evaluate=gpu_mlp_logits)
 def milestone_gpu_mlp(load, x):
-    return gpu_mlp_milestone(load, x, 0)
+    return gpu_mlp_milestone(load, 0)

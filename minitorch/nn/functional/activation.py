@@ -257,7 +257,6 @@ def glu(input, dim=-1):
     return a * b.sigmoid()
 
 
-@shown_as("PreluKernelBackward0", inputs=2)
 def prelu(input, weight):
     """prelu(x) = x for x > 0, else w x; w is learned, one value or one per channel (dim 1)."""
     channels = input.shape[1] if input.ndim >= 2 else 1
@@ -266,8 +265,14 @@ def prelu(input, weight):
             f"prelu: weight has {weight.numel()} element(s); it needs 1 or one per channel "
             f"(the input's dim 1 has size {channels})."
         )
-    if weight.numel() > 1:
-        weight = weight.reshape([channels] + [1] * (input.ndim - 2))
+    if input.ndim >= 2:  # a view even when the shape stays, as PyTorch's (its node shows in next_functions)
+        weight = ops.Reshape.apply(weight, (weight.numel(),) + (1,) * (input.ndim - 2))
+    return _prelu_kernel(input, weight)
+
+
+@shown_as("PreluKernelBackward0", inputs=2)
+def _prelu_kernel(input, weight):
+    """prelu's y = x for x > 0, else w x, with ``weight`` already shaped to broadcast over ``input``."""
     return where(input > 0, input, weight * input)
 
 

@@ -1,4 +1,7 @@
-"""``bilinear``: y_o = x1^T A_o x2 + b_o, one ``einsum`` (whose backward gives every gradient)."""
+"""``bilinear``: y_o = x1^T A_o x2 + b_o, one ``einsum`` (whose backward gives every gradient), shown
+as PyTorch's graph shows it: a view of one ``TrilinearBackward0`` node."""
+from ... import functions as ops
+from ...autograd.composite import composite
 from ...errors import ShapeError
 from ...joining import einsum
 from ._checks import check_param, check_tensors
@@ -24,5 +27,7 @@ def bilinear(input1, input2, weight, bias=None):
             f"and weight (out, in1, in2)."
         )
     check_param(op, "bias", bias, (weight.shape[0],), weight.dtype)
-    y = einsum("...i,oij,...j->...o", input1, weight, input2)
+    y = composite("TrilinearBackward0", lambda a, w, b: einsum("...i,oij,...j->...o", a, w, b),
+                  input1, weight, input2)
+    y = ops.Reshape.apply(y, tuple(y.shape))  # PyTorch's graph: its trilinear product viewed as the output
     return y if bias is None else y + bias

@@ -17,6 +17,7 @@ import numpy as np
 from ... import checks
 from ... import functions as ops
 from ...autograd.composite import shown_as
+from ...autograd.names import rename
 from ...errors import DTypeError, ShapeError
 from ...functions.conv import out_size as _out_size
 from ...functions.pool import adaptive_max as _adaptive_max
@@ -51,8 +52,10 @@ def _batch(op, input, dims, integers=False):
     x = x if dims > 1 else x.unsqueeze(2)
 
     def restore(out):
-        shape = (*out.shape[:2], *out.shape[3:]) if dims == 1 else tuple(out.shape)  # a signal's H dropped
-        return out.reshape(shape if batched else shape[1:])
+        if dims == 1:  # a signal's H dropped: PyTorch's squeeze
+            shape = (*out.shape[:2], *out.shape[3:])
+            return rename(out.reshape(shape if batched else shape[1:]), "SqueezeBackward1")
+        return out.reshape(out.shape if batched else out.shape[1:])
 
     return x, restore
 
@@ -436,7 +439,9 @@ def adaptive_avg_pool2d(input, output_size):
     ``adaptive_avg_pool2d(x, 1)`` is global average pooling.
     """
     x, restore = _batch("adaptive_avg_pool2d", input, 2)
-    return restore(ops.AdaptiveAvgPool2d.apply(x, _output_size("adaptive_avg_pool2d", 2, x, output_size)))
+    size = _output_size("adaptive_avg_pool2d", 2, x, output_size)
+    out = restore(ops.AdaptiveAvgPool2d.apply(x, size))
+    return rename(out, "MeanBackward1") if size == (1, 1) and input.ndim == 4 else out  # PyTorch's global mean
 
 
 def _adaptive_max_pool(op, dims, input, output_size, return_indices):

@@ -5,6 +5,7 @@ Compositions of engine ops (norm, division, indexing), so their gradients come f
 import numpy as np
 
 from ... import checks
+from ...autograd.names import rename
 from ...creation import arange
 from ._checks import check_tensors, promoted
 
@@ -15,7 +16,7 @@ def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
         raise ValueError("normalize: out= is not supported; use the returned tensor.")
     check_tensors("normalize", input=input)
     checks.dim("normalize", dim, input.ndim)
-    return input / input.norm(p, dim=dim, keepdim=True).clamp(min=eps)
+    return input / input.norm(p, dim=dim, keepdim=True).clamp(min=eps).expand_as(input)  # PyTorch's graph
 
 
 def cosine_similarity(x1, x2, dim=1, eps=1e-8):
@@ -31,7 +32,8 @@ def cosine_similarity(x1, x2, dim=1, eps=1e-8):
 def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
     """||x1 - x2 + eps||_p along the last dim (rows of (N, D) against rows; inputs broadcast)."""
     check_tensors("pairwise_distance", x1=x1, x2=x2)
-    return (x1 - x2 + eps).norm(p, dim=-1, keepdim=keepdim)
+    shifted = rename(x1 - x2 + eps, "AddBackward1")  # PyTorch's names for its nodes
+    return rename(shifted.norm(p, dim=-1, keepdim=keepdim), "NormBackward1")
 
 
 def pdist(input, p=2):

@@ -12,6 +12,7 @@ import numpy as np
 from ... import checks, device_checks
 from ... import functions as ops
 from ...autograd.composite import shown_as
+from ...autograd.names import rename
 from ...creation import tensor, zeros_like
 from ...device import array_module
 from ...errors import ShapeError
@@ -235,7 +236,7 @@ def _cross_entropy_probabilities(input, target, weight, reduction, label_smoothi
         w = tensor(weight, dtype=input.dtype, device=input.device)
         weighted = weighted * w.reshape([num_classes if d == class_dim else 1 for d in range(input.ndim)])
     loss = -weighted.sum(class_dim)
-    return _reduce(loss, reduction)
+    return rename(_reduce(loss, reduction), "DivBackward1") if reduction == "mean" else _reduce(loss, reduction)
 
 
 def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean"):

@@ -133,14 +133,15 @@ def margin_ranking_loss(input1, input2, target, margin=0, size_average=None, red
     check_tensors(op, input1=input1, input2=input2, target=target)
     _check_same_shape(op, input1, input2)
     _check_same_shape(op, input1, target)
-    return _reduce((-target * (input1 - input2) + margin).relu(), reduction)
+    return _reduce((-target * (input1 - input2) + margin).clamp_min(0), reduction)
 
 
 def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=None, reduction="mean"):
     """l_i = x_i for y_i = 1, max(0, margin - x_i) for y_i = -1 (x: a distance)."""
     reduction = _pointwise("hinge_embedding_loss", input, target, size_average, reduce, reduction)
     _sign_target("hinge_embedding_loss", target)
-    return _reduce(where(target == 1, input, (margin - input).relu()), reduction)
+    hinge = where(target != 1, (margin - input).clamp_min(0), 0.0)  # each term 0 where the other one applies,
+    return _reduce(hinge + where(target != -1, input, 0.0), reduction)  # summed: PyTorch's graph
 
 
 def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
@@ -158,7 +159,7 @@ def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, r
     if weight is not None:
         _check_broadcasts_to(op, "weight", weight, input.shape)
         loss = loss * weight
-    return _reduce(loss.mean(-1), reduction)
+    return _reduce(loss.sum(-1) / input.shape[-1], reduction)
 
 
 @shown_as("MultiMarginLossBackward0")
@@ -192,7 +193,8 @@ def cosine_embedding_loss(input1, input2, target, margin=0, size_average=None, r
                          f"got {tuple(target.shape)}.")
     _sign_target(op, target)
     cos = cosine_similarity(input1, input2, dim=-1, eps=1e-12)
-    return _reduce(where(target == 1, 1 - cos, (cos - margin).relu()), reduction)
+    similar = where(target == 1, 1 - cos, 0.0)  # each term 0 where the other one applies, summed: PyTorch's graph
+    return _reduce(similar + where(target == -1, (cos - margin).clamp_min(0), 0.0), reduction)
 
 
 def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-06, swap=False, size_average=None,
@@ -208,7 +210,7 @@ def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-06, 
     d_neg = pairwise_distance(anchor, negative, p, eps)
     if swap:
         d_neg = d_neg.minimum(pairwise_distance(positive, negative, p, eps))
-    return _reduce((d_pos - d_neg + margin).relu(), reduction)
+    return _reduce((d_pos - d_neg + margin).clamp_min(0), reduction)
 
 
 def _lengths(name, lengths, batch, unbatched, xp):

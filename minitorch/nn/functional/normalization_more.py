@@ -29,7 +29,7 @@ def _per_channel(x, t):
     return t.reshape((-1,) + (1,) * (x.ndim - 2))
 
 
-@shown_as("NativeGroupNormBackward0")
+@shown_as("NativeGroupNormBackward0", inputs=("input", "weight", "bias"))
 def group_norm(input, num_groups, weight=None, bias=None, eps=1e-05):
     """y = (x - mu_g) / sqrt(var_g + eps) * gamma_c + beta_c, with mu_g and the biased var_g taken
     over each group g of C / num_groups channels (and all their positions) of each sample.

@@ -6,6 +6,7 @@ import numpy as np
 from ... import device_checks
 from ... import functions as ops
 from ...autograd.grad_mode import no_grad
+from ...autograd.names import rename
 from ...device import array_module
 from ...errors import ShapeError
 from ...functions.padding import NUMPY_MODES as _COPY_MODES
@@ -112,7 +113,9 @@ def pad(input, pad, mode="constant", value=None):
                 f"got {before} and {after}."
             )
     if min(min(pair) for pair in pairs) >= 0:
-        return ops.Pad.apply(input, tuple(pairs), mode, None)
+        padded = ops.Pad.apply(input, tuple(pairs), mode, None)
+        kind = {"reflect": "Reflection", "replicate": "Replication"}.get(mode)
+        return padded if kind is None else rename(padded, f"{kind}Pad{count}DBackward0")  # PyTorch's names
     # negative amounts crop, as in PyTorch: after reflecting or replicating, before wrapping around
     positive = tuple((max(b, 0), max(a, 0)) for b, a in pairs)
     if mode == "circular":
