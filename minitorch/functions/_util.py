@@ -1,4 +1,5 @@
-"""Helpers shared by the ops: undoing broadcasts, checking that shapes broadcast, scatter-adds."""
+"""Helpers shared by the ops: undoing broadcasts, checking that shapes broadcast, masked gradients,
+scatter-adds."""
 import numpy as np
 
 from ..device import array_module
@@ -21,6 +22,17 @@ def unbroadcast(grad, shape):
     )
     return grad.sum(axis=axes).reshape(shape) if axes else grad.reshape(shape)
     ### END SOLUTION
+
+
+def masked(grad, mask):
+    """``grad`` where ``mask``, else 0: the backward of ops that pass the gradient through on a mask
+    (relu, clamp). As ``grad * mask``, except that an inf or nan gradient off the mask gives 0, as
+    in PyTorch (inf * 0 is nan). On the CPU ``where`` runs only when the gradient is not all finite:
+    numpy's ``where`` on a random mask is ten times slower than the product. On cupy ``where`` is one
+    kernel, and checking the gradient would wait for the GPU."""
+    if isinstance(grad, np.ndarray) and np.isfinite(grad).all():
+        return grad * mask
+    return array_module(grad).where(mask, grad, grad.dtype.type(0))
 
 
 def scatter_add(target, index, values):

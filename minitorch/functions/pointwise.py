@@ -11,7 +11,7 @@ import math
 import numpy as np
 
 from ..autograd.function import Op
-from ._util import broadcast_shapes, unbroadcast
+from ._util import broadcast_shapes, masked, unbroadcast
 from .arithmetic import _check_broadcast, _shape
 from .special import erf
 
@@ -176,7 +176,7 @@ class ReLU(Op):
     @staticmethod
     def backward(ctx, grad):
         ### BEGIN SOLUTION 3.1: return dL/dx: dL/dy where x > 0 (ctx.mask), else 0
-        return np.where(ctx.mask, grad, 0).astype(grad.dtype, copy=False)
+        return masked(grad, ctx.mask)
         ### END SOLUTION
 
 
@@ -245,11 +245,9 @@ class Clamp(Op):
     @staticmethod
     def backward(ctx, grad):
         needs, shapes = ctx.needs_input_grad, ctx.shapes
-        def where(mask, shape):  # not grad * mask: an inf or nan gradient outside the mask gives 0, as PyTorch
-            return unbroadcast(np.where(mask, grad, 0).astype(grad.dtype, copy=False), shape)
-        return (where(ctx.inside, shapes[0]) if needs[0] else None,
-                where(ctx.to_lo, shapes[1]) if needs[1] else None,
-                where(ctx.to_hi, shapes[2]) if needs[2] else None)
+        return (unbroadcast(masked(grad, ctx.inside), shapes[0]) if needs[0] else None,
+                unbroadcast(masked(grad, ctx.to_lo), shapes[1]) if needs[1] else None,
+                unbroadcast(masked(grad, ctx.to_hi), shapes[2]) if needs[2] else None)
 
 
 class NanToNum(Op):
