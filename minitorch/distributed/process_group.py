@@ -112,8 +112,8 @@ def init_process_group(backend=None, init_method=None, timeout=None, world_size=
                        group_name="", pg_options=None, device_id=None):
     """Join this process to the default group of its launch (PyTorch's signature).
 
-    - ``backend``: ``"mpi"`` (or None); ``"gloo"`` is accepted and runs on MPI too. ``"nccl"`` does
-      not exist here: pass ``"mpi"``, which also carries cuda tensors.
+    - ``backend``: ``"mpi"`` (or None); ``"gloo"`` and ``"nccl"`` (what GPU scripts pass) are accepted
+      and run on MPI too, which also carries cuda tensors; ``get_backend()`` says ``"mpi"``.
     - ``init_method``: None or ``"env://"`` (PyTorch's default), where ``RANK`` and ``WORLD_SIZE``,
       when set (by ``python -m minitorch.distributed.run``, or torchrun-style by hand), must agree with
       MPI's own numbering; ``"tcp://..."``/``"file://..."`` are accepted and not needed (mpiexec
@@ -128,10 +128,10 @@ def init_process_group(backend=None, init_method=None, timeout=None, world_size=
     if is_initialized():
         raise RuntimeError(f"{op}: trying to initialize the default process group twice; call "
                            f"destroy_process_group() first.")
-    if backend is not None and str(backend).lower() not in ("mpi", "gloo"):
+    if backend is not None and str(backend).lower() not in ("mpi", "gloo", "nccl"):
         raise ValueError(
             f"{op}: backend {backend!r} is not available in minitorch; the backend here is 'mpi' (mpi4py), which "
-            f"also carries cuda tensors (see minitorch.distributed): pass backend='mpi' (or 'gloo')."
+            f"also carries cuda tensors (see minitorch.distributed): pass backend='mpi' ('gloo' and 'nccl' run on it)."
         )
     if init_method is not None and not str(init_method).startswith(("env://", "tcp://", "file://")):
         raise ValueError(f"{op}: init_method must be 'env://', 'tcp://...' or 'file://...', got {init_method!r}.")
