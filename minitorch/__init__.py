@@ -39,6 +39,7 @@ from . import data, metrics, nn, optim, testing, utils  # noqa: E402  (they buil
 from . import linalg  # noqa: E402  (torch.linalg: builds on Tensor)
 from . import func  # noqa: E402  (torch.func.functional_call: builds on nn)
 from . import distributions  # noqa: E402  (built on nn.functional and the samplers)
+from . import multiprocessing  # noqa: E402  (torch.multiprocessing: shared tensors travel by name; builds on nn)
 from . import special  # noqa: E402  (torch.special: builds on Tensor)
 from .special import polygamma  # noqa: E402  (polygamma(n, input): n first, as PyTorch)
 from .numerics import *  # noqa: E402,F403  (trapezoid, gradient, vander, block_diag, histogram, isin, ...)

@@ -202,6 +202,23 @@ _IN_PLACE = [
 _METHOD_FORMS = ["detach", "ravel", "is_nonzero", "is_same_size", "is_signed", "get_device", "conj", "resolve_conj",
                  "resolve_neg", "is_conj", "is_neg"]
 globals().update({name: _function_form(name) for name in _DELEGATING + _IN_PLACE + _METHOD_FORMS})
+_tensor_pow = pow  # noqa: F821  (the generated form above)
+
+
+def pow(input, exponent, *, out=None):  # noqa: A001  (PyTorch's name)
+    """input ** exponent, elementwise; ``input`` may also be a Python number, as in PyTorch's
+    ``pow(Number self, Tensor exponent)`` (``torch.pow(10000, torch.arange(0, 8, 2) / 8)``).
+
+    >>> import minitorch
+    >>> minitorch.pow(2, minitorch.tensor([0.0, 1.0, 3.0])).tolist()
+    [1.0, 2.0, 8.0]
+    """
+    if isinstance(input, (bool, int, float)) and isinstance(exponent, Tensor):
+        return _into("pow", exponent.__rpow__(input), out)
+    return _tensor_pow(input, exponent, out=out)
+
+
+pow.__signature__ = _tensor_pow.__signature__  # PyTorch's documented parameters (out= left out, as above)
 
 __all__ = ["cat", "concat", "concatenate", "stack", "where", "std_mean", "var_mean", "searchsorted", "bucketize", "rsub",
            *_DELEGATING, *_IN_PLACE, *_METHOD_FORMS]

@@ -38,8 +38,8 @@ class _LazyModule:
             tensor = getattr(self, name)
             if tensor is not None:  # reshaped in place: optimisers and state keep the same object
                 tensor._array = empty(*shape, dtype=tensor.dtype, device=tensor.device)._array
-        self.reset_parameters()
         self.__class__ = self.cls_to_become
+        self.reset_parameters()
         return self.forward(*args)
 
 
@@ -82,7 +82,15 @@ class _LazyConv(_LazyModule):
         self.in_channels = 0
         self._uninitialised()
 
+    def reset_parameters(self):
+        """Nothing to draw before the first input gives the channels (so building one leaves the random
+        stream alone, as in PyTorch); the first call draws them, as the convolution it becomes."""
+
     def _input_size(self, input):
+        if input.dim() not in (self.dims + 1, self.dims + 2):
+            raise RuntimeError(
+                f"Expected {self.dims + 1}D (unbatched) or {self.dims + 2}D (batched) input to {type(self).__name__}, "
+                f"but got input of size: {input.shape}")
         return input.shape[-self.dims - 1]
 
     def _learn(self, size):

@@ -88,6 +88,12 @@ class RNNBase(Module):
         """Does nothing: in PyTorch it packs the weights into one cuDNN buffer; here they stay separate."""
 
     @property
+    def _flat_weights_names(self):
+        """Every weight's and bias's name in order (PyTorch's private attribute, which programs read:
+        ``for name in gru._flat_weights_names: if "weight" in name: init(gru._parameters[name])``)."""
+        return [name for names in self._all_weights for name in names]
+
+    @property
     def all_weights(self):
         """The parameters as a list per layer and direction: [[weight_ih_l0, weight_hh_l0, ...], ...]."""
         return [[getattr(self, name) for name in names] for names in self._all_weights]

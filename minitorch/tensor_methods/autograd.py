@@ -1,5 +1,5 @@
 """Autograd and memory odds of PyTorch's Tensor: ``register_hook``, ``register_post_accumulate_grad_hook``,
-``detach_``, ``pin_memory``, ``share_memory_``, ``untyped_storage``, ``storage``.
+``detach_``, ``pin_memory``, ``share_memory_``, ``is_shared``, ``untyped_storage``, ``storage``.
 
 A mixin of ``minitorch.Tensor`` (``minitorch/tensor.py``); the hooks themselves live in
 ``minitorch/autograd/hooks.py`` and run during the backward walk (``autograd/engine.py``).
@@ -106,12 +106,38 @@ class AutogradMethods:
         return self
 
     def share_memory_(self):
-        """PyTorch moves the storage to shared memory for worker processes; minitorch's DataLoader
-        runs in one process, so there is nothing to move: returns self.
+        """Move this tensor's values into shared memory, so that other processes (started afterwards,
+        by fork or spawn, or sent the tensor over a ``minitorch.multiprocessing`` queue) read and write
+        the same numbers (Hogwild training). Returns self; already shared, nothing changes.
+
+        A view moves with its base (they keep sharing memory); views taken before of this tensor keep
+        the old memory, so take views afterwards. A "cuda" tensor cannot be shared (PyTorch uses CUDA
+        IPC, which minitorch lacks): a RuntimeError. See ``minitorch/multiprocessing/shared.py``.
 
         >>> import minitorch
         >>> x = minitorch.zeros(2)
-        >>> x.share_memory_() is x
-        True
+        >>> x.share_memory_() is x, x.is_shared()
+        (True, True)
         """
+        from ..multiprocessing import shared
+
+        if self._device == "cuda":
+            raise RuntimeError(
+                "share_memory_: minitorch cannot share a cuda tensor between processes (PyTorch does it "
+                "through CUDA IPC, which minitorch does not have). Share the model on the CPU "
+                "(model.cpu().share_memory()) and move a copy to the GPU in each process.")
+        if shared.block_of(self._array) is None:
+            shared.share(self)
         return self
+
+    def is_shared(self):
+        """Whether this tensor's values lie in shared memory (after ``share_memory_()``, or received
+        from another process that shared them).
+
+        >>> import minitorch
+        >>> minitorch.zeros(1).is_shared()
+        False
+        """
+        from ..multiprocessing.shared import block_of
+
+        return block_of(self._array) is not None

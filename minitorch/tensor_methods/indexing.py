@@ -272,7 +272,7 @@ class IndexingMethods:
         return keep_versions(picked, condition, what="its condition")
 
     # --------------------------------------------------------------------------- masks
-    def _mask(self, op, mask, shape):
+    def _bool_mask(self, op, mask, shape):  # not `_mask`: numpy.ma reads that name
         if not isinstance(mask, tensor_class()) or mask._array.dtype != np.bool_:
             raise RuntimeError(f"{op}: mask must be a bool tensor, got {getattr(mask, 'dtype', type(mask).__name__)}.")
         checks.same_device(op, self=self, mask=mask)
@@ -288,7 +288,7 @@ class IndexingMethods:
         [2, 3, 4]
         """
         shape = broadcast_shapes("masked_select", self.shape, getattr(mask, "shape", ()))
-        picked = ops.GetItem.apply(self.expand(shape), self._mask("masked_select", mask, shape))
+        picked = ops.GetItem.apply(self.expand(shape), self._bool_mask("masked_select", mask, shape))
         return keep_versions(picked, mask, what="its mask")
 
     def masked_scatter(self, mask, source):
@@ -302,7 +302,7 @@ class IndexingMethods:
         """
         checks.tensor("masked_scatter", "source", source)
         shape = broadcast_shapes("masked_scatter", self.shape, getattr(mask, "shape", ()))
-        (place,) = self._mask("masked_scatter", mask, shape).reshape(-1).nonzero()  # in row-major order
+        (place,) = self._bool_mask("masked_scatter", mask, shape).reshape(-1).nonzero()  # in row-major order
         if self._same_dtype("masked_scatter", source).numel() < len(place):
             raise RuntimeError(f"masked_scatter: mask has {len(place)} True values but source only {source.numel()} elements.")
         flat = ops.IndexPut.apply(self.expand(shape).reshape(-1), source.reshape(-1)[:len(place)], place, False)

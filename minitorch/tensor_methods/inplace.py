@@ -450,6 +450,10 @@ class InPlaceMethods:
         >>> x.tolist()
         [[0.0, 5.0, 5.0], [1.0, 2.0, 3.0]]
         """
+        if isinstance(value, tensor_class()) and value.ndim and value.shape[0] == 1:
+            # PyTorch drops a value's leading size-1 dims first: x[i] = model(row) with a (1, 1) output
+            kept = next((d for d, n in enumerate(value.shape) if n != 1), value.ndim)
+            value = value.reshape(value.shape[kept:])
         try:
             if self._records("__setitem__", value):
                 self._store("__setitem__", ops.IndexPut.apply(self, self._as_value(value), _unwrap_index(index), False))

@@ -19,14 +19,17 @@ AminmaxResult = return_type("aminmax", ["min", "max"])
 
 
 def dim_alias(method):
-    """Let ``method`` take ``axis=`` as another name for ``dim=`` (numpy's name; PyTorch accepts both)."""
+    """Let ``method`` take ``axis=`` / ``keepdims=`` as other names for ``dim=`` / ``keepdim=`` (numpy's
+    names; PyTorch accepts both)."""
 
     @functools.wraps(method)
     def with_axis(self, *args, **kwargs):
-        if "axis" in kwargs:
-            if "dim" in kwargs:
-                raise TypeError(f"{method.__name__}(): got both dim and axis; axis is another name for dim.")
-            kwargs["dim"] = kwargs.pop("axis")
+        for numpy_name, name in (("axis", "dim"), ("keepdims", "keepdim")):
+            if numpy_name in kwargs:
+                if name in kwargs:
+                    raise TypeError(f"{method.__name__}(): got both {name} and {numpy_name}; "
+                                    f"{numpy_name} is another name for {name}.")
+                kwargs[name] = kwargs.pop(numpy_name)
         return method(self, *args, **kwargs)
 
     return with_axis

@@ -843,15 +843,6 @@ class ShapeMethods:
         """
         return False
 
-    def is_shared(self):
-        """False: tensors live in their process's memory (``share_memory_`` is accepted and changes nothing).
-
-        >>> import minitorch
-        >>> minitorch.zeros(1).is_shared()
-        False
-        """
-        return False
-
     @property
     def output_nr(self):
         """Which output of its op this tensor is (0 for the first, or for a leaf), as in ``next_functions``.

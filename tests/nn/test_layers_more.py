@@ -227,3 +227,22 @@ def test_grid_sample_nearest_same_as_pytorch():
     outs = [lib.nn.functional.grid_sample(lib.tensor(x), lib.tensor(grid), "nearest", "border", False).numpy()
             for lib in (minitorch, torch)]
     np.testing.assert_array_equal(outs[0], outs[1])
+
+
+@pytest.mark.parametrize("name", ["LazyLinear", "LazyConv1d", "LazyConv2d", "LazyConv3d"])
+def test_building_a_lazy_layer_draws_nothing_from_the_random_stream(name):
+    """As PyTorch's: the weights are drawn at the first call, when their shape is known."""
+    minitorch.manual_seed(0)
+    expected = minitorch.rand(4)
+    minitorch.manual_seed(0)
+    getattr(minitorch.nn, name)(3) if name == "LazyLinear" else getattr(minitorch.nn, name)(4, 3, groups=2)
+    assert minitorch.equal(minitorch.rand(4), expected)
+
+
+@pytest.mark.parametrize("name, shape, words", [
+    ("LazyConv2d", (2, 3), r"Expected 3D \(unbatched\) or 4D \(batched\) input to LazyConv2d"),
+    ("LazyConv1d", (2, 3, 4, 5), r"Expected 2D \(unbatched\) or 3D \(batched\) input to LazyConv1d"),
+])
+def test_a_lazy_conv_names_the_input_dims_it_expects(name, shape, words):
+    with pytest.raises(RuntimeError, match=words):
+        getattr(minitorch.nn, name)(4, 3)(minitorch.randn(*shape))

@@ -37,3 +37,5 @@ __all__ = ["LRScheduler", "StepLR", "MultiStepLR", "ConstantLR", "LinearLR", "Ex
            "PolynomialLR", "LambdaLR", "MultiplicativeLR", "CosineAnnealingLR",
            "CosineAnnealingWarmRestarts", "CyclicLR", "OneCycleLR", "SequentialLR",
            "ChainedScheduler", "ReduceLROnPlateau"]
+for _name in __all__:  # PyTorch's public module name, which programs compare (d2l: `sched.__module__ == lr_scheduler.__name__`)
+    globals()[_name].__module__ = __name__
