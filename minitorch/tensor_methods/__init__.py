@@ -23,7 +23,7 @@ graph node, version counter) and inherits its methods from these classes:
     inplace     add_, sub_, mul_, div_, copy_, fill_, zero_, clamp_, uniform_, normal_, x[index] = v,
                 and <name>_ of the pointwise, trig, rounding and bitwise ops (%= //= &= |= ^= <<= >>=)
     random      bernoulli, multinomial, bernoulli_, random_, exponential_, geometric_, cauchy_, log_normal_
-    autograd    register_hook, detach_, pin_memory, share_memory_
+    autograd    register_hook, detach_, pin_memory, share_memory_, is_shared
     odds        resize, resize_as (deprecated), is_inference, new_empty_strided, bfloat16 (refused), apply_,
                 map_, narrow_copy, nonzero_static, is_sparse and the other flags of what minitorch lacks
 
